@@ -1,0 +1,2 @@
+"""ReNette: differential network analysis in Jupyter."""
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+library(testthat)
+library(renette)
+test_check("renette")
