@@ -1,0 +1,115 @@
+"""Plotly figure builders: the figures carry the numbers of the results they draw."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from renette_widgets import examples, figures
+
+
+@pytest.fixture(scope="module")
+def nets():
+    n = examples.load_examples("adjacency")
+    return n["network_A"], n["network_B"]
+
+
+def _dist(values, names):
+    return pd.DataFrame(np.array(values, dtype=float), index=names, columns=names)
+
+
+D = _dist([[0, 0.1, 0.5, 0.52], [0.1, 0, 0.45, 0.5], [0.5, 0.45, 0, 0.05], [0.52, 0.5, 0.05, 0]],
+          ["a", "b", "c", "d"])
+
+
+def test_heatmap_has_names_and_values():
+    fig = figures.distance_heatmap(D, "HIM distance")
+    heat = fig.data[0]
+    assert list(heat.x) == ["a", "b", "c", "d"]
+    np.testing.assert_array_equal(np.asarray(heat.z), D.to_numpy())
+    assert "%{z" in heat.hovertemplate and heat.texttemplate
+
+
+def test_clustered_order_puts_close_items_together():
+    shuffled = D.iloc[[0, 2, 1, 3], [0, 2, 1, 3]]
+    fig = figures.distance_heatmap(shuffled, clustered=True)
+    order = list(fig.data[0].x)
+    assert abs(order.index("a") - order.index("b")) == 1
+    assert abs(order.index("c") - order.index("d")) == 1
+    z = np.asarray(fig.data[0].z)
+    assert z[order.index("a"), order.index("c")] == 0.5  # values move with their names
+
+
+def test_mds_reproduces_euclidean_distances():
+    pts = np.array([[0, 0], [3, 0], [0, 4], [1, 1]], float)
+    d = np.linalg.norm(pts[:, None] - pts[None], axis=2)
+    xy = figures.mds_coordinates(d)
+    np.testing.assert_allclose(np.linalg.norm(xy[:, None] - xy[None], axis=2), d, atol=1e-9)
+    fig = figures.mds_map(_dist(d, list("pqrs")))
+    assert list(fig.data[0].text) == list("pqrs")
+
+
+def test_him_scatter_one_point_per_pair():
+    h = D * 0.5
+    fig = figures.him_scatter(h, D)
+    pts = fig.data[-1]
+    assert len(pts.x) == 6 and "a vs b" in pts.text
+    i = list(pts.text).index("c vs d")
+    assert pts.x[i] == 0.025 and pts.y[i] == 0.05
+    assert np.isclose(pts.customdata[i], np.sqrt((0.025**2 + 0.05**2) / 2))
+
+
+def test_adjacency_histograms(nets):
+    a, _ = nets
+    fig = figures.adjacency_heatmap(a)
+    np.testing.assert_array_equal(np.asarray(fig.data[0].z), a.to_numpy())
+    deg = figures.degree_histogram(a).data[0].x
+    np.testing.assert_allclose(deg, a.to_numpy().sum(axis=1))
+    w = figures.weight_histogram(a).data[0].x
+    assert len(w) == np.count_nonzero(np.triu(a.to_numpy(), 1))
+
+
+def test_communities_find_the_example_modules(nets):
+    a, b = nets
+    truth = examples.two_conditions()[2]
+    names = list(a.index)
+    for net, cond in ((a, "A"), (b, "B")):
+        groups = figures.communities(net, threshold=0.05)
+        for members in truth[cond].values():
+            labels = {groups[names.index(m)] for m in members}
+            assert len(labels) == 1, f"{cond}: module {members} split into {labels}"
+
+
+def test_network_view_threshold_hides_edges(nets):
+    a, b = nets
+
+    def n_edges(fig, col_traces):
+        return sum(int(np.isnan(np.asarray(t.x, float)).sum()) for t in col_traces)
+
+    low = figures.network_view(a, threshold=0.01)
+    high = figures.network_view(a, threshold=0.3)
+    expected_high = int((np.triu(a.to_numpy(), 1) > 0.3).sum())
+    assert n_edges(high, high.data[:3]) == expected_high
+    assert n_edges(low, low.data[:3]) > expected_high
+    pair = figures.network_pair({"A": a, "B": b}, threshold=0.2)
+    nodes = [t for t in pair.data if t.mode == "markers"]
+    assert len(nodes) == 2
+    np.testing.assert_array_equal(nodes[0].x, nodes[1].x)  # same layout both sides
+
+
+def test_default_threshold_caps_edges(nets):
+    a, _ = nets
+    t = figures.default_threshold(a, max_edges=50)
+    assert (np.triu(a.to_numpy(), 1) > t).sum() <= 50
+
+
+def test_stability_figures():
+    rng = np.random.default_rng(0)
+    s_boot, si_boot = rng.random(20), rng.random(190)
+    fig = figures.stability_boxes(s_boot, si_boot, s_boot.mean(), si_boot.mean())
+    boxes = [t for t in fig.data if t.type == "box"]
+    np.testing.assert_array_equal(boxes[0].y, s_boot)
+    sd = pd.DataFrame(rng.random((20, 30)), columns=[f"n{i}" for i in range(30)])
+    sd["n7"] += 5
+    hubs = figures.hub_strength_boxes(sd, top=5)
+    assert len(hubs.data) == 5 and hubs.data[0].name == "n7"
+    hist = figures.stability_histogram(pd.Series([0.1, np.nan, 0.3]), "Sw")
+    assert len(hist.data[0].x) == 2
