@@ -66,12 +66,23 @@ class InputError(ValueError):
             text = text.rstrip(".") + ". " + self.hint
         return text
 
+    def __reduce__(self):
+        # Keep the attributes when dask ships the exception between processes.
+        return (_rebuild_input_error, (self.reason, self._fields()))
+
+    def _fields(self) -> dict:
+        return dict(file=self.file, row=self.row, column=self.column,
+                    hint=self.hint, value=self.value, parameter=self.parameter)
+
     def located(self, file: str | None) -> "InputError":
         """Return a copy naming `file` (used when the caller knows the name)."""
-        return InputError(
-            self.reason, file=file or self.file, row=self.row, column=self.column,
-            hint=self.hint, value=self.value, parameter=self.parameter,
-        )
+        fields = self._fields()
+        fields["file"] = file or self.file
+        return InputError(self.reason, **fields)
+
+
+def _rebuild_input_error(reason: str, fields: dict) -> InputError:
+    return InputError(reason, **fields)
 
 
 class JobError(RuntimeError):
@@ -88,3 +99,10 @@ class JobError(RuntimeError):
     def __init__(self, message: str, *, job_id: str | None = None) -> None:
         self.job_id = job_id
         super().__init__(message)
+
+    def __reduce__(self):
+        return (_rebuild_job_error, (str(self), self.job_id))
+
+
+def _rebuild_job_error(message: str, job_id: str | None) -> JobError:
+    return JobError(message, job_id=job_id)
