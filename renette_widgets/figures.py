@@ -389,3 +389,12 @@ def stability_histogram(values: pd.Series | np.ndarray, what: str = "Sw") -> go.
                       xaxis_title=what, yaxis_title="count", bargap=0.05, height=320,
                       margin={"l": 10, "r": 10, "t": 50, "b": 10})
     return fig
+
+
+def value_histogram(values: pd.Series | np.ndarray, title: str, xlabel: str) -> go.Figure:
+    """Histogram of any numeric column (e.g. a node statistic); NA dropped."""
+    v = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
+    fig = go.Figure(go.Histogram(x=v.to_numpy(), nbinsx=30, marker_color=PALETTE[3]))
+    fig.update_layout(title=title, xaxis_title=xlabel, yaxis_title="count", bargap=0.05,
+                      height=320, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    return fig

@@ -1,0 +1,187 @@
+"""Inputs panel: upload data matrices and networks, preview them, load examples."""
+from __future__ import annotations
+
+import html
+import io
+from pathlib import Path
+
+import ipywidgets as w
+
+from .. import examples
+from ..errors import InputError
+from .common import ErrorBox, frame_html, guarded
+from .session import Session
+
+SEPARATORS = {"auto-detect": None, "comma ,": ",", "tab": "\t", "semicolon ;": ";",
+              "spaces": r"\s+"}
+KINDS = {"data matrix (samples × variables)": "data", "network (adjacency matrix)": "adjacency"}
+
+
+def shared_examples() -> Path | None:
+    """ReNette's own example folder beside the repository, if present (never shipped)."""
+    folder = Path(__file__).resolve().parents[3] / "shared" / "data" / "renette-examples"
+    return folder if (folder / "microbiome_Actinobacteria_0.0-diet.csv").is_file() else None
+
+
+class InputsPanel(w.VBox):
+    """Upload files (one or many), choose how to read them, see what was loaded or rejected."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.raw: dict[str, bytes] = {}  # file name -> bytes, kept to re-read with other options
+        self.failed: dict[str, str] = {}  # file name -> reason in words
+        self.errors = ErrorBox()
+        self.kind = w.Dropdown(options=KINDS, description="files are", style={"description_width": "70px"},
+                               layout=w.Layout(width="380px"))
+        self.sep = w.Dropdown(options=SEPARATORS, description="separator",
+                              layout=w.Layout(width="240px"))
+        self.header = w.Checkbox(value=True, description="column names in first row", indent=False)
+        self.row_names = w.Checkbox(value=False, description="row names in first column", indent=False)
+        self.upload = w.FileUpload(multiple=True, accept=".csv,.tsv,.txt,.tab,text/csv",
+                                   description="Upload files", layout=w.Layout(width="180px"))
+        self.upload.observe(self._uploaded, "value")
+
+        buttons = [("Example data (2 conditions)", "example-data", self._example_data),
+                   ("Example networks", "example-networks", self._example_networks)]
+        if shared_examples() is not None:
+            buttons += [("ReNette microbiome data", "renette-data", self._renette_data),
+                        ("ReNette microbiome networks", "renette-networks", self._renette_networks)]
+        self.example_buttons = {}
+        for label, key, fn in buttons:
+            b = w.Button(description=label, icon="database", layout=w.Layout(width="auto"))
+            b.on_click(guarded(self.errors)(lambda _b, fn=fn: fn()))
+            self.example_buttons[key] = b
+
+        self.loaded = w.HTML()
+        self.rejected = w.HTML()
+        self.preview_name = w.Dropdown(description="preview", layout=w.Layout(width="380px"))
+        self.preview_name.observe(self._preview, "value")
+        self.preview = w.HTML()
+        self.reread = w.Button(description="re-read with the options above", icon="refresh",
+                               layout=w.Layout(width="auto"))
+        self.reread.on_click(guarded(self.errors)(self._reread))
+        self.remove = w.Button(description="remove", icon="trash", layout=w.Layout(width="auto"))
+        self.remove.on_click(guarded(self.errors)(self._remove))
+        session.on("inputs", self.refresh)
+
+        super().__init__([
+            w.HTML("<b>1. How to read the files</b> (the separator is detected per file unless you choose one)"),
+            w.HBox([self.kind, self.sep]), w.HBox([self.header, self.row_names]),
+            w.HTML("<b>2. Upload</b> CSV / TSV / ;-separated text files, or load example data"),
+            w.HBox([self.upload] + list(self.example_buttons.values()), layout=w.Layout(flex_flow="row wrap")),
+            self.errors, self.rejected, self.loaded,
+            w.HBox([self.preview_name, self.reread, self.remove]), self.preview,
+        ])
+        self.refresh()
+
+    # -------------------------------------------------------------- reading
+    def options(self) -> dict:
+        """The reading options chosen above the upload button."""
+        return {"kind": self.kind.value, "sep": self.sep.value, "header": self.header.value,
+                "row_names": self.row_names.value}
+
+    def read(self, name: str, content: bytes, origin: str = "upload", **options) -> str | None:
+        """Read one file and add it to the session; a failure is listed, not raised.
+
+        Returns the name it was added under, or None if it was rejected.
+        """
+        from ..reader import read_matrix
+        opts = {**self.options(), **options}
+        self.raw[name] = content
+        self.failed.pop(name, None)
+        try:
+            frame = read_matrix(io.BytesIO(content), name=name, **opts)
+        except InputError as exc:
+            self.failed[name] = str(exc)
+            self.refresh()
+            return None
+        stem = Path(name).stem
+        added = self.session.add(stem, frame, opts["kind"], origin=origin)
+        self.preview_name.value = added if added in self.preview_name.options else None
+        return added
+
+    def _uploaded(self, change: dict) -> None:
+        files = change["new"]
+        if not files:
+            return
+        run = guarded(self.errors)(lambda: [self.read(f["name"], bytes(f["content"])) for f in files])
+        run()
+        self.refresh()
+        self.preview_name.value = self._last_loaded(files)
+        # Forget the browser-side copy so the same file can be uploaded again.
+        self.upload.value = ()
+
+    def _last_loaded(self, files) -> str | None:
+        names = [Path(f["name"]).stem for f in files if f["name"] not in self.failed]
+        names = [n for n in names if n in self.preview_name.options]
+        return names[-1] if names else self.preview_name.value
+
+    def _load_files(self, paths: list[Path], kind: str, origin: str, **options) -> None:
+        for path in paths:
+            self.read(path.name, path.read_bytes(), origin=origin, kind=kind, **options)
+        self.refresh()
+
+    def _example_data(self) -> None:
+        paths = [examples.example_path(f) for f in examples.EXAMPLE_FILES["data"]]
+        self._load_files(paths, "data", "example", sep=",", header=True, row_names=True)
+
+    def _example_networks(self) -> None:
+        paths = [examples.example_path(f) for f in examples.EXAMPLE_FILES["adjacency"]]
+        self._load_files(paths, "adjacency", "example", sep=",", header=True, row_names=True)
+
+    def _renette(self, suffix: str, kind: str) -> None:
+        folder = shared_examples()
+        paths = [folder / f"microbiome_Actinobacteria_{d}-diet{suffix}.csv" for d in ("0.0", "1.0")]
+        self._load_files(paths, kind, "example", sep="\t", header=True, row_names=True)
+
+    def _renette_data(self) -> None:
+        self._renette("", "data")
+
+    def _renette_networks(self) -> None:
+        self._renette("_adj", "adjacency")
+
+    # -------------------------------------------------------------- listing
+    def _file_of(self, name: str) -> str | None:
+        return next((f for f in self.raw if Path(f).stem == name), None)
+
+    def _reread(self, _button=None) -> None:
+        name = self.preview_name.value
+        if not name:
+            raise InputError("Choose a loaded file to re-read in the preview list.")
+        file = self._file_of(name)
+        if file is None:
+            raise InputError(f"'{name}' was not uploaded as a file, so it cannot be re-read.")
+        self.session.remove(name)
+        self.read(file, self.raw[file])
+        self.refresh()
+
+    def _remove(self, _button=None) -> None:
+        if self.preview_name.value:
+            self.session.remove(self.preview_name.value)
+
+    def refresh(self) -> None:
+        """Redraw the lists of loaded and rejected files."""
+        s = self.session
+        rows = []
+        for kind, frames in (("data", s.data), ("network", s.networks)):
+            for name, f in frames.items():
+                notes = "; ".join(f.attrs.get("notes", []))
+                rows.append(f"<tr><td>{html.escape(name)}</td><td>{kind}</td>"
+                            f"<td>{f.shape[0]} × {f.shape[1]}</td><td>{html.escape(s.origin.get(name, ''))}</td>"
+                            f"<td style='text-align:left;color:#555'>{html.escape(notes)}</td></tr>")
+        self.loaded.value = ("<b>Loaded</b><table class='renette-table'><tr><th>name</th><th>kind</th>"
+                             "<th>rows × columns</th><th>from</th><th>notes</th></tr>" + "".join(rows)
+                             + "</table>") if rows else "<i>Nothing loaded yet.</i>"
+        self.rejected.value = "".join(
+            f"<div style='color:#b00020' class='renette-rejected'>&#10007; <b>{html.escape(n)}</b> rejected: "
+            f"{html.escape(r)}</div>" for n, r in self.failed.items())
+        names = list(s.data) + list(s.networks)
+        current = self.preview_name.value
+        self.preview_name.options = names
+        self.preview_name.value = current if current in names else (names[-1] if names else None)
+        self._preview()
+
+    def _preview(self, _change: dict | None = None) -> None:
+        name = self.preview_name.value
+        frame = self.session.data.get(name, self.session.networks.get(name)) if name else None
+        self.preview.value = "" if frame is None else frame_html(frame, max_rows=6)

@@ -1,0 +1,101 @@
+"""What the dashboard holds between panels: loaded matrices and this user's jobs.
+
+Plain Python (no ipywidgets), so it can be tested and reused without a page.
+Panels read and change it, and subscribe to its events:
+
+- ``"inputs"``: the set of data matrices / networks changed,
+- ``"job"``: a job was submitted (argument: the job),
+- ``"open"``: results should be shown (argument: a job or a stored job).
+"""
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from typing import Any, Callable
+
+import pandas as pd
+
+
+class Session:
+    """Loaded inputs (by name and kind) and the jobs submitted from this page.
+
+    Parameters
+    ----------
+    client : distributed.Client, optional
+        The dask client; by default ``cluster.get_client()`` at first use.
+    store : optional
+        The results store; by default the API's default store.
+    """
+
+    def __init__(self, client: Any = None, store: Any = None) -> None:
+        self.data: dict[str, pd.DataFrame] = {}
+        self.networks: dict[str, pd.DataFrame] = {}
+        self.origin: dict[str, str] = {}  # name -> "upload" | "example" | job id
+        self.jobs: list[Any] = []
+        self.client = client
+        self.store = store
+        self._listeners: dict[str, list[Callable]] = defaultdict(list)
+
+    # -------------------------------------------------------------- events
+    def on(self, event: str, fn: Callable) -> None:
+        """Call ``fn(*args)`` whenever ``event`` is emitted."""
+        self._listeners[event].append(fn)
+
+    def emit(self, event: str, *args: Any) -> None:
+        """Tell the subscribers of ``event``."""
+        for fn in list(self._listeners[event]):
+            fn(*args)
+
+    # -------------------------------------------------------------- inputs
+    def add(self, name: str, frame: pd.DataFrame, kind: str, origin: str = "upload") -> str:
+        """Add a data matrix (``kind="data"``) or network (``"adjacency"``); returns its name.
+
+        A name already used by another matrix gets a numeric suffix.
+        """
+        unique, i = name, 2
+        while (unique in self.data or unique in self.networks) and self.origin.get(unique) != origin:
+            unique, i = f"{name}_{i}", i + 1
+        self.remove(unique, notify=False)
+        (self.data if kind == "data" else self.networks)[unique] = frame
+        self.origin[unique] = origin
+        self.emit("inputs")
+        return unique
+
+    def remove(self, name: str, notify: bool = True) -> None:
+        """Forget a matrix."""
+        self.data.pop(name, None)
+        self.networks.pop(name, None)
+        self.origin.pop(name, None)
+        if notify:
+            self.emit("inputs")
+
+    # -------------------------------------------------------------- jobs
+    def get_client(self) -> Any:
+        """The dask client (connected on first use)."""
+        if self.client is None:
+            from ..cluster import get_client
+            self.client = get_client()
+        return self.client
+
+    def connect_in_background(self, done: Callable[[Exception | None], None]) -> None:
+        """Connect to the scheduler without blocking the page; ``done(error_or_None)``."""
+        def run() -> None:
+            try:
+                self.get_client()
+            except Exception as exc:  # noqa: BLE001 - reported in the page
+                done(exc)
+                return
+            done(None)
+        threading.Thread(target=run, daemon=True, name="renette-connect").start()
+
+    def submit(self, workflow: str, inputs: dict[str, pd.DataFrame], params: dict) -> Any:
+        """Submit a job (see ``api.submit``), remember it and announce it."""
+        from ..api import submit
+        job = submit(workflow, inputs, params, client=self.get_client(), store=self.store)
+        self.jobs.append(job)
+        self.emit("job", job)
+        return job
+
+    def open(self, job: Any) -> None:
+        """Ask the results panel to show ``job``."""
+        self.emit("open", job)
