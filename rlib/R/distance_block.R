@@ -1,0 +1,38 @@
+# H, IM and HIM for a set of network pairs: the unit of work a distance job is
+# split into. Spectra are computed beforehand, once per network.
+
+# IM for many pairs from the densities on the grid (one column per network).
+pair_ipsen <- function(D, pairs) {
+  out <- numeric(nrow(pairs))
+  for (i in unique(pairs[, 1])) {
+    r <- which(pairs[, 1] == i)
+    out[r] <- sqrt(colSums((D[, pairs[r, 2], drop = FALSE] - D[, i])^2))
+  }
+  out
+}
+
+# Densities on the common grid of every network appearing in `pairs`.
+grid_densities <- function(spectra, gamma, used) {
+  spectra <- as.matrix(spectra)
+  grid <- ipsen_grid(nrow(spectra) + 1, gamma, max(spectra, 0))
+  D <- matrix(0, length(grid$x), ncol(spectra))
+  for (j in used) D[, j] <- density_on_grid(spectra[, j], gamma, grid)
+  D
+}
+
+him_combine <- function(H, IM, rho) sqrt((H^2 + rho * IM^2) / (1 + rho))
+
+#' @rdname building_blocks
+#' @export
+distance_block <- function(A, spectra, pairs, gamma, rho = 1) {
+  A <- as.array(A)
+  if (length(dim(A)) != 3 || dim(A)[1] != dim(A)[2])
+    input_error("distance_block(): A must be an n x n x N array of networks.")
+  n <- dim(A)[1]
+  pairs <- matrix(as.integer(pairs), ncol = 2)
+  X <- matrix(A, n * n, dim(A)[3])
+  H <- pair_hamming(X, pairs, n)
+  D <- grid_densities(spectra, gamma, unique(as.vector(pairs)))
+  IM <- pair_ipsen(D, pairs)
+  cbind(H = H, IM = IM, HIM = him_combine(H, IM, rho))
+}

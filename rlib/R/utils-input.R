@@ -1,0 +1,66 @@
+# Turning what users pass as "a network" into a plain numeric square matrix,
+# with input errors that name the offending network (see input-error.R).
+
+# TRUE for a list of networks, FALSE for a single network. igraph objects and
+# data frames are lists internally, so they are excluded explicitly.
+is_network_list <- function(x) {
+  is.list(x) && !is.data.frame(x) && !inherits(x, "igraph") && !inherits(x, "Matrix")
+}
+
+# Coerce one network (matrix, data.frame, Matrix, igraph) to a numeric matrix.
+# igraph: the "weight" edge attribute (binary without it), diagonal zeroed;
+# matrix input keeps its diagonal (nettools convention).
+as_network <- function(x, label) {
+  if (inherits(x, "igraph")) {
+    has_w <- "weight" %in% igraph::edge_attr_names(x)
+    A <- as.matrix(igraph::as_adjacency_matrix(x, attr = if (has_w) "weight" else NULL,
+                                               sparse = FALSE))
+    diag(A) <- 0
+    if (is.null(colnames(A)) && !is.null(igraph::V(x)$name))
+      dimnames(A) <- list(igraph::V(x)$name, igraph::V(x)$name)
+  } else if (inherits(x, "Matrix")) {
+    A <- as.matrix(x)
+  } else if (is.data.frame(x)) {
+    bad <- names(x)[!vapply(x, function(col) is.numeric(col) || is.logical(col), TRUE)]
+    if (length(bad))
+      input_error("Network ", label, " has non-numeric columns (", name_list(bad),
+                  "): an adjacency matrix must contain only numbers.")
+    A <- as.matrix(x)
+  } else if (is.matrix(x)) {
+    if (!is.numeric(x) && !is.logical(x))
+      input_error("Network ", label, " is a ", typeof(x), " matrix: an adjacency ",
+                  "matrix must contain only numbers.")
+    A <- x
+  } else {
+    input_error("Network ", label, " is a ", class(x)[1], ": give a square numeric ",
+                "matrix, data.frame, Matrix or igraph object.")
+  }
+  storage.mode(A) <- "double"
+  if (nrow(A) != ncol(A))
+    input_error("Network ", label, " is not square: it has ", nrow(A), " rows and ",
+                ncol(A), " columns (an adjacency matrix needs one row and one ",
+                "column per node).")
+  if (nrow(A) < 2)
+    input_error("Network ", label, " has fewer than 2 nodes.")
+  if (anyNA(A) || any(!is.finite(A))) {
+    w <- which(!is.finite(A), arr.ind = TRUE)[1, ]
+    input_error("Network ", label, " has a missing or infinite value (row ", w[1],
+                ", column ", w[2], "): fill it in (0 means no edge).")
+  }
+  A
+}
+
+# Coerce a list of networks and check they all have the same size.
+as_network_list <- function(nets, labels) {
+  nets <- Map(as_network, nets, labels)
+  n <- vapply(nets, nrow, 1L)
+  if (any(n != n[1])) {
+    j <- which(n != n[1])[1]
+    input_error("Networks ", labels[1], " and ", labels[j], " have different sizes (",
+                n[1], " and ", n[j], " nodes): distances need networks on the ",
+                "same nodes.")
+  }
+  unname(nets)
+}
+
+is_directed <- function(A) !isSymmetric(unname(A))
