@@ -1,0 +1,451 @@
+"""Checks of user inputs: data matrices, adjacency matrices, sets of networks.
+
+Every check raises :class:`~renette_widgets.errors.InputError` with a message
+naming the file (``df.attrs["source"]`` or the ``name`` argument) and what to
+do. Fixes that are safe and expected (zeroing an uploaded diagonal,
+reordering rows to the header's order) are applied and reported in
+``df.attrs["notes"]``, a list of sentences for the user. Nothing here rescales
+weights: the R engine does that, as nettools does; we only say it will.
+
+Limits (documented defaults, configurable by environment variable):
+
+- ``RENETTE_MAX_UPLOAD_MB`` (default 200): largest file read_matrix accepts.
+- ``RENETTE_MAX_NODES`` (default 5000): largest adjacency (nodes per side);
+  the Laplacian spectrum of a dense 5000-node network already takes minutes.
+"""
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+
+__all__ = [
+    "DEFAULT_MAX_UPLOAD_MB", "DEFAULT_MAX_NODES", "MIN_SAMPLES",
+    "max_upload_bytes", "max_nodes", "check_size", "sanitize_filename",
+    "min_samples", "constant_columns", "check_data", "check_adjacency",
+    "check_network_set", "check_resampling", "add_note",
+]
+
+DEFAULT_MAX_UPLOAD_MB = 200
+DEFAULT_MAX_NODES = 5000
+
+# Fewest samples (rows) for which each inference method means something.
+# Correlations of 2 samples are always +-1; MIC needs a grid of at least
+# 2x2 cells with points in them (minerva returns constants below 5 samples);
+# the permutation filters and bootstraps need a few distinct reshuffles.
+MIN_SAMPLES = {
+    "cor": 3, "WGCNA": 3, "bicor": 3, "TOM": 3, "ARACNE": 3, "CLR": 3,
+    "c3net": 3, "MINE": 5, "DTWMIC": 5,
+    "WGCNAFDR": 5, "bicorFDR": 5, "MINEFDR": 5, "bc3net": 5,
+}
+
+
+def add_note(df: pd.DataFrame, note: str) -> None:
+    """Append a sentence for the user to ``df.attrs["notes"]`` (in place)."""
+    df.attrs["notes"] = list(df.attrs.get("notes", [])) + [note]
+
+
+def _env_number(var: str, default: float) -> float:
+    raw = os.environ.get(var, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InputError(f"environment variable {var}={raw!r} is not a number",
+                         hint=f"Set it to a positive number (default {default}).") from None
+    if not value > 0:
+        raise InputError(f"environment variable {var}={raw!r} must be positive")
+    return value
+
+
+def max_upload_bytes() -> int:
+    """Largest accepted input file, from ``RENETTE_MAX_UPLOAD_MB`` (default 200)."""
+    return int(_env_number("RENETTE_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB) * 1024 * 1024)
+
+
+def max_nodes() -> int:
+    """Largest accepted adjacency side, from ``RENETTE_MAX_NODES`` (default 5000)."""
+    return int(_env_number("RENETTE_MAX_NODES", DEFAULT_MAX_NODES))
+
+
+def check_size(nbytes: int, file: str | None, limit: int | None = None) -> None:
+    """Raise InputError when a file of `nbytes` exceeds the upload cap."""
+    limit = max_upload_bytes() if limit is None else limit
+    if nbytes > limit:
+        raise InputError(
+            f"the file is {nbytes / 2**20:.1f} MB, more than the limit of "
+            f"{limit / 2**20:.1f} MB", file=file,
+            hint="Use a smaller file, or raise the limit with the environment "
+                 "variable RENETTE_MAX_UPLOAD_MB.")
+
+
+_UNSAFE = re.compile(r"[^\w.\- ()+,=@\[\]]", re.UNICODE)
+
+
+def sanitize_filename(name: str | None, max_length: int = 100) -> str:
+    """Return a safe, readable file name for an uploaded file.
+
+    Strips any directory part (both ``/`` and ``\\``), control and other
+    unsafe characters, leading dots (no hidden files, no ``..``), and limits
+    the length while keeping the extension.
+
+    Parameters
+    ----------
+    name : str or None
+        The name the browser or user gave.
+    max_length : int
+        Longest result, in characters.
+
+    Returns
+    -------
+    str
+        A non-empty name with no path separators; ``"upload"`` when nothing
+        usable is left.
+    """
+    text = unicodedata.normalize("NFC", str(name or ""))
+    text = re.split(r"[/\\]", text)[-1]
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    text = _UNSAFE.sub("_", text).strip(" .")
+    text = re.sub(r"_+", "_", text)
+    if len(text) > max_length:
+        stem, dot, ext = text.rpartition(".")
+        if dot and 0 < len(ext) <= 10:
+            text = stem[: max_length - len(ext) - 1].rstrip(" .") + "." + ext
+        else:
+            text = text[:max_length]
+    return text or "upload"
+
+
+def _source(df: pd.DataFrame, name: str | None) -> str | None:
+    return name or df.attrs.get("source")
+
+
+def min_samples(method: str) -> int:
+    """Fewest samples (rows) method `method` accepts (3 for unknown methods)."""
+    return MIN_SAMPLES.get(method, 3)
+
+
+def constant_columns(df: pd.DataFrame, tol: float = 0.0) -> list[str]:
+    """Names of columns that are constant or nearly so.
+
+    A column counts as constant when its range is zero or below 1e-10 of its
+    largest absolute value (floating-point noise), or when its variance
+    (``ddof=1``, as R's ``var``) is below `tol` (nettools' ``tol``).
+    """
+    x = df.to_numpy(dtype=np.float64)
+    if x.shape[0] < 2:
+        return [str(c) for c in df.columns]
+    spread = np.nanmax(x, axis=0) - np.nanmin(x, axis=0)
+    scale = np.nanmax(np.abs(x), axis=0)
+    flat = spread <= 1e-10 * scale
+    if tol > 0:
+        flat |= np.nanvar(x, axis=0, ddof=1) < tol
+    return [str(c) for c, f in zip(df.columns, flat) if f]
+
+
+def _list_names(names: list[str], limit: int = 8) -> str:
+    shown = ", ".join(f"'{n}'" for n in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _check_duplicates(labels: pd.Index, what: str, file: str | None) -> None:
+    dup = labels[labels.duplicated()]
+    if len(dup):
+        first = dup[0]
+        where = [i + 1 for i, v in enumerate(labels) if v == first]
+        raise InputError(
+            f"the {what} name '{first}' appears more than once "
+            f"({what}s {', '.join(map(str, where[:5]))})", file=file,
+            column=str(first) if what == "column" else None,
+            hint=f"Give every {what} a different name.")
+
+
+def _check_finite(x: np.ndarray, df: pd.DataFrame, file: str | None) -> None:
+    bad = ~np.isfinite(x)
+    if bad.any():
+        i, j = map(int, np.argwhere(bad)[0])
+        kind = "missing (NA)" if np.isnan(x[i, j]) else "infinite"
+        raise InputError(
+            f"row {df.index[i]!s} has a {kind} value ({int(bad.sum())} such cells in all)",
+            file=file, column=str(df.columns[j]),
+            hint="Every cell must be a finite number: fill in or remove those cells.")
+
+
+def check_data(
+    df: pd.DataFrame,
+    *,
+    method: str = "cor",
+    tol: float = 0.0,
+    drop_constant: bool = False,
+    name: str | None = None,
+) -> pd.DataFrame:
+    """Check a data matrix (samples x variables) for an inference method.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Samples in rows, variables in columns, float values.
+    method : str
+        Inference method; decides the minimum number of samples.
+    tol : float
+        Variance threshold (nettools' ``tol``); 0 rejects only constant columns.
+    drop_constant : bool
+        Drop constant columns (with a note) instead of raising.
+    name : str, optional
+        File name for messages (default ``df.attrs["source"]``).
+
+    Returns
+    -------
+    DataFrame
+        `df`, or a copy without the constant columns (note added).
+    """
+    file = _source(df, name)
+    n, p = df.shape
+    if n == 0 or p == 0:
+        raise InputError("the data matrix is empty", file=file,
+                         hint="Upload samples in rows and variables in columns.")
+    _check_duplicates(df.columns.astype(str), "column", file)
+    x = df.to_numpy(dtype=np.float64)
+    _check_finite(x, df, file)
+    need = min_samples(method)
+    if n < need:
+        raise InputError(
+            f"{n} sample{'s' if n != 1 else ''} (rows); method {method} needs at least {need}",
+            file=file,
+            hint="Samples go in rows and variables in columns: add samples, or "
+                 "check whether the table should be transposed.")
+    flat = constant_columns(df, tol)
+    if flat and drop_constant:
+        df = df.drop(columns=flat)
+        add_note(df, f"Dropped {len(flat)} constant column(s): {_list_names(flat)}.")
+        p = df.shape[1]
+    elif flat:
+        what = "constant" if tol == 0 else f"constant or of variance below tol={tol:g}"
+        raise InputError(
+            f"{len(flat)} column(s) are {what}: {_list_names(flat)}", file=file,
+            column=flat[0],
+            hint="A constant variable has no correlation with anything: remove "
+                 "those columns, or choose 'drop constant columns'.")
+    if p < 2:
+        raise InputError(
+            f"only {p} variable (column) left; a network needs at least 2", file=file,
+            hint="If the file has more columns, its separator may not have been "
+                 "recognised: choose it explicitly (sep).")
+    return df
+
+
+def _symmetric_like_r(x: np.ndarray) -> bool:
+    """R's ``isSymmetric``: ``all.equal(A, t(A))`` with tolerance 100*eps."""
+    diff = np.abs(x - x.T).sum()
+    if diff == 0:
+        return True
+    size = np.abs(x).sum()
+    mean_diff = diff / x.size
+    # all.equal: relative to mean |target| when that exceeds the tolerance.
+    tol = 100 * np.finfo(float).eps
+    scale = size / x.size
+    return (mean_diff / scale if scale > tol else mean_diff) <= tol
+
+
+def check_adjacency(
+    df: pd.DataFrame,
+    *,
+    name: str | None = None,
+    symmetric: bool = False,
+    zero_diagonal: bool = True,
+) -> pd.DataFrame:
+    """Check an adjacency matrix and apply the uploader's fixes.
+
+    Square, finite, unique names; when the index holds names they must be
+    the column names (rows are reordered, with a note, when they are the
+    same names in another order). A non-zero diagonal is zeroed (self-loops
+    are not supported, as in ReNette) and weights outside [0, 1] and
+    asymmetry are reported in ``attrs["notes"]``.
+
+    Parameters
+    ----------
+    df : DataFrame
+        n x n weights.
+    name : str, optional
+        File name for messages (default ``df.attrs["source"]``).
+    symmetric : bool
+        Require an undirected (symmetric) network instead of noting that an
+        asymmetric one will be treated as directed.
+    zero_diagonal : bool
+        Zero a non-zero diagonal (with a note) instead of keeping it.
+
+    Returns
+    -------
+    DataFrame
+        A float64 copy with index equal to the column names.
+    """
+    file = _source(df, name)
+    n, m = df.shape
+    if n == 0:
+        raise InputError("the adjacency matrix is empty", file=file)
+    if n != m:
+        raise InputError(
+            f"an adjacency matrix must be square, but this one has {n} rows and "
+            f"{m} columns", file=file,
+            hint="Upload an n x n matrix of edge weights, with node names in the "
+                 "header (and optionally in the first column).")
+    if n < 2:
+        raise InputError("a network needs at least 2 nodes; this one has 1", file=file)
+    cap = max_nodes()
+    if n > cap:
+        raise InputError(
+            f"the network has {n} nodes, more than the limit of {cap}", file=file,
+            hint="Raise the limit with the environment variable RENETTE_MAX_NODES.")
+    notes = list(df.attrs.get("notes", []))
+    cols = pd.Index([str(c) for c in df.columns])
+    _check_duplicates(cols, "column", file)
+    out = df.copy()
+    out.columns = cols
+    if not isinstance(df.index, pd.RangeIndex):
+        rows = pd.Index([str(r) for r in df.index])
+        _check_duplicates(rows, "row", file)
+        if not rows.equals(cols):
+            if set(rows) == set(cols):
+                out.index = rows
+                out = out.loc[cols]
+                notes.append("Rows were reordered to follow the order of the column names.")
+            else:
+                k = next(i for i, (r, c) in enumerate(zip(rows, cols)) if r != c)
+                raise InputError(
+                    f"row name '{rows[k]}' (row {k + 1}) does not match column name "
+                    f"'{cols[k]}'; the row and column names of an adjacency matrix "
+                    "must be the same nodes", file=file, column=cols[k],
+                    hint="Use the same node names in the first column and in the "
+                         "header, or leave out the row names.")
+    out.index = cols
+    x = out.to_numpy(dtype=np.float64, copy=True)
+    _check_finite(x, out, file)
+    diag = np.diag(x)
+    if np.any(diag != 0):
+        if not zero_diagonal:
+            notes.append("The diagonal is not zero; it is kept as given.")
+        else:
+            np.fill_diagonal(x, 0.0)
+            notes.append(
+                f"The diagonal had {int(np.count_nonzero(diag))} non-zero value(s); "
+                "it was set to zero (self-loops are not supported).")
+    lo, hi = float(x.min()), float(x.max())
+    if lo < 0 or hi > 1:
+        notes.append(
+            f"Weights range from {lo:g} to {hi:g}, outside [0, 1]; as in nettools, "
+            "the network will be rescaled to [0, 1] (min-max) before distances "
+            "are computed.")
+    if not _symmetric_like_r(x):
+        i, j = map(int, np.argwhere(np.abs(x - x.T) > 0)[0])
+        if symmetric:
+            raise InputError(
+                f"the matrix is not symmetric: row '{cols[i]}', column '{cols[j]}' "
+                f"is {x[i, j]:g} but row '{cols[j]}', column '{cols[i]}' is {x[j, i]:g}",
+                file=file, column=cols[j],
+                hint="This analysis needs an undirected network: make the matrix symmetric.")
+        notes.append(
+            "The matrix is not symmetric, so the network is treated as directed "
+            f"(e.g. {cols[i]}->{cols[j]} = {x[i, j]:g}, {cols[j]}->{cols[i]} = {x[j, i]:g}).")
+    result = pd.DataFrame(x, index=cols, columns=cols)
+    result.attrs = dict(df.attrs)
+    result.attrs["notes"] = notes
+    return result
+
+
+def check_network_set(
+    networks: Mapping[str, pd.DataFrame], *, min_count: int = 2
+) -> dict[str, pd.DataFrame]:
+    """Check that networks can be compared: same size and same node names.
+
+    Networks whose nodes are the same names in another order are reordered
+    to the first network's order (with a note).
+
+    Parameters
+    ----------
+    networks : mapping of name to DataFrame
+        Checked adjacency matrices (see :func:`check_adjacency`).
+    min_count : int
+        Fewest networks the job needs.
+
+    Returns
+    -------
+    dict
+        The networks, aligned to the first one's node order.
+    """
+    if len(networks) < min_count:
+        raise InputError(
+            f"{len(networks)} network(s) given; at least {min_count} are needed",
+            hint="Upload or select more networks.")
+    items = list(networks.items())
+    first_name, first = items[0]
+    nodes = pd.Index([str(c) for c in first.columns])
+    out = {first_name: first}
+    for name, net in items[1:]:
+        cols = pd.Index([str(c) for c in net.columns])
+        if len(cols) != len(nodes):
+            raise InputError(
+                f"networks of different sizes: '{first_name}' has {len(nodes)} nodes "
+                f"but '{name}' has {len(cols)}", file=name,
+                hint="Distances compare networks on the same nodes: use networks "
+                     "with the same node names.")
+        if not cols.equals(nodes):
+            if set(cols) == set(nodes):
+                net = net.loc[list(nodes), list(nodes)]
+                add_note(net, f"Nodes were reordered to follow '{first_name}'.")
+            else:
+                missing = [c for c in nodes if c not in set(cols)]
+                raise InputError(
+                    f"networks have different node names: '{first_name}' has node "
+                    f"'{missing[0]}' which '{name}' lacks ({len(missing)} such nodes)",
+                    file=name,
+                    hint="Distances compare networks on the same nodes: use the same "
+                         "node names in every file.")
+        out[name] = net
+    return out
+
+
+def check_resampling(
+    n_samples: int,
+    resampling: str,
+    k: int,
+    method: str = "cor",
+    name: str | None = None,
+) -> None:
+    """Check that a resampling scheme leaves enough samples in each subset.
+
+    Parameters
+    ----------
+    n_samples : int
+        Rows of the data matrix.
+    resampling : str
+        ``"montecarlo"``, ``"kCV"`` or ``"LOO"``.
+    k : int
+        Fold count (ignored by LOO).
+    method : str
+        Inference method (its minimum number of samples applies per subset).
+    name : str, optional
+        File name for messages.
+    """
+    need = min_samples(method)
+    if resampling == "kCV" and k >= n_samples:
+        raise InputError(
+            f"k-fold cross-validation needs k smaller than the number of samples "
+            f"(k = {k}, {n_samples} samples)", file=name, hint="Choose a smaller k.")
+    if resampling == "LOO":
+        kept = n_samples - 1
+    elif resampling == "kCV":
+        kept = n_samples - int(np.ceil(n_samples / k))
+    else:
+        kept = int(np.floor(n_samples * (1 - 1 / k)))
+    if kept < need:
+        raise InputError(
+            f"each resample keeps {kept} of the {n_samples} samples, but method "
+            f"{method} needs at least {need}", file=name,
+            hint="Use more samples, or a larger k.")
