@@ -301,7 +301,7 @@ def _parse(raw: bytes, file: str, kind: str, header: bool, row_names: bool | Non
     values = _to_float(cells, names if header else None, body_lines, file, decimal, offset)
     df = pd.DataFrame(values, columns=pd.Index(names, dtype=object),
                       index=pd.Index(labels, dtype=object) if labels is not None else None)
-    df = _missing(df, na, kind, file, body_lines, offset, notes)
+    df = _missing(df, na, kind, file, body_lines, offset, notes, cells)
     df.attrs = {"source": file, "notes": notes}
     if p < 1:
         raise InputError("no value columns were found", file=file)
@@ -410,7 +410,7 @@ def _raise_text(bad: np.ndarray, table: np.ndarray, names: list[str] | None,
 
 
 def _missing(df: pd.DataFrame, na: str, kind: str, file: str, lines: list[int],
-             offset: int, notes: list[str]) -> pd.DataFrame:
+             offset: int, notes: list[str], cells: list[list[str]]) -> pd.DataFrame:
     x = df.to_numpy()
     miss = np.isnan(x)
     if not miss.any():
@@ -423,7 +423,8 @@ def _missing(df: pd.DataFrame, na: str, kind: str, file: str, lines: list[int],
                "choose na='drop' (drop samples with missing values) or "
                "na='impute' (fill in the column mean)")
         raise InputError(
-            f"missing value {_where(j, list(map(str, df.columns)), offset)[1]}; "
+            f"missing value ({cells[i][j].strip()!r}) "
+            f"{_where(j, list(map(str, df.columns)), offset)[1]}; "
             f"{count} cell(s) in all are missing", file=file, row=lines[i],
             column=str(df.columns[j]), hint=f"Fill them in, or {alt}.")
     if kind == "adjacency":

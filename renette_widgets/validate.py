@@ -80,10 +80,18 @@ def check_size(nbytes: int, file: str | None, limit: int | None = None) -> None:
     limit = max_upload_bytes() if limit is None else limit
     if nbytes > limit:
         raise InputError(
-            f"the file is {nbytes / 2**20:.1f} MB, more than the limit of "
-            f"{limit / 2**20:.1f} MB", file=file,
+            f"the file is {_size(nbytes)}, more than the limit of {_size(limit)}",
+            file=file,
             hint="Use a smaller file, or raise the limit with the environment "
                  "variable RENETTE_MAX_UPLOAD_MB.")
+
+
+def _size(nbytes: float) -> str:
+    for unit in ("bytes", "KB", "MB"):
+        if nbytes < 1024 or unit == "MB":
+            return f"{nbytes:.0f} {unit}" if unit == "bytes" else f"{nbytes:.1f} {unit}"
+        nbytes /= 1024
+    return f"{nbytes:.1f} GB"
 
 
 _UNSAFE = re.compile(r"[^\w.\- ()+,=@\[\]]", re.UNICODE)
@@ -327,7 +335,7 @@ def check_adjacency(
     out.index = cols
     x = out.to_numpy(dtype=np.float64, copy=True)
     _check_finite(x, out, file)
-    diag = np.diag(x)
+    diag = np.diag(x).copy()
     if np.any(diag != 0):
         if not zero_diagonal:
             notes.append("The diagonal is not zero; it is kept as given.")
