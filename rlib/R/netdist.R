@@ -36,7 +36,21 @@ warn_ignored_dots <- function(dots, fun) {
 # directedness and gamma. Spectra are left to the caller (only IM needs them).
 prepare_networks <- function(nets, labels, ga = NULL) {
   nets <- as_network_list(nets, labels)
-  nets <- Map(rescale_network, nets, labels)
+  # one warning naming every rescaled network (netSI may rescale hundreds)
+  rescaled <- character()
+  nets <- withCallingHandlers(Map(rescale_network, nets, labels),
+    renette_rescaled = function(w) {
+      rescaled <<- c(rescaled, w$network)
+      invokeRestart("muffleWarning")
+    })
+  if (length(rescaled) == 1) {
+    warning("Edge weights of network ", rescaled, " are outside [0, 1]: the whole ",
+            "matrix was min-max rescaled to [0, 1] (nettools convention).", call. = FALSE)
+  } else if (length(rescaled) > 1) {
+    warning("Edge weights of ", length(rescaled), " networks (", name_list(rescaled),
+            ") are outside [0, 1]: each whole matrix was min-max rescaled to [0, 1] ",
+            "separately (nettools convention).", call. = FALSE)
+  }
   dir <- vapply(nets, is_directed, TRUE)
   if (any(dir) && !all(dir))
     warning("Networks ", name_list(labels[dir]), " are directed (asymmetric): all ",

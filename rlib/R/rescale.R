@@ -11,8 +11,12 @@ rescale_network <- function(A, label = NULL) {
   if (hi == lo)
     input_error("Network ", if (is.null(label)) "A" else label, " has all weights equal to ",
                 lo, ", outside [0, 1], so it cannot be rescaled.")
-  warning("Edge weights of network ", if (is.null(label)) "A" else label,
-          " are outside [0, 1] (min ", signif(lo, 4), ", max ", signif(hi, 4),
-          "): the whole matrix was min-max rescaled to [0, 1].", call. = FALSE)
+  # a classed warning, so callers can gather the rescaled networks' names
+  label <- if (is.null(label)) "A" else label
+  warning(structure(class = c("renette_rescaled", "warning", "condition"), list(
+    message = paste0("Edge weights of network ", label, " are outside [0, 1] (min ",
+                     signif(lo, 4), ", max ", signif(hi, 4), "): the whole matrix was ",
+                     "min-max rescaled to [0, 1] (nettools convention)."),
+    call = NULL, network = label)))
   (A - lo) / (hi - lo)
 }

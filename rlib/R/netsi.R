@@ -1,0 +1,143 @@
+# netSI(): stability of a network inferred from a data matrix under
+# resampling of its samples (global S, internal SI, edge Sw, degree Sd).
+# Built from the building blocks (resampling_indices, mat2adj, the distance
+# machinery of netdist, netsi_sw, netsi_sd).
+
+NETSI_INDICATORS <- c("S", "SI", "Sw", "Sd")
+
+match_indicators <- function(indicator) {
+  if (!is.character(indicator) || length(indicator) == 0 ||
+      !all(indicator %in% c("all", NETSI_INDICATORS)))
+    input_error("indicator must be \"all\" or any of ",
+                paste0("\"", NETSI_INDICATORS, "\"", collapse = ", "), ".")
+  if ("all" %in% indicator) NETSI_INDICATORS else NETSI_INDICATORS[NETSI_INDICATORS %in% indicator]
+}
+
+# (max - min) / mean of each row of M; NA where the mean is 0 (all.equal).
+range_over_mean <- function(M) {
+  mx <- apply(M, 1, max); mn <- apply(M, 1, min); av <- rowMeans(M)
+  zero <- vapply(av, function(v) isTRUE(all.equal(v, 0)), TRUE)
+  ifelse(zero, NA_real_, (mx - mn) / ifelse(zero, 1, av))
+}
+
+node_names <- function(adj) {
+  nm <- dimnames(adj)[[2]]
+  if (is.null(nm)) nm <- as.character(seq_len(dim(adj)[2]))
+  nm
+}
+
+# Edge weights per resample: edges x R, edges i<j (combn order) or all i != j.
+edge_weights <- function(adj, symm = TRUE) {
+  p <- dim(adj)[1]
+  e <- if (isTRUE(symm)) t(utils::combn(p, 2)) else {
+    g <- which(diag(p) == 0, arr.ind = TRUE)
+    g[order(g[, 1], g[, 2]), , drop = FALSE]
+  }
+  R <- dim(adj)[3]
+  idx <- cbind(rep(e[, 1], R), rep(e[, 2], R), rep(seq_len(R), each = nrow(e)))
+  W <- matrix(adj[idx], nrow(e), R)
+  rownames(W) <- paste(e[, 1], e[, 2], sep = "-")
+  W
+}
+
+# Node strengths per resample: R x p (row sums), or R x 2p (in = column
+# sums, out = row sums) when some network is asymmetric.
+node_strengths <- function(adj) {
+  nm <- node_names(adj)
+  R <- dim(adj)[3]
+  out_s <- t(apply(adj, 3, rowSums)); in_s <- t(apply(adj, 3, colSums))
+  if (R == 1) { out_s <- matrix(out_s, 1); in_s <- matrix(in_s, 1) }
+  if (isTRUE(all.equal(out_s, in_s, check.attributes = FALSE))) {
+    colnames(out_s) <- nm
+    return(out_s)
+  }
+  S <- cbind(in_s, out_s)
+  colnames(S) <- c(paste0(nm, "-in"), paste0(nm, "-out"))
+  S
+}
+
+check_adj_array <- function(adj) {
+  if (length(dim(adj)) != 3 || dim(adj)[1] != dim(adj)[2])
+    input_error("Expected a p x p x R array of resampled networks.")
+  adj
+}
+
+#' @rdname building_blocks
+#' @export
+netsi_sw <- function(adj, symm = TRUE) {
+  range_over_mean(edge_weights(check_adj_array(adj), symm))
+}
+
+#' @rdname building_blocks
+#' @export
+netsi_sd <- function(adj) {
+  S <- node_strengths(check_adj_array(adj))
+  stats::setNames(range_over_mean(t(S)), colnames(S))
+}
+
+# Split netSI's `...` between netdist (ga, rho), nothing (n.cores, verbose,
+# components: SI always uses the chosen distance) and mat2adj (the rest).
+split_netsi_dots <- function(dots) {
+  nm <- names(dots)
+  if (length(dots) && (is.null(nm) || any(!nzchar(nm))))
+    input_error("Extra arguments of netSI() must be named (e.g. P = 6, rho = 1).")
+  list(dist = dots[nm %in% c("ga", "rho")],
+       infer = dots[!nm %in% c("ga", "rho", "components", "n.cores", "verbose")])
+}
+
+#' @export
+netSI <- function(x, indicator = "all", d = "HIM", adj.method = "cor",
+                  resamp.method = "montecarlo", k = 3, h = 20, sseed = 0,
+                  save = FALSE, symm = TRUE, ...) {
+  cl <- match.call()
+  ind <- match_indicators(indicator)
+  d <- match_distance(d)
+  dots <- split_netsi_dots(list(...))
+  rho <- if (is.null(dots$dist$rho)) 1 else dots$dist$rho
+  ga <- dots$dist$ga
+  check_rho_ga(rho, ga)
+  if (is.null(dim(x)) || length(dim(x)) != 2)
+    input_error("netSI() needs a data matrix (samples in rows, variables in columns).")
+  idx <- resampling_indices(nrow(x), resamp.method, k, h, sseed)
+  infer <- function(rows) do.call(mat2adj, c(list(x[rows, , drop = FALSE],
+                                                   infer.method = adj.method), dots$infer))
+  ADJlist <- lapply(idx, infer)
+  ADJ <- infer(seq_len(nrow(x)))
+  R <- length(ADJlist)
+  res <- list()
+  if (any(c("S", "SI") %in% ind)) {
+    labels <- c("inferred on all samples", paste("of resample", seq_len(R)))
+    prep <- prepare_networks(c(list(ADJ), ADJlist), labels, ga)
+    sp <- if ("S" %in% ind) cbind(1L, seq_len(R) + 1L) else NULL
+    si <- if ("SI" %in% ind) all_pairs(R) + 1L else NULL
+    dist <- network_distances(prep, rbind(sp, si), d, rho)[, d]
+    if ("S" %in% ind) {
+      S_boot <- dist[seq_len(R)]
+      res$S <- mean(S_boot)
+    }
+    if ("SI" %in% ind) {
+      SI_boot <- dist[nrow(sp) + seq_len(nrow(si))]
+      res$SI <- mean(SI_boot)
+    }
+  }
+  adj <- array(unlist(ADJlist), c(dim(ADJ), R), dimnames = c(dimnames(ADJ), list(NULL)))
+  if ("Sw" %in% ind) {
+    Sw_boot <- edge_weights(adj, symm)
+    res$Sw <- range_over_mean(Sw_boot)
+  }
+  if ("Sd" %in% ind) {
+    Sd_boot <- node_strengths(adj)
+    res$Sd <- stats::setNames(range_over_mean(t(Sd_boot)), colnames(Sd_boot))
+  }
+  if (isTRUE(save)) {
+    res$call <- cl
+    res$ADJ <- ADJ
+    res$ADJlist <- ADJlist
+    if ("S" %in% ind) res$S_boot <- S_boot
+    if ("SI" %in% ind) res$SI_boot <- SI_boot
+    if ("Sw" %in% ind) res$Sw_boot <- Sw_boot
+    if ("Sd" %in% ind) res$Sd_boot <- Sd_boot
+    res$indices <- idx
+  }
+  res
+}
