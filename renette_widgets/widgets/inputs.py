@@ -13,7 +13,9 @@ from .common import ErrorBox, frame_html, guarded
 from .session import Session
 
 SEPARATORS = {"auto-detect": None, "comma ,": ",", "tab": "\t", "semicolon ;": ";",
-              "spaces": r"\s+"}
+              "spaces": " "}
+ROW_NAMES = {"auto-detect": None, "yes": True, "no": False}
+MISSING = {"are an error": "error", "drop those samples": "drop", "impute column mean": "impute"}
 KINDS = {"data matrix (samples × variables)": "data", "network (adjacency matrix)": "adjacency"}
 
 
@@ -36,7 +38,9 @@ class InputsPanel(w.VBox):
         self.sep = w.Dropdown(options=SEPARATORS, description="separator",
                               layout=w.Layout(width="240px"))
         self.header = w.Checkbox(value=True, description="column names in first row", indent=False)
-        self.row_names = w.Checkbox(value=False, description="row names in first column", indent=False)
+        self.row_names = w.Dropdown(options=ROW_NAMES, description="row names in first column",
+                                    style={"description_width": "170px"}, layout=w.Layout(width="290px"))
+        self.na = w.Dropdown(options=MISSING, description="missing values", layout=w.Layout(width="300px"))
         self.upload = w.FileUpload(multiple=True, accept=".csv,.tsv,.txt,.tab,text/csv",
                                    description="Upload files", layout=w.Layout(width="180px"))
         self.upload.observe(self._uploaded, "value")
@@ -66,7 +70,7 @@ class InputsPanel(w.VBox):
 
         super().__init__([
             w.HTML("<b>1. How to read the files</b> (the separator is detected per file unless you choose one)"),
-            w.HBox([self.kind, self.sep]), w.HBox([self.header, self.row_names]),
+            w.HBox([self.kind, self.sep]), w.HBox([self.header, self.row_names, self.na]),
             w.HTML("<b>2. Upload</b> CSV / TSV / ;-separated text files, or load example data"),
             w.HBox([self.upload] + list(self.example_buttons.values()), layout=w.Layout(flex_flow="row wrap")),
             self.errors, self.rejected, self.loaded,
@@ -78,7 +82,7 @@ class InputsPanel(w.VBox):
     def options(self) -> dict:
         """The reading options chosen above the upload button."""
         return {"kind": self.kind.value, "sep": self.sep.value, "header": self.header.value,
-                "row_names": self.row_names.value}
+                "row_names": self.row_names.value, "na": self.na.value}
 
     def read(self, name: str, content: bytes, origin: str = "upload", **options) -> str | None:
         """Read one file and add it to the session; a failure is listed, not raised.

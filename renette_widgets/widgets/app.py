@@ -1,0 +1,97 @@
+"""The dashboard: every panel in one root widget (what the notebook displays)."""
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as w
+
+from .. import __version__
+from .common import TABLE_CSS, ErrorBox
+from .distance import DistancePanel
+from .inference import InferencePanel
+from .inputs import InputsPanel
+from .jobs import JobsPanel
+from .results import ResultsPanel
+from .session import Session
+from .stability import StabilityPanel
+from .statistics import StatisticsPanel
+
+TITLES = ["Inputs", "Inference", "Distance", "Stability", "Statistics", "Jobs", "Results"]
+
+
+class App(w.VBox):
+    """ReNette's four workflows as tabs, plus the jobs list and the results.
+
+    Parameters
+    ----------
+    client : distributed.Client, optional
+        Default: ``cluster.get_client()`` (``DASK_SCHEDULER_ADDRESS`` or an
+        embedded cluster), connected in the background after the page shows.
+    store : Store, optional
+        Default: the store under ``RENETTE_HOME``.
+    connect : bool
+        Connect to the scheduler in the background right away (so the first
+        job starts at once); the page is usable before that finishes.
+    """
+
+    def __init__(self, client: Any = None, store: Any = None, connect: bool = True) -> None:
+        self.session = Session(client=client, store=store)
+        self.inputs = InputsPanel(self.session)
+        self.inference = InferencePanel(self.session)
+        self.distance = DistancePanel(self.session)
+        self.stability = StabilityPanel(self.session)
+        self.statistics = StatisticsPanel(self.session)
+        self.jobs = JobsPanel(self.session)
+        self.results = ResultsPanel(self.session)
+        panels = [self.inputs, self.inference, self.distance, self.stability, self.statistics,
+                  self.jobs, self.results]
+        self.tabs = w.Tab(children=panels)
+        for i, title in enumerate(TITLES):
+            self.tabs.set_title(i, title)
+        self.status = w.HTML()
+        self.errors = ErrorBox()
+        # Jobs start on the Jobs tab; finished results bring the Results tab forward.
+        self.session.on("job", lambda _job: self._select("Jobs"))
+        self.session.on("open", lambda _job: self._select("Results"))
+        header = w.HTML(
+            "<div style='display:flex;align-items:baseline;gap:1em'>"
+            "<h2 style='margin:4px 0'>ReNette</h2>"
+            "<span style='color:#555'>differential network analysis: infer networks, compare them "
+            "(Hamming / Ipsen-Mikhailov / HIM), test their stability</span>"
+            f"<span style='color:#999;font-size:11px'>v{html.escape(__version__)}</span></div>")
+        super().__init__([w.HTML(TABLE_CSS), header, self.status, self.errors, self.tabs])
+        self.add_class("renette-app")
+        try:
+            self.jobs.refresh()
+        except Exception as exc:  # noqa: BLE001 - an unreadable store must not stop the page
+            self.jobs.errors.show(exc)
+        if connect and client is None:
+            self._set_status("connecting to the compute cluster…", "#777")
+            self.session.connect_in_background(self._connected)
+        elif client is not None:
+            self._connected(None)
+
+    def _select(self, title: str) -> None:
+        self.tabs.selected_index = TITLES.index(title)
+
+    def _set_status(self, text: str, colour: str) -> None:
+        self.status.value = f"<span class='renette-cluster' style='color:{colour};font-size:12px'>{html.escape(text)}</span>"
+
+    def _connected(self, error: Exception | None) -> None:
+        if error is not None:
+            self._set_status(f"compute cluster unreachable ({error}); stored results can still be browsed "
+                             "in the Jobs tab", "#b00020")
+            return
+        try:
+            info = self.session.client.scheduler_info()
+            n = len(info.get("workers", {}))
+            self._set_status(f"compute cluster: {n} worker{'s' if n != 1 else ''} at "
+                             f"{self.session.client.scheduler.address}", "#2ca02c")
+        except Exception as exc:  # noqa: BLE001 - informative only
+            self._set_status(f"compute cluster connected ({exc})", "#2ca02c")
+
+
+def build_app(**kwargs: Any) -> App:
+    """The dashboard's root widget (see :class:`App`)."""
+    return App(**kwargs)
