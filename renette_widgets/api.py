@@ -1,0 +1,365 @@
+"""Python API for analysts: the four ReNette workflows, synchronous or as jobs.
+
+Synchronous functions (:func:`infer`, :func:`distance`, :func:`stability`,
+:func:`netstats`) are :func:`submit` + ``wait`` + ``result``; they run on the
+same dask cluster and write the same store as the dashboard and the CLI.
+
+Parameters, in the canonical form stored in a job's manifest:
+
+- inference: ``{"methods": {method: {param: value}}, "seed": 0}``
+  (``{"method": "cor", **params}`` is accepted too);
+- distance: ``{"metric": "HIM", "rho": 1.0, "gamma": None, "components": True}``;
+- stability: ``{"method": "cor", "method_params": {}, "metric": "HIM",
+  "resampling": "montecarlo", "k": 3, "h": 20, "seed": 0, "indicator": "all",
+  "rho": 1.0, "gamma": None}``;
+- statistics: ``{"seed": 0}``.
+
+Every input problem raises :class:`~renette_widgets.errors.InputError`.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError, JobError
+from .jobs import WORKFLOWS, Job
+from .results import StabilityResult
+
+MatrixLike = pd.DataFrame | np.ndarray | str | Path
+METRICS = ("HIM", "IM", "H")
+RESAMPLING = ("montecarlo", "kCV", "LOO")
+INDICATORS = ("all", "S", "SI", "Sw", "Sd")
+
+
+def read_matrix(path_or_buffer: Any, kind: str = "data", header: bool = True,
+                row_names: bool = False, sep: str | None = None, **kwargs: Any) -> pd.DataFrame:
+    """Read a data or adjacency matrix from CSV/TSV (see :mod:`reader`).
+
+    Parameters
+    ----------
+    path_or_buffer : str, Path or file-like
+    kind : {"data", "adjacency"}
+    header : bool
+        Column names in the first row.
+    row_names : bool
+        Row names in the first column.
+    sep : str, optional
+        Separator; detected when not given.
+
+    Returns
+    -------
+    DataFrame
+        Float matrix with names; notes for the user in ``df.attrs["notes"]``.
+    """
+    from .reader import read_matrix as _read
+    return _read(path_or_buffer, kind=kind, header=header, row_names=row_names,
+                 sep=sep, **kwargs)
+
+
+# ---------------------------------------------------------------- inputs
+
+def _as_frame(x: MatrixLike, kind: str, name: str | None) -> pd.DataFrame:
+    if isinstance(x, (str, Path)):
+        path = Path(x)
+        if not path.is_file():
+            raise InputError("no such file", file=str(x), hint="Check the path.")
+        df = read_matrix(path, kind=kind, name=name or path.name)
+        df.attrs.setdefault("source", name or path.name)
+        return df
+    if isinstance(x, pd.DataFrame):
+        return x
+    if isinstance(x, np.ndarray):
+        if x.ndim != 2:
+            raise InputError(f"a matrix must be 2-dimensional, got shape {x.shape}",
+                             file=name)
+        cols = [f"V{j + 1}" for j in range(x.shape[1])]
+        index = cols if kind == "adjacency" else None
+        return pd.DataFrame(x, columns=cols, index=index)
+    raise InputError(f"cannot use a {type(x).__name__} as a matrix", file=name,
+                     hint="Give a pandas DataFrame, a numpy array or a file path.")
+
+
+def _named_inputs(inputs: Any, kind: str) -> dict[str, pd.DataFrame]:
+    """Inputs as ``{name: DataFrame}`` from a mapping, a sequence or one matrix."""
+    if isinstance(inputs, Mapping):
+        items = list(inputs.items())
+    elif isinstance(inputs, Sequence) and not isinstance(inputs, str):
+        items = []
+        for i, x in enumerate(inputs):
+            name = Path(x).stem if isinstance(x, (str, Path)) else None
+            if isinstance(x, pd.DataFrame):
+                name = x.attrs.get("name") or x.attrs.get("source")
+            items.append((name or f"net{i + 1}", x))
+    else:
+        items = [(Path(inputs).stem if isinstance(inputs, (str, Path)) else "input", inputs)]
+    out: dict[str, pd.DataFrame] = {}
+    for name, x in items:
+        name = str(name)
+        if name in out:
+            raise InputError(f"two inputs are named '{name}'", file=name,
+                             hint="Give every input a distinct name.")
+        out[name] = _as_frame(x, kind, name)
+    if not out:
+        raise InputError("no input given", hint="Give at least one matrix.")
+    return out
+
+
+# ---------------------------------------------------------------- params
+
+def normalize_params(workflow: str, params: Mapping | None) -> dict:
+    """Parameters in canonical form (see module docstring), with defaults."""
+    p = dict(params or {})
+    if workflow == "inference":
+        seed = p.pop("seed", 0)
+        if "methods" in p:
+            methods = p.pop("methods")
+            if isinstance(methods, str):
+                methods = [methods]
+            if not isinstance(methods, Mapping):
+                methods = {m: dict(p) for m in methods}
+        else:
+            methods = {p.pop("method", "cor"): p}
+        out = {"methods": {str(m): dict(mp or {}) for m, mp in methods.items()},
+               "seed": seed}
+    elif workflow == "distance":
+        out = {"metric": "HIM", "rho": 1.0, "gamma": None, "components": True, **p}
+    elif workflow == "stability":
+        base = {"method": "cor", "method_params": {}, "metric": "HIM",
+                "resampling": "montecarlo", "k": 3, "h": 20, "seed": 0,
+                "indicator": "all", "rho": 1.0, "gamma": None}
+        extra = {k: v for k, v in p.items() if k not in base}
+        out = {**base, **{k: v for k, v in p.items() if k in base}}
+        out["method_params"] = {**dict(out["method_params"] or {}), **extra}
+    elif workflow == "statistics":
+        out = {"seed": 0, **p}
+    else:
+        raise InputError(f"unknown workflow {workflow!r}",
+                         hint=f"Use one of {', '.join(WORKFLOWS)}.")
+    _check_params(workflow, out)
+    return out
+
+
+def _check_params(workflow: str, p: dict) -> None:
+    """Types and ranges; values must be plain scalars (they become typed R values)."""
+    try:
+        from .params import validate_params  # owned by the input layer
+    except ImportError:
+        validate_params = None
+    if validate_params is not None:
+        p.update(validate_params(workflow, p))
+    method_sets = (p["methods"].values() if workflow == "inference"
+                   else [p.get("method_params", {})])
+    for mp in method_sets:
+        for key, value in mp.items():
+            if value is not None and not isinstance(value, (bool, int, float, str,
+                                                            np.integer, np.floating)):
+                raise InputError(f"parameter {key} must be a number, a string or "
+                                 f"true/false, not {type(value).__name__}",
+                                 parameter=key, value=str(value))
+    if workflow in ("distance", "stability"):
+        _choice(p, "metric", METRICS)
+        rho = _number(p, "rho", float)
+        if rho < 0:
+            raise InputError("rho must be >= 0", parameter="rho", value=str(rho))
+        if p.get("gamma") is not None and _number(p, "gamma", float) <= 0:
+            raise InputError("gamma must be > 0 (or automatic)", parameter="gamma")
+    if workflow == "stability":
+        _choice(p, "resampling", RESAMPLING)
+        _choice(p, "indicator", INDICATORS)
+        if _number(p, "k", int) < 2:
+            raise InputError("k must be at least 2", parameter="k")
+        if _number(p, "h", int) < 1:
+            raise InputError("h must be at least 1", parameter="h")
+    if "seed" in p:
+        _number(p, "seed", int)
+
+
+def _choice(p: dict, key: str, choices: Sequence[str]) -> None:
+    if p.get(key) not in choices:
+        raise InputError(f"{key} must be one of {', '.join(choices)}", parameter=key,
+                         value=str(p.get(key)))
+
+
+def _number(p: dict, key: str, kind: type) -> Any:
+    value = p[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer,
+                                                         np.floating)):
+        raise InputError(f"{key} must be a number", parameter=key, value=str(value))
+    if kind is int and float(value) != int(value):
+        raise InputError(f"{key} must be a whole number", parameter=key, value=str(value))
+    p[key] = kind(value)
+    return p[key]
+
+
+# ---------------------------------------------------------------- validation
+
+def _validate_inputs(workflow: str, frames: dict[str, pd.DataFrame], p: dict) -> dict:
+    """Check matrices with the shared validation layer (raises InputError)."""
+    from . import validate
+    if workflow == "inference":
+        out = {}
+        for name, df in frames.items():
+            for method, mp in p["methods"].items():
+                df = validate.check_data(df, method=method, tol=float(mp.get("tol", 1e-5)),
+                                         name=name)
+            out[name] = df
+        return out
+    if workflow == "stability":
+        if len(frames) != 1:
+            raise InputError(f"stability takes one data matrix, got {len(frames)}",
+                             hint="Run one stability job per data set.")
+        (name, df), = frames.items()
+        df = validate.check_data(df, method=p["method"],
+                                 tol=float(p["method_params"].get("tol", 1e-5)), name=name)
+        validate.check_resampling(df.shape[0], p["resampling"], p["k"], p["method"], name)
+        return {name: df}
+    nets = {name: validate.check_adjacency(df, name=name) for name, df in frames.items()}
+    if workflow == "distance":
+        nets = validate.check_network_set(nets, min_count=1)
+    return nets
+
+
+# ---------------------------------------------------------------- jobs
+
+def submit(workflow: str, inputs: Any, params: Mapping | None = None, client=None,
+           store=None) -> Job:
+    """Start a job and return at once.
+
+    Parameters
+    ----------
+    workflow : {"inference", "distance", "stability", "statistics"}
+    inputs : mapping, sequence, DataFrame or path
+        Named matrices (``{name: DataFrame}``) or things to read: data
+        matrices for inference/stability, adjacency matrices otherwise.
+    params : mapping, optional
+        Workflow parameters (module docstring); missing ones take defaults.
+    client : distributed.Client, optional
+        Default :func:`~renette_widgets.cluster.get_client`.
+    store : Store or False, optional
+        Default ``Store()`` (``RENETTE_HOME``); ``False`` keeps results in memory.
+
+    Returns
+    -------
+    Job
+        Running; watch ``status``/``done``/``total`` or call ``wait()``.
+
+    Raises
+    ------
+    InputError
+        For any problem with the inputs or parameters (before anything runs).
+    """
+    if workflow not in WORKFLOWS:
+        raise InputError(f"unknown workflow {workflow!r}",
+                         hint=f"Use one of {', '.join(WORKFLOWS)}.")
+    kind = "data" if workflow in ("inference", "stability") else "adjacency"
+    p = normalize_params(workflow, params)
+    frames = _validate_inputs(workflow, _named_inputs(inputs, kind), p)
+    return Job(workflow, frames, p, client=client, store=store).start()
+
+
+def _run(workflow: str, inputs: Any, params: dict, client, store, timeout) -> Any:
+    job = submit(workflow, inputs, params, client=client, store=store).wait(timeout)
+    if job.status != "done":
+        if job.error and job.error.startswith("InputError"):
+            raise InputError(job.error)
+        raise JobError(job.error or job.status, job_id=job.id)
+    return job.result
+
+
+def infer(data: MatrixLike, method: str = "cor", *, client=None, store=None,
+          timeout: float | None = None, seed: int = 0, **params: Any) -> pd.DataFrame:
+    """Infer a network from a data matrix (samples in rows, variables in columns).
+
+    Parameters
+    ----------
+    data : DataFrame, ndarray or path
+    method : str
+        Any of rlib's ``mat2adj`` methods (cor, WGCNA, bicor, TOM, ARACNE,
+        CLR, MINE, DTWMIC, c3net, bc3net and the FDR variants).
+    seed : int
+        ``set.seed`` before inference (stochastic methods).
+    **params
+        Method parameters, as keyword arguments of R's ``mat2adj``
+        (e.g. ``P=6``, ``measure="MIC"``, ``tol=0``).
+
+    Returns
+    -------
+    DataFrame
+        p x p adjacency with the variable names.
+    """
+    res = _run("inference", {"data": data}, {"methods": {method: params}, "seed": seed},
+               client, store, timeout)
+    return next(iter(res["networks"].values()))
+
+
+def distance(networks: Any, metric: str = "HIM", rho: float = 1.0,
+             gamma: float | None = None, components: bool = True, *, client=None,
+             store=None, timeout: float | None = None) -> dict[str, Any]:
+    """Distances between networks (Hamming, Ipsen-Mikhailov, HIM).
+
+    Parameters
+    ----------
+    networks : mapping, sequence or path(s)
+        Adjacency matrices on the same nodes; one network is compared with
+        the empty network.
+    metric : {"HIM", "IM", "H"}
+    rho : float
+        Weight of IM in HIM (ReNette's xi).
+    gamma : float, optional
+        Lorentz half-width; automatic (nettools' optimal gamma) by default.
+
+    Returns
+    -------
+    dict
+        ``H``, ``IM``, ``HIM``: k x k DataFrames with the network names;
+        ``gamma``: the value used.
+    """
+    return _run("distance", networks, {"metric": metric, "rho": rho, "gamma": gamma,
+                                       "components": components},
+                client, store, timeout)
+
+
+def stability(data: MatrixLike, method: str = "cor", metric: str = "HIM",
+              resampling: str = "montecarlo", k: int = 3, h: int = 20, seed: int = 0,
+              *, indicator: str = "all", client=None, store=None,
+              timeout: float | None = None, **params: Any) -> StabilityResult:
+    """Stability of the inferred network under resampling (nettools' netSI).
+
+    Parameters
+    ----------
+    data : DataFrame, ndarray or path
+    method : str
+        Inference method (``mat2adj``); method parameters go in ``**params``.
+    metric : {"HIM", "IM", "H"}
+    resampling : {"montecarlo", "kCV", "LOO"}
+    k, h : int
+        Folds / repetitions as in netSI.
+    seed : int
+        netSI's ``sseed``: the same seed gives nettools' resamples.
+
+    Returns
+    -------
+    StabilityResult
+    """
+    return _run("stability", {"data": data},
+                {"method": method, "method_params": params, "metric": metric,
+                 "resampling": resampling, "k": k, "h": h, "seed": seed,
+                 "indicator": indicator}, client, store, timeout)
+
+
+def netstats(network: MatrixLike, seed: int = 0, *, client=None, store=None,
+             timeout: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Node and network statistics of one network.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        The node table (one row per node) and the network table (one row).
+    """
+    res = _run("statistics", {"network": network}, {"seed": seed}, client, store, timeout)
+    tables = next(iter(res.values()))
+    return tables["nodes"], tables["network"]

@@ -1,0 +1,121 @@
+"""The dask client everyone uses, and the plugin that starts R in workers.
+
+``get_client()`` connects to ``DASK_SCHEDULER_ADDRESS`` (or an explicit
+address) when there is one, else starts an embedded ``LocalCluster`` with
+worker processes of one thread each.  In both cases :class:`RPlugin` is
+registered, so every worker (including ones that join or restart later)
+loads R, WGCNA and the ``renette`` R package once, before its first task.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from pathlib import Path
+
+from distributed import Client, LocalCluster
+from distributed.diagnostics.plugin import WorkerPlugin
+
+PLUGIN_NAME = "renette-r"
+# One thread per process for every numeric library: dask runs the parallelism.
+SINGLE_THREAD_ENV = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "VECLIB_MAXIMUM_THREADS": "1",
+}
+
+_lock = threading.Lock()
+_client: Client | None = None
+
+
+def default_r_libs() -> str | None:
+    """The R library holding ``renette``: ``RENETTE_R_LIBS`` or the repo's ``.rlib``."""
+    env = os.environ.get("RENETTE_R_LIBS")
+    if env:
+        return env
+    local = Path(__file__).resolve().parent.parent / ".rlib"
+    return str(local) if (local / "renette").is_dir() else None
+
+
+def worker_env() -> dict[str, str]:
+    """Environment for worker processes (also used by ``make run``'s workers)."""
+    env = dict(SINGLE_THREAD_ENV)
+    libs = default_r_libs()
+    if libs:
+        env["RENETTE_R_LIBS"] = libs
+    return env
+
+
+class RPlugin(WorkerPlugin):
+    """Load R and the engine once per worker, in the thread that runs tasks.
+
+    R is not thread-safe and checks its C stack against the thread that
+    started it, so start-up runs in the worker's task executor (a single
+    thread, as workers have ``nthreads=1``).
+    """
+
+    name = PLUGIN_NAME
+
+    async def setup(self, worker) -> None:  # noqa: D102 - WorkerPlugin hook
+        from . import tasks
+        executor = worker.executors["default"]
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(executor, tasks.start_engine)
+
+
+def _attach(client: Client) -> Client:
+    client.register_plugin(RPlugin(), name=PLUGIN_NAME)
+    return client
+
+
+def get_client(address: str | None = None, n_workers: int | None = None) -> Client:
+    """The dask client of this process (created on first use).
+
+    Parameters
+    ----------
+    address : str, optional
+        Scheduler address; defaults to ``DASK_SCHEDULER_ADDRESS``.  Without
+        either, an embedded ``LocalCluster`` is started.
+    n_workers : int, optional
+        Workers of the embedded cluster (default ``RENETTE_WORKERS`` or 2).
+
+    Returns
+    -------
+    distributed.Client
+        A client whose workers have R warm (the plugin ran on each).
+    """
+    global _client
+    with _lock:
+        if _client is not None and _client.status == "running":
+            return _client
+        address = address or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+        if address:
+            _client = _attach(Client(address, set_as_default=False))
+        else:
+            _client = _attach(Client(local_cluster(n_workers), set_as_default=False))
+        return _client
+
+
+def local_cluster(n_workers: int | None = None) -> LocalCluster:
+    """An embedded cluster of worker processes with one thread each."""
+    n = n_workers or int(os.environ.get("RENETTE_WORKERS", "2"))
+    return LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                        dashboard_address=None, env=worker_env())
+
+
+def close_client() -> None:
+    """Close the process-wide client (and its embedded cluster)."""
+    global _client
+    with _lock:
+        if _client is not None:
+            cluster = _client.cluster
+            _client.close()
+            if cluster is not None:
+                cluster.close()
+            _client = None
+
+
+def attach(client: Client) -> Client:
+    """Register the R plugin on a client created elsewhere (e.g. in tests)."""
+    return _attach(client)

@@ -1,0 +1,285 @@
+"""The Job: one workflow run on the dask cluster, its state and progress.
+
+A Job is plain state (no ipywidgets): the dashboard, the CLI and the API all
+watch the same object.  It submits its task graph (see :mod:`tasks`) from a
+background thread, counts finished tasks in future callbacks (the notebook
+kernel is never blocked), assembles the result when every task is done and
+writes the job to the store, whatever the outcome.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+import threading
+import time
+import traceback
+from typing import Any, Callable
+
+import pandas as pd
+
+from .errors import InputError, JobError
+
+WORKFLOWS = ("inference", "distance", "stability", "statistics")
+FINAL = ("done", "failed", "cancelled")
+
+
+def frame_sha256(df: pd.DataFrame) -> str:
+    """SHA-256 of a matrix as stored (CSV with names, full float precision)."""
+    return hashlib.sha256(df.to_csv().encode("utf-8")).hexdigest()
+
+
+class Job:
+    """One run of a workflow.
+
+    Parameters
+    ----------
+    workflow : str
+        ``"inference"``, ``"distance"``, ``"stability"`` or ``"statistics"``.
+    inputs : dict of str to DataFrame
+        Named input matrices (data matrices, or adjacency matrices for
+        distance and statistics).
+    params : dict
+        Validated workflow parameters (see :mod:`api` for their form).
+    client : distributed.Client, optional
+        Defaults to :func:`renette_widgets.cluster.get_client`.
+    store : Store or False, optional
+        Where the finished job is written (default: ``Store()``); ``False``
+        keeps the job in memory only.
+
+    Attributes
+    ----------
+    id : str
+        Unguessable id (``secrets.token_urlsafe``).
+    status : str
+        ``pending``, ``running``, ``done``, ``failed`` or ``cancelled``.
+    done, total : int
+        Finished and total dask tasks.
+    message : str
+        Progress in words.
+    error : str or None
+        Why the job failed or was cancelled.
+    result : Any
+        The workflow's result once done (see docs/architecture.md).
+    folder : pathlib.Path or None
+        The job's folder in the store once written.
+    """
+
+    def __init__(self, workflow: str, inputs: dict[str, pd.DataFrame], params: dict,
+                 client=None, store=None) -> None:
+        if workflow not in WORKFLOWS:
+            raise InputError(f"unknown workflow {workflow!r}",
+                             hint=f"Use one of {', '.join(WORKFLOWS)}.")
+        self.id = secrets.token_urlsafe(12)
+        self.workflow = workflow
+        self.params = dict(params)
+        self.frames = dict(inputs)
+        self.inputs = {name: frame_sha256(df) for name, df in inputs.items()}
+        self.status = "pending"
+        self.done = 0
+        self.total = 0
+        self.message = "waiting to start"
+        self.error: str | None = None
+        self.created = time.time()
+        self.started: float | None = None
+        self.finished: float | None = None
+        self.folder = None
+        self.versions: dict = {}
+        self._result: Any = None
+        self._client = client
+        self._store = store
+        self._lock = threading.RLock()
+        self._finished_event = threading.Event()
+        self._callbacks: list[Callable[[Job], None]] = []
+        self._futures: list = []
+        self._stages: dict = {}
+        self._cancel_requested = False
+        self._bad: list = []
+        self._all_settled = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # ------------------------------------------------------------ public API
+    @property
+    def result(self) -> Any:
+        """The result once the job is done (``None`` before)."""
+        return self._result
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since start (or start to finish once finished)."""
+        if self.started is None:
+            return 0.0
+        return (self.finished or time.time()) - self.started
+
+    @property
+    def finished_ok(self) -> bool:
+        return self.status == "done"
+
+    def start(self) -> "Job":
+        """Submit the tasks from a background thread; returns immediately."""
+        with self._lock:
+            if self._thread is None and self.status == "pending":
+                self._thread = threading.Thread(target=self._run, daemon=True,
+                                                name=f"renette-job-{self.id}")
+                self._thread.start()
+        return self
+
+    def add_callback(self, fn: Callable[["Job"], None]) -> None:
+        """Call ``fn(job)`` on every change of status or progress."""
+        self._callbacks.append(fn)
+
+    def cancel(self) -> None:
+        """Stop the job: cancel its tasks and record it as cancelled."""
+        with self._lock:
+            if self.status in FINAL:
+                return
+            self._cancel_requested = True
+            futures = list(self._futures)
+        client = self._client
+        if client is not None and futures:
+            try:
+                client.cancel(futures)
+            except Exception:  # noqa: BLE001 - a dead scheduler has nothing to cancel
+                pass
+        if self._thread is None:
+            self._finish("cancelled", error="cancelled by the user")
+        self._all_settled.set()
+
+    def wait(self, timeout: float | None = None) -> "Job":
+        """Block until the job is finished (done, failed or cancelled).
+
+        Raises
+        ------
+        TimeoutError
+            If the job is still running after ``timeout`` seconds.
+        """
+        if self._thread is None and self.status == "pending":
+            self.start()
+        if not self._finished_event.wait(timeout):
+            raise TimeoutError(f"job {self.id} still {self.status} after {timeout} s")
+        return self
+
+    def raise_for_status(self) -> None:
+        """Raise :class:`JobError` when the job failed or was cancelled."""
+        if self.status in ("failed", "cancelled"):
+            raise JobError(self.error or self.status, job_id=self.id)
+
+    def __repr__(self) -> str:
+        return (f"<Job {self.id} {self.workflow} {self.status} "
+                f"{self.done}/{self.total} {self.message!r}>")
+
+    # ------------------------------------------------------------ internals
+    def _notify(self) -> None:
+        for fn in list(self._callbacks):
+            try:
+                fn(self)
+            except Exception:  # noqa: BLE001 - a broken watcher must not kill the job
+                traceback.print_exc()
+
+    def _set(self, **changes) -> None:
+        with self._lock:
+            for k, v in changes.items():
+                setattr(self, k, v)
+        self._notify()
+
+    def _on_task_done(self, future) -> None:
+        """Future callback (client thread): count progress, stop on failure."""
+        with self._lock:
+            if future.status in ("error", "cancelled"):
+                self._bad.append(future)
+                self._all_settled.set()
+                return
+            if self.status != "running":
+                return
+            self.done += 1
+            stage = self._stages.get(future.key, "")
+            self.message = f"{stage}: {self.done}/{self.total} tasks done"
+            if self.done == self.total:
+                self._all_settled.set()
+        self._notify()
+
+    def _run(self) -> None:
+        from . import tasks
+        from .cluster import get_client
+        self._set(status="running", started=time.time(), message="connecting to the cluster")
+        try:
+            client = self._client = self._client or get_client()
+        except Exception as err:  # noqa: BLE001 - shown to the user in words
+            self._finish("failed", error=f"cannot reach the dask scheduler: {err}")
+            return
+        plan = None
+        try:
+            plan = tasks.PLANS[self.workflow](client, self.frames, self.params, self.id)
+            with self._lock:
+                self._futures, self._stages = plan.futures, plan.stages
+                self.total = len(plan.futures)
+                self.message = f"submitted {self.total} tasks"
+            self._notify()
+            for fut in plan.futures:
+                fut.add_done_callback(self._on_task_done)
+            if self._cancel_requested:
+                client.cancel(plan.futures)
+            self._all_settled.wait()
+            if self._bad or self._cancel_requested:
+                client.cancel(plan.futures)
+                self._fail_from(self._bad[0] if self._bad else None)
+                return
+            result = plan.assemble()
+            self.versions = self._versions(client)
+            self._result = result
+            self._finish("done", message=f"done: {self.total} tasks in {self.elapsed:.1f} s")
+        except Exception as err:  # noqa: BLE001 - any failure ends the job, in words
+            self._finish("failed", error=_describe(err))
+        finally:
+            # Drop the futures so the cluster frees the job's data.
+            with self._lock:
+                self._futures = []
+            plan = None
+
+    def _fail_from(self, future) -> None:
+        if self._cancel_requested or future is None or future.status == "cancelled":
+            self._finish("cancelled", error="cancelled by the user")
+            return
+        err = future.exception()
+        stage = self._stages.get(future.key, "a task")
+        self._finish("failed", error=f"{stage}: {_describe(err)}")
+
+    def _versions(self, client) -> dict:
+        from . import tasks
+        try:
+            return client.submit(tasks.t_versions, pure=False, priority=100).result(timeout=60)
+        except Exception as err:  # noqa: BLE001 - versions are informative only
+            return {"error": str(err)}
+
+    def _finish(self, status: str, error: str | None = None, message: str | None = None) -> None:
+        with self._lock:
+            if self.status in FINAL:
+                return
+            self.status = status
+            self.error = error
+            self.finished = time.time()
+            self.message = message or (error or status)
+        if self._store is not False:
+            try:
+                from .store import Store
+                store = self._store or Store()
+                self.folder = store.write(self)
+            except Exception as err:  # noqa: BLE001 - the job result stays in memory
+                self.message += f" (not saved: {err})"
+        self._finished_event.set()
+        self._notify()
+
+
+def _describe(err: BaseException | None) -> str:
+    """An exception in words for users (no traceback)."""
+    if err is None:
+        return "unknown error"
+    name = type(err).__name__
+    if name == "KilledWorker":
+        return ("a worker process died repeatedly while computing it (out of memory, "
+                "or killed); try smaller inputs or more memory per worker")
+    if name in ("CommClosedError", "OSError", "TimeoutError"):
+        return f"lost contact with the dask cluster ({err})"
+    text = str(err) or name
+    if isinstance(err, (InputError, RuntimeError, ValueError)):
+        return text
+    return f"{name}: {text}"

@@ -1,0 +1,287 @@
+"""Worker-side calls into the R engine (the only module that imports rpy2).
+
+This module is imported only inside dask worker processes (by the worker
+plugin of :mod:`renette_widgets.cluster` and lazily by the task functions of
+:mod:`renette_widgets.tasks`).  Importing rpy2 starts an embedded R and
+rewrites ``LD_LIBRARY_PATH``; doing that in the notebook kernel would break
+worker processes started later.
+
+Every call converts numpy arrays in and out inside
+``localconverter(default_converter + numpy2ri.converter)`` and passes
+parameters as typed keyword arguments of R functions fetched by name: no R
+source text is ever built from user input.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+_STARTED = False
+_RENGINE_CACHE: dict[str, Any] = {}
+
+
+def start(r_libs: str | None = None) -> dict:
+    """Start R once in this process and load WGCNA and renette.
+
+    Parameters
+    ----------
+    r_libs : str, optional
+        Directory with the installed ``renette`` R package, prepended to
+        ``.libPaths()``.
+
+    Returns
+    -------
+    dict
+        R and package versions (see :func:`versions`).
+    """
+    global _STARTED
+    if _STARTED:
+        return versions()
+    # BLAS threads would fight the dask workers for the same cores.
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = "1"
+    import warnings
+    # R is started on purpose in the worker's task thread (see cluster.RPlugin).
+    warnings.filterwarnings("ignore", message="R is not initialized by the main thread")
+    import rpy2.rinterface_lib.callbacks as callbacks
+    import rpy2.robjects as ro
+
+    # R's console chatter (package start-up messages) must not flood the
+    # worker log; warnings are collected per call instead (see _call).
+    callbacks.consolewrite_print = lambda s: None
+    callbacks.consolewrite_warnerror = lambda s: None
+    if r_libs:
+        ro.r[".libPaths"](ro.StrVector([r_libs] + list(ro.r[".libPaths"]())))
+    suppress = ro.r["suppressPackageStartupMessages"]
+    require = ro.r["requireNamespace"]
+    for pkg in ("WGCNA", "renette"):
+        ok = suppress(require(pkg, quietly=True))
+        if not bool(ok[0]):
+            raise RuntimeError(
+                f"the R package {pkg!r} is not installed for this worker "
+                f"(.libPaths: {list(ro.r['.libPaths']())}); run `make` or set "
+                "RENETTE_R_LIBS to the library holding it")
+    # WGCNA may start its own threads; one thread per worker is the rule.
+    _rfun("disableWGCNAThreads", pkg="WGCNA")()
+    _STARTED = True
+    return versions()
+
+
+def _rfun(name: str, pkg: str = "renette"):
+    """An R function (raw rinterface object) by name from a package namespace."""
+    key = f"{pkg}::{name}"
+    if key not in _RENGINE_CACHE:
+        import rpy2.rinterface as ri
+        ns = ri.baseenv["asNamespace"](ri.StrSexpVector([pkg]))
+        _RENGINE_CACHE[key] = ri.baseenv["get"](ri.StrSexpVector([name]), envir=ns)
+    return _RENGINE_CACHE[key]
+
+
+def _r_value(value: Any) -> Any:
+    """A Python parameter as an R value (typed, never source text)."""
+    import rpy2.robjects as ro
+    if value is None:
+        return ro.NULL
+    if isinstance(value, bool):
+        return ro.BoolVector([value])
+    if isinstance(value, (int, np.integer)):
+        return ro.IntVector([int(value)])
+    if isinstance(value, (float, np.floating)):
+        return ro.FloatVector([float(value)])
+    if isinstance(value, str):
+        return ro.StrVector([value])
+    if isinstance(value, np.ndarray):
+        return value
+    raise TypeError(f"parameter value {value!r} of type {type(value).__name__} "
+                    "cannot be passed to R")
+
+
+# A fixed R wrapper (constant source, never user input): it tells input
+# errors (class renette_input_error) from other R errors and keeps R's own
+# message, which rpy2's exception text mangles.
+_SAFE_CALL = """
+function(f, args) {
+  warn <- character(0)
+  value <- withCallingHandlers(
+    tryCatch(do.call(f, args),
+             renette_input_error = function(e) structure(list(conditionMessage(e)), class = "renette_failed_input"),
+             error = function(e) structure(list(conditionMessage(e)), class = "renette_failed")),
+    warning = function(w) { warn <<- c(warn, conditionMessage(w)); invokeRestart("muffleWarning") })
+  list(value = value, warnings = warn)
+}
+"""
+
+
+def _call(name: str, *args: Any, **kwargs: Any) -> Any:
+    """Call an R function of renette with converted, typed arguments.
+
+    Returns the raw R value (convert it with :func:`_py`).
+
+    Raises
+    ------
+    InputError
+        When R signals a ``renette_input_error`` (a user mistake).
+    RuntimeError
+        For any other R error, with R's message (a builtin exception, so the
+        client can unpickle it without rpy2; the worker keeps serving).
+    """
+    import rpy2.rinterface as ri
+    import rpy2.robjects as ro
+    from .errors import InputError
+    if "safe_call" not in _RENGINE_CACHE:
+        _RENGINE_CACHE["safe_call"] = ri.baseenv["eval"](ri.parse(_SAFE_CALL))
+    py2rpy = ro.conversion.get_conversion().py2rpy
+    values = [py2rpy(_r_value(v)) for v in list(args) + list(kwargs.values())]
+    rargs = ri.ListSexpVector(values)
+    names = [""] * len(args) + list(kwargs)
+    rargs = ri.baseenv["names<-"](rargs, ri.StrSexpVector(names))
+    out = _RENGINE_CACHE["safe_call"](_rfun(name), rargs)
+    value, warnings = out[0], out[1]
+    klass = list(ri.baseenv["class"](value))
+    if "renette_failed_input" in klass:
+        raise InputError(str(value[0][0]))
+    if "renette_failed" in klass:
+        raise RuntimeError(f"R error in {name}(): {value[0][0]}")
+    _RENGINE_CACHE["last_warnings"] = [str(w) for w in warnings]
+    return value
+
+
+def _py(value: Any) -> Any:
+    """A raw R value as Python (numpy arrays for vectors and matrices)."""
+    import rpy2.robjects as ro
+    return ro.conversion.get_conversion().rpy2py(value)
+
+
+def last_warnings() -> list[str]:
+    """Warnings R gave during the last call (shown to the user as notes)."""
+    return list(_RENGINE_CACHE.get("last_warnings", []))
+
+
+def converter():
+    """The conversion context every task opens."""
+    from rpy2.robjects import default_converter, numpy2ri
+    from rpy2.robjects.conversion import localconverter
+    return localconverter(default_converter + numpy2ri.converter)
+
+
+def _matrix(a: np.ndarray) -> np.ndarray:
+    """A float64 Fortran-ordered copy (what numpy2ri sends to R as a matrix)."""
+    return np.asfortranarray(np.asarray(a, dtype=float))
+
+
+def versions() -> dict:
+    """R version and versions of the R packages the engine uses."""
+    import rpy2.rinterface as ri
+    out = {"R": str(ri.baseenv["R.version.string"][0]), "packages": {}}
+    for pkg in ("renette", "WGCNA", "minerva", "igraph"):
+        try:
+            v = ri.baseenv["packageVersion"](ri.StrSexpVector([pkg]))
+            out["packages"][pkg] = str(ri.baseenv["as.character"](v)[0])
+        except Exception:  # noqa: BLE001 - a missing package is reported, not fatal
+            out["packages"][pkg] = None
+    return out
+
+
+def mat2adj(x: np.ndarray, method: str, params: dict, seed: int | None = 0) -> np.ndarray:
+    """``renette::mat2adj`` on a samples x variables matrix.
+
+    ``set.seed(seed)`` runs first so that stochastic methods (FDR, bc3net)
+    are reproducible, as with nettools' own calling convention.
+    """
+    import rpy2.rinterface as ri
+    with converter():
+        if seed is not None:
+            ri.baseenv["set.seed"](ri.IntSexpVector([int(seed)]))
+        res = _call("mat2adj", _matrix(x), **{"infer.method": method, **params})
+        if res is ri.NULL:
+            raise RuntimeError(f"mat2adj({method}) returned NULL: a column has "
+                               "(near-)zero variance")
+        return np.array(_py(res), dtype=float)
+
+
+def spectrum(a: np.ndarray, directed: bool) -> dict:
+    """Rescale a network as nettools does and compute its Laplacian spectrum.
+
+    Returns
+    -------
+    dict
+        ``A`` (the rescaled network, what the distance blocks use) and
+        ``omega`` (sorted square roots of the rounded eigenvalues, first
+        dropped).
+    """
+    with converter():
+        scaled = np.array(_py(_call("rescale_network", _matrix(a))), dtype=float)
+        omega = np.array(_py(_call("laplacian_spectrum", _matrix(scaled),
+                                   directed=bool(directed))), dtype=float)
+    return {"A": scaled.reshape(a.shape), "omega": omega.ravel()}
+
+
+def optimal_gamma(n: int, directed: bool = False) -> float:
+    """``renette::optimal_gamma``."""
+    with converter():
+        res = _py(_call("optimal_gamma", int(n), directed=bool(directed)))
+        return float(np.ravel(res)[0])
+
+
+def distance_block(nets: list[np.ndarray], omegas: list[np.ndarray],
+                   pairs: np.ndarray, gamma: float, rho: float) -> np.ndarray:
+    """``renette::distance_block`` on the networks a block of pairs needs.
+
+    Parameters
+    ----------
+    nets, omegas : list
+        Rescaled networks and their spectra (local numbering).
+    pairs : ndarray
+        ``m x 2`` 0-based local indices.
+
+    Returns
+    -------
+    ndarray
+        ``m x 3`` columns H, IM, HIM.
+    """
+    stack = np.asfortranarray(np.stack(nets, axis=2).astype(float))
+    spectra = np.asfortranarray(np.column_stack(omegas).astype(float))
+    with converter():
+        res = _py(_call("distance_block", stack, spectra,
+                        np.asfortranarray(np.asarray(pairs, dtype=np.int32) + 1),
+                        float(gamma), rho=float(rho)))
+        return np.array(res, dtype=float).reshape(len(pairs), 3)
+
+
+def resampling_indices(n: int, method: str, k: int, h: int, seed: int) -> list[np.ndarray]:
+    """``renette::resampling_indices``: 0-based row index sets."""
+    with converter():
+        res = _call("resampling_indices", int(n), **{"resamp.method": method,
+                    "k": int(k), "h": int(h), "sseed": int(seed)})
+        return [np.asarray(_py(v), dtype=np.int64).ravel() - 1 for v in res]
+
+
+def netsi_sw_sd(nets: list[np.ndarray], symm: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """``renette::netsi_sw`` and ``netsi_sd`` on the resampled networks."""
+    stack = np.asfortranarray(np.stack(nets, axis=2).astype(float))
+    with converter():
+        sw = np.array(_py(_call("netsi_sw", stack, symm=bool(symm))), dtype=float)
+        sd = np.array(_py(_call("netsi_sd", stack)), dtype=float)
+    return sw, sd
+
+
+def netstats(a: np.ndarray, seed: int = 0) -> dict:
+    """``renette::netstats``: ``{"nodes": {col: list}, "network": {col: list}}``."""
+    import rpy2.rinterface as ri
+    with converter():
+        res = _call("netstats", _matrix(a), seed=int(seed))
+        names = list(ri.baseenv["names"](res))
+        return {key: _columns(res[names.index(key)]) for key in ("nodes", "network")}
+
+
+def _columns(df: Any) -> dict:
+    """An R data.frame (raw) as ``{column: list}``, factors as their labels."""
+    import rpy2.rinterface as ri
+    out = {}
+    for name, col in zip(ri.baseenv["names"](df), df):
+        if ri.baseenv["is.factor"](col)[0]:
+            col = ri.baseenv["as.character"](col)
+        out[str(name)] = np.asarray(_py(col)).ravel().tolist()
+    return out

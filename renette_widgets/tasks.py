@@ -1,0 +1,353 @@
+"""How each workflow splits into dask tasks.
+
+Two halves:
+
+* ``t_*`` functions run on workers.  They import :mod:`rengine` lazily (so
+  rpy2 is never imported in the client process) and take/return numpy
+  arrays and plain Python values.
+* ``plan_*`` functions run in the client: they submit the task graph of one
+  job and return a :class:`Plan` (the futures, for progress and
+  cancellation, and an ``assemble`` function that builds the result from
+  the finished futures).
+
+Splitting: inference is one task per (input, method); distance one task per
+network spectrum plus one per tile of pairs; stability one task per
+resample, then the same spectrum/tile tasks over the resampled networks,
+plus one task for Sw/Sd; statistics one task per network.  Large inputs are
+scattered once and shared by the tasks that need them.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from .results import StabilityResult
+
+# Target number of pair tiles of a distance job: enough to keep 16 workers
+# busy, few enough that per-task overhead stays small.
+TARGET_TILES = 128
+
+
+# ---------------------------------------------------------------- worker side
+
+def start_engine() -> dict:
+    """Start R in this worker (idempotent); called by the worker plugin."""
+    from . import rengine
+    from .cluster import default_r_libs
+    return rengine.start(default_r_libs())
+
+
+def _engine():
+    from . import rengine
+    start_engine()
+    return rengine
+
+
+def t_versions() -> dict:
+    """R and package versions of the worker."""
+    return _engine().versions()
+
+
+def t_infer(x: np.ndarray, method: str, params: dict, seed: int | None) -> np.ndarray:
+    """One network inferred from one data matrix."""
+    return _engine().mat2adj(x, method, params, seed)
+
+
+def t_infer_resample(x: np.ndarray, indices: list, r: int, method: str,
+                     params: dict, seed: int | None) -> np.ndarray:
+    """The network of resample ``r`` (rows ``indices[r]`` of ``x``)."""
+    return _engine().mat2adj(x[indices[r], :], method, params, seed)
+
+
+def t_spectrum(a: np.ndarray, directed: bool | None) -> dict:
+    """Rescaled network, its Laplacian spectrum and directedness."""
+    if directed is None:
+        directed = is_directed(a)
+    out = _engine().spectrum(a, directed)
+    out["directed"] = bool(directed)
+    return out
+
+
+def t_gamma(n: int, directed: bool, spec: dict | None = None) -> float:
+    """Optimal gamma for n nodes (directedness from ``spec`` when given)."""
+    if spec is not None:
+        directed = spec["directed"]
+    return _engine().optimal_gamma(n, directed)
+
+
+def t_block(specs: list[dict], pairs: np.ndarray, gamma: float, rho: float) -> np.ndarray:
+    """H, IM, HIM of a tile of pairs (local indices into ``specs``)."""
+    return _engine().distance_block([s["A"] for s in specs],
+                                    [s["omega"] for s in specs], pairs, gamma, rho)
+
+
+def t_indices(n: int, method: str, k: int, h: int, seed: int) -> list:
+    """Resampling index sets (0-based), as R's ``resampling_indices``."""
+    return _engine().resampling_indices(n, method, k, h, seed)
+
+
+def t_sw_sd(nets: list[np.ndarray]) -> dict:
+    """Edge and node stability plus node strengths per resample."""
+    symm = not any(is_directed(a) for a in nets)
+    sw, sd = _engine().netsi_sw_sd(nets, symm=symm)
+    strengths = np.stack([a.sum(axis=1) for a in nets])
+    return {"Sw": sw, "Sd": sd, "Sd_boot": strengths}
+
+
+def t_netstats(a: np.ndarray, seed: int) -> dict:
+    """Node and network statistics of one network."""
+    return _engine().netstats(a, seed)
+
+
+# ---------------------------------------------------------------- helpers
+
+def is_directed(a: np.ndarray) -> bool:
+    """R's ``!isSymmetric(unname(A))``: mean relative difference > 100 eps."""
+    a = np.asarray(a, dtype=float)
+    if a.shape[0] != a.shape[1]:
+        return True
+    diff = np.abs(a - a.T).sum()
+    scale = np.abs(a).sum()
+    tol = 100 * np.finfo(float).eps
+    return bool(diff / scale > tol) if scale > tol else bool(diff > tol)
+
+
+def n_resamples(n: int, method: str, k: int, h: int) -> int:
+    """How many resamples ``resampling_indices`` returns."""
+    if method == "montecarlo":
+        return h
+    if method == "kCV":
+        return h * k
+    if method == "LOO":
+        return n
+    raise ValueError(f"unknown resampling method {method!r}")
+
+
+def pair_tiles(pairs: list[tuple[int, int]], k: int) -> list[list[tuple[int, int]]]:
+    """Group pairs into tiles (i-range x j-range) so each tile needs few networks."""
+    if not pairs:
+        return []
+    side = max(1, math.ceil(k / math.sqrt(2 * TARGET_TILES)))
+    tiles: dict[tuple[int, int], list] = {}
+    for i, j in pairs:
+        tiles.setdefault((i // side, j // side), []).append((i, j))
+    return list(tiles.values())
+
+
+def cost_priority(cost: float) -> int:
+    """Dask priority from an estimated cost: long jobs run after quick ones."""
+    return -int(round(math.log10(max(cost, 1.0))))
+
+
+@dataclass
+class Plan:
+    """The submitted task graph of one job."""
+
+    futures: list = field(default_factory=list)
+    stages: dict = field(default_factory=dict)  # future key -> stage label
+    assemble: Callable[[], Any] = lambda: None
+
+    def add(self, future, stage: str):
+        self.futures.append(future)
+        self.stages[future.key] = stage
+        return future
+
+
+def _submit(client, plan: Plan, stage: str, key: str, fn, *args, priority: int):
+    fut = client.submit(fn, *args, key=key, priority=priority, pure=False)
+    return plan.add(fut, stage)
+
+
+def _distance_tiles(client, plan: Plan, specs: list, pairs: list, gamma, rho: float,
+                    job_id: str, priority: int, tag: str) -> list:
+    """Submit one task per tile; returns [(tile_pairs, future)]."""
+    out = []
+    for t, tile in enumerate(pair_tiles(pairs, len(specs))):
+        nodes = sorted({i for p in tile for i in p})
+        local = {g: l for l, g in enumerate(nodes)}
+        lp = np.array([(local[i], local[j]) for i, j in tile], dtype=np.int64)
+        fut = _submit(client, plan, "distances", f"{tag}-tile-{t}-{job_id}", t_block,
+                      [specs[i] for i in nodes], lp, gamma, float(rho), priority=priority)
+        out.append((tile, fut))
+    return out
+
+
+# ---------------------------------------------------------------- plans
+
+def plan_inference(client, inputs: dict[str, pd.DataFrame], params: dict,
+                   job_id: str) -> Plan:
+    """One task per (input file, method)."""
+    plan = Plan()
+    methods = params["methods"]
+    cost = sum(df.shape[0] * df.shape[1] ** 2 * (1000 if m in ("MINE", "DTWMIC") else 1)
+               for df in inputs.values() for m in methods)
+    prio = cost_priority(cost)
+    jobs = []
+    for i, (name, df) in enumerate(inputs.items()):
+        x = client.scatter(df.to_numpy(dtype=float), hash=False)
+        for method, mparams in methods.items():
+            fut = _submit(client, plan, f"inferring {name} with {method}",
+                          f"infer-{i}-{method}-{job_id}", t_infer, x, method,
+                          dict(mparams), params.get("seed", 0), priority=prio)
+            jobs.append((name, method, df.columns, fut))
+
+    def assemble():
+        return {"networks": {f"{name}_{method}": pd.DataFrame(fut.result(), index=cols,
+                                                               columns=cols)
+                             for name, method, cols, fut in jobs}}
+    plan.assemble = assemble
+    return plan
+
+
+def plan_distance(client, inputs: dict[str, pd.DataFrame], params: dict,
+                  job_id: str) -> Plan:
+    """One task per spectrum, one per tile of pairs, gamma once."""
+    plan = Plan()
+    names = list(inputs)
+    mats = [df.to_numpy(dtype=float) for df in inputs.values()]
+    if len(mats) == 1:  # as ReNette: one network is compared with the empty one
+        names.append("empty")
+        mats.append(np.zeros_like(mats[0]))
+    n = mats[0].shape[0]
+    prio = cost_priority(len(mats) * n ** 3 + len(mats) ** 2 * n ** 2)
+    directed = any(is_directed(a) for a in mats)
+    scattered = client.scatter(mats, hash=False)
+    specs = [_submit(client, plan, "spectra", f"spectrum-{i}-{job_id}", t_spectrum,
+                     a, directed, priority=prio) for i, a in enumerate(scattered)]
+    gamma = params.get("gamma")
+    if gamma is None:
+        gamma = _submit(client, plan, "gamma", f"gamma-{job_id}", t_gamma, n, directed,
+                        priority=prio)
+    pairs = list(combinations(range(len(mats)), 2))
+    tiles = _distance_tiles(client, plan, specs, pairs, gamma, params.get("rho", 1.0),
+                            job_id, prio, "dist")
+
+    def assemble():
+        k = len(mats)
+        out = {c: np.zeros((k, k)) for c in ("H", "IM", "HIM")}
+        for tile, fut in tiles:
+            vals = fut.result()
+            for (i, j), row in zip(tile, vals):
+                for c, v in zip(("H", "IM", "HIM"), row):
+                    out[c][i, j] = out[c][j, i] = v
+        res = {c: pd.DataFrame(m, index=names, columns=names) for c, m in out.items()}
+        res["gamma"] = float(gamma.result() if hasattr(gamma, "result") else gamma)
+        return res
+    plan.assemble = assemble
+    return plan
+
+
+def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
+                   job_id: str) -> Plan:
+    """One task per resample, then spectra/tiles for S and SI, one for Sw/Sd."""
+    plan = Plan()
+    (name, df), = inputs.items()
+    nrow, p = df.shape
+    method, mparams = params["method"], dict(params.get("method_params", {}))
+    metric, seed = params.get("metric", "HIM"), int(params.get("seed", 0))
+    indicator = params.get("indicator", "all")
+    want = {"S", "SI", "Sw", "Sd"} if indicator == "all" else {indicator}
+    R = n_resamples(nrow, params["resampling"], params.get("k", 3), params.get("h", 20))
+    prio = cost_priority(R * (nrow * p ** 2 + p ** 3))
+    x = client.scatter(df.to_numpy(dtype=float), hash=False)
+    idx = _submit(client, plan, "resampling", f"indices-{job_id}", t_indices, nrow,
+                  params["resampling"], params.get("k", 3), params.get("h", 20), seed,
+                  priority=prio + 1)
+    full = _submit(client, plan, "inferring on all rows", f"adj-{job_id}", t_infer, x,
+                   method, mparams, seed, priority=prio + 1)
+    nets = [_submit(client, plan, "inferring resampled networks", f"resample-{r}-{job_id}",
+                    t_infer_resample, x, idx, r, method, mparams, seed, priority=prio)
+            for r in range(R)]
+    pairs = []
+    if "S" in want:
+        pairs += [(0, r + 1) for r in range(R)]
+    if "SI" in want:  # column-major upper triangle: r1 < r2, r2 outer
+        pairs += [(r1 + 1, r2 + 1) for r2 in range(R) for r1 in range(r2)]
+    tiles = []
+    if pairs:
+        specs = [_submit(client, plan, "spectra", f"spectrum-{i}-{job_id}", t_spectrum,
+                         a, None, priority=prio) for i, a in enumerate([full] + nets)]
+        gamma = params.get("gamma")
+        if gamma is None:
+            gamma = _submit(client, plan, "gamma", f"gamma-{job_id}", t_gamma, p, False,
+                            specs[0], priority=prio)
+        tiles = _distance_tiles(client, plan, specs, pairs, gamma, params.get("rho", 1.0),
+                                job_id, prio, "stab")
+    swsd = None
+    if want & {"Sw", "Sd"}:
+        swsd = _submit(client, plan, "edge and node stability", f"swsd-{job_id}", t_sw_sd,
+                       nets, priority=prio)
+
+    def assemble() -> StabilityResult:
+        col = {"H": 0, "IM": 1, "HIM": 2}[metric]
+        dist = {}
+        for tile, fut in tiles:
+            for pair, row in zip(tile, fut.result()):
+                dist[pair] = row[col]
+        nodes = list(df.columns)
+        res = StabilityResult(S=None, SI=None, Sw=None, Sd=None, S_boot=None, SI_boot=None,
+                              Sd_boot=None, ADJ=pd.DataFrame(full.result(), index=nodes,
+                                                             columns=nodes),
+                              indices=idx.result(), metric=metric)
+        if "S" in want:
+            s = [dist[(0, r + 1)] for r in range(R)]
+            res.S_boot = pd.DataFrame({"resample": np.arange(1, R + 1), "S": s})
+            res.S = float(np.mean(s))
+        if "SI" in want and R > 1:
+            rows = [(r1 + 1, r2 + 1, dist[(r1 + 1, r2 + 1)])
+                    for r2 in range(R) for r1 in range(r2)]
+            res.SI_boot = pd.DataFrame(rows, columns=["r1", "r2", "SI"])
+            res.SI = float(res.SI_boot["SI"].mean())
+        if swsd is not None:
+            out = swsd.result()
+            res.Sw = _edge_table(np.ravel(out["Sw"]), nodes)
+            res.Sd = pd.DataFrame({"node": nodes, "Sd": np.ravel(out["Sd"])[:len(nodes)]})
+            res.Sd_boot = pd.DataFrame(out["Sd_boot"], columns=nodes,
+                                       index=pd.RangeIndex(1, R + 1, name="resample"))
+        return res
+    plan.assemble = assemble
+    return plan
+
+
+def _edge_table(sw: np.ndarray, nodes: list) -> pd.DataFrame:
+    """Sw values with their edges (i < j in R's ``combn`` order)."""
+    edges = list(combinations(range(len(nodes)), 2))
+    if len(sw) != len(edges):  # directed: ordered pairs i != j, column-major
+        edges = [(i, j) for j in range(len(nodes)) for i in range(len(nodes)) if i != j]
+    return pd.DataFrame({"edge": np.arange(1, len(sw) + 1),
+                         "i": [nodes[i] for i, _ in edges[:len(sw)]],
+                         "j": [nodes[j] for _, j in edges[:len(sw)]], "Sw": sw})
+
+
+def plan_statistics(client, inputs: dict[str, pd.DataFrame], params: dict,
+                    job_id: str) -> Plan:
+    """One task per network."""
+    plan = Plan()
+    seed = int(params.get("seed", 0))
+    prio = cost_priority(sum(df.shape[0] ** 3 for df in inputs.values()))
+    futs = {}
+    for i, (name, df) in enumerate(inputs.items()):
+        futs[name] = (df.columns, _submit(client, plan, f"statistics of {name}",
+                                          f"stats-{i}-{job_id}", t_netstats,
+                                          df.to_numpy(dtype=float), seed, priority=prio))
+
+    def assemble():
+        out = {}
+        for name, (cols, fut) in futs.items():
+            r = fut.result()
+            nodes = pd.DataFrame(r["nodes"])
+            if "node" not in nodes.columns and len(nodes) == len(cols):
+                nodes.insert(0, "node", list(cols))
+            out[name] = {"nodes": nodes, "network": pd.DataFrame(r["network"])}
+        return out
+    plan.assemble = assemble
+    return plan
+
+
+PLANS = {"inference": plan_inference, "distance": plan_distance,
+         "stability": plan_stability, "statistics": plan_statistics}
