@@ -1,79 +1,85 @@
-"""Parameter forms built from the specs in ``params.py`` (one widget per parameter)."""
+"""Parameter forms built from the specs in ``params.py`` (one widget per parameter).
+
+Number boxes are not clamped: a value out of range is sent to
+``params.validate_params``, whose message (naming the parameter and the
+allowed range) the panel shows, instead of being silently changed.
+"""
 from __future__ import annotations
 
 from typing import Any, Iterable
 
 import ipywidgets as w
 
-_STYLE = {"description_width": "150px"}
-_LAYOUT = {"width": "340px"}
+from ..params import Param
+
+_STYLE = {"description_width": "170px"}
+_WIDTH = "360px"
 
 
-def _get(spec: Any, key: str, default: Any = None) -> Any:
-    """A field of a spec, whether the spec is a dict or an object."""
-    if isinstance(spec, dict):
-        return spec.get(key, default)
-    return getattr(spec, key, default)
+class AutoNumber(w.HBox):
+    """A number that may be "automatic" (None): a checkbox plus a number box."""
+
+    def __init__(self, spec: Param, fallback: float) -> None:
+        self.auto = w.Checkbox(value=spec.default is None, description="automatic", indent=False,
+                               layout=w.Layout(width="110px"))
+        self.number = w.FloatText(value=fallback if spec.default is None else spec.default,
+                                  description=spec.label, style=_STYLE, layout=w.Layout(width="270px"))
+        self.number.disabled = self.auto.value
+        self.auto.observe(lambda ch: setattr(self.number, "disabled", ch["new"]), "value")
+        super().__init__([self.number, self.auto])
+
+    @property
+    def value(self) -> float | None:
+        """None when automatic, else the number."""
+        return None if self.auto.value else self.number.value
+
+    @value.setter
+    def value(self, v: float | None) -> None:
+        self.auto.value = v is None
+        if v is not None:
+            self.number.value = v
 
 
-def widget_for(spec: Any) -> w.Widget:
-    """The input widget of one parameter spec (type, default, min, max, choices, label, help)."""
-    kind = _get(spec, "type")
-    kind = getattr(kind, "__name__", kind)
-    label = _get(spec, "label") or _get(spec, "name")
-    default = _get(spec, "default")
-    choices = _get(spec, "choices")
-    lo, hi = _get(spec, "min"), _get(spec, "max")
-    common = {"description": label, "style": _STYLE, "layout": w.Layout(**_LAYOUT),
-              "description_allow_html": False}
-    if choices:
-        widget = w.Dropdown(options=list(choices), value=default if default in choices else list(choices)[0],
-                            **common)
-    elif kind in ("bool", bool):
-        widget = w.Checkbox(value=bool(default), indent=False, description=label)
-    elif kind in ("int", int):
-        widget = w.BoundedIntText(value=int(default if default is not None else lo or 0),
-                                  min=int(lo) if lo is not None else -2**31,
-                                  max=int(hi) if hi is not None else 2**31 - 1, **common)
-    elif kind in ("float", float):
-        widget = w.BoundedFloatText(value=float(default if default is not None else lo or 0.0),
-                                    min=float(lo) if lo is not None else -1e300,
-                                    max=float(hi) if hi is not None else 1e300,
-                                    step=None, **common)
+def widget_for(spec: Param) -> w.Widget:
+    """The input widget of one parameter spec, with its allowed values as tooltip."""
+    common = {"description": spec.label, "style": _STYLE, "layout": w.Layout(width=_WIDTH)}
+    if spec.choices:
+        widget = w.Dropdown(options=list(spec.choices), value=spec.default, **common)
+    elif spec.type is bool:
+        widget = w.Checkbox(value=bool(spec.default), description=spec.label, indent=False)
+    elif spec.nullable:
+        widget = AutoNumber(spec, fallback=0.5)
+    elif spec.type is int:
+        widget = w.IntText(value=spec.default, **common)
     else:
-        widget = w.Text(value="" if default is None else str(default), **common)
-    help_text = _get(spec, "help")
-    if help_text:
-        widget.tooltip = help_text
+        widget = w.FloatText(value=spec.default, **common)
+    tip = f"{spec.help} Allowed: {spec.rule()}.".strip()
+    for part in (widget, *getattr(widget, "children", ())):
+        if hasattr(part, "tooltip"):
+            part.tooltip = tip
     return widget
 
 
 class ParamForm(w.VBox):
-    """Widgets for a set of parameter specs, showing only the relevant ones.
+    """Widgets for a list of parameter specs; ``values()`` gives ``{name: value}``.
 
     Parameters
     ----------
-    specs : iterable
-        Parameter specs (objects or dicts with ``name``, ``type``, ``default``,
-        ``min``, ``max``, ``choices``, ``label``, ``help``).
+    specs : iterable of Param
+        From ``params.method_specs`` / ``params.workflow_specs``.
+    skip : iterable of str
+        Names not to show (handled elsewhere by the panel).
     """
 
-    def __init__(self, specs: Iterable[Any]) -> None:
-        self.specs = {_get(s, "name"): s for s in specs}
+    def __init__(self, specs: Iterable[Param], skip: Iterable[str] = ()) -> None:
+        skip = set(skip)
+        self.specs = {s.name: s for s in specs if s.name not in skip}
         self.inputs = {name: widget_for(s) for name, s in self.specs.items()}
         super().__init__(list(self.inputs.values()))
 
-    def show_only(self, names: Iterable[str]) -> None:
-        """Show the widgets of ``names``; hide the others."""
-        names = set(names)
-        for name, widget in self.inputs.items():
-            widget.layout.display = None if name in names else "none"
+    def __getitem__(self, name: str) -> w.Widget:
+        return self.inputs[name]
 
-    def visible(self) -> list[str]:
-        """Names of the parameters shown."""
-        return [n for n, wd in self.inputs.items() if wd.layout.display != "none"]
-
-    def values(self, names: Iterable[str] | None = None) -> dict[str, Any]:
-        """Current values of ``names`` (default: the visible parameters)."""
-        names = self.visible() if names is None else names
-        return {n: self.inputs[n].value for n in names}
+    def values(self) -> dict[str, Any]:
+        """Current values of every parameter of the form."""
+        return {n: wd.value for n, wd in self.inputs.items()}

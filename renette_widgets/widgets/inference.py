@@ -1,0 +1,57 @@
+"""Inference panel: data matrices -> networks, with one or several methods at once."""
+from __future__ import annotations
+
+import ipywidgets as w
+import pandas as pd
+
+from ..errors import InputError
+from ..params import INFERENCE_METHODS, method_specs, workflow_specs
+from .form import ParamForm
+from .runner import RunPanel, select_options
+from .session import Session
+
+
+class InferencePanel(RunPanel):
+    """Choose data matrices and methods; only the chosen methods' parameters are shown."""
+
+    workflow = "inference"
+
+    def __init__(self, session: Session) -> None:
+        self.data = w.SelectMultiple(description="data matrices", rows=5,
+                                     style={"description_width": "110px"}, layout=w.Layout(width="420px"))
+        self.methods = w.SelectMultiple(options=INFERENCE_METHODS, value=("cor",), rows=7,
+                                        description="methods", style={"description_width": "110px"},
+                                        layout=w.Layout(width="300px"))
+        self.forms = {m: ParamForm(method_specs(m)) for m in INFERENCE_METHODS}
+        self.boxes = {m: w.VBox([w.HTML(f"<b>{m}</b> parameters"), form],
+                                layout=w.Layout(border="1px solid #ddd", padding="4px", margin="2px"))
+                      for m, form in self.forms.items()}
+        self.params_area = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self.common = ParamForm(workflow_specs("inference"), skip=("method",))
+        self.methods.observe(self._show_forms, "value")
+        self._show_forms()
+        super().__init__(session, [
+            w.HTML("Infer one network per data matrix and method (several of each can be chosen: "
+                   "ctrl/shift-click). Networks are named <i>data_method</i> and become inputs of the "
+                   "Distance and Statistics panels when done."),
+            w.HBox([self.data, self.methods]), self.params_area, self.common,
+        ], "Infer networks")
+
+    def refresh_inputs(self) -> None:
+        select_options(self.data, list(self.session.data))
+        if not self.data.value and self.data.options:
+            self.data.value = tuple(self.data.options)
+
+    def _show_forms(self, _change: dict | None = None) -> None:
+        self.params_area.children = [self.boxes[m] for m in self.methods.value]
+
+    def collect(self) -> tuple[dict[str, pd.DataFrame], dict]:
+        if not self.data.value:
+            raise InputError("No data matrix chosen.",
+                             hint="Load data in the Inputs tab, then select it here.")
+        if not self.methods.value:
+            raise InputError("No inference method chosen.", hint="Select at least one method.")
+        inputs = {n: self.session.data[n] for n in self.data.value}
+        params = {"methods": {m: self.forms[m].values() for m in self.methods.value},
+                  **self.common.values()}
+        return inputs, params

@@ -1,0 +1,68 @@
+"""What every workflow panel shares: a Run button that submits a job and reports in words."""
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as w
+import pandas as pd
+
+from .common import ErrorBox, guarded
+from .session import Session
+
+
+class RunPanel(w.VBox):
+    """Base of the Inference, Distance, Stability and Statistics panels.
+
+    Subclasses define ``workflow`` and ``collect() -> (inputs, params)``; the
+    Run button submits them. Problems with inputs or parameters appear in this
+    panel's error box before anything runs; a job that fails later is reported
+    here too (and in the Jobs tab).
+    """
+
+    workflow = ""
+
+    def __init__(self, session: Session, children: list[w.Widget], run_label: str) -> None:
+        self.session = session
+        self.errors = ErrorBox()
+        self.notice = w.HTML()
+        self.run = w.Button(description=run_label, icon="play", button_style="primary",
+                            layout=w.Layout(width="auto"))
+        self.run.on_click(guarded(self.errors)(self._run))
+        self.last_job: Any = None
+        session.on("inputs", self.refresh_inputs)
+        super().__init__(children + [w.HBox([self.run, self.notice]), self.errors])
+        self.refresh_inputs()
+
+    def collect(self) -> tuple[dict[str, pd.DataFrame], dict]:
+        """The inputs and parameters the form describes (raises InputError)."""
+        raise NotImplementedError
+
+    def refresh_inputs(self) -> None:
+        """Update the input choices after files were loaded or removed."""
+
+    def _run(self, _button=None) -> Any:
+        self.notice.value = ""
+        inputs, params = self.collect()
+        job = self.session.submit(self.workflow, inputs, params)
+        self.last_job = job
+        self.notice.value = (f"<span style='color:#555'>submitted job <code>{html.escape(job.id)}</code>: "
+                             "follow it in the Jobs tab</span>")
+        job.add_callback(self._job_changed)
+        return job
+
+    def _job_changed(self, job: Any) -> None:
+        if job.status == "failed" and job is self.last_job:
+            self.errors.show(f"Job {job.id} failed: {job.error}")
+
+
+def select_options(widget: w.SelectMultiple | w.Dropdown, names: list[str]) -> None:
+    """Replace the options of a selector, keeping what is still available selected."""
+    if isinstance(widget, w.SelectMultiple):
+        keep = tuple(n for n in widget.value if n in names)
+        widget.options = names
+        widget.value = keep
+    else:
+        keep = widget.value
+        widget.options = names
+        widget.value = keep if keep in names else (names[0] if names else None)

@@ -1,0 +1,58 @@
+"""Stability panel: netSI indicators of a network inferred from resampled data."""
+from __future__ import annotations
+
+import ipywidgets as w
+import pandas as pd
+
+from ..errors import InputError
+from ..params import INFERENCE_METHODS, method_specs, workflow_specs
+from .form import ParamForm
+from .runner import RunPanel, select_options
+from .session import Session
+
+
+class StabilityPanel(RunPanel):
+    """One data matrix, a resampling scheme, an inference method and a distance."""
+
+    workflow = "stability"
+
+    def __init__(self, session: Session) -> None:
+        self.data = w.Dropdown(description="data matrix", style={"description_width": "170px"},
+                               layout=w.Layout(width="460px"))
+        self.form = ParamForm(workflow_specs("stability"))
+        self.method_forms = {m: ParamForm(method_specs(m)) for m in INFERENCE_METHODS}
+        self.method_area = w.VBox()
+        self.form["method"].observe(self._show_method, "value")
+        self.form["resampling"].observe(self._resampling, "value")
+        self._show_method()
+        left = w.VBox([self.form[n] for n in ("resampling", "k", "h", "seed", "indicator")])
+        right = w.VBox([self.form[n] for n in ("metric", "rho", "gamma")])
+        super().__init__(session, [
+            w.HTML("How stable is the network inferred from these data? The network on all samples is "
+                   "compared with networks inferred on resampled subsets (S), the subsets' networks with "
+                   "each other (SI), and each edge weight (Sw) and node strength (Sd) across subsets."),
+            self.data,
+            w.HBox([w.VBox([w.HTML("<b>Resampling</b>"), left]),
+                    w.VBox([w.HTML("<b>Inference</b>"), self.form["method"], self.method_area]),
+                    w.VBox([w.HTML("<b>Distance</b>"), right])],
+                   layout=w.Layout(flex_flow="row wrap", gap="12px")),
+        ], "Run stability")
+
+    def refresh_inputs(self) -> None:
+        select_options(self.data, list(self.session.data))
+
+    def _show_method(self, _change: dict | None = None) -> None:
+        self.method_area.children = [self.method_forms[self.form["method"].value]]
+
+    def _resampling(self, change: dict) -> None:
+        # LOO leaves out each sample once: k and h do not apply.
+        for name in ("k", "h"):
+            self.form[name].disabled = change["new"] == "LOO"
+
+    def collect(self) -> tuple[dict[str, pd.DataFrame], dict]:
+        if not self.data.value:
+            raise InputError("No data matrix chosen.",
+                             hint="Load data in the Inputs tab, then select it here.")
+        params = self.form.values()
+        params["method_params"] = self.method_forms[params["method"]].values()
+        return {self.data.value: self.session.data[self.data.value]}, params
