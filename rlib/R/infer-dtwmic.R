@@ -10,8 +10,6 @@ infer_dtwmic <- function(x, DP = 1) {
   if (!is.numeric(DP) || length(DP) != 1L || is.na(DP) || DP <= 0)
     input_error("DP (DTWMIC exponent) must be one positive number, e.g. DP = 1.")
   d <- 1 / (1 + dtw_columns(x))
-  # one matrix call computes every pair; its upper triangle is mine(x_i, x_j)
-  m <- suppressWarnings(minerva::mine(x, n.cores = 1))$MIC
-  m[lower.tri(m)] <- t(m)[lower.tri(m)]
+  m <- mic_upper_defaults(x)
   ((d^2 + m^2) / 2)^(DP / 2)
 }

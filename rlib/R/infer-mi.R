@@ -42,7 +42,7 @@ infer_clr <- function(x) {
   diag(off) <- NA
   mu <- rowMeans(off, na.rm = TRUE)
   s2 <- apply(off, 1, stats::var, na.rm = TRUE)
-  z <- pmax(0, m - mu)^2 / s2      # row i uses mu_i, s2_i
+  z <- pmax(m - mu, 0)^2 / s2      # row i uses mu_i, s2_i
   z[!is.finite(z)] <- 0            # a row of identical MI has no spread
   diag(z) <- 0
   scale_by_max(sqrt(z + t(z)))
