@@ -30,6 +30,7 @@ NA_TOKENS = frozenset({"", "NA", "na", "N/A", "n/a", "#N/A", "NaN", "nan", "NAN"
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _NON_NUMBER_CHAR = re.compile(r"[^0-9eE+\-.]")
 _COMMA_NUMBER = re.compile(r"[+-]?\d*,\d+(?:[eE][+-]?\d+)?")
+_EOL = re.compile(r"\r\n|\r|\n")
 _SEPARATORS = ("\t", ";", ",")
 _SEP_NAMES = {"\t": "tab", ";": "semicolon", ",": "comma", None: "whitespace"}
 _SNIFF_LINES = 50
@@ -106,7 +107,9 @@ def _decode(raw: bytes, file: str) -> tuple[str, str | None]:
 
 def _lines(text: str) -> list[tuple[int, str]]:
     """Non-blank lines with their 1-based line numbers in the file."""
-    return [(i, line) for i, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    # Only CR/LF end lines (str.splitlines also splits on form feeds etc.,
+    # which would make our line numbers differ from the user's editor).
+    return [(i, line) for i, line in enumerate(_EOL.split(text), start=1) if line.strip()]
 
 
 def _split(line: str, sep: str | None) -> list[str]:

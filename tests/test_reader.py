@@ -1,0 +1,152 @@
+"""read_matrix: formats spreadsheets export, located errors, and nothing but
+InputError for any damaged file."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from renette_widgets.errors import InputError
+from renette_widgets.reader import column_letter, read_matrix
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "renette-examples"
+CONFORMANCE = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "inputs"
+GOOD = b"G1,G2,G3\n1,2,3\n4,5,7.5\n7,9,8\n2,1,-5e-1\n"
+
+
+@pytest.mark.skipif(not EXAMPLES.is_dir(), reason="ReNette examples not beside the repo")
+def test_renette_example_files_read_like_r_read_table():
+    data = read_matrix(EXAMPLES / "microbiome_Actinobacteria_1.0-diet.csv")
+    ref = pd.read_csv(EXAMPLES / "microbiome_Actinobacteria_1.0-diet.csv", sep="\t", index_col=0)
+    assert data.shape == (269, 187) and list(data.columns) == list(ref.columns)
+    np.testing.assert_array_equal(data.to_numpy(), ref.to_numpy())  # bit for bit
+    adj = read_matrix(EXAMPLES / "microbiome_Actinobacteria_1.0-diet_adj.csv", kind="adjacency")
+    assert adj.shape == (187, 187) and list(adj.index) == list(adj.columns)
+    assert adj.attrs["notes"] == []  # symmetric, in [0, 1], zero diagonal
+
+
+@pytest.mark.skipif(not CONFORMANCE.is_dir(), reason="conformance inputs not beside the repo")
+def test_conformance_input_without_row_names():
+    path = CONFORMANCE / "modules_120x40.csv"
+    df = read_matrix(path)
+    np.testing.assert_array_equal(df.to_numpy(), pd.read_csv(path).to_numpy())
+
+
+def test_path_bytes_and_file_like_agree_and_name_the_file():
+    from_bytes = read_matrix(GOOD, name="up.csv")
+    from_file = read_matrix(io.BytesIO(GOOD), name="up.csv")
+    from_text = read_matrix(io.StringIO(GOOD.decode()), name="up.csv")
+    pd.testing.assert_frame_equal(from_bytes, from_file)
+    pd.testing.assert_frame_equal(from_bytes, from_text)
+    assert from_bytes.attrs["source"] == "up.csv"
+    assert from_bytes.dtypes.eq("float64").all()
+    assert from_bytes.iloc[3, 2] == -0.5
+
+
+@pytest.mark.parametrize("text, sep", [
+    ("G1\tG2\tG3\n1\t2\t3\n4\t5\t7.5\n7\t9\t8\n2\t1\t-0.5\n", "\t"),
+    ("G1;G2;G3\n1;2;3\n4;5;7,5\n7;9;8\n2;1;-0,5\n", ";"),
+    ("G1 G2   G3\n1 2 3\n  4 5 7.5\n7 9 8\n2 1 -0.5\n", " "),
+    ('"G1","G2","G3"\r\n1,2,3\r\n4,5,7.5\r\n7,9,8\r\n2,1,-0.5\r\n', ","),
+    ("\ufeffG1,G2,G3\n1,2,3\n\n4,5,7.5\n7,9,8\n2,1,-0.5\n\n", ","),
+    ("G1,G2,G3,\n1,2,3,\n4,5,7.5,\n7,9,8,\n2,1,-0.5,\n", ","),
+])
+def test_separators_quotes_bom_blank_lines_trailing_separator(text, sep):
+    want = read_matrix(GOOD)
+    got = read_matrix(text.encode())
+    pd.testing.assert_frame_equal(got, want, check_like=False)
+    explicit = read_matrix(text.encode(), sep=sep)
+    pd.testing.assert_frame_equal(explicit, want)
+
+
+def test_row_names_detected_three_ways_and_forced():
+    renette = read_matrix(b"\tA\tB\nx\t1\t2\ny\t3\t5\nz\t4\t1\n")
+    r_style = read_matrix(b"A,B\nx,1,2\ny,3,5\nz,4,1\n")
+    labels = read_matrix(b"id,A,B\nx,1,2\ny,3,5\nz,4,1\n")
+    for df in (renette, r_style, labels):
+        assert list(df.index) == ["x", "y", "z"] and list(df.columns) == ["A", "B"]
+    assert "row names" in labels.attrs["notes"][0]
+    numeric_names = read_matrix(b"id,A,B\n10,1,2\n20,3,5\n30,4,1\n", row_names=True)
+    assert list(numeric_names.index) == ["10", "20", "30"]
+    with pytest.raises(InputError, match="column 'id'"):
+        read_matrix(b"id,A,B\nx,1,2\ny,3,5\nz,4,1\n", row_names=False)
+
+
+def test_no_header_gives_v_names():
+    df = read_matrix(b"1,2,3\n4,5,6\n7,8,10\n", header=False)
+    assert list(df.columns) == ["V1", "V2", "V3"] and df.shape == (3, 3)
+
+
+def test_na_policies():
+    text = b"A,B,C\n1,2,3\n4,NA,6\n7,8,\n2,4,9\n"
+    with pytest.raises(InputError) as info:
+        read_matrix(text, name="na.csv")
+    assert (info.value.row, info.value.column) == (3, "B")
+    dropped = read_matrix(text, na="drop")
+    assert dropped.shape == (2, 3) and "dropped" in dropped.attrs["notes"][0]
+    imputed = read_matrix(text, na="impute")
+    assert imputed.loc[1, "B"] == pytest.approx((2 + 8 + 4) / 3)
+    assert imputed.loc[2, "C"] == pytest.approx((3 + 6 + 9) / 3)
+    adj = read_matrix(b"A,B\n0,NA\n1,0\n", kind="adjacency", na="impute")
+    assert adj.loc["A", "B"] == 0 and "set to 0" in " ".join(adj.attrs["notes"])
+
+
+def test_adjacency_rows_in_other_order_are_aligned():
+    df = read_matrix(b"\tA\tB\tC\nB\t0.5\t0\t0.2\nA\t0\t0.5\t0.1\nC\t0.1\t0.2\t0\n",
+                     kind="adjacency")
+    assert list(df.index) == ["A", "B", "C"]
+    np.testing.assert_array_equal(df.to_numpy(), df.to_numpy().T)
+    assert "reordered" in " ".join(df.attrs["notes"])
+
+
+def test_size_cap_from_environment(monkeypatch, tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_bytes(GOOD * 2000)  # about 80 kB
+    monkeypatch.setenv("RENETTE_MAX_UPLOAD_MB", "0.01")
+    with pytest.raises(InputError, match="big.csv.*limit"):
+        read_matrix(path)
+    monkeypatch.setenv("RENETTE_MAX_UPLOAD_MB", "1")
+    with pytest.raises(InputError, match="line 6"):  # read, then the repeated header
+        read_matrix(path)
+
+
+def test_missing_path_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="nothere.csv"):
+        read_matrix(tmp_path / "nothere.csv")
+
+
+def test_column_letters():
+    assert [column_letter(i) for i in (1, 2, 26, 27, 52, 703)] == ["A", "B", "Z", "AA", "AZ", "AAA"]
+
+
+def test_damaged_files_give_only_input_errors():
+    """Random corruption of good files: a DataFrame or an InputError, nothing else."""
+    rng = np.random.default_rng(5)
+    seeds = [GOOD, b"\tA\tB\tC\nA\t0\t0.5\t0.1\nB\t0.5\t0\t0.9\nC\t0.1\t0.9\t0\n",
+             "G1;G2\n1,5;2\n3;4,25\n5;6\n".encode()]
+    alphabet = np.frombuffer(b"\x00\xff\xfe\"';,\t\n\r .eE-+0123456789abcNA\xc3\xa9", np.uint8)
+    outcomes = {"ok": 0, "error": 0}
+    for trial in range(300):
+        data = bytearray(seeds[trial % len(seeds)])
+        for _ in range(rng.integers(1, 6)):
+            pos = int(rng.integers(0, len(data)))
+            op = rng.integers(0, 3)
+            if op == 0:
+                data[pos] = int(rng.choice(alphabet))
+            elif op == 1:
+                data.insert(pos, int(rng.choice(alphabet)))
+            elif len(data) > 1:
+                del data[pos]
+        kind = "adjacency" if trial % 3 == 1 else "data"
+        try:
+            df = read_matrix(bytes(data), kind=kind, name=f"fuzz{trial}.csv")
+        except InputError as exc:
+            assert f"fuzz{trial}.csv" in str(exc)
+            outcomes["error"] += 1
+        else:
+            assert df.dtypes.eq("float64").all() and np.isfinite(df.to_numpy()).all()
+            outcomes["ok"] += 1
+    assert outcomes["ok"] > 10 and outcomes["error"] > 10
