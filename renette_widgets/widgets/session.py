@@ -89,9 +89,14 @@ class Session:
         threading.Thread(target=run, daemon=True, name="renette-connect").start()
 
     def submit(self, workflow: str, inputs: dict[str, pd.DataFrame], params: dict) -> Any:
-        """Submit a job (see ``api.submit``), remember it and announce it."""
+        """Submit a job (see ``api.submit``), remember it and announce it.
+
+        Inputs and parameters are validated here, at once (InputError); the
+        job connects to the cluster in its own thread, so a slow or missing
+        scheduler never freezes the page.
+        """
         from ..api import submit
-        job = submit(workflow, inputs, params, client=self.get_client(), store=self.store)
+        job = submit(workflow, inputs, params, client=self.client, store=self.store)
         self.jobs.append(job)
         self.emit("job", job)
         return job

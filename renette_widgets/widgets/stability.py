@@ -35,7 +35,7 @@ class StabilityPanel(RunPanel):
             w.HBox([w.VBox([w.HTML("<b>Resampling</b>"), left]),
                     w.VBox([w.HTML("<b>Inference</b>"), self.form["method"], self.method_area]),
                     w.VBox([w.HTML("<b>Distance</b>"), right])],
-                   layout=w.Layout(flex_flow="row wrap", gap="12px")),
+                   layout=w.Layout(flex_flow="row wrap", justify_content="space-between")),
         ], "Run stability")
 
     def refresh_inputs(self) -> None:

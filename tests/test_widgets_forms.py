@@ -1,0 +1,104 @@
+"""Workflow panels without a cluster: forms built from params specs, what they would submit,
+and bad parameters refused in the panel before anything runs."""
+import pytest
+
+from renette_widgets import params
+from renette_widgets.widgets.app import App
+
+
+@pytest.fixture
+def app(tmp_path):
+    from renette_widgets.store import Store
+    a = App(store=Store(tmp_path), connect=False)
+    a.inputs.example_buttons["example-data"].click()
+    a.inputs.example_buttons["example-networks"].click()
+    return a
+
+
+def test_inference_shows_only_the_chosen_methods_parameters(app):
+    panel = app.inference
+    panel.methods.value = ("cor", "WGCNA", "MINE")
+    shown = [box.children[0].value for box in panel.params_area.children]
+    assert shown == ["<b>cor</b> parameters", "<b>WGCNA</b> parameters", "<b>MINE</b> parameters"]
+    assert set(panel.forms["WGCNA"].inputs) == {"P", "tol"}
+    assert set(panel.forms["MINE"].inputs) == {"measure", "alpha", "C", "var.thr", "tol"}
+    assert "P" not in panel.forms["cor"].inputs and "method" in panel.forms["cor"].inputs
+    # defaults are those of params.py (nettools / ReNette)
+    assert panel.forms["MINE"]["alpha"].value == 0.6 and panel.forms["MINE"]["C"].value == 15
+
+
+def test_inference_collects_several_methods(app):
+    panel = app.inference
+    panel.data.value = ("condition_A", "condition_B")
+    panel.methods.value = ("cor", "WGCNA")
+    panel.forms["cor"]["method"].value = "spearman"
+    panel.forms["WGCNA"]["P"].value = 8
+    panel.common["seed"].value = 7
+    inputs, p = panel.collect()
+    assert list(inputs) == ["condition_A", "condition_B"]
+    assert inputs["condition_A"] is app.session.data["condition_A"]
+    assert p == {"methods": {"cor": {"method": "spearman", "tol": 0.0}, "WGCNA": {"P": 8, "tol": 0.0}},
+                 "seed": 7}
+    assert params.validate_params("inference", p) == p  # already canonical and typed
+
+
+def test_out_of_range_parameter_is_refused_in_the_panel(app):
+    panel = app.inference
+    panel.data.value = ("condition_A",)
+    panel.methods.value = ("WGCNA",)
+    panel.forms["WGCNA"]["P"].value = 50
+    panel.run.click()
+    assert "parameter P" in panel.errors.text and "out of range" in panel.errors.text
+    assert "1" in panel.errors.text and "30" in panel.errors.text  # the allowed range is said
+    assert app.session.jobs == []  # nothing submitted
+
+
+def test_nothing_chosen_is_said_in_words(app):
+    app.inference.data.value = ()
+    app.inference.run.click()
+    assert app.inference.errors.text.startswith("No data matrix chosen")
+    app.distance.run.click()
+    assert "No network chosen" in app.distance.errors.text
+    app.statistics.run.click()
+    assert "No network chosen" in app.statistics.errors.text
+
+
+def test_distance_form(app):
+    panel = app.distance
+    assert panel.networks.options == ("network_A", "network_B")
+    panel.networks.value = ("network_A", "network_B")
+    assert panel.collect()[1] == {"metric": "HIM", "rho": 1.0, "gamma": None, "components": True}
+    assert panel.form["gamma"].number.disabled  # automatic by default
+    panel.form["metric"].value = "IM"
+    panel.form["rho"].value = 0.5
+    panel.form["gamma"].auto.value = False
+    panel.form["gamma"].number.value = 0.2
+    assert panel.collect()[1] == {"metric": "IM", "rho": 0.5, "gamma": 0.2, "components": True}
+    panel.form["gamma"].number.value = -1
+    panel.run.click()
+    assert "gamma" in panel.errors.text and app.session.jobs == []
+
+
+def test_stability_form(app):
+    panel = app.stability
+    assert panel.data.value == "condition_A"
+    panel.form["method"].value = "WGCNA"
+    assert panel.method_area.children[0] is panel.method_forms["WGCNA"]
+    panel.form["resampling"].value = "kCV"
+    panel.form["k"].value = 4
+    panel.form["h"].value = 2
+    panel.form["seed"].value = 3
+    inputs, p = panel.collect()
+    assert list(inputs) == ["condition_A"]
+    assert p == {"method": "WGCNA", "metric": "HIM", "rho": 1.0, "gamma": None, "resampling": "kCV",
+                 "k": 4, "h": 2, "seed": 3, "indicator": "all", "method_params": {"P": 6, "tol": 0.0}}
+    panel.form["resampling"].value = "LOO"
+    assert panel.form["k"].disabled and panel.form["h"].disabled
+
+
+def test_inferred_networks_become_choices(app):
+    import pandas as pd
+    net = app.session.networks["network_A"]
+    app.session.add("condition_A_cor", pd.DataFrame(net), "adjacency", origin="job x")
+    assert "condition_A_cor" in app.distance.networks.options
+    assert "condition_A_cor" in app.statistics.networks.options
