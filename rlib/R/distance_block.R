@@ -30,9 +30,14 @@ distance_block <- function(A, spectra, pairs, gamma, rho = 1) {
     input_error("distance_block(): A must be an n x n x N array of networks.")
   n <- dim(A)[1]
   pairs <- matrix(as.integer(pairs), ncol = 2)
-  X <- matrix(A, n * n, dim(A)[3])
-  H <- pair_hamming(X, pairs, n)
-  D <- grid_densities(spectra, gamma, unique(as.vector(pairs)))
-  IM <- pair_ipsen(D, pairs)
+  block_distances(lapply(seq_len(dim(A)[3]), function(j) A[, , j]), spectra, pairs,
+                  gamma, rho)
+}
+
+# The computation itself, on a list of networks (netdist calls this directly,
+# so a plain-R call and a distributed job run the same code).
+block_distances <- function(nets, spectra, pairs, gamma, rho) {
+  H <- pair_hamming(nets, pairs, nrow(nets[[1]]))
+  IM <- pair_ipsen(grid_densities(spectra, gamma, unique(as.vector(pairs))), pairs)
   cbind(H = H, IM = IM, HIM = him_combine(H, IM, rho))
 }

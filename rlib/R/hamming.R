@@ -9,16 +9,12 @@ hamming <- function(A, B) {
   if (!identical(dim(A), dim(B)))
     input_error("hamming(): the two networks have different sizes (", n, " and ",
                 nrow(B), " nodes).")
-  sum(abs(A - B)) / (n * (n - 1))
+  pair_hamming(list(A, B), matrix(1:2, 1), n)
 }
 
-# H for many pairs: X holds one vectorised network per column. Pairs sharing
-# their first network are done in one vectorised step.
-pair_hamming <- function(X, pairs, n) {
-  out <- numeric(nrow(pairs))
-  for (i in unique(pairs[, 1])) {
-    r <- which(pairs[, 1] == i)
-    out[r] <- colSums(abs(X[, pairs[r, 2], drop = FALSE] - X[, i]))
-  }
-  out / (n * (n - 1))
+# H for many pairs: `nets` a list of n x n double matrices, pairs 1-based
+# indices into it (C++ loop: no n x n temporary per pair, no copies).
+pair_hamming <- function(nets, pairs, n) {
+  nets <- lapply(nets, function(A) if (is.double(A)) A else as.double(A))
+  hamming_sums(nets, matrix(as.integer(pairs), ncol = 2), as.integer(n)) / (n * (n - 1))
 }

@@ -84,12 +84,7 @@ ipsen_grid <- function(n, gamma, omega_max = 0) {
 # A spectrum's normalised density times sqrt(quadrature weight) on the grid.
 density_on_grid <- function(omega, gamma, grid) {
   if (length(omega) == 0) return(numeric(length(grid$x)))
-  dens <- numeric(length(grid$x))
-  # chunks keep the outer() matrix small for large networks
-  for (idx in split(seq_along(omega), ceiling(seq_along(omega) / 256))) {
-    dx <- outer(grid$x, omega[idx], `-`)
-    dens <- dens + rowSums(gamma / (dx * dx + gamma^2))
-  }
+  dens <- lorentz_sum(grid$x, as.numeric(omega), gamma)  # C++ (src/distance.cpp)
   dens * lorentz_K(omega, gamma) * grid$sw
 }
 

@@ -38,7 +38,7 @@ prepare_networks <- function(nets, labels, ga = NULL) {
   nets <- as_network_list(nets, labels)
   # one warning naming every rescaled network (netSI may rescale hundreds)
   rescaled <- character()
-  nets <- withCallingHandlers(Map(rescale_network, nets, labels),
+  nets <- withCallingHandlers(Map(rescale_checked, nets, labels),
     renette_rescaled = function(w) {
       rescaled <<- c(rescaled, w$network)
       invokeRestart("muffleWarning")
@@ -56,7 +56,7 @@ prepare_networks <- function(nets, labels, ga = NULL) {
     warning("Networks ", name_list(labels[dir]), " are directed (asymmetric): all ",
             "networks are compared as directed networks.", call. = FALSE)
   n <- nrow(nets[[1]])
-  list(A = array(unlist(nets), c(n, n, length(nets))), n = n, directed = any(dir),
+  list(nets = nets, n = n, directed = any(dir),
        gamma = if (is.null(ga)) optimal_gamma(n, any(dir)) else ga)
 }
 
@@ -65,15 +65,15 @@ prepare_networks <- function(nets, labels, ga = NULL) {
 network_distances <- function(prep, pairs, d, rho) {
   if (d == "H") {
     n <- prep$n
-    H <- pair_hamming(matrix(prep$A, n * n), pairs, n)
+    H <- pair_hamming(prep$nets, pairs, n)
     return(cbind(H = H, IM = NA_real_, HIM = NA_real_))
   }
-  N <- dim(prep$A)[3]
+  N <- length(prep$nets)
   used <- sort(unique(as.vector(pairs)))
   spectra <- matrix(0, prep$n * (1 + prep$directed) - 1, N)
   for (j in used)
-    spectra[, j] <- laplacian_spectrum(prep$A[, , j], directed = prep$directed)
-  distance_block(prep$A, spectra, pairs, prep$gamma, rho)
+    spectra[, j] <- laplacian_spectrum(prep$nets[[j]], directed = prep$directed)
+  block_distances(prep$nets, spectra, pairs, prep$gamma, rho)
 }
 
 all_pairs <- function(N) {

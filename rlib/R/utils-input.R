@@ -35,14 +35,14 @@ as_network <- function(x, label) {
     input_error("Network ", label, " is a ", class(x)[1], ": give a square numeric ",
                 "matrix, data.frame, Matrix or igraph object.")
   }
-  storage.mode(A) <- "double"
+  if (!is.double(A)) storage.mode(A) <- "double"
   if (nrow(A) != ncol(A))
     input_error("Network ", label, " is not square: it has ", nrow(A), " rows and ",
                 ncol(A), " columns (an adjacency matrix needs one row and one ",
                 "column per node).")
   if (nrow(A) < 2)
     input_error("Network ", label, " has fewer than 2 nodes.")
-  if (anyNA(A) || any(!is.finite(A))) {
+  if (anyNA(finite_range(A))) {  # one C++ pass; NA or +-Inf somewhere
     w <- which(!is.finite(A), arr.ind = TRUE)[1, ]
     input_error("Network ", label, " has a missing or infinite value (row ", w[1],
                 ", column ", w[2], "): fill it in (0 means no edge).")
@@ -63,4 +63,8 @@ as_network_list <- function(nets, labels) {
   unname(nets)
 }
 
-is_directed <- function(A) !isSymmetric(unname(A))
+# Asymmetric means directed. isSymmetric() (tolerance 100 eps, as nettools)
+# only runs when the fast exact check in C++ fails.
+is_directed <- function(A) {
+  !(exactly_symmetric_matrix(A) || isSymmetric(unname(A)))
+}

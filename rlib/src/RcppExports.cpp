@@ -10,6 +10,54 @@ Rcpp::Rostream<true>&  Rcpp::Rcout = Rcpp::Rcpp_cout_get();
 Rcpp::Rostream<false>& Rcpp::Rcerr = Rcpp::Rcpp_cerr_get();
 #endif
 
+// hamming_sums
+Rcpp::NumericVector hamming_sums(Rcpp::List nets, Rcpp::IntegerMatrix pairs, int n);
+RcppExport SEXP _renette_hamming_sums(SEXP netsSEXP, SEXP pairsSEXP, SEXP nSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type nets(netsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerMatrix >::type pairs(pairsSEXP);
+    Rcpp::traits::input_parameter< int >::type n(nSEXP);
+    rcpp_result_gen = Rcpp::wrap(hamming_sums(nets, pairs, n));
+    return rcpp_result_gen;
+END_RCPP
+}
+// finite_range
+Rcpp::NumericVector finite_range(Rcpp::NumericVector x);
+RcppExport SEXP _renette_finite_range(SEXP xSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
+    rcpp_result_gen = Rcpp::wrap(finite_range(x));
+    return rcpp_result_gen;
+END_RCPP
+}
+// lorentz_sum
+Rcpp::NumericVector lorentz_sum(Rcpp::NumericVector x, Rcpp::NumericVector omega, double gamma);
+RcppExport SEXP _renette_lorentz_sum(SEXP xSEXP, SEXP omegaSEXP, SEXP gammaSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type omega(omegaSEXP);
+    Rcpp::traits::input_parameter< double >::type gamma(gammaSEXP);
+    rcpp_result_gen = Rcpp::wrap(lorentz_sum(x, omega, gamma));
+    return rcpp_result_gen;
+END_RCPP
+}
+// exactly_symmetric_matrix
+bool exactly_symmetric_matrix(Rcpp::NumericMatrix A);
+RcppExport SEXP _renette_exactly_symmetric_matrix(SEXP ASEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type A(ASEXP);
+    rcpp_result_gen = Rcpp::wrap(exactly_symmetric_matrix(A));
+    return rcpp_result_gen;
+END_RCPP
+}
 // dtw_columns
 Rcpp::NumericMatrix dtw_columns(Rcpp::NumericMatrix x);
 RcppExport SEXP _renette_dtw_columns(SEXP xSEXP) {
@@ -35,6 +83,10 @@ END_RCPP
 }
 
 static const R_CallMethodDef CallEntries[] = {
+    {"_renette_hamming_sums", (DL_FUNC) &_renette_hamming_sums, 3},
+    {"_renette_finite_range", (DL_FUNC) &_renette_finite_range, 1},
+    {"_renette_lorentz_sum", (DL_FUNC) &_renette_lorentz_sum, 3},
+    {"_renette_exactly_symmetric_matrix", (DL_FUNC) &_renette_exactly_symmetric_matrix, 1},
     {"_renette_dtw_columns", (DL_FUNC) &_renette_dtw_columns, 1},
     {"_renette_dtw_distance", (DL_FUNC) &_renette_dtw_distance, 2},
     {NULL, NULL, 0}

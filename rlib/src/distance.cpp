@@ -1,0 +1,103 @@
+// Inner loops of the network distances, in C++ because all-pairs distances
+// over many networks must cost little next to the Laplacian spectra
+// (interpreted R allocates a full n x n difference per pair).
+#include <Rcpp.h>
+#include <cmath>
+#include <vector>
+
+// Exact (bitwise) symmetry of column j of X viewed as an n x n matrix.
+static bool exactly_symmetric(const double* a, int n) {
+  for (int c = 0; c < n; ++c)
+    for (int r = 0; r < c; ++r)
+      if (a[r + (size_t)c * n] != a[c + (size_t)r * n]) return false;
+  return true;
+}
+
+// sum |a - b| over all n x n entries; over the upper triangle (doubled) plus
+// the diagonal when both networks are exactly symmetric (same value, half
+// the work). Four accumulators keep the additions pipelined.
+static double abs_diff_sum(const double* a, const double* b, int n, bool sym) {
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0, diag = 0;
+  for (int c = 0; c < n; ++c) {
+    const double* ac = a + (size_t)c * n;
+    const double* bc = b + (size_t)c * n;
+    int len = sym ? c : n;
+    int r = 0;
+    for (; r + 3 < len; r += 4) {
+      s0 += std::fabs(ac[r] - bc[r]);
+      s1 += std::fabs(ac[r + 1] - bc[r + 1]);
+      s2 += std::fabs(ac[r + 2] - bc[r + 2]);
+      s3 += std::fabs(ac[r + 3] - bc[r + 3]);
+    }
+    for (; r < len; ++r) s0 += std::fabs(ac[r] - bc[r]);
+    if (sym) diag += std::fabs(ac[c] - bc[c]);
+  }
+  double s = (s0 + s1) + (s2 + s3);
+  return sym ? 2.0 * s + diag : s;
+}
+
+// Sum of |A_i - A_j| over all entries for each pair (1-based indices into
+// the list of n x n networks).
+// [[Rcpp::export]]
+Rcpp::NumericVector hamming_sums(Rcpp::List nets, Rcpp::IntegerMatrix pairs, int n) {
+  int N = nets.size(), P = pairs.nrow();
+  std::vector<const double*> col(N, nullptr);
+  std::vector<int> sym(N, -1);  // -1: not yet checked
+  Rcpp::NumericVector out(P);
+  for (int p = 0; p < P; ++p) {
+    int ij[2] = {pairs(p, 0) - 1, pairs(p, 1) - 1};
+    for (int t = 0; t < 2; ++t) {
+      int k = ij[t];
+      if (k < 0 || k >= N) Rcpp::stop("pair index out of range");
+      if (col[k] == nullptr) {
+        Rcpp::NumericVector v = nets[k];  // no copy for a double matrix
+        if (v.size() != (R_xlen_t)n * n) Rcpp::stop("network of the wrong size");
+        col[k] = v.begin();
+        sym[k] = exactly_symmetric(col[k], n);
+      }
+    }
+    out[p] = abs_diff_sum(col[ij[0]], col[ij[1]], n, sym[ij[0]] && sym[ij[1]]);
+  }
+  return out;
+}
+
+// c(min, max) of x in one pass; c(NaN, NaN) if some value is NA or infinite.
+// [[Rcpp::export]]
+Rcpp::NumericVector finite_range(Rcpp::NumericVector x) {
+  double lo = R_PosInf, hi = R_NegInf;
+  for (R_xlen_t i = 0; i < x.size(); ++i) {
+    double v = x[i];
+    if (!std::isfinite(v)) return Rcpp::NumericVector::create(R_NaN, R_NaN);
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return Rcpp::NumericVector::create(lo, hi);
+}
+
+// sum_k gamma / ((x - omega_k)^2 + gamma^2) at every x.
+// [[Rcpp::export]]
+Rcpp::NumericVector lorentz_sum(Rcpp::NumericVector x, Rcpp::NumericVector omega, double gamma) {
+  int M = x.size(), K = omega.size();
+  double g2 = gamma * gamma;
+  Rcpp::NumericVector out(M);
+  for (int m = 0; m < M; ++m) {
+    double xm = x[m], s0 = 0, s1 = 0;
+    int k = 0;
+    for (; k + 1 < K; k += 2) {
+      double d0 = xm - omega[k], d1 = xm - omega[k + 1];
+      s0 += 1.0 / (d0 * d0 + g2);
+      s1 += 1.0 / (d1 * d1 + g2);
+    }
+    if (k < K) { double d = xm - omega[k]; s0 += 1.0 / (d * d + g2); }
+    out[m] = gamma * (s0 + s1);
+  }
+  return out;
+}
+
+// Exact (bitwise) symmetry of a square matrix: the fast path before R's
+// tolerant isSymmetric().
+// [[Rcpp::export]]
+bool exactly_symmetric_matrix(Rcpp::NumericMatrix A) {
+  if (A.nrow() != A.ncol()) return false;
+  return exactly_symmetric(A.begin(), A.nrow());
+}
