@@ -30,13 +30,11 @@ from .jobs import WORKFLOWS, Job
 from .results import StabilityResult
 
 MatrixLike = pd.DataFrame | np.ndarray | str | Path
-METRICS = ("HIM", "IM", "H")
-RESAMPLING = ("montecarlo", "kCV", "LOO")
-INDICATORS = ("all", "S", "SI", "Sw", "Sd")
 
 
 def read_matrix(path_or_buffer: Any, kind: str = "data", header: bool = True,
-                row_names: bool = False, sep: str | None = None, **kwargs: Any) -> pd.DataFrame:
+                row_names: bool | None = None, sep: str | None = None,
+                **kwargs: Any) -> pd.DataFrame:
     """Read a data or adjacency matrix from CSV/TSV (see :mod:`reader`).
 
     Parameters
@@ -45,8 +43,8 @@ def read_matrix(path_or_buffer: Any, kind: str = "data", header: bool = True,
     kind : {"data", "adjacency"}
     header : bool
         Column names in the first row.
-    row_names : bool
-        Row names in the first column.
+    row_names : bool or None
+        Row names in the first column; ``None`` detects them.
     sep : str, optional
         Separator; detected when not given.
 
@@ -111,88 +109,12 @@ def _named_inputs(inputs: Any, kind: str) -> dict[str, pd.DataFrame]:
 # ---------------------------------------------------------------- params
 
 def normalize_params(workflow: str, params: Mapping | None) -> dict:
-    """Parameters in canonical form (see module docstring), with defaults."""
-    p = dict(params or {})
-    if workflow == "inference":
-        seed = p.pop("seed", 0)
-        if "methods" in p:
-            methods = p.pop("methods")
-            if isinstance(methods, str):
-                methods = [methods]
-            if not isinstance(methods, Mapping):
-                methods = {m: dict(p) for m in methods}
-        else:
-            methods = {p.pop("method", "cor"): p}
-        out = {"methods": {str(m): dict(mp or {}) for m, mp in methods.items()},
-               "seed": seed}
-    elif workflow == "distance":
-        out = {"metric": "HIM", "rho": 1.0, "gamma": None, "components": True, **p}
-    elif workflow == "stability":
-        base = {"method": "cor", "method_params": {}, "metric": "HIM",
-                "resampling": "montecarlo", "k": 3, "h": 20, "seed": 0,
-                "indicator": "all", "rho": 1.0, "gamma": None}
-        extra = {k: v for k, v in p.items() if k not in base}
-        out = {**base, **{k: v for k, v in p.items() if k in base}}
-        out["method_params"] = {**dict(out["method_params"] or {}), **extra}
-    elif workflow == "statistics":
-        out = {"seed": 0, **p}
-    else:
+    """Parameters in canonical form with defaults, typed (see :mod:`params`)."""
+    from .params import validate_params
+    if workflow not in WORKFLOWS:
         raise InputError(f"unknown workflow {workflow!r}",
                          hint=f"Use one of {', '.join(WORKFLOWS)}.")
-    _check_params(workflow, out)
-    return out
-
-
-def _check_params(workflow: str, p: dict) -> None:
-    """Types and ranges; values must be plain scalars (they become typed R values)."""
-    try:
-        from .params import validate_params  # owned by the input layer
-    except ImportError:
-        validate_params = None
-    if validate_params is not None:
-        p.update(validate_params(workflow, p))
-    method_sets = (p["methods"].values() if workflow == "inference"
-                   else [p.get("method_params", {})])
-    for mp in method_sets:
-        for key, value in mp.items():
-            if value is not None and not isinstance(value, (bool, int, float, str,
-                                                            np.integer, np.floating)):
-                raise InputError(f"parameter {key} must be a number, a string or "
-                                 f"true/false, not {type(value).__name__}",
-                                 parameter=key, value=str(value))
-    if workflow in ("distance", "stability"):
-        _choice(p, "metric", METRICS)
-        rho = _number(p, "rho", float)
-        if rho < 0:
-            raise InputError("rho must be >= 0", parameter="rho", value=str(rho))
-        if p.get("gamma") is not None and _number(p, "gamma", float) <= 0:
-            raise InputError("gamma must be > 0 (or automatic)", parameter="gamma")
-    if workflow == "stability":
-        _choice(p, "resampling", RESAMPLING)
-        _choice(p, "indicator", INDICATORS)
-        if _number(p, "k", int) < 2:
-            raise InputError("k must be at least 2", parameter="k")
-        if _number(p, "h", int) < 1:
-            raise InputError("h must be at least 1", parameter="h")
-    if "seed" in p:
-        _number(p, "seed", int)
-
-
-def _choice(p: dict, key: str, choices: Sequence[str]) -> None:
-    if p.get(key) not in choices:
-        raise InputError(f"{key} must be one of {', '.join(choices)}", parameter=key,
-                         value=str(p.get(key)))
-
-
-def _number(p: dict, key: str, kind: type) -> Any:
-    value = p[key]
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer,
-                                                         np.floating)):
-        raise InputError(f"{key} must be a number", parameter=key, value=str(value))
-    if kind is int and float(value) != int(value):
-        raise InputError(f"{key} must be a whole number", parameter=key, value=str(value))
-    p[key] = kind(value)
-    return p[key]
+    return validate_params(workflow, params)
 
 
 # ---------------------------------------------------------------- validation
@@ -204,7 +126,7 @@ def _validate_inputs(workflow: str, frames: dict[str, pd.DataFrame], p: dict) ->
         out = {}
         for name, df in frames.items():
             for method, mp in p["methods"].items():
-                df = validate.check_data(df, method=method, tol=float(mp.get("tol", 1e-5)),
+                df = validate.check_data(df, method=method, tol=float(mp.get("tol") or 0.0),
                                          name=name)
             out[name] = df
         return out
@@ -214,7 +136,7 @@ def _validate_inputs(workflow: str, frames: dict[str, pd.DataFrame], p: dict) ->
                              hint="Run one stability job per data set.")
         (name, df), = frames.items()
         df = validate.check_data(df, method=p["method"],
-                                 tol=float(p["method_params"].get("tol", 1e-5)), name=name)
+                                 tol=float(p["method_params"].get("tol") or 0.0), name=name)
         validate.check_resampling(df.shape[0], p["resampling"], p["k"], p["method"], name)
         return {name: df}
     nets = {name: validate.check_adjacency(df, name=name) for name, df in frames.items()}

@@ -26,7 +26,8 @@ SINGLE_THREAD_ENV = {
 }
 
 _lock = threading.Lock()
-_client: Client | None = None
+# One client per scheduler address ("" = the embedded cluster), reused.
+_clients: dict[str, Client] = {}
 
 
 def default_r_libs() -> str | None:
@@ -76,46 +77,53 @@ def get_client(address: str | None = None, n_workers: int | None = None) -> Clie
     ----------
     address : str, optional
         Scheduler address; defaults to ``DASK_SCHEDULER_ADDRESS``.  Without
-        either, an embedded ``LocalCluster`` is started.
+        either, an embedded ``LocalCluster`` is started (once per process).
     n_workers : int, optional
         Workers of the embedded cluster (default ``RENETTE_WORKERS`` or 2).
 
     Returns
     -------
     distributed.Client
-        A client whose workers have R warm (the plugin ran on each).
+        A client whose workers load R through :class:`RPlugin`.
     """
-    global _client
+    key = address or os.environ.get("DASK_SCHEDULER_ADDRESS") or ""
     with _lock:
-        if _client is not None and _client.status == "running":
-            return _client
-        address = address or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
-        if address:
-            _client = _attach(Client(address, set_as_default=False))
+        client = _clients.get(key)
+        if client is not None and client.status == "running":
+            return client
+        if key:
+            client = Client(key, set_as_default=False)
         else:
-            _client = _attach(Client(local_cluster(n_workers), set_as_default=False))
-        return _client
+            client = Client(local_cluster(n_workers), set_as_default=False)
+        _clients[key] = _attach(client)
+        return client
+
+
+def use_client(client: Client, address: str | None = None) -> Client:
+    """Make ``client`` what :func:`get_client` returns (for ``address``, default embedded)."""
+    with _lock:
+        _clients[address or ""] = _attach(client)
+    return client
 
 
 def local_cluster(n_workers: int | None = None) -> LocalCluster:
     """An embedded cluster of worker processes with one thread each."""
     n = n_workers or int(os.environ.get("RENETTE_WORKERS", "2"))
     return LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                        dashboard_address=None, env=worker_env())
+                        dashboard_address=":0", env=worker_env())
 
 
-def close_client() -> None:
-    """Close the process-wide client (and its embedded cluster)."""
-    global _client
+def close_clients() -> None:
+    """Close every client of this process (and the embedded cluster)."""
     with _lock:
-        if _client is not None:
-            cluster = _client.cluster
-            _client.close()
+        for client in _clients.values():
+            cluster = client.cluster
+            client.close()
             if cluster is not None:
                 cluster.close()
-            _client = None
+        _clients.clear()
 
 
 def attach(client: Client) -> Client:
-    """Register the R plugin on a client created elsewhere (e.g. in tests)."""
+    """Register the R plugin on a client created elsewhere."""
     return _attach(client)

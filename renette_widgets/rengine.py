@@ -177,7 +177,7 @@ def versions() -> dict:
     out = {"R": str(ri.baseenv["R.version.string"][0]), "packages": {}}
     for pkg in ("renette", "WGCNA", "minerva", "igraph"):
         try:
-            v = ri.baseenv["packageVersion"](ri.StrSexpVector([pkg]))
+            v = _rfun("packageVersion", pkg="utils")(ri.StrSexpVector([pkg]))
             out["packages"][pkg] = str(ri.baseenv["as.character"](v)[0])
         except Exception:  # noqa: BLE001 - a missing package is reported, not fatal
             out["packages"][pkg] = None

@@ -1,0 +1,75 @@
+# ReNette: two commands do everything on a fresh Debian 12 machine.
+#   make run    install what is missing, start dask scheduler + workers + Voila
+#   make test   install what is missing, run the R testthat suite, then pytest
+# Re-runs are fast: apt only runs when a package is missing, R CMD INSTALL
+# only when rlib/ changed, pip only when pyproject.toml changed.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+ROOT := $(abspath .)
+PYTHON ?= python3
+VENV := $(ROOT)/.venv
+PY := $(VENV)/bin/python
+STAMPS := $(ROOT)/.make
+RLIB := $(ROOT)/.rlib
+# Debian packages: R and the R packages rlib needs (DESCRIPTION Imports/Suggests
+# and LinkingTo), a compiler toolchain for rlib's C++, Python, and chromium
+# for the end-to-end tests. Keep in sync with environment.yml.
+APT_PACKAGES := r-base-core r-base-dev r-cran-wgcna r-cran-minerva r-cran-igraph \
+	r-cran-jsonlite r-cran-testthat r-cran-rcpp python3 python3-venv python3-dev \
+	chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+RLIB_FILES := $(shell find rlib -type f -not -name '*.o' -not -name '*.so' 2>/dev/null)
+
+export R_LIBS := $(RLIB)
+export RENETTE_R_LIBS := $(RLIB)
+
+.PHONY: help setup apt test test-r test-py run bench clean
+
+help:
+	@echo "make run    start the dashboard (installs what is missing first)"
+	@echo "make test   R tests + Python tests (installs what is missing first)"
+	@echo "make bench  benchmarks"
+
+setup: apt $(STAMPS)/rlib $(STAMPS)/venv
+
+# Only calls apt-get when a package is missing (dpkg-query is fast).
+apt:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+$(STAMPS)/rlib: $(RLIB_FILES) | apt
+	@mkdir -p $(RLIB) $(STAMPS)
+	R CMD INSTALL --no-multiarch --library=$(RLIB) rlib
+	@touch $@
+
+$(STAMPS)/venv: pyproject.toml | apt
+	@mkdir -p $(STAMPS)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $@
+
+test: setup test-r test-py
+
+# testthat on the installed package; stop_on_failure makes make fail.
+test-r: $(STAMPS)/rlib
+	Rscript -e 'testthat::test_dir("rlib/tests/testthat", package = "renette", load_package = "installed", stop_on_failure = TRUE, reporter = testthat::ProgressReporter$$new(show_praise = FALSE))'
+
+test-py: $(STAMPS)/venv $(STAMPS)/rlib
+	$(PY) -m pytest -q -p no:cacheprovider tests
+
+run: setup
+	$(PY) -m renette_widgets.serve
+
+bench: setup
+	@set -e; for f in benchmarks/bench_*.py; do [ -e "$$f" ] || continue; echo "== $$f"; $(PY) "$$f"; done
+
+clean:
+	rm -rf $(STAMPS) $(RLIB)

@@ -1,0 +1,110 @@
+"""The Python API against a sample of the nettools conformance corpus
+(../shared/conformance; the R suite checks every case)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import assert_within, case_network, read_case_csv
+
+import renette_widgets as rw
+
+
+@pytest.mark.parametrize("case_id", ["mat2adj_small_30x8_cor_pearson",
+                                     "mat2adj_small_30x8_cor_spearman",
+                                     "mat2adj_small_30x8_WGCNA_P6"])
+def test_infer_matches_corpus(client, cases, case_id):
+    case = cases[case_id]
+    args = dict(case["args"])
+    method = args.pop("infer.method")
+    if "method" in args:  # mat2adj's correlation type; `method` is infer's own
+        args["cor_method"] = args.pop("method")
+    data = read_case_csv(case["inputs"][0])
+    got = rw.infer(data, method, **args)
+    expected = read_case_csv(case["expected"]["matrix"])
+    assert list(got.columns) == list(data.columns) == list(got.index)
+    assert_within(got.to_numpy(), expected.to_numpy(), case, "matrix")
+
+
+def test_distance_pair_matches_corpus(client, cases):
+    case = cases["netdist_cor_pair_HIM"]
+    a, b = (case_network(p) for p in case["inputs"])
+    got = rw.distance([a, b], metric="HIM")
+    for field in ("H", "IM", "HIM"):
+        assert_within(got[field].iloc[0, 1], case["expected"][field], case, field)
+
+
+def test_distance_list_matches_corpus(client, cases):
+    case = cases["netdist_list3_cor_HIM"]
+    nets = {n: case_network(p) for n, p in zip(case["list_names"], case["inputs"])}
+    got = rw.distance(nets)
+    for field in ("H", "IM", "HIM"):
+        expected = read_case_csv(case["expected"][field])
+        assert list(got[field].columns) == case["list_names"]
+        assert_within(got[field].to_numpy(), expected.to_numpy(), case, field)
+
+
+def test_distance_with_gamma_and_rho(client, cases):
+    case = cases["netdist_binary_pair_HIM_rho0.5_ga0.2"]
+    a, b = (case_network(p) for p in case["inputs"])
+    got = rw.distance({"a": a, "b": b}, rho=case["args"]["rho"], gamma=case["args"]["ga"])
+    assert got["gamma"] == 0.2
+    for field in ("H", "IM", "HIM"):
+        if field in case["expected"]:
+            assert_within(got[field].iloc[0, 1], case["expected"][field], case, field)
+
+
+def test_stability_matches_corpus(client, cases):
+    case = cases["netSI_small_30x8_montecarlo_cor_HIM"]
+    args, exp = case["args"], case["expected"]
+    data = read_case_csv(case["inputs"][0])
+    res = rw.stability(data, method=args["adj.method"], metric=args["d"],
+                       resampling=args["resamp.method"], k=args["k"], h=args["h"],
+                       seed=args["sseed"])
+    assert isinstance(res, rw.StabilityResult)
+    # The same seed gives nettools' resamples.
+    idx = read_case_csv(exp["resampling_indices"])
+    assert len(res.indices) == exp["n_resamples"]
+    for r, rows in enumerate(res.indices):
+        np.testing.assert_array_equal(rows + 1, idx.loc[idx["resample"] == r + 1, "row"])
+    assert_within(res.S, exp["S"], case, "S")
+    assert_within(res.SI, exp["SI"], case, "SI")
+    assert_within(res.S_boot["S"], read_case_csv(exp["S_boot"])["S"], case, "S_boot")
+    si_boot = read_case_csv(exp["SI_boot"])
+    np.testing.assert_array_equal(res.SI_boot[["r1", "r2"]], si_boot[["r1", "r2"]])
+    assert_within(res.SI_boot["SI"], si_boot["SI"], case, "SI_boot")
+    assert_within(res.Sw["Sw"], read_case_csv(exp["Sw"])["Sw"], case, "Sw")
+    sd = read_case_csv(exp["Sd"])
+    assert list(res.Sd["node"]) == list(sd["node"])
+    assert_within(res.Sd["Sd"], sd["Sd"], case, "Sd")
+    assert_within(res.Sd_boot.to_numpy(), read_case_csv(exp["Sd_boot"]).to_numpy(),
+                  case, "Sd_boot")
+    assert_within(res.ADJ.to_numpy(), read_case_csv(exp["ADJ"]).to_numpy(), case, "ADJ")
+
+
+def test_stability_single_indicator(client, cases):
+    case = cases["netSI_small_30x8_kCV_cor_IM"]
+    args = case["args"]
+    data = read_case_csv(case["inputs"][0])
+    res = rw.stability(data, method="cor", metric="IM", resampling="kCV", k=args["k"],
+                       h=args["h"], seed=args["sseed"], indicator="S")
+    assert_within(res.S, case["expected"]["S"], case, "S")
+    assert res.SI is None and res.Sw is None
+
+
+def test_networks_of_different_sizes_are_an_input_error(client):
+    rng = np.random.default_rng(0)
+    a = pd.DataFrame(rng.random((5, 5)), columns=list("abcde"), index=list("abcde"))
+    a = (a + a.T) / 2
+    b = a.iloc[:4, :4]
+    with pytest.raises(rw.InputError, match="different sizes"):
+        rw.distance({"first.csv": a, "second.csv": b})
+
+
+def test_injection_in_a_parameter_is_rejected_before_anything_runs(client, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    data = pd.DataFrame(np.random.default_rng(1).random((20, 4)), columns=list("abcd"))
+    with pytest.raises(rw.InputError):
+        rw.submit("inference", {"d": data},
+                  {"method": "WGCNA", "P": "6); system('touch pwned')"})
+    assert not (tmp_path / "pwned").exists()

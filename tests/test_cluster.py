@@ -1,0 +1,56 @@
+"""Acceptance of issue 3: the same distance job on a real dask scheduler with
+two worker processes (DASK_SCHEDULER_ADDRESS) and on the embedded cluster,
+giving the nettools corpus numbers for ReNette's example networks."""
+from __future__ import annotations
+
+import os
+import sys
+
+from conftest import assert_within, example_networks
+
+from renette_widgets import api, cluster
+
+CASE = "netdist_renette_microbiome_adj_HIM"
+
+
+def _check_corpus(result, case):
+    for field in ("H", "IM", "HIM"):
+        got = result[field].loc["0.0-diet", "1.0-diet"]
+        assert_within(got, case["expected"][field], case, field)
+        assert result[field].loc["1.0-diet", "0.0-diet"] == got
+        assert result[field].loc["0.0-diet", "0.0-diet"] == 0.0
+
+
+def test_distance_on_real_scheduler_and_workers(stack, cases, monkeypatch):
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", stack.scheduler_address)
+    client = cluster.get_client()
+    assert client.scheduler.address == stack.scheduler_address
+    workers = client.scheduler_info()["workers"]
+    assert len(workers) == 2
+    assert all(w["nthreads"] == 1 for w in workers.values())
+    # The R plugin is registered on every worker, and BLAS is single-threaded.
+    plugins = client.run(lambda dask_worker: sorted(dask_worker.plugins))
+    assert all(cluster.PLUGIN_NAME in p for p in plugins.values())
+    envs = client.run(lambda: os.environ.get("OPENBLAS_NUM_THREADS"))
+    assert set(envs.values()) == {"1"}
+    job = api.submit("distance", example_networks(), {"metric": "HIM"})
+    job.wait(180)
+    assert job.status == "done", job.error
+    assert job.total >= 4 and job.done == job.total  # 2 spectra, gamma, >= 1 tile
+    _check_corpus(job.result, cases[CASE])
+    # R really ran in the workers: versions come from R there.
+    assert job.versions["R"].startswith("R version")
+    assert job.versions["packages"]["renette"]
+
+
+def test_distance_on_embedded_cluster(client, cases):
+    assert cluster.get_client() is client
+    assert client.cluster is not None  # a LocalCluster of this process
+    result = api.distance(example_networks(), metric="HIM")
+    _check_corpus(result, cases[CASE])
+    assert 0 < result["gamma"] < 1
+
+
+def test_client_process_never_imports_rpy2(client):
+    api.distance(example_networks())
+    assert not any(m == "rpy2" or m.startswith("rpy2.") for m in sys.modules)
