@@ -116,7 +116,7 @@ netSI <- function(x, indicator = "all", d = "HIM", adj.method = "cor",
       res$S <- mean(S_boot)
     }
     if ("SI" %in% ind) {
-      SI_boot <- dist[nrow(sp) + seq_len(nrow(si))]
+      SI_boot <- dist[NROW(sp) + seq_len(nrow(si))]
       res$SI <- mean(SI_boot)
     }
   }

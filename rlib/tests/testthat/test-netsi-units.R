@@ -1,0 +1,61 @@
+# netSI behaviour beyond the corpus: each indicator alone, argument routing,
+# resampling checks, directed strengths.
+
+small_data <- function() {
+  set.seed(11)
+  x <- matrix(rnorm(20 * 5), 20, 5, dimnames = list(NULL, paste0("g", 1:5)))
+  x[, 2] <- x[, 1] + rnorm(20, sd = 0.5)
+  x
+}
+
+test_that("each indicator alone equals its value in 'all'", {
+  x <- small_data()
+  all <- netSI(x, h = 5)
+  for (ind in c("S", "SI", "Sw", "Sd")) {
+    one <- netSI(x, indicator = ind, h = 5)
+    expect_named(one, ind)
+    expect_identical(one[[ind]], all[[ind]])
+  }
+  two <- netSI(x, indicator = c("Sd", "S"), h = 5, save = TRUE)
+  expect_true(all(c("S", "Sd", "S_boot", "Sd_boot", "ADJ", "ADJlist", "indices") %in% names(two)))
+  expect_false(any(c("SI", "Sw", "SI_boot") %in% names(two)))
+  expect_error(netSI(x, indicator = "X"), class = "renette_input_error")
+})
+
+test_that("extra arguments reach mat2adj and netdist", {
+  x <- small_data()
+  a <- netSI(x, adj.method = "WGCNA", P = 3, h = 4, save = TRUE)
+  expect_equal(a$ADJ, mat2adj(x, infer.method = "WGCNA", P = 3))
+  b <- netSI(x, d = "IM", ga = 0.2, h = 4, save = TRUE)
+  expect_equal(b$S_boot[1], unname(netdist(b$ADJ, b$ADJlist[[1]], d = "IM", ga = 0.2)), tolerance = 1e-15)
+  r <- netSI(x, rho = 2, h = 4, save = TRUE)
+  expect_equal(r$SI_boot[1],
+               unname(netdist(r$ADJlist[[1]], r$ADJlist[[2]], rho = 2)["HIM"]), tolerance = 1e-15)
+})
+
+test_that("resampling follows set.seed(sseed) and checks its arguments", {
+  a <- resampling_indices(10, "montecarlo", k = 3, h = 4, sseed = 5)
+  set.seed(5)
+  expect_identical(a[[1]], sample(1:10, 6))
+  expect_length(resampling_indices(10, "kCV", k = 5, h = 2), 10)
+  expect_identical(resampling_indices(4, "LOO")[[2]], c(1L, 3L, 4L))
+  expect_error(resampling_indices(5, "kCV", k = 5), class = "renette_input_error")
+  expect_error(resampling_indices(5, "boot"), class = "renette_input_error")
+})
+
+test_that("netsi_sw and netsi_sd handle symmetric and directed networks", {
+  set.seed(2)
+  adj <- array(runif(3 * 3 * 4), c(3, 3, 4), dimnames = list(c("a", "b", "c"), c("a", "b", "c"), NULL))
+  sw <- netsi_sw(adj, symm = FALSE)
+  expect_length(sw, 6)
+  w12 <- adj[1, 2, ]
+  expect_equal(unname(sw["1-2"]), (max(w12) - min(w12)) / mean(w12))
+  sd <- netsi_sd(adj)
+  expect_named(sd, c("a-in", "b-in", "c-in", "a-out", "b-out", "c-out"))
+  s <- apply(adj, 3, function(A) A + t(A))
+  sym <- array(s, c(3, 3, 4), dimnames = dimnames(adj))
+  expect_named(netsi_sd(sym), c("a", "b", "c"))
+  expect_length(netsi_sw(sym), 3)
+  zero <- array(0, c(3, 3, 2))
+  expect_true(all(is.na(netsi_sw(zero))))
+})
