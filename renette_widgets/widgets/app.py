@@ -37,6 +37,10 @@ class App(w.VBox):
 
     def __init__(self, client: Any = None, store: Any = None, connect: bool = True) -> None:
         self.session = Session(client=client, store=store)
+        # Jobs start on the Jobs tab; finished results bring the Results tab forward.
+        # Subscribed before the panels, so a job that finishes at once ends on Results.
+        self.session.on("job", lambda _job: self._select("Jobs"))
+        self.session.on("open", lambda _job: self._select("Results"))
         self.inputs = InputsPanel(self.session)
         self.inference = InferencePanel(self.session)
         self.distance = DistancePanel(self.session)
@@ -51,9 +55,6 @@ class App(w.VBox):
             self.tabs.set_title(i, title)
         self.status = w.HTML()
         self.errors = ErrorBox()
-        # Jobs start on the Jobs tab; finished results bring the Results tab forward.
-        self.session.on("job", lambda _job: self._select("Jobs"))
-        self.session.on("open", lambda _job: self._select("Results"))
         header = w.HTML(
             "<div style='display:flex;align-items:baseline;gap:1em'>"
             "<h2 style='margin:4px 0'>ReNette</h2>"
@@ -73,7 +74,8 @@ class App(w.VBox):
             self._connected(None)
 
     def _select(self, title: str) -> None:
-        self.tabs.selected_index = TITLES.index(title)
+        if hasattr(self, "tabs"):
+            self.tabs.selected_index = TITLES.index(title)
 
     def _set_status(self, text: str, colour: str) -> None:
         self.status.value = f"<span class='renette-cluster' style='color:{colour};font-size:12px'>{html.escape(text)}</span>"

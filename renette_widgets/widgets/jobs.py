@@ -60,15 +60,15 @@ class JobRow(w.HBox):
         self.bar = w.FloatProgress(min=0, max=1, layout=w.Layout(width="160px"))
         self.message = w.HTML(layout=w.Layout(width="330px"))
         self.elapsed = w.HTML(layout=w.Layout(width="70px"))
-        self.cancel = w.Button(description="cancel", icon="stop", layout=w.Layout(width="90px"))
-        self.open = w.Button(description="open results", icon="folder-open", layout=w.Layout(width="130px"))
-        self.cancel.on_click(guarded(errors)(lambda _b: self.job.cancel()))
-        self.open.on_click(guarded(errors)(self._open))
+        self.cancel_button = w.Button(description="cancel", icon="stop", layout=w.Layout(width="90px"))
+        self.open_button = w.Button(description="open results", icon="folder-open", layout=w.Layout(width="130px"))
+        self.cancel_button.on_click(guarded(errors)(lambda _b: self.job.cancel()))
+        self.open_button.on_click(guarded(errors)(self._open))
         self._last = 0.0
         self._shown_status = None
         self.update()
         super().__init__([self.status, self.what, self.when, self.bar, self.message, self.elapsed,
-                          self.cancel, self.open], layout=w.Layout(align_items="center",
+                          self.cancel_button, self.open_button], layout=w.Layout(align_items="center",
                                                                    border_bottom="1px solid #eee"))
 
     def update(self, *_args) -> None:
@@ -85,8 +85,8 @@ class JobRow(w.HBox):
         style = "color:#b00020" if job.status == "failed" else ""
         self.message.value = f"<span style='{style}'>{html.escape(str(text or ''))}</span>"
         self.elapsed.value = f"{job.elapsed:.1f} s"
-        self.cancel.disabled = job.status in FINAL or isinstance(job, StoredJob)
-        self.open.disabled = job.status != "done"
+        self.cancel_button.disabled = job.status in FINAL or isinstance(job, StoredJob)
+        self.open_button.disabled = job.status != "done"
 
     def _open(self, _b=None) -> None:
         job = self.job.load() if isinstance(self.job, StoredJob) else self.job

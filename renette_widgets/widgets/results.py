@@ -271,7 +271,6 @@ class ResultsPanel(w.VBox):
 
     def show(self, job: Any) -> None:
         """Show the results of a finished job (a live Job or one loaded from the store)."""
-        self.job = job
         self.zip_link.value = ""
         params = json.dumps(getattr(job, "params", {}) or {}, default=str)
         self.title.value = (f"<b>{html.escape(job.workflow)}</b> job <code>{html.escape(str(job.id))}</code>"
@@ -279,6 +278,7 @@ class ResultsPanel(w.VBox):
         result = job.result
         if result is None:
             self.body.children = []
+            self.job = job
             raise ValueError(f"Job {job.id} has no results ({job.status}"
                              + (f": {job.error}" if getattr(job, "error", None) else "") + ").")
         stem = f"{job.workflow}_{str(job.id)[:8]}"
@@ -287,6 +287,7 @@ class ResultsPanel(w.VBox):
         else:
             self.view = VIEWS[job.workflow](result, stem)
         self.body.children = [self.view]
+        self.job = job  # last: watchers see the job once its view is complete
         folder = getattr(job, "folder", None)
         self.zip_button.layout.display = None if folder and Path(folder).is_dir() else "none"
 

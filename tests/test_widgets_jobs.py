@@ -1,0 +1,152 @@
+"""Panels submitting real jobs on the embedded cluster: job parameters, live rows,
+results opening by themselves, and the figures carrying the results' numbers."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from renette_widgets import examples
+from renette_widgets.store import Store
+from renette_widgets.widgets.app import App
+from renette_widgets.widgets.jobs import StoredJob
+from renette_widgets.widgets.results import DistanceView, NetworksView, StabilityView, StatisticsView
+
+TIMEOUT = 180
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    return Store(tmp_path_factory.mktemp("widget-store"))
+
+
+@pytest.fixture(scope="module")
+def app(client, store):
+    a = App(client=client, store=store)
+    a.inputs.example_buttons["example-data"].click()
+    a.inputs.example_buttons["example-networks"].click()
+    return a
+
+
+def _finish(app, panel):
+    panel.run.click()
+    assert panel.errors.text == "", panel.errors.text
+    job = panel.last_job
+    job.wait(TIMEOUT)
+    assert job.status == "done", job.error
+    # The done callback runs in the job's thread just after wait() returns.
+    for _ in range(400):
+        if app.results.job is job:
+            break
+        import time
+        time.sleep(0.05)
+    return job
+
+
+def test_distance_job_opens_its_heatmap(app):
+    app.distance.networks.value = ("network_A", "network_B")
+    job = _finish(app, app.distance)
+    assert job.workflow == "distance"
+    assert job.params == {"metric": "HIM", "rho": 1.0, "gamma": None, "components": True}
+    # The results opened by themselves, on the Results tab.
+    assert app.results.job is job and app.tabs.selected_index == 6
+    view = app.results.view
+    assert isinstance(view, DistanceView), app.results.errors.details.value
+    heat = view.heatmap.data[0]
+    assert list(heat.x) == ["network_A", "network_B"]
+    np.testing.assert_array_equal(np.asarray(heat.z), job.result["HIM"].to_numpy())
+    # H checked independently: sum |A - B| / (n (n - 1)).
+    a, b = (examples.load_examples("adjacency")[n].to_numpy() for n in ("network_A", "network_B"))
+    h = np.abs(a - b).sum() / (40 * 39)
+    view.component.value = "H"
+    assert np.asarray(view.heatmap.data[0].z)[0, 1] == pytest.approx(h, abs=1e-12)
+    assert f"{h:.10g}"[:8] in view.matrix.value
+    row = app.jobs.rows[job.id]
+    assert "done" in row.status.value and row.bar.value == 1.0 and not row.open_button.disabled
+
+
+def test_single_network_is_compared_with_the_empty_one(app):
+    app.distance.networks.value = ("network_A",)
+    job = _finish(app, app.distance)
+    assert list(job.result["H"].index) == ["network_A", "empty"]
+    a = examples.load_examples("adjacency")["network_A"].to_numpy()
+    assert job.result["H"].iat[0, 1] == pytest.approx(a.sum() / (40 * 39), abs=1e-12)
+
+
+def test_inference_several_methods(app):
+    app.inference.data.value = ("condition_A",)
+    app.inference.methods.value = ("cor", "WGCNA")
+    job = _finish(app, app.inference)
+    assert job.params == {"methods": {"cor": {"method": "pearson", "tol": 0.0},
+                                      "WGCNA": {"P": 6, "tol": 0.0}}, "seed": 0}
+    nets = job.result["networks"]
+    assert set(nets) == {"condition_A_cor", "condition_A_WGCNA"}
+    # WGCNA = |r|^6: the committed network of condition A was made that way in numpy.
+    expected = examples.load_examples("adjacency")["network_A"]
+    np.testing.assert_allclose(nets["condition_A_WGCNA"].to_numpy(), expected.to_numpy(), atol=1e-9)
+    # The inferred networks became inputs of the other panels.
+    assert {"condition_A_cor", "condition_A_WGCNA"} <= set(app.distance.networks.options)
+    view = app.results.view
+    assert isinstance(view, NetworksView)
+    edges = lambda: sum(int(np.isnan(np.asarray(t.x, float)).sum())  # noqa: E731
+                        for t in view.view.data if t.mode == "lines")
+    view.second.value = "(none)"
+    view.first.value = "condition_A_cor"
+    view.threshold.value = 0.5
+    m = nets["condition_A_cor"].to_numpy()
+    assert edges() == int((np.triu(m, 1) > 0.5).sum())
+    view.threshold.value = 0.3
+    assert edges() == int((np.triu(m, 1) > 0.3).sum())
+
+
+def test_stability_job(app):
+    app.stability.data.value = "condition_B"
+    app.stability.form["h"].value = 4
+    app.stability.form["seed"].value = 1
+    job = _finish(app, app.stability)
+    assert job.params["h"] == 4 and job.params["seed"] == 1 and job.params["resampling"] == "montecarlo"
+    r = job.result
+    view = app.results.view
+    assert isinstance(view, StabilityView)
+    assert f"S = {r.S:.6g}" in view.children[0].value
+    boxes = [t for t in view.children[1].children[0].data if t.type == "box"]
+    np.testing.assert_allclose(boxes[0].y, r.S_boot["S"].to_numpy())
+    assert r.S == pytest.approx(r.S_boot["S"].mean())
+
+
+def test_statistics_job(app):
+    app.statistics.networks.value = ("network_B",)
+    job = _finish(app, app.statistics)
+    view = app.results.view
+    assert isinstance(view, StatisticsView)
+    nodes = job.result["network_B"]["nodes"]
+    table = view.nodes.children[0]
+    assert len(table.df) == 40
+    numeric = [c for c in nodes.columns if pd.api.types.is_numeric_dtype(nodes[c])]
+    table.sort_by.value = str(numeric[0])
+    table.order.value = "descending"
+    top = table.sorted_frame()[numeric[0]].to_numpy()
+    assert (np.diff(top[~np.isnan(top)]) <= 0).all()
+
+
+def test_jobs_survive_a_reload(app, client, store):
+    done = {j.id for j in app.session.jobs if j.status == "done"}
+    fresh = App(client=client, store=store)  # what a page reload builds
+    assert done <= set(fresh.jobs.rows)
+    row = fresh.jobs.rows[app.distance.last_job.id]
+    assert isinstance(row.job, StoredJob) and "done" in row.status.value
+    row.open_button.click()
+    assert fresh.results.errors.text == ""
+    assert isinstance(fresh.results.view, StatisticsView | DistanceView | NetworksView | StabilityView)
+    assert fresh.results.job.id == row.job.id
+    fresh.results.zip_button.click()
+    assert 'download="renette_' in fresh.results.zip_link.value
+
+
+def test_cancel_a_running_job(app):
+    app.stability.data.value = "condition_A"
+    app.stability.form["h"].value = 400
+    app.stability.run.click()
+    job = app.stability.last_job
+    app.jobs.rows[job.id].cancel_button.click()
+    job.wait(TIMEOUT)
+    assert job.status == "cancelled"
+    assert "cancelled" in app.jobs.rows[job.id].status.value
