@@ -3,6 +3,7 @@ InputError for any damaged file."""
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +13,9 @@ import pytest
 from renette_widgets.errors import InputError
 from renette_widgets.reader import column_letter, read_matrix
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "renette-examples"
-CONFORMANCE = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "inputs"
+SHARED = Path(os.environ.get("RENETTE_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+EXAMPLES = SHARED / "data" / "renette-examples"
+CONFORMANCE = SHARED / "conformance" / "inputs"
 GOOD = b"G1,G2,G3\n1,2,3\n4,5,7.5\n7,9,8\n2,1,-5e-1\n"
 
 
