@@ -21,12 +21,17 @@ test_that("netdist matches every corpus netdist case within tolerance", {
     got <- withCallingHandlers(run_netdist_case(k), warning = function(c) {
       w <<- c(w, conditionMessage(c)); invokeRestart("muffleWarning")
     })
-    expect_setequal(names(got), names(k$expected))
-    for (f in names(k$expected)) {
-      expect_within(got[[f]], read_field(k$expected[[f]]), case_tolerance(k, f),
+    # Directed input: the project follows nettools 1.0.1 / netrd (see README),
+    # whose values such a case stores as expected_alt_nettools_1.0.1.
+    expected <- k[["expected_alt_nettools_1.0.1"]]
+    if (is.null(expected)) expected <- k$expected
+    expect_setequal(names(got), names(expected))
+    for (f in names(expected)) {
+      expect_within(got[[f]], read_field(expected[[f]]), case_tolerance(k, f),
                     paste(k$id, f))
-      expect_within(got[[f]], read_field(k$reference_exact[[f]]),
-                    c(abs = 1e-11, rel = 0), paste(k$id, f, "vs exact"))
+      if (is.null(k[["expected_alt_nettools_1.0.1"]]))
+        expect_within(got[[f]], read_field(k$reference_exact[[f]]),
+                      c(abs = 1e-11, rel = 0), paste(k$id, f, "vs exact"))
     }
     if (!is.null(k$list_names)) {
       expect_equal(dimnames(got[[1]]), list(unlist(k$list_names), unlist(k$list_names)))
