@@ -68,3 +68,28 @@ def test_good_control_reads_with_notes(case):
     notes = " ".join(df.attrs.get("notes", []))
     for text in case.get("notes", []):
         assert text in notes, f"{text!r} missing from notes: {notes}"
+
+
+# The same files through the Python API (paths given to submit): the input
+# layer refuses them before any job exists, so no cluster is needed.
+API_CASES = [c for c in CASES if c["outcome"] == "error" and not c.get("read")
+             and c.get("check") != "symmetric"]
+
+
+@pytest.mark.parametrize("case", API_CASES, ids=_case_id)
+def test_bad_file_through_the_api(case):
+    from renette_widgets import api
+    if case.get("check") == "network_set":
+        workflow, params = "distance", {}
+    elif case["kind"] == "adjacency":
+        workflow, params = "statistics", {}
+    else:
+        workflow = "inference"
+        params = {"method": case.get("check_args", {}).get("method", "cor")}
+    paths = [str(BAD / f) for f in case["files"]]
+    # A truthy stand-in client: were a bad file accepted, its job would fail
+    # at once instead of starting a cluster, and the test fails below.
+    with pytest.raises(InputError) as info:
+        api.submit(workflow, paths, params, client=object(), store=False)
+    for f in case["files"]:
+        assert Path(f).stem in str(info.value), str(info.value)
