@@ -93,3 +93,28 @@ def test_bad_file_through_the_api(case):
         api.submit(workflow, paths, params, client=object(), store=False)
     for f in case["files"]:
         assert Path(f).stem in str(info.value), str(info.value)
+
+
+def test_a_few_bad_files_through_the_dashboard_inputs_panel():
+    """Uploaded bad files are listed with their message; the good one stays usable."""
+    from datetime import datetime, timezone
+
+    from renette_widgets.widgets.inputs import InputsPanel
+    from renette_widgets.widgets.session import Session
+
+    cases = [c for c in CASES if c["outcome"] == "error" and c["kind"] == "data"
+             and not c.get("read") and not c.get("check")]
+    panel = InputsPanel(Session())
+    files = [(c["files"][0], (BAD / c["files"][0]).read_bytes()) for c in cases]
+    files.append(("ok_semicolon_decimal_comma.csv",
+                  (BAD / "ok_semicolon_decimal_comma.csv").read_bytes()))
+    panel.upload.value = tuple(
+        {"name": n, "type": "text/csv", "size": len(b), "content": memoryview(b),
+         "last_modified": datetime.now(timezone.utc)} for n, b in files)
+    assert "ok_semicolon_decimal_comma" in panel.session.data
+    for case in cases:
+        name = case["files"][0]
+        assert name in panel.failed, name
+        for text in case.get("contains", []):
+            assert text in panel.failed[name], (text, panel.failed[name])
+        assert name in panel.rejected.value

@@ -98,3 +98,16 @@ def test_upload_names_cannot_escape(tmp_path):
         safe = sanitize_filename(raw)
         target = (tmp_path / safe).resolve()
         assert target.parent == tmp_path.resolve() and safe not in ("", ".", "..")
+
+
+def test_input_names_cannot_write_outside_the_store(client, renette_home):
+    """A job whose input is named like a path writes only inside its folder."""
+    net = pd.DataFrame(np.ones((3, 3)) - np.eye(3), columns=list("ABC"), index=list("ABC"))
+    evil = f"../../../{MARKER}"
+    job = api.submit("statistics", {evil: net}, {}, client=client).wait(120)
+    assert job.status == "done", job.error
+    home = Path(renette_home).resolve()
+    written = [p.resolve() for p in Path(job.folder).rglob("*")]
+    assert written and all(home in p.parents for p in written)
+    outside = [p for p in home.parent.parent.rglob(f"{MARKER}*") if home not in p.parents]
+    assert not outside, outside
