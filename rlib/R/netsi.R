@@ -101,8 +101,14 @@ netSI <- function(x, indicator = "all", d = "HIM", adj.method = "cor",
   idx <- resampling_indices(nrow(x), resamp.method, k, h, sseed)
   infer <- function(rows) do.call(mat2adj, c(list(x[rows, , drop = FALSE],
                                                    infer.method = adj.method), dots$infer))
-  ADJlist <- lapply(idx, infer)
-  ADJ <- infer(seq_len(nrow(x)))
+  # a resample can fail where the full data do not (e.g. a column constant on
+  # the kept rows): say which resample
+  ADJlist <- lapply(seq_along(idx), function(r) tryCatch(infer(idx[[r]]),
+    renette_input_error = function(e)
+      input_error("Resample ", r, " of ", length(idx), " (", length(idx[[r]]), " of ",
+                  nrow(x), " samples): ", conditionMessage(e),
+                  " Try another resampling (more samples per resample, other sseed).")))
+  ADJ <- infer(seq_len(nrow(x)))  # after the resamples, as nettools (RNG order)
   R <- length(ADJlist)
   res <- list()
   if (any(c("S", "SI") %in% ind)) {

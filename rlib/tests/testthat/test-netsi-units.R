@@ -59,3 +59,11 @@ test_that("netsi_sw and netsi_sd handle symmetric and directed networks", {
   zero <- array(0, c(3, 3, 2))
   expect_true(all(is.na(netsi_sw(zero))))
 })
+
+test_that("an input error on one resample says which resample", {
+  x <- small_data()
+  x[, 3] <- 0
+  x[1, 3] <- 5   # constant once row 1 is left out
+  expect_error(netSI(x, resamp.method = "LOO"), "Resample 1 of 20",
+               class = "renette_input_error")
+})
