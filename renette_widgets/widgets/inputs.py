@@ -40,7 +40,8 @@ class InputsPanel(w.VBox):
         self.header = w.Checkbox(value=True, description="column names in first row", indent=False)
         self.row_names = w.Dropdown(options=ROW_NAMES, description="row names in first column",
                                     style={"description_width": "170px"}, layout=w.Layout(width="290px"))
-        self.na = w.Dropdown(options=MISSING, description="missing values", layout=w.Layout(width="300px"))
+        self.na = w.Dropdown(options=MISSING, description="missing values", style={"description_width": "100px"},
+                             layout=w.Layout(width="320px"))
         self.upload = w.FileUpload(multiple=True, accept=".csv,.tsv,.txt,.tab,text/csv",
                                    description="Upload files", layout=w.Layout(width="180px"))
         self.upload.observe(self._uploaded, "value")

@@ -1,0 +1,58 @@
+"""One real `make run` stack (dask scheduler + 2 R workers + Voila) and one headless
+Chromium for all end-to-end tests of this folder."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def screenshot_dir(tmp_path_factory) -> Path:
+    """docs/screenshots when RENETTE_SCREENSHOTS=1 (to refresh the README's pictures), else a tmp dir."""
+    if os.environ.get("RENETTE_SCREENSHOTS") == "1":
+        return REPO / "docs" / "screenshots"
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture(scope="session")
+def shots(tmp_path_factory) -> Path:
+    return screenshot_dir(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def dashboard(tmp_path_factory):
+    """The stack `make run` starts, with a private results store; yields its URL."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (make test does)")
+    from renette_widgets.serve import Stack
+    home = tmp_path_factory.mktemp("e2e-home")
+    logs = tmp_path_factory.mktemp("e2e-logs")
+    with Stack(n_workers=2, voila=True, home=home, log_dir=logs) as stack:
+        yield stack
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser, dashboard):
+    """A fresh dashboard page (its own Voila kernel) per test module."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    pg.goto(dashboard.url)
+    pg.wait_for_selector(".renette-app")
+    yield pg
+    context.close()
