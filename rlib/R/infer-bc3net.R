@@ -8,6 +8,7 @@
 #' @noRd
 mi_pearson <- function(x, cap = 0.9999999) {
   m <- -0.5 * log(1 - pmin(stats::cor(x)^2, cap))
+  m[is.na(m)] <- 0   # constant column (or bootstrap sample): no information
   diag(m) <- 0
   m
 }

@@ -13,6 +13,7 @@ copula_transform <- function(x) {
 mi_copula <- function(x, cap = 0.9999999) {
   r2 <- pmin(stats::cor(copula_transform(x))^2, cap)
   m <- abs(-0.5 * log(1 - r2))
+  m[is.na(m)] <- 0   # a constant column (allowed with tol = 0) carries no information
   diag(m) <- 0
   m
 }

@@ -6,6 +6,7 @@
 mi_spearman <- function(x) {
   r2 <- pmin(stats::cor(x, method = "spearman")^2, 0.999999)
   m <- -0.5 * log(1 - r2)
+  m[is.na(m)] <- 0   # a constant column (allowed with tol = 0) carries no information
   diag(m) <- 0
   m
 }

@@ -165,3 +165,13 @@ test_that("c3net keeps each gene's strongest above-mean edge", {
   expect_true(all(rowSums(A > 0) >= 0))
   expect_lte(sum(A > 0) / 2, ncol(x))
 })
+
+test_that("a constant column kept with tol = 0 has no MI edges instead of failing", {
+  x <- small_data()
+  x[, "g4"] <- 2
+  for (m in c("ARACNE", "CLR", "c3net", "bc3net")) {
+    A <- suppressWarnings(mat2adj(x, m, tol = 0, seed = 1))
+    expect_true(all(A["g4", ] == 0), label = m)
+    expect_false(anyNA(A), label = m)
+  }
+})
