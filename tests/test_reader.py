@@ -152,3 +152,17 @@ def test_damaged_files_give_only_input_errors():
             assert df.dtypes.eq("float64").all() and np.isfinite(df.to_numpy()).all()
             outcomes["ok"] += 1
     assert outcomes["ok"] > 10 and outcomes["error"] > 10
+
+
+@pytest.mark.skipif(not CONFORMANCE.is_dir(), reason="conformance inputs not beside the repo")
+def test_every_small_conformance_input_reads_bit_for_bit():
+    files = [p for p in sorted(CONFORMANCE.glob("*.csv")) if p.stat().st_size < 500_000]
+    assert len(files) > 20
+    for path in files:
+        kind = "adjacency" if path.name.startswith(("net_", "renette_")) else "data"
+        df = read_matrix(path, kind=kind)
+        want = pd.read_csv(path).to_numpy()
+        if kind == "adjacency":
+            np.fill_diagonal(want, 0.0)  # uploaded self-loops are zeroed (noted)
+            assert list(df.index) == list(df.columns)
+        np.testing.assert_array_equal(df.to_numpy(), want, err_msg=path.name)
