@@ -38,7 +38,6 @@ infer_aracne <- function(x) {
 #' @noRd
 infer_clr <- function(x) {
   m <- mi_spearman(x)
-  p <- ncol(m)
   off <- m
   diag(off) <- NA
   mu <- rowMeans(off, na.rm = TRUE)

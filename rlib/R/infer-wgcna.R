@@ -18,7 +18,8 @@ infer_wgcna <- function(x, P = 6, use = "all.obs") {
   WGCNA::unsignedAdjacency(x, power = P, corFnc = "cor", corOptions = opts)
 }
 
-#' TOM: unsigned topological overlap of |r|^P.
+#' TOM: unsigned topological overlap of |r|^P. `use` is accepted for the
+#' dispatcher: WGCNA's TOM correlates pairwise-complete by itself.
 #' @noRd
 infer_tom <- function(x, P = 6, use = "all.obs") {
   P <- check_power(P)
