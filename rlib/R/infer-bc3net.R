@@ -7,7 +7,8 @@
 #' Gaussian MI of plain Pearson correlations (estimator "pearson", no copula).
 #' @noRd
 mi_pearson <- function(x, cap = 0.9999999) {
-  m <- -0.5 * log(1 - pmin(stats::cor(x)^2, cap))
+  # a bootstrap sample can make a column constant: its MI is 0 (below), no warning
+  m <- -0.5 * log(1 - pmin(suppressWarnings(stats::cor(x))^2, cap))
   m[is.na(m)] <- 0   # constant column (or bootstrap sample): no information
   diag(m) <- 0
   m

@@ -5,8 +5,8 @@
 # column-major order), so set.seed(s) before gives nettools' network.
 
 check_fdr <- function(FDR) {
-  if (!is.numeric(FDR) || length(FDR) != 1L || is.na(FDR) || FDR <= 0 || FDR >= 1)
-    input_error("FDR must be one number in (0, 1), e.g. FDR = 1e-3 (1000 permutation rounds).")
+  if (!is.numeric(FDR) || length(FDR) != 1L || is.na(FDR) || FDR <= 0 || FDR > 1)
+    input_error("FDR must be one number in (0, 1], e.g. FDR = 1e-3 (1000 permutation rounds).")
   FDR
 }
 
