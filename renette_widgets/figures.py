@@ -82,7 +82,7 @@ def distance_heatmap(d: pd.DataFrame, title: str = "HIM distance",
         hovertemplate="%{y} vs %{x}<br>" + title.split()[0] + " = %{z:.6g}<extra></extra>",
     )
     if len(d) <= _MAX_LABELLED:
-        heat.update(texttemplate="%{z:.4f}", textfont={"size": 12})
+        heat.update(texttemplate="%{z:.4g}", textfont={"size": 12})
     fig = go.Figure(heat)
     fig.update_layout(title=title, yaxis={"autorange": "reversed", "scaleanchor": "x"},
                       margin={"l": 10, "r": 10, "t": 50, "b": 10}, height=420)
@@ -137,15 +137,15 @@ def him_scatter(h: pd.DataFrame, im: pd.DataFrame, rho: float = 1.0) -> go.Figur
     him = np.sqrt((hv**2 + rho * iv**2) / (1 + rho))
     fig = go.Figure()
     t = np.linspace(0, np.pi / 2, 50)
-    for level in (0.25, 0.5, 0.75, 1.0):
+    for level in (0.25, 0.5, 0.75, 1.0) if rho > 0 else ():
         r = level * np.sqrt(1 + rho)
         fig.add_trace(go.Scatter(x=r * np.cos(t), y=r * np.sin(t) / np.sqrt(rho), mode="lines",
                                  line={"dash": "dot", "color": "lightgrey"},
                                  name=f"HIM = {level}", hoverinfo="skip", showlegend=False))
     fig.add_trace(go.Scatter(
-        x=hv, y=iv, mode="markers", text=labels, customdata=him, name="pairs",
+        x=hv, y=iv, mode="markers", text=labels, customdata=him, name="pairs", showlegend=False,
         marker={"size": 10, "color": him, "colorscale": "Viridis", "cmin": 0,
-                "colorbar": {"title": "HIM"}},
+                "cmax": max(float(np.max(him, initial=0)), 1e-12), "colorbar": {"title": "HIM"}},
         hovertemplate="%{text}<br>H = %{x:.6g}<br>IM = %{y:.6g}<br>HIM = %{customdata:.6g}<extra></extra>"))
     top = max(float(np.max(hv, initial=0)), float(np.max(iv, initial=0)), 0.05) * 1.15
     fig.update_layout(title="Hamming (H) vs Ipsen-Mikhailov (IM) for every pair",
@@ -331,8 +331,9 @@ def network_pair(networks: dict[str, pd.DataFrame], threshold: float = 0.0,
             fig.add_trace(trace, row=1, col=col)
         fig.update_xaxes(visible=False, row=1, col=col)
         fig.update_yaxes(visible=False, scaleanchor=f"x{'' if col == 1 else col}", row=1, col=col)
-    fig.update_layout(height=460, margin={"l": 10, "r": 10, "t": 60, "b": 10},
-                      title=f"edges with weight > {threshold:.3g}; colours = communities",
+    fig.update_layout(height=480, margin={"l": 10, "r": 10, "t": 90, "b": 10},
+                      title={"text": f"edges with weight > {threshold:.3g}; colours = communities",
+                             "y": 0.97, "yanchor": "top", "font": {"size": 14}},
                       plot_bgcolor="white")
     return fig
 

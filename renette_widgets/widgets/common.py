@@ -127,7 +127,8 @@ class SortableTable(w.VBox):
         cols = [str(c) for c in self.df.columns]
         self.sort_by = w.Dropdown(options=["(as computed)"] + cols, description="sort by",
                                   layout=w.Layout(width="260px"))
-        self.order = w.ToggleButtons(options=["descending", "ascending"], style={"button_width": "90px"})
+        self.order = w.ToggleButtons(options=[("high → low", "descending"), ("low → high", "ascending")],
+                                     style={"button_width": "95px"})
         self.rows = w.BoundedIntText(value=rows, min=1, max=max(len(self.df), 1), description="rows",
                                      layout=w.Layout(width="150px"))
         self.table = w.HTML()

@@ -54,9 +54,9 @@ def widget_for(spec: Param) -> w.Widget:
     else:
         widget = w.FloatText(value=spec.default, **common)
     tip = f"{spec.help} Allowed: {spec.rule()}.".strip()
-    for part in (widget, *getattr(widget, "children", ())):
-        if hasattr(part, "tooltip"):
-            part.tooltip = tip
+    # Boxes cannot carry a tooltip (their browser view fails): set it on the inputs.
+    for part in getattr(widget, "children", None) or (widget,):
+        part.tooltip = tip
     return widget
 
 

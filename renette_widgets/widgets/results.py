@@ -55,8 +55,8 @@ class FigureDownloads(w.VBox):
 
     def __init__(self, figs: dict[str, go.Figure], stem: str) -> None:
         self.figs, self.stem = figs, stem
-        self.button = w.Button(description="prepare figure downloads (HTML)", icon="download",
-                               layout=w.Layout(width="auto"))
+        self.button = w.Button(description="prepare figure downloads (HTML)", icon="download")
+        self.button.layout.width = "auto"
         self.links = w.HTML()
         self.button.on_click(self._make)
         super().__init__([self.button, self.links])
@@ -71,7 +71,7 @@ class FigureDownloads(w.VBox):
 class DistanceView(w.VBox):
     """Heatmap (component, clustered order), MDS map, H-vs-IM scatter and tables of a distance result."""
 
-    def __init__(self, result: dict, stem: str = "distance") -> None:
+    def __init__(self, result: dict, stem: str = "distance", rho: float = 1.0) -> None:
         self.result = result
         self.components = [c for c in ("HIM", "IM", "H") if isinstance(result.get(c), pd.DataFrame)]
         self.component = w.ToggleButtons(options=self.components, description="distance")
@@ -87,7 +87,7 @@ class DistanceView(w.VBox):
                  ("MDS map", self.mds)]
         figs = {"heatmap": self.heatmap, "mds": self.mds}
         if "H" in self.components and "IM" in self.components:
-            self.scatter = _fw(figures.him_scatter(result["H"], result["IM"]))
+            self.scatter = _fw(figures.him_scatter(result["H"], result["IM"], rho))
             pages.append(("H vs IM", self.scatter))
             figs["h_vs_im"] = self.scatter
         self.pairs = SortableTable(pair_table(result), f"{stem}_pairs.csv")
@@ -196,7 +196,7 @@ class StabilityView(w.VBox):
             table = getattr(r, name)
             if table is not None:
                 links.append(download_link(f"{stem}_{name}.csv", table.to_csv(index=name == "Sd_boot")))
-        pages.append(("Network (all samples)", NetworksView({"all samples": r.ADJ}, f"{stem}_network")))
+        pages.append(("Network", NetworksView({"all samples": r.ADJ}, f"{stem}_network")))
         super().__init__([head, _tabs(pages), w.HTML("<b>Downloads</b> " + "".join(links)),
                           FigureDownloads(figs, stem)])
 
@@ -207,7 +207,7 @@ class StatisticsView(w.VBox):
     def __init__(self, result: dict, stem: str = "statistics") -> None:
         self.result = result
         self.network = w.Dropdown(options=list(result), description="network")
-        self.column = w.Dropdown(description="histogram of")
+        self.column = w.Dropdown(description="histogram of", style={"description_width": "100px"})
         self.summary = w.HTML()
         self.nodes = w.VBox()
         self.hist = _fw(go.Figure())
@@ -225,8 +225,11 @@ class StatisticsView(w.VBox):
         self.summary.value = frame_html(tables["network"], max_rows=50)
         nodes = tables["nodes"]
         self.nodes.children = [SortableTable(nodes, f"{self.network.value}_nodes.csv")]
-        numeric = [c for c in nodes.columns if pd.api.types.is_numeric_dtype(nodes[c])]
+        numeric = [str(c) for c in nodes.columns
+                   if pd.api.types.is_numeric_dtype(nodes[c]) and str(c) != "node"]
         self.column.options = numeric
+        # ipywidgets keeps value None after new options: choose one (strength if there is one).
+        self.column.value = "strength" if "strength" in numeric else (numeric[0] if numeric else None)
         self._draw_hist()
 
     def _draw_hist(self, _change: dict | None = None) -> None:
@@ -284,6 +287,8 @@ class ResultsPanel(w.VBox):
         stem = f"{job.workflow}_{str(job.id)[:8]}"
         if job.workflow == "inference":
             self.view = NetworksView(result["networks"], stem)
+        elif job.workflow == "distance":
+            self.view = DistanceView(result, stem, rho=float((job.params or {}).get("rho", 1.0)))
         else:
             self.view = VIEWS[job.workflow](result, stem)
         self.body.children = [self.view]

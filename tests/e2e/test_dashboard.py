@@ -52,7 +52,6 @@ def test_page_is_usable_within_seconds(browser, dashboard, shots):
     # Voila strips the sources: no code cell is shown.
     assert pg.locator(".jp-InputArea, .jp-CodeMirrorEditor, .cm-editor").count() == 0
     pg.wait_for_selector(".renette-cluster >> text=/workers? at tcp/", timeout=30_000)
-    shot(pg, shots, "inputs")
     context.close()
     assert elapsed < 15, f"the page took {elapsed:.1f} s to become usable"
 
@@ -76,6 +75,9 @@ def test_upload_networks_and_run_him(page, shots):
     upload(page, [str(p) for p in NETWORKS])
     page.locator(".renette-table", has_text="microbiome_Actinobacteria_1.0-diet_adj").wait_for()
     assert "187 × 187" in page.locator(".renette-table", has_text="from").first.inner_text()
+    page.locator(".widget-dropdown:visible", has_text="preview").locator("select") \
+        .select_option(NETWORKS[0].stem)
+    shot(page, shots, "inputs")  # loaded networks, the rejected file and a preview
     tab(page, "Distance")
     names = [p.stem for p in NETWORKS]
     page.locator("select[multiple]:visible").select_option(names)
