@@ -102,3 +102,31 @@ def test_inferred_networks_become_choices(app):
     app.session.add("condition_A_cor", pd.DataFrame(net), "adjacency", origin="job x")
     assert "condition_A_cor" in app.distance.networks.options
     assert "condition_A_cor" in app.statistics.networks.options
+
+
+def test_unreachable_cluster_is_said_in_the_panel_and_stored_jobs_stay_browsable(tmp_path):
+    """A dead client: the job fails in words in the Distance panel, the page keeps working."""
+    from distributed import Client, LocalCluster
+
+    from renette_widgets.store import Store
+    lc = LocalCluster(n_workers=0, processes=False, dashboard_address=None)
+    dead = Client(lc)
+    dead.close()
+    lc.close()
+    a = App(client=dead, store=Store(tmp_path))
+    assert "unreachable" in a.status.value
+    a.inputs.example_buttons["example-networks"].click()
+    a.distance.networks.value = ("network_A", "network_B")
+    a.distance.run.click()
+    job = a.distance.last_job
+    job.wait(60)
+    assert job.status == "failed"
+    for _ in range(50):  # the failure callback runs in the job's thread
+        if a.distance.errors.text:
+            break
+        import time
+        time.sleep(0.05)
+    assert a.distance.errors.text.startswith(f"Job {job.id} failed: ")
+    assert "failed" in a.jobs.rows[job.id].status.value
+    a.jobs.refresh()  # the store is still listed
+    assert job.id in a.jobs.rows

@@ -90,8 +90,9 @@ class App(w.VBox):
             n = len(info.get("workers", {}))
             self._set_status(f"compute cluster: {n} worker{'s' if n != 1 else ''} at "
                              f"{self.session.client.scheduler.address}", "#2ca02c")
-        except Exception as exc:  # noqa: BLE001 - informative only
-            self._set_status(f"compute cluster connected ({exc})", "#2ca02c")
+        except Exception as exc:  # noqa: BLE001 - shown in the page
+            self._set_status(f"compute cluster unreachable ({exc}); stored results can still be browsed "
+                             "in the Jobs tab", "#b00020")
 
 
 def build_app(**kwargs: Any) -> App:
