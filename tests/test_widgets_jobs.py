@@ -120,6 +120,7 @@ def test_statistics_job(app):
     nodes = job.result["network_B"]["nodes"]
     table = view.nodes.children[0]
     assert len(table.df) == 40
+    assert list(table.df["node"]) == [f"G{i:02d}" for i in range(1, 41)]  # names, not positions
     numeric = [c for c in nodes.columns if pd.api.types.is_numeric_dtype(nodes[c])]
     table.sort_by.value = str(numeric[0])
     table.order.value = "descending"
