@@ -331,7 +331,7 @@ def network_pair(networks: dict[str, pd.DataFrame], threshold: float = 0.0,
             fig.add_trace(trace, row=1, col=col)
         fig.update_xaxes(visible=False, row=1, col=col)
         fig.update_yaxes(visible=False, scaleanchor=f"x{'' if col == 1 else col}", row=1, col=col)
-    fig.update_layout(height=480, margin={"l": 10, "r": 10, "t": 90, "b": 10},
+    fig.update_layout(height=480, width=520 * len(names), margin={"l": 10, "r": 10, "t": 90, "b": 10},
                       title={"text": f"edges with weight > {threshold:.3g}; colours = communities",
                              "y": 0.97, "yanchor": "top", "font": {"size": 14}},
                       plot_bgcolor="white")

@@ -1,5 +1,9 @@
 """Panels submitting real jobs on the embedded cluster: job parameters, live rows,
 results opening by themselves, and the figures carrying the results' numbers."""
+import base64
+import io
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -61,6 +65,14 @@ def test_distance_job_opens_its_heatmap(app):
     assert f"{h:.10g}"[:8] in view.matrix.value
     row = app.jobs.rows[job.id]
     assert "done" in row.status.value and row.bar.value == 1.0 and not row.open_button.disabled
+    # Downloads: the CSV link carries the matrix; figures become standalone HTML on request.
+    links = view.children[2].value
+    him_csv = re.search(r'download="[^"]*_HIM\.csv" href="data:text/csv;base64,([^"]+)"', links).group(1)
+    got = pd.read_csv(io.BytesIO(base64.b64decode(him_csv)), index_col=0)
+    np.testing.assert_allclose(got.to_numpy(), job.result["HIM"].to_numpy(), rtol=1e-12)
+    figs = view.children[3]
+    figs.button.click()
+    assert figs.links.value.count("data:text/html;base64,") == 3  # heatmap, MDS, H vs IM
 
 
 def test_single_network_is_compared_with_the_empty_one(app):

@@ -59,7 +59,7 @@ class FigureDownloads(w.VBox):
         self.button.layout.width = "auto"
         self.links = w.HTML()
         self.button.on_click(self._make)
-        super().__init__([self.button, self.links])
+        super().__init__([w.HBox([self.button]), self.links])
 
     def _make(self, _b=None) -> None:
         self.links.value = "".join(
