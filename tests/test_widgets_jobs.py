@@ -3,6 +3,7 @@ results opening by themselves, and the figures carrying the results' numbers."""
 import base64
 import io
 import re
+import time
 
 import numpy as np
 import pandas as pd
@@ -40,7 +41,6 @@ def _finish(app, panel):
     for _ in range(400):
         if app.results.job is job:
             break
-        import time
         time.sleep(0.05)
     return job
 
@@ -159,7 +159,14 @@ def test_cancel_a_running_job(app):
     app.stability.form["h"].value = 400
     app.stability.run.click()
     job = app.stability.last_job
-    app.jobs.rows[job.id].cancel_button.click()
+    row = app.jobs.rows[job.id]
+    # Live progress: the row's bar and message follow the finished tasks.
+    deadline = time.monotonic() + 60
+    while not (0 < row.bar.value < 1 and "tasks done" in row.message.value):
+        assert time.monotonic() < deadline, (job, row.bar.value, row.message.value)
+        time.sleep(0.1)
+    assert "running" in row.status.value and not row.cancel_button.disabled
+    row.cancel_button.click()
     job.wait(TIMEOUT)
     assert job.status == "cancelled"
     assert "cancelled" in app.jobs.rows[job.id].status.value
