@@ -60,7 +60,7 @@ test: setup test-r test-py
 
 # testthat on the installed package; stop_on_failure makes make fail.
 test-r: $(STAMPS)/rlib
-	Rscript -e 'testthat::test_dir("rlib/tests/testthat", package = "renette", load_package = "installed", stop_on_failure = TRUE, reporter = testthat::ProgressReporter$$new(show_praise = FALSE))'
+	Rscript -e 'testthat::test_dir("rlib/tests/testthat", package = "renette", load_package = "installed", stop_on_failure = TRUE, reporter = "summary")'
 
 test-py: $(STAMPS)/venv $(STAMPS)/rlib
 	$(PY) -m pytest -q -p no:cacheprovider tests

@@ -220,8 +220,10 @@ class Job:
                 client.cancel(plan.futures)
             self._all_settled.wait()
             if self._bad or self._cancel_requested:
-                client.cancel(plan.futures)
+                # Read the failure before cancelling: cancel() turns an errored
+                # future's status into "cancelled".
                 self._fail_from(self._bad[0] if self._bad else None)
+                client.cancel(plan.futures)
                 return
             result = plan.assemble()
             self.versions = self._versions(client)

@@ -1,0 +1,90 @@
+"""Jobs on the embedded cluster: progress, states, R errors, priorities, cancel."""
+from __future__ import annotations
+
+import json
+import threading
+
+import numpy as np
+import pandas as pd
+
+from renette_widgets import Job, Store, api
+
+
+def _nets(k, n, seed=0):
+    rng = np.random.default_rng(seed)
+    names = [f"g{i}" for i in range(n)]
+    out = {}
+    for j in range(k):
+        a = rng.random((n, n))
+        a = np.where((a + a.T) / 2 > 0.7, (a + a.T) / 2, 0.0)
+        np.fill_diagonal(a, 0)
+        out[f"net{j}"] = pd.DataFrame(a, index=names, columns=names)
+    return out
+
+
+def _data(n, p, seed=0):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(rng.normal(size=(n, p)), columns=[f"v{i}" for i in range(p)])
+
+
+def test_progress_states_and_store(client, renette_home):
+    seen = []
+    job = api.submit("distance", _nets(6, 30), {"metric": "HIM"})
+    job.add_callback(lambda j: seen.append((j.status, j.done, j.total)))
+    job.wait(120)
+    assert job.status == "done", job.error
+    # 6 spectra + gamma + at least one tile of the 15 pairs
+    assert job.total >= 8 and job.done == job.total
+    dones = [d for _, d, _ in seen]
+    assert dones == sorted(dones) and seen[-1] == ("done", job.total, job.total)
+    assert job.message.startswith("done")
+    assert len(job.id) >= 16 and job.id != api.submit("distance", _nets(2, 5)).wait(60).id
+    assert all(len(h) == 64 for h in job.inputs.values())
+    m = json.loads((job.folder / "manifest.json").read_text())
+    assert job.folder.parent == renette_home / "jobs"
+    assert m["status"] == "done" and m["timings"]["tasks"] == job.total
+    assert job.result["HIM"].shape == (6, 6)
+    assert np.allclose(job.result["HIM"], job.result["HIM"].T)
+
+
+def test_r_error_fails_the_job_in_words_and_the_worker_keeps_serving(client):
+    data = _data(20, 4)
+    # Bypass validation (params.py would reject these) to reach R with bad values.
+    bad = Job("inference", {"d": data},
+              {"methods": {"cor": {"method": "nonsense"}}, "seed": 0}).start()
+    bad.wait(60)
+    assert bad.status == "failed"
+    assert "R error in mat2adj()" in bad.error and "pearson" in bad.error
+    assert "Traceback" not in bad.error
+    # An input error signalled by R (class renette_input_error) keeps its words.
+    worded = Job("inference", {"d": data}, {"methods": {"WGCNA": {"P": "six"}},
+                                            "seed": 0}).wait(60)
+    assert worded.status == "failed" and "soft-threshold power" in worded.error
+    stored = Store().manifest(bad.id)
+    assert stored["status"] == "failed" and "pearson" in stored["error"]
+    good = api.infer(data, "cor")  # same workers, still serving
+    assert good.shape == (4, 4)
+
+
+def test_quick_job_is_not_stuck_behind_a_long_one_and_cancel(client):
+    long = api.submit("stability", {"big": _data(150, 40, seed=2)},
+                      {"method": "cor", "resampling": "LOO", "metric": "HIM"})
+    started = threading.Event()
+    long.add_callback(lambda j: j.done > 0 and started.set())
+    assert started.wait(120), long
+    quick = api.submit("distance", _nets(2, 20, seed=3))
+    quick.wait(120)
+    long_state = (long.status, long.done, long.total)
+    assert quick.status == "done", quick.error
+    assert long_state[0] == "running" and long_state[1] < long_state[2], long_state
+    long.cancel()
+    long.wait(60)
+    assert long.status == "cancelled"
+    assert Store().manifest(long.id)["status"] == "cancelled"
+
+
+def test_cancel_before_start_is_recorded(client):
+    job = Job("statistics", _nets(1, 5), {"seed": 0})
+    job.cancel()
+    assert job.status == "cancelled" and job.wait(0) is job
+    assert Store().manifest(job.id)["error"] == "cancelled by the user"
