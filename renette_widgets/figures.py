@@ -183,22 +183,35 @@ def edge_weights(a: pd.DataFrame | np.ndarray) -> np.ndarray:
     return w[w != 0]
 
 
-def degree_histogram(a: pd.DataFrame, title: str = "Node strength distribution") -> go.Figure:
-    """Histogram of node strengths (degrees, for a binary network)."""
-    fig = go.Figure(go.Histogram(x=strengths(a), nbinsx=30, marker_color=PALETTE[0],
-                                 hovertemplate="strength %{x}<br>%{y} nodes<extra></extra>"))
-    fig.update_layout(title=title, xaxis_title="strength (sum of edge weights)",
-                      yaxis_title="nodes", bargap=0.05, height=320,
+def _overlaid_histograms(values: dict[str, np.ndarray], nbins: int, what: str) -> go.Figure:
+    """One histogram per named set of values, overlaid (one network, or two to compare)."""
+    fig = go.Figure()
+    for i, (name, v) in enumerate(values.items()):
+        fig.add_trace(go.Histogram(x=v, nbinsx=nbins, name=name, marker_color=PALETTE[i % len(PALETTE)],
+                                   opacity=0.6 if len(values) > 1 else 1.0,
+                                   hovertemplate=f"{name}<br>{what} " + "%{x}<br>%{y}<extra></extra>"))
+    fig.update_layout(barmode="overlay", bargap=0.05, height=320, showlegend=len(values) > 1,
                       margin={"l": 10, "r": 10, "t": 50, "b": 10})
     return fig
 
 
-def weight_histogram(a: pd.DataFrame, title: str = "Edge weight distribution") -> go.Figure:
-    """Histogram of the non-zero edge weights."""
-    fig = go.Figure(go.Histogram(x=edge_weights(a), nbinsx=40, marker_color=PALETTE[1],
-                                 hovertemplate="weight %{x}<br>%{y} edges<extra></extra>"))
-    fig.update_layout(title=title, xaxis_title="edge weight", yaxis_title="edges",
-                      bargap=0.05, height=320, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+def _named(a: pd.DataFrame | dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return a if isinstance(a, dict) else {"network": a}
+
+
+def degree_histogram(a: pd.DataFrame | dict[str, pd.DataFrame],
+                     title: str = "Node strength distribution") -> go.Figure:
+    """Histogram of node strengths (degrees, for a binary network); a dict overlays several networks."""
+    fig = _overlaid_histograms({n: strengths(m) for n, m in _named(a).items()}, 30, "strength")
+    fig.update_layout(title=title, xaxis_title="strength (sum of edge weights)", yaxis_title="nodes")
+    return fig
+
+
+def weight_histogram(a: pd.DataFrame | dict[str, pd.DataFrame],
+                     title: str = "Edge weight distribution") -> go.Figure:
+    """Histogram of the non-zero edge weights; a dict overlays several networks."""
+    fig = _overlaid_histograms({n: edge_weights(m) for n, m in _named(a).items()}, 40, "weight")
+    fig.update_layout(title=title, xaxis_title="edge weight", yaxis_title="edges")
     return fig
 
 

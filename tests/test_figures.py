@@ -65,6 +65,9 @@ def test_adjacency_histograms(nets):
     np.testing.assert_allclose(deg, a.to_numpy().sum(axis=1))
     w = figures.weight_histogram(a).data[0].x
     assert len(w) == np.count_nonzero(np.triu(a.to_numpy(), 1))
+    both = figures.degree_histogram({"A": a, "B": nets[1]})
+    assert [t.name for t in both.data] == ["A", "B"]
+    np.testing.assert_allclose(both.data[1].x, nets[1].to_numpy().sum(axis=1))
 
 
 def test_communities_find_the_example_modules(nets):

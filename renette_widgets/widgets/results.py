@@ -151,8 +151,6 @@ class NetworksView(w.VBox):
         self.threshold.step = self.threshold.max / 200
         self.threshold.value = min(figures.default_threshold(a), self.threshold.max)
         self._replace(self.adjacency, figures.adjacency_heatmap(a, f"Adjacency matrix: {self.first.value}"))
-        self._replace(self.degrees, figures.degree_histogram(a))
-        self._replace(self.weights, figures.weight_histogram(a))
         self.edges.children = [SortableTable(edge_table(a), f"{self.first.value}_edges.csv")]
         self._draw_view()
 
@@ -161,6 +159,9 @@ class NetworksView(w.VBox):
         if self.second.value not in ("(none)", self.first.value):
             shown[self.second.value] = self.networks[self.second.value]
         self._replace(self.view, figures.network_pair(shown, self.threshold.value))
+        # Distributions compare the networks shown side by side.
+        self._replace(self.degrees, figures.degree_histogram(shown))
+        self._replace(self.weights, figures.weight_histogram(shown))
 
     @staticmethod
     def _replace(target: go.FigureWidget, fig: go.Figure) -> None:
