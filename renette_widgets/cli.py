@@ -123,8 +123,33 @@ def _submit(workflow: str, inputs: dict, params: dict, args):
     return submit(workflow, inputs, params, client=client, store=Store(args.home))
 
 
+def _method_params(methods: list[str], pairs: list[str] | None) -> dict:
+    """``-p KEY=VALUE`` to the methods that take KEY; ``-p METHOD.KEY=VALUE`` to one.
+
+    A key no chosen method takes goes to all of them, so validation names it.
+    """
+    from .params import method_specs
+    out: dict[str, dict] = {m: {} for m in methods}
+    for key, value in _params(pairs).items():
+        target, _, name = key.rpartition(".")
+        if target in out:
+            out[target][name] = value
+            continue
+        takers = []
+        for m in methods:
+            try:
+                names = {n for s in method_specs(m) for n in (s.name, *s.aliases)}
+            except Exception:  # noqa: BLE001 - unknown method: validation reports it
+                names = set()
+            if key in names:
+                takers.append(m)
+        for m in takers or methods:
+            out[m][key] = value
+    return out
+
+
 def cmd_infer(args) -> int:
-    params = {"methods": {m: _params(args.param) for m in (args.method or ["cor"])},
+    params = {"methods": _method_params(args.method or ["cor"], args.param),
               "seed": args.seed}
     return _run_job(_submit("inference", _read(args.files, "data", args), params, args), args)
 
@@ -192,7 +217,8 @@ def parser() -> argparse.ArgumentParser:
     method.add_argument("-m", "--method", action="append",
                         help="inference method (repeat for several; default cor)")
     method.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
-                        help="method parameter, e.g. P=6, measure=MIC, tol=0")
+                        help="method parameter, e.g. P=6, measure=MIC, tol=0 (given to the "
+                        "methods that take it), or METHOD.KEY=VALUE for one method")
     dist = argparse.ArgumentParser(add_help=False)
     dist.add_argument("--metric", default="HIM", choices=["HIM", "IM", "H"])
 

@@ -1,0 +1,118 @@
+"""The `renette` CLI and persistence across processes, on the real scheduler
+stack (so no CLI process starts its own cluster).
+
+Acceptance of issue 3: a job run in one Python process is found with its
+results by another, and `renette rerun MANIFEST` reproduces the numbers.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import CONFORMANCE, EXAMPLES, assert_within
+
+from renette_widgets import Store
+
+RENETTE = str(Path(sys.executable).parent / "renette")
+CASE = "netdist_renette_microbiome_adj_HIM"
+NETS = [str(EXAMPLES / f"microbiome_Actinobacteria_{n}_adj.csv")
+        for n in ("0.0-diet", "1.0-diet")]
+
+
+@pytest.fixture()
+def env(stack, tmp_path):
+    home = tmp_path / "home"
+    return {**os.environ, "DASK_SCHEDULER_ADDRESS": stack.scheduler_address,
+            "RENETTE_HOME": str(home)}
+
+
+def _run(args, env, timeout=300):
+    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)
+
+
+def test_job_survives_process_restart_and_rerun_reproduces(env, cases, tmp_path):
+    script = textwrap.dedent(f"""
+        import renette_widgets as rw
+        nets = {{p: rw.read_matrix(p, kind="adjacency") for p in {NETS!r}}}
+        job = rw.submit("distance", nets, {{"metric": "HIM"}}).wait(300)
+        print(job.id, job.status)
+    """)
+    first = _run([sys.executable, "-c", script], env)
+    assert first.returncode == 0, first.stderr
+    job_id, status = first.stdout.split()[-2:]
+    assert status == "done"
+    # A new process (this one) finds the job and its results in the store.
+    store = Store(env["RENETTE_HOME"])
+    (m,) = store.list()
+    assert m["id"] == job_id and m["workflow"] == "distance" and m["status"] == "done"
+    case = cases[CASE]
+    stored = store.load_result(job_id)
+    for field in ("H", "IM", "HIM"):
+        assert_within(stored[field].iloc[0, 1], case["expected"][field], case, field)
+    # `renette rerun MANIFEST` gives the same numbers in a new job.
+    out = tmp_path / "rerun"
+    manifest = Path(env["RENETTE_HOME"]) / "jobs" / job_id / "manifest.json"
+    rerun = _run([RENETTE, "rerun", str(manifest), "-o", str(out), "-q"], env)
+    assert rerun.returncode == 0, rerun.stderr
+    for field in ("H", "IM", "HIM"):
+        again = pd.read_csv(out / "results" / f"{field}.csv", index_col=0)
+        pd.testing.assert_frame_equal(again, stored[field])
+    assert len(store.list()) == 2
+    # ... and with a changed parameter: H is the same, HIM moves with rho.
+    changed = _run([RENETTE, "rerun", job_id, "-p", "rho=0.5", "-q"], env)
+    assert changed.returncode == 0, changed.stderr
+    newest = store.list()[0]
+    assert newest["params"]["rho"] == 0.5
+    res = store.load_result(newest["id"])
+    assert res["H"].iloc[0, 1] == pytest.approx(stored["H"].iloc[0, 1], abs=1e-15)
+    assert abs(res["HIM"].iloc[0, 1] - stored["HIM"].iloc[0, 1]) > 1e-6
+
+
+def test_cli_distance_infer_and_stats_write_results(env, cases, tmp_path):
+    out = tmp_path / "dist"
+    r = _run([RENETTE, "distance", *NETS, "--metric", "HIM", "-o", str(out)], env)
+    assert r.returncode == 0, r.stderr
+    assert "done" in r.stdout and "[" in r.stderr  # progress bar on stderr
+    him = pd.read_csv(out / "results" / "HIM.csv", index_col=0)
+    case = cases[CASE]
+    assert_within(him.iloc[0, 1], case["expected"]["HIM"], case, "HIM")
+    assert (out / "manifest.json").is_file() and (out / "inputs").is_dir()
+
+    data = str(CONFORMANCE / "inputs" / "small_30x8_a.csv")
+    out = tmp_path / "infer"
+    r = _run([RENETTE, "infer", data, "-m", "cor", "-m", "WGCNA", "-p", "P=6", "-o", str(out),
+              "-q"], env)
+    assert r.returncode == 0, r.stderr
+    files = sorted(p.name for p in (out / "results").iterdir())
+    assert files == ["small_30x8_a_WGCNA.csv", "small_30x8_a_WGCNA.graphml",
+                     "small_30x8_a_cor.csv", "small_30x8_a_cor.graphml"]
+    expected = pd.read_csv(CONFORMANCE / cases["mat2adj_small_30x8_WGCNA_P6"]["expected"]
+                           ["matrix"])
+    got = pd.read_csv(out / "results" / "small_30x8_a_WGCNA.csv", index_col=0)
+    assert_within(got.to_numpy(), expected.to_numpy(), cases["mat2adj_small_30x8_WGCNA_P6"],
+                  "matrix")
+
+    out = tmp_path / "stats"
+    r = _run([RENETTE, "stats", NETS[0], "-o", str(out), "-q"], env)
+    assert r.returncode == 0, r.stderr
+    nodes = pd.read_csv(next((out / "results").glob("*_nodes.csv")))
+    assert len(nodes) == 187
+
+
+def test_cli_bad_input_is_a_message_not_a_traceback(env, tmp_path):
+    r = _run([RENETTE, "distance", str(tmp_path / "missing.csv"), "-q"], env)
+    assert r.returncode == 2
+    assert "missing.csv" in r.stderr and "Traceback" not in r.stderr
+    bad = tmp_path / "ragged.csv"
+    bad.write_text("a,b,c\n0,1\n1,0,1,1\n")
+    r = _run([RENETTE, "stats", str(bad), "-q"], env)
+    assert r.returncode == 2 and "ragged.csv" in r.stderr and "Traceback" not in r.stderr
+    r = _run([RENETTE, "infer", NETS[0], "-m", "WGCNA", "-p", "P=6); system('touch x')",
+              "-q"], env)
+    assert r.returncode == 2 and "P" in r.stderr and "Traceback" not in r.stderr
