@@ -189,10 +189,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=int(os.environ.get("RENETTE_WORKERS", 2)))
     ap.add_argument("--port", type=int, default=int(os.environ.get("RENETTE_PORT", 8866)))
     ap.add_argument("--ip", default=os.environ.get("RENETTE_IP", "127.0.0.1"))
+    ap.add_argument("--scheduler-port", type=int, default=8786)
     args = ap.parse_args(argv)
+
+    def interrupt(signum, frame):  # SIGTERM/SIGHUP stop as Ctrl-C does
+        raise KeyboardInterrupt
+    # Explicit handlers: a shell may have started us with SIGINT ignored.
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupt)
     print(f"starting dask scheduler, {args.workers} R worker(s) and Voila...", flush=True)
-    stack = Stack(n_workers=args.workers, port=args.port, ip=args.ip)
-    stack.start()
+    stack = Stack(n_workers=args.workers, port=args.port, ip=args.ip,
+                  scheduler_port=args.scheduler_port)
+    try:
+        stack.start()
+    except KeyboardInterrupt:
+        return 130
     print(f"\nReNette dashboard: {stack.url}\n(dask scheduler at "
           f"{stack.scheduler_address}; Ctrl-C stops everything)\n", flush=True)
     try:
