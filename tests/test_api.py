@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import assert_within, case_network, read_case_csv
+from conformance_helpers import assert_within, case_network, read_case_csv
 
 import renette_widgets as rw
 

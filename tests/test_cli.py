@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import CONFORMANCE, EXAMPLES, assert_within
+from conformance_helpers import CONFORMANCE, EXAMPLES, assert_within
 
 from renette_widgets import Store
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
-from conftest import assert_within, example_networks
+from conformance_helpers import assert_within, example_networks
 
 from renette_widgets import api, cluster
 
