@@ -13,8 +13,9 @@ Two halves:
 Splitting: inference is one task per (input, method); distance one task per
 network spectrum plus one per tile of pairs; stability one task per
 resample, then the same spectrum/tile tasks over the resampled networks,
-plus one task for Sw/Sd; statistics one task per network.  Large inputs are
-scattered once and shared by the tasks that need them.
+plus one task for Sw/Sd; statistics one task per network.  Each input is sent
+once, as the result of a small "input" task that the tasks needing it share
+(unlike scattered data, a task result is recomputed if its worker dies).
 """
 from __future__ import annotations
 
@@ -46,6 +47,11 @@ def _engine():
     from . import rengine
     start_engine()
     return rengine
+
+
+def t_input(x: np.ndarray) -> np.ndarray:
+    """Hold an input matrix on a worker (recomputable, unlike scattered data)."""
+    return x
 
 
 def t_versions() -> dict:
@@ -189,7 +195,8 @@ def plan_inference(client, inputs: dict[str, pd.DataFrame], params: dict,
     prio = cost_priority(cost)
     jobs = []
     for i, (name, df) in enumerate(inputs.items()):
-        x = client.scatter(df.to_numpy(dtype=float), hash=False)
+        x = _submit(client, plan, "sending inputs", f"input-{i}-{job_id}", t_input,
+                    df.to_numpy(dtype=float), priority=prio)
         for method, mparams in methods.items():
             fut = _submit(client, plan, f"inferring {name} with {method}",
                           f"infer-{i}-{method}-{job_id}", t_infer, x, method,
@@ -216,9 +223,10 @@ def plan_distance(client, inputs: dict[str, pd.DataFrame], params: dict,
     n = mats[0].shape[0]
     prio = cost_priority(len(mats) * n ** 3 + len(mats) ** 2 * n ** 2)
     directed = any(is_directed(a) for a in mats)
-    scattered = client.scatter(mats, hash=False)
+    held = [_submit(client, plan, "sending inputs", f"input-{i}-{job_id}", t_input, a,
+                         priority=prio) for i, a in enumerate(mats)]
     specs = [_submit(client, plan, "spectra", f"spectrum-{i}-{job_id}", t_spectrum,
-                     a, directed, priority=prio) for i, a in enumerate(scattered)]
+                     a, directed, priority=prio) for i, a in enumerate(held)]
     gamma = params.get("gamma")
     if gamma is None:
         gamma = _submit(client, plan, "gamma", f"gamma-{job_id}", t_gamma, n, directed,
@@ -254,7 +262,8 @@ def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
     want = {"S", "SI", "Sw", "Sd"} if indicator == "all" else {indicator}
     R = n_resamples(nrow, params["resampling"], params.get("k", 3), params.get("h", 20))
     prio = cost_priority(R * (nrow * p ** 2 + p ** 3))
-    x = client.scatter(df.to_numpy(dtype=float), hash=False)
+    x = _submit(client, plan, "sending inputs", f"input-{job_id}", t_input,
+                df.to_numpy(dtype=float), priority=prio + 1)
     idx = _submit(client, plan, "resampling", f"indices-{job_id}", t_indices, nrow,
                   params["resampling"], params.get("k", 3), params.get("h", 20), seed,
                   priority=prio + 1)
@@ -341,8 +350,9 @@ def plan_statistics(client, inputs: dict[str, pd.DataFrame], params: dict,
         for name, (cols, fut) in futs.items():
             r = fut.result()
             nodes = pd.DataFrame(r["nodes"])
-            if "node" not in nodes.columns and len(nodes) == len(cols):
-                nodes.insert(0, "node", list(cols))
+            if len(nodes) == len(cols):  # R gets a bare matrix: put the node names back
+                nodes = nodes.drop(columns="node", errors="ignore")
+                nodes.insert(0, "node", [str(c) for c in cols])
             out[name] = {"nodes": nodes, "network": pd.DataFrame(r["network"])}
         return out
     plan.assemble = assemble

@@ -108,3 +108,13 @@ def test_injection_in_a_parameter_is_rejected_before_anything_runs(client, tmp_p
         rw.submit("inference", {"d": data},
                   {"method": "WGCNA", "P": "6); system('touch pwned')"})
     assert not (tmp_path / "pwned").exists()
+
+
+def test_netstats_tables_carry_node_names(client):
+    names = ["alpha", "beta", "gamma", "delta"]
+    a = np.array([[0, 1, 0.5, 0], [1, 0, 0, 0], [0.5, 0, 0, 0.2], [0, 0, 0.2, 0]])
+    nodes, network = rw.netstats(pd.DataFrame(a, index=names, columns=names))
+    assert list(nodes["node"]) == names
+    np.testing.assert_allclose(nodes["strength"], a.sum(axis=1))
+    np.testing.assert_array_equal(nodes["degree"], (a > 0).sum(axis=1))
+    assert network["n_nodes"].iloc[0] == 4 and network["n_edges"].iloc[0] == 3
