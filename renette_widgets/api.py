@@ -186,7 +186,7 @@ def submit(workflow: str, inputs: Any, params: Mapping | None = None, client=Non
 def _run(workflow: str, inputs: Any, params: dict, client, store, timeout) -> Any:
     job = submit(workflow, inputs, params, client=client, store=store).wait(timeout)
     if job.status != "done":
-        if job.error and job.error.startswith("InputError"):
+        if job.error_type == "InputError":  # R rejected the input, in words
             raise InputError(job.error)
         raise JobError(job.error or job.status, job_id=job.id)
     return job.result

@@ -21,6 +21,7 @@ from .errors import InputError, JobError
 
 WORKFLOWS = ("inference", "distance", "stability", "statistics")
 FINAL = ("done", "failed", "cancelled")
+_VERSIONS: dict[str, dict] = {}  # R and package versions by scheduler address
 
 
 def frame_sha256(df: pd.DataFrame) -> str:
@@ -79,6 +80,7 @@ class Job:
         self.total = 0
         self.message = "waiting to start"
         self.error: str | None = None
+        self.error_type: str | None = None  # e.g. "InputError" when R rejected the input
         self.created = time.time()
         self.started: float | None = None
         self.finished: float | None = None
@@ -242,15 +244,20 @@ class Job:
             self._finish("cancelled", error="cancelled by the user")
             return
         err = future.exception()
+        self.error_type = type(err).__name__
         stage = self._stages.get(future.key, "a task")
         self._finish("failed", error=f"{stage}: {_describe(err)}")
 
     def _versions(self, client) -> dict:
         from . import tasks
-        try:
-            return client.submit(tasks.t_versions, pure=False, priority=100).result(timeout=60)
-        except Exception as err:  # noqa: BLE001 - versions are informative only
-            return {"error": str(err)}
+        key = str(client.scheduler.address)
+        if key not in _VERSIONS:  # workers of one cluster share one installation
+            try:
+                _VERSIONS[key] = client.submit(tasks.t_versions, pure=False,
+                                               priority=100).result(timeout=60)
+            except Exception as err:  # noqa: BLE001 - versions are informative only
+                return {"error": str(err)}
+        return _VERSIONS[key]
 
     def _finish(self, status: str, error: str | None = None, message: str | None = None) -> None:
         with self._lock:

@@ -117,6 +117,7 @@ class Store:
             "workflow": job.workflow,
             "status": job.status,
             "error": job.error,
+            "error_type": getattr(job, "error_type", None),
             "message": job.message,
             "params": params,
             "seed": params.get("seed"),
@@ -175,6 +176,7 @@ class Store:
         job.id = manifest["id"]
         job.inputs = {e["name"]: e["sha256"] for e in manifest["inputs"]}
         job.status, job.error = manifest["status"], manifest.get("error")
+        job.error_type = manifest.get("error_type")
         job.message = manifest.get("message") or job.status
         job.total = job.done = manifest["timings"].get("tasks") or 0
         job.versions = manifest.get("versions") or {}

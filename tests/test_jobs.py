@@ -60,6 +60,8 @@ def test_r_error_fails_the_job_in_words_and_the_worker_keeps_serving(client):
     worded = Job("inference", {"d": data}, {"methods": {"WGCNA": {"P": "six"}},
                                             "seed": 0}).wait(60)
     assert worded.status == "failed" and "soft-threshold power" in worded.error
+    assert worded.error_type == "InputError" and bad.error_type == "RuntimeError"
+    assert Store().load_job(worded.id).error_type == "InputError"
     stored = Store().manifest(bad.id)
     assert stored["status"] == "failed" and "pearson" in stored["error"]
     good = api.infer(data, "cor")  # same workers, still serving
