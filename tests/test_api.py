@@ -118,3 +118,26 @@ def test_netstats_tables_carry_node_names(client):
     np.testing.assert_allclose(nodes["strength"], a.sum(axis=1))
     np.testing.assert_array_equal(nodes["degree"], (a > 0).sum(axis=1))
     assert network["n_nodes"].iloc[0] == 4 and network["n_edges"].iloc[0] == 3
+
+
+def test_one_network_is_compared_with_the_empty_network(client, cases):
+    case = cases["netdist_cor_pair_HIM"]
+    a = case_network(case["inputs"][0])
+    got = rw.distance({"a": a})
+    assert list(got["H"].columns) == ["a", "empty"]
+    n = a.shape[0]
+    h = np.abs(a.to_numpy()).sum() / (n * (n - 1))  # nettools' H against no edges
+    assert got["H"].loc["a", "empty"] == pytest.approx(h, abs=1e-12)
+
+
+def test_several_inputs_and_methods_in_one_inference_job(client, cases):
+    a = read_case_csv("inputs/small_30x8_a.csv")
+    job = rw.submit("inference", {"a": a, "b": a.iloc[:20]},
+                    {"methods": {"cor": {}, "bicor": {}}}).wait(120)
+    assert job.status == "done", job.error
+    assert sorted(job.result["networks"]) == ["a_bicor", "a_cor", "b_bicor", "b_cor"]
+    expected = read_case_csv(cases["mat2adj_small_30x8_bicor"]["expected"]["matrix"])
+    assert_within(job.result["networks"]["a_bicor"].to_numpy(), expected.to_numpy(),
+                  cases["mat2adj_small_30x8_bicor"], "matrix")
+    # input tasks + one task per (input, method)
+    assert job.total == 2 + 4
