@@ -274,8 +274,9 @@ class Job:
                 self.folder = store.write(self)
             except Exception as err:  # noqa: BLE001 - the job result stays in memory
                 self.message += f" (not saved: {err})"
-        self._finished_event.set()
+        # Watchers see the final state before wait() returns.
         self._notify()
+        self._finished_event.set()
 
 
 def _describe(err: BaseException | None) -> str:
