@@ -19,7 +19,9 @@ once, as the result of a small "input" task that the tasks needing it share
 """
 from __future__ import annotations
 
+import hashlib
 import math
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any, Callable
@@ -70,12 +72,27 @@ def t_infer_resample(x: np.ndarray, indices: list, r: int, method: str,
     return _engine().mat2adj(x[indices[r], :], method, params, seed)
 
 
+# Worker-side cache of spectra by content: the eigen-decomposition is the
+# costly part of a distance, and the same networks come back across jobs.
+SPECTRUM_CACHE_BYTES = 256 * 2**20
+_spectra: OrderedDict[str, dict] = OrderedDict()
+
+
 def t_spectrum(a: np.ndarray, directed: bool | None) -> dict:
-    """Rescaled network, its Laplacian spectrum and directedness."""
+    """Rescaled network, its Laplacian spectrum and directedness (cached)."""
+    a = np.ascontiguousarray(a, dtype=float)
     if directed is None:
         directed = is_directed(a)
+    key = hashlib.sha256(a.tobytes() + repr((a.shape, bool(directed))).encode()).hexdigest()
+    if key in _spectra:
+        _spectra.move_to_end(key)
+        return _spectra[key]
     out = _engine().spectrum(a, directed)
     out["directed"] = bool(directed)
+    _spectra[key] = out
+    while sum(v["A"].nbytes for v in _spectra.values()) > SPECTRUM_CACHE_BYTES \
+            and len(_spectra) > 1:
+        _spectra.popitem(last=False)
     return out
 
 

@@ -90,3 +90,25 @@ def test_cancel_before_start_is_recorded(client):
     job.cancel()
     assert job.status == "cancelled" and job.wait(0) is job
     assert Store().manifest(job.id)["error"] == "cancelled by the user"
+
+
+def test_spectra_are_reused_across_jobs(client):
+    from renette_widgets import tasks
+
+    def cache_size():
+        from renette_widgets import tasks as t
+        return len(t._spectra)
+
+    worker = sorted(client.scheduler_info()["workers"])[0]
+    net = _nets(1, 25, seed=7)["net0"].to_numpy()
+    before = client.run(cache_size, workers=[worker])[worker]
+    first = client.submit(tasks.t_spectrum, net, False, workers=[worker], pure=False).result()
+    assert client.run(cache_size, workers=[worker])[worker] == before + 1
+    # The same network again (another job would send a new copy): from the cache.
+    second = client.submit(tasks.t_spectrum, net.copy(), False, workers=[worker],
+                           pure=False).result()
+    assert client.run(cache_size, workers=[worker])[worker] == before + 1
+    np.testing.assert_array_equal(second["omega"], first["omega"])
+    # As directed, it is another spectrum.
+    client.submit(tasks.t_spectrum, net, True, workers=[worker], pure=False).result()
+    assert client.run(cache_size, workers=[worker])[worker] == before + 2
