@@ -201,6 +201,25 @@ def mat2adj(x: np.ndarray, method: str, params: dict, seed: int | None = 0) -> n
         return np.array(_py(res), dtype=float)
 
 
+def mine_rows(x: np.ndarray, rows: list[int], params: dict) -> np.ndarray:
+    """``renette::mine_rows``: MINE of columns ``rows`` (0-based) vs later ones.
+
+    Returns the ``len(rows) x p`` rows of the upper triangle.
+    """
+    kw = {k: v for k, v in params.items() if k in ("measure", "alpha", "C", "tol")}
+    with converter():
+        res = _call("mine_rows", _matrix(x), np.asarray(rows, dtype=np.int32) + 1, **kw)
+        return np.array(_py(res), dtype=float)[list(rows), :]
+
+
+def mine_finish(x: np.ndarray, upper: np.ndarray, params: dict) -> np.ndarray:
+    """``renette::mine_finish``: the MINE network from its upper triangle."""
+    kw = {k: v for k, v in params.items() if k in ("measure", "var.thr", "tol")}
+    with converter():
+        return np.array(_py(_call("mine_finish", _matrix(x), _matrix(upper), **kw)),
+                        dtype=float)
+
+
 def spectrum(a: np.ndarray, directed: bool) -> dict:
     """Rescale a network as nettools does and compute its Laplacian spectrum.
 

@@ -34,6 +34,9 @@ from .results import StabilityResult
 # Target number of pair tiles of a distance job: enough to keep 16 workers
 # busy, few enough that per-task overhead stays small.
 TARGET_TILES = 128
+# Blocks of rows of an all-pairs MINE (seconds to minutes on one core): enough
+# for 16 workers with even loads.
+MINE_BLOCKS = 64
 
 
 # ---------------------------------------------------------------- worker side
@@ -64,6 +67,20 @@ def t_versions() -> dict:
 def t_infer(x: np.ndarray, method: str, params: dict, seed: int | None) -> np.ndarray:
     """One network inferred from one data matrix."""
     return _engine().mat2adj(x, method, params, seed)
+
+
+def t_mine_rows(x: np.ndarray, rows: list[int], params: dict) -> dict:
+    """MINE of columns ``rows`` (0-based) against every later column."""
+    return {"rows": list(rows), "values": _engine().mine_rows(x, rows, params)}
+
+
+def t_mine_finish(x: np.ndarray, blocks: list[dict], params: dict) -> np.ndarray:
+    """The MINE network from all blocks of rows (as ``mat2adj(x, "MINE")``)."""
+    p = x.shape[1]
+    upper = np.zeros((p, p))
+    for b in blocks:
+        upper[b["rows"], :] = b["values"]
+    return _engine().mine_finish(x, upper, params)
 
 
 def t_infer_resample(x: np.ndarray, indices: list, r: int, method: str,
@@ -204,7 +221,7 @@ def _distance_tiles(client, plan: Plan, specs: list, pairs: list, gamma, rho: fl
 
 def plan_inference(client, inputs: dict[str, pd.DataFrame], params: dict,
                    job_id: str) -> Plan:
-    """One task per (input file, method)."""
+    """One task per (input file, method); MINE in blocks of rows (see mine_row_blocks)."""
     plan = Plan()
     methods = params["methods"]
     cost = sum(df.shape[0] * df.shape[1] ** 2 * (1000 if m in ("MINE", "DTWMIC") else 1)
@@ -215,9 +232,13 @@ def plan_inference(client, inputs: dict[str, pd.DataFrame], params: dict,
         x = _submit(client, plan, "sending inputs", f"input-{i}-{job_id}", t_input,
                     df.to_numpy(dtype=float), priority=prio)
         for method, mparams in methods.items():
-            fut = _submit(client, plan, f"inferring {name} with {method}",
-                          f"infer-{i}-{method}-{job_id}", t_infer, x, method,
-                          dict(mparams), params.get("seed", 0), priority=prio)
+            if method == "MINE":
+                fut = _plan_mine(client, plan, name, i, x, df.shape[1], dict(mparams),
+                                 job_id, prio)
+            else:
+                fut = _submit(client, plan, f"inferring {name} with {method}",
+                              f"infer-{i}-{method}-{job_id}", t_infer, x, method,
+                              dict(mparams), params.get("seed", 0), priority=prio)
             jobs.append((name, method, df.columns, fut))
 
     def assemble():
@@ -226,6 +247,33 @@ def plan_inference(client, inputs: dict[str, pd.DataFrame], params: dict,
                              for name, method, cols, fut in jobs}}
     plan.assemble = assemble
     return plan
+
+
+def mine_row_blocks(p: int, blocks: int = MINE_BLOCKS) -> list[list[int]]:
+    """Rows 0..p-2 of the upper triangle in blocks of about equal pair counts.
+
+    Row ``i`` has ``p - 1 - i`` pairs; longest rows first, each to the block
+    with the fewest pairs so far.
+    """
+    n = max(1, min(blocks, p - 1))
+    out: list[list[int]] = [[] for _ in range(n)]
+    load = [0] * n
+    for i in range(p - 1):
+        b = load.index(min(load))
+        out[b].append(i)
+        load[b] += p - 1 - i
+    return [sorted(rows) for rows in out if rows]
+
+
+def _plan_mine(client, plan: Plan, name: str, i: int, x, p: int, mparams: dict,
+               job_id: str, prio: int):
+    """All-pairs MINE as blocks of rows, then one task putting them together."""
+    stage = f"inferring {name} with MINE"
+    blocks = [_submit(client, plan, stage, f"mine-{i}-{b}-{job_id}", t_mine_rows, x, rows,
+                      mparams, priority=prio)
+              for b, rows in enumerate(mine_row_blocks(p))]
+    return _submit(client, plan, stage, f"infer-{i}-MINE-{job_id}", t_mine_finish, x,
+                   blocks, mparams, priority=prio)
 
 
 def plan_distance(client, inputs: dict[str, pd.DataFrame], params: dict,
