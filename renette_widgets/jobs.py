@@ -22,6 +22,8 @@ from .errors import InputError, JobError
 WORKFLOWS = ("inference", "distance", "stability", "statistics")
 FINAL = ("done", "failed", "cancelled")
 _VERSIONS: dict[str, dict] = {}  # R and package versions by scheduler address
+# How long a running job waits for a lost scheduler to come back.
+SCHEDULER_GRACE_S = 30.0
 
 
 def frame_sha256(df: pd.DataFrame) -> str:
@@ -220,7 +222,10 @@ class Job:
                 fut.add_done_callback(self._on_task_done)
             if self._cancel_requested:
                 client.cancel(plan.futures)
-            self._all_settled.wait()
+            if not self._wait_settled(client):
+                self._finish("failed", error="lost contact with the dask scheduler "
+                             f"for {SCHEDULER_GRACE_S:.0f} s; the job was not finished")
+                return
             if self._bad or self._cancel_requested:
                 # Read the failure before cancelling: cancel() turns an errored
                 # future's status into "cancelled".
@@ -239,9 +244,27 @@ class Job:
                 self._futures = []
             plan = None
 
+    def _wait_settled(self, client) -> bool:
+        """Wait for every task; False when the scheduler stays unreachable."""
+        lost_since = None
+        while not self._all_settled.wait(1.0):
+            if client.status == "running":
+                lost_since = None
+            elif lost_since is None:
+                lost_since = time.monotonic()
+            elif time.monotonic() - lost_since > SCHEDULER_GRACE_S:
+                return False
+        return True
+
     def _fail_from(self, future) -> None:
-        if self._cancel_requested or future is None or future.status == "cancelled":
+        if self._cancel_requested or future is None:
             self._finish("cancelled", error="cancelled by the user")
+            return
+        if future.status == "cancelled":  # not by us: the cluster dropped it
+            lost = self._client is not None and self._client.status != "running"
+            self._finish("failed", error=(
+                "lost contact with the dask scheduler; the job was not finished" if lost
+                else "its tasks were cancelled on the cluster (scheduler restarted?)"))
             return
         err = future.exception()
         self.error_type = type(err).__name__

@@ -4,7 +4,12 @@ giving the nettools corpus numbers for ReNette's example networks."""
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import time
+
+import numpy as np
+import pandas as pd
 
 from conformance_helpers import assert_within, example_networks
 
@@ -54,3 +59,24 @@ def test_distance_on_embedded_cluster(client, cases):
 def test_client_process_never_imports_rpy2(client):
     api.distance(example_networks())
     assert not any(m == "rpy2" or m.startswith("rpy2.") for m in sys.modules)
+
+
+def test_job_fails_clearly_when_the_scheduler_dies(monkeypatch, tmp_path):
+    from renette_widgets import jobs
+    from renette_widgets.serve import Stack
+
+    monkeypatch.setattr(jobs, "SCHEDULER_GRACE_S", 3.0)
+    rng = np.random.default_rng(0)
+    data = pd.DataFrame(rng.normal(size=(150, 40)), columns=[f"v{i}" for i in range(40)])
+    with Stack(n_workers=1, voila=False, log_dir=tmp_path) as stack:
+        client = cluster.get_client(stack.scheduler_address)
+        job = api.submit("stability", {"x": data}, {"resampling": "LOO"}, client=client)
+        deadline = time.time() + 120
+        while job.done < 3 and job.status in ("pending", "running") and time.time() < deadline:
+            time.sleep(0.2)
+        assert job.status == "running", job
+        os.killpg(stack.procs[0].pid, signal.SIGKILL)  # the scheduler we started
+        job.wait(90)
+        assert job.status == "failed"
+        assert "lost contact with the dask scheduler" in job.error
+        client.close(timeout=5)
