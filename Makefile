@@ -68,8 +68,15 @@ test-py: $(STAMPS)/venv $(STAMPS)/rlib
 run: setup
 	$(PY) -m renette_widgets.serve
 
-bench: setup
-	@set -e; for f in benchmarks/bench_*.py; do [ -e "$$f" ] || continue; echo "== $$f"; $(PY) "$$f"; done
+# Benchmarks (by hand, never in make test): ratios measured in the same run,
+# raw numbers in benchmarks/out/; see benchmarks/RESULTS.md.
+bench: setup $(STAMPS)/bench
+	Rscript benchmarks/bench_distance_r.R
+	@set -e; cd benchmarks; for f in bench_*.py; do echo "== $$f"; $(PY) "$$f"; done
+
+$(STAMPS)/bench: pyproject.toml $(STAMPS)/venv
+	$(PY) -m pip install -q -e '.[test,bench]'
+	@touch $@
 
 clean:
 	rm -rf $(STAMPS) $(RLIB)

@@ -1,0 +1,144 @@
+"""Projected speed-up on 1-16 workers, by replaying jobs' real task graphs.
+
+This machine's 2 vCPUs deliver about one core, so more workers cannot be
+timed here.  Instead each job is run once on a 1-worker R cluster with the
+real plan of :mod:`renette_widgets.tasks`; the scheduler gives each task's
+dependencies and result size, the task stream its compute time.  The graph
+is then replayed on LocalClusters of 1, 2, 4, 8 and 16 worker processes with
+tasks that sleep for the measured time and return as many bytes as the real
+result (so transfers between workers are real).  Speed-up = replay wall on 1
+worker / replay wall on w workers; the bound is min(w, work / critical path).
+
+Targets (issue 6): >= 6x on 8 workers and >= 10x on 16 for distance (N=50,
+n=200), stability (cor, HIM, montecarlo h=20, 100x200) and MINE (100x100).
+"""
+from __future__ import annotations
+
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+from common import (close_client, make_client, random_data, random_networks, save, table)
+
+WORKERS = [1, 2, 4, 8, 16]
+
+
+def jobs(quick: bool) -> dict:
+    """workflow, inputs and parameters of each job to replay."""
+    N, n = (10, 60) if quick else (50, 200)
+    names = [f"V{i + 1}" for i in range(n)]
+    nets = {f"net{k}": pd.DataFrame(a, index=names, columns=names)
+            for k, a in enumerate(random_networks(N, n, seed=7))}
+    rows, cols, h = (30, 20, 5) if quick else (100, 200, 20)
+    data = pd.DataFrame(random_data(rows, cols, seed=3),
+                        columns=[f"g{j}" for j in range(cols)])
+    mrows, mcols = (40, 20) if quick else (100, 100)
+    mine = pd.DataFrame(random_data(mrows, mcols, seed=5),
+                        columns=[f"g{j}" for j in range(mcols)])
+    return {
+        f"distance N={N} n={n}": ("distance", nets, {"metric": "HIM"}),
+        f"stability {rows}x{cols} h={h}": ("stability", {"data": data}, {
+            "method": "cor", "method_params": {}, "metric": "HIM", "resampling": "montecarlo",
+            "k": 3, "h": h, "seed": 0, "indicator": "all"}),
+        f"MINE {mrows}x{mcols}": ("inference", {"data": mine},
+                                  {"methods": {"MINE": {}}, "seed": 0}),
+    }
+
+
+def _graph_info(dask_scheduler, keys):
+    """Dependencies and result sizes of the given tasks (runs on the scheduler)."""
+    out = {}
+    for k in keys:
+        ts = dask_scheduler.tasks.get(k)
+        if ts is not None:
+            out[k] = ([d.key for d in ts.dependencies], int(ts.nbytes or 0))
+    return out
+
+
+def record(client, workflow: str, frames: dict, params: dict) -> dict:
+    """The job's task graph: {key: (seconds, [dependency keys], result bytes)}."""
+    from distributed import get_task_stream, wait
+    from renette_widgets import api, tasks
+    params = api.normalize_params(workflow, params)
+    with get_task_stream(client) as stream:
+        t0 = time.perf_counter()
+        plan = tasks.PLANS[workflow](client, frames, params, f"rec{time.time_ns()}")
+        wait(plan.futures)
+        plan.assemble()
+        wall = time.perf_counter() - t0
+        keys = [f.key for f in plan.futures]
+        info = client.run_on_scheduler(_graph_info, keys=keys)
+    seconds = {}
+    for rec in stream.data:
+        for ss in rec["startstops"]:
+            if ss["action"] == "compute":
+                seconds[rec["key"]] = seconds.get(rec["key"], 0.0) + ss["stop"] - ss["start"]
+    graph = {k: (seconds.get(k, 0.0), [d for d in deps if d in info], nbytes)
+             for k, (deps, nbytes) in info.items()}
+    return {"graph": graph, "wall": wall}
+
+
+def sleeper(seconds: float, nbytes: int, *_deps) -> bytes:
+    """A stand-in task: as long and as large as the real one."""
+    time.sleep(seconds)
+    return bytes(nbytes)
+
+
+def replay(graph: dict, n_workers: int) -> float:
+    """Wall seconds of the graph of sleeping tasks on ``n_workers`` processes."""
+    from distributed import Client, LocalCluster
+    dsk = {k: (sleeper, s, b, *deps) for k, (s, deps, b) in graph.items()}
+    with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
+        client.get({"warm": (sleeper, 0.0, 0)}, "warm")
+        best = np.inf
+        for _ in range(2):
+            t0 = time.perf_counter()
+            client.get(dsk, list(dsk))
+            best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def critical_path(graph: dict) -> float:
+    """Longest chain of task seconds through the dependencies."""
+    memo: dict = {}
+
+    def finish(k):
+        if k not in memo:
+            s, deps, _ = graph[k]
+            memo[k] = s + max((finish(d) for d in deps), default=0.0)
+        return memo[k]
+    return max(finish(k) for k in graph)
+
+
+def main(quick: bool = False) -> None:
+    client = make_client(1)
+    try:
+        for workflow, frames, params in jobs(True).values():  # warm-up: R functions loaded
+            record(client, workflow, frames, params)
+        recorded = {name: record(client, *job) for name, job in jobs(quick).items()}
+    finally:
+        close_client(client)
+    rows, raw = [], {}
+    for name, rec in recorded.items():
+        graph = rec["graph"]
+        work, cp = sum(s for s, _, _ in graph.values()), critical_path(graph)
+        walls = {w: replay(graph, w) for w in WORKERS}
+        speed = {w: walls[1] / walls[w] for w in WORKERS}
+        rows.append([name, len(graph), work, max(s for s, _, _ in graph.values()), cp]
+                    + [speed[w] for w in WORKERS[1:]] + [f"{min(16, work / cp):.1f}"])
+        raw[name] = {"tasks": len(graph), "work": work, "critical_path": cp,
+                     "replay_wall": walls, "speedup": speed, "recorded_wall": rec["wall"]}
+        print(name, raw[name], flush=True)
+    table("Scaling by simulation: projected speed-up",
+          ["job", "tasks", "work s", "longest task s", "critical path s"]
+          + [f"x on {w}" for w in WORKERS[1:]] + ["bound on 16"], rows,
+          "Task times measured on a 1-worker R cluster; replayed as sleeping tasks with "
+          "the same dependencies and result sizes. Targets: >= 6x on 8, >= 10x on 16.")
+    save("scaling", {"results": raw})
+
+
+if __name__ == "__main__":
+    main("--quick" in sys.argv)

@@ -1,0 +1,73 @@
+# The same work as our dask jobs, in one plain R process (the reference of
+# every benchmark). Called by benchmarks/common.py:run_reference:
+#   Rscript reference.R TASK FILE DIMS... REPS
+# Inputs are raw little-endian doubles (column-major) written by Python.
+# Prints one line of JSON: best wall and CPU seconds of each timed step.
+suppressPackageStartupMessages({
+  library(renette)
+  library(jsonlite)
+})
+
+args <- commandArgs(trailingOnly = TRUE)
+task <- args[[1]]
+file <- args[[2]]
+num <- suppressWarnings(as.integer(args[-(1:2)]))
+
+read_doubles <- function(n) readBin(file, what = "double", n = n, size = 8, endian = "little")
+
+# Best of `reps` wall (and the CPU time of that run): the minimum is the
+# measurement least disturbed by the other processes of this machine.
+best <- function(expr_fun, reps) {
+  out <- c(wall = Inf, cpu = Inf)
+  for (r in seq_len(reps)) {
+    t <- system.time(expr_fun())
+    if (t[["elapsed"]] < out[["wall"]])
+      out <- c(wall = t[["elapsed"]], cpu = t[["user.self"]] + t[["sys.self"]])
+  }
+  as.list(out)
+}
+
+result <- switch(task,
+  # N networks of n nodes: the N spectra back to back (lower bound of an
+  # all-pairs HIM) and netdist's all-pairs HIM on the same list.
+  distance = {
+    N <- num[[1]]; n <- num[[2]]; reps <- num[[3]]
+    v <- read_doubles(N * n * n)
+    nets <- lapply(seq_len(N), function(i) matrix(v[(i - 1) * n * n + seq_len(n * n)], n, n))
+    names(nets) <- paste0("net", seq_len(N))
+    invisible(netdist(nets[1:2], d = "HIM"))  # warm-up
+    list(spectra = best(function() for (A in nets)
+                          laplacian_spectrum(rescale_network(A), directed = FALSE), reps),
+         netdist = best(function() netdist(nets, d = "HIM"), reps))
+  },
+  # netSI (cor, HIM, montecarlo) on a rows x cols data matrix.
+  stability = {
+    rows <- num[[1]]; cols <- num[[2]]; h <- num[[3]]; reps <- num[[4]]
+    x <- matrix(read_doubles(rows * cols), rows, cols)
+    invisible(netSI(x[, 1:10], d = "HIM", adj.method = "cor", h = 2))  # warm-up
+    list(netSI = best(function() suppressWarnings(
+      netSI(x, d = "HIM", adj.method = "cor", resamp.method = "montecarlo", h = h,
+            sseed = 0)), reps))
+  },
+  # One mat2adj call per method on a rows x cols data matrix, and one BLAS
+  # product of the same size (crossprod: cols x rows times rows x cols).
+  infer = {
+    rows <- num[[1]]; cols <- num[[2]]; reps <- num[[3]]
+    methods <- strsplit(args[[length(args)]], ",")[[1]]
+    x <- matrix(read_doubles(rows * cols), rows, cols)
+    out <- list(crossprod = best(function() crossprod(x), reps))
+    # Warm-up: loading a method's packages (WGCNA: seconds) is not its cost.
+    for (m in methods) invisible(mat2adj(x[1:20, 1:5], infer.method = m))
+    for (m in methods) {
+      # MINE caches its last all-pairs result: clear it so each rep computes.
+      fun <- if (m == "MINE") function() { rm(list = ls(renette:::mine_cache),
+                                               envir = renette:::mine_cache)
+                                            mat2adj(x, infer.method = m) }
+             else function() mat2adj(x, infer.method = m)
+      out[[m]] <- best(fun, reps)
+    }
+    out
+  },
+  stop("unknown task ", task))
+
+cat(toJSON(result, auto_unbox = TRUE, digits = NA), "\n")
