@@ -20,6 +20,13 @@ APT_PACKAGES := r-base-core r-base-dev r-cran-wgcna r-cran-minerva r-cran-igraph
 	chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RLIB_FILES := $(shell find rlib -type f -not -name '*.o' -not -name '*.so' 2>/dev/null)
+# A stamp is only trusted while what it stands for still exists.
+ifeq ($(wildcard $(PY)),)
+$(shell rm -f $(STAMPS)/venv $(STAMPS)/bench)
+endif
+ifeq ($(wildcard $(RLIB)/renette/DESCRIPTION),)
+$(shell rm -f $(STAMPS)/rlib)
+endif
 
 export R_LIBS := $(RLIB)
 export RENETTE_R_LIBS := $(RLIB)
