@@ -14,12 +14,16 @@ source text is ever built from user input.
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any
 
 import numpy as np
 
 _STARTED = False
 _RENGINE_CACHE: dict[str, Any] = {}
+# R is single-threaded: should a worker run with more than one thread anyway,
+# calls into R still go one at a time.
+_R_LOCK = threading.RLock()
 
 
 def start(r_libs: str | None = None) -> dict:
@@ -37,8 +41,14 @@ def start(r_libs: str | None = None) -> dict:
         R and package versions (see :func:`versions`).
     """
     global _STARTED
-    if _STARTED:
-        return versions()
+    with _R_LOCK:
+        if not _STARTED:
+            _start(r_libs)
+            _STARTED = True
+    return versions()
+
+
+def _start(r_libs: str | None) -> None:
     # BLAS threads would fight the dask workers for the same cores.
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
@@ -65,8 +75,6 @@ def start(r_libs: str | None = None) -> dict:
                 "RENETTE_R_LIBS to the library holding it")
     # WGCNA may start its own threads; one thread per worker is the rule.
     _rfun("disableWGCNAThreads", pkg="WGCNA")()
-    _STARTED = True
-    return versions()
 
 
 def _rfun(name: str, pkg: str = "renette"):
@@ -134,10 +142,11 @@ def _call(name: str, *args: Any, **kwargs: Any) -> Any:
         _RENGINE_CACHE["safe_call"] = ri.baseenv["eval"](ri.parse(_SAFE_CALL))
     py2rpy = ro.conversion.get_conversion().py2rpy
     values = [py2rpy(_r_value(v)) for v in list(args) + list(kwargs.values())]
-    rargs = ri.ListSexpVector(values)
-    names = [""] * len(args) + list(kwargs)
-    rargs = ri.baseenv["names<-"](rargs, ri.StrSexpVector(names))
-    out = _RENGINE_CACHE["safe_call"](_rfun(name), rargs)
+    with _R_LOCK:
+        rargs = ri.ListSexpVector(values)
+        names = [""] * len(args) + list(kwargs)
+        rargs = ri.baseenv["names<-"](rargs, ri.StrSexpVector(names))
+        out = _RENGINE_CACHE["safe_call"](_rfun(name), rargs)
     value, warnings = out[0], out[1]
     klass = list(ri.baseenv["class"](value))
     if "renette_failed_input" in klass:
@@ -174,13 +183,14 @@ def _matrix(a: np.ndarray) -> np.ndarray:
 def versions() -> dict:
     """R version and versions of the R packages the engine uses."""
     import rpy2.rinterface as ri
-    out = {"R": str(ri.baseenv["R.version.string"][0]), "packages": {}}
-    for pkg in ("renette", "WGCNA", "minerva", "igraph"):
-        try:
-            v = _rfun("packageVersion", pkg="utils")(ri.StrSexpVector([pkg]))
-            out["packages"][pkg] = str(ri.baseenv["as.character"](v)[0])
-        except Exception:  # noqa: BLE001 - a missing package is reported, not fatal
-            out["packages"][pkg] = None
+    with _R_LOCK:
+        out = {"R": str(ri.baseenv["R.version.string"][0]), "packages": {}}
+        for pkg in ("renette", "WGCNA", "minerva", "igraph"):
+            try:
+                v = _rfun("packageVersion", pkg="utils")(ri.StrSexpVector([pkg]))
+                out["packages"][pkg] = str(ri.baseenv["as.character"](v)[0])
+            except Exception:  # noqa: BLE001 - a missing package is reported, not fatal
+                out["packages"][pkg] = None
     return out
 
 
@@ -191,7 +201,7 @@ def mat2adj(x: np.ndarray, method: str, params: dict, seed: int | None = 0) -> n
     are reproducible, as with nettools' own calling convention.
     """
     import rpy2.rinterface as ri
-    with converter():
+    with _R_LOCK, converter():  # set.seed and mat2adj together
         if seed is not None:
             ri.baseenv["set.seed"](ri.IntSexpVector([int(seed)]))
         res = _call("mat2adj", _matrix(x), **{"infer.method": method, **params})
