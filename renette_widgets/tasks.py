@@ -288,10 +288,10 @@ def plan_distance(client, inputs: dict[str, pd.DataFrame], params: dict,
     n = mats[0].shape[0]
     prio = cost_priority(len(mats) * n ** 3 + len(mats) ** 2 * n ** 2)
     directed = any(is_directed(a) for a in mats)
-    held = [_submit(client, plan, "sending inputs", f"input-{i}-{job_id}", t_input, a,
-                         priority=prio) for i, a in enumerate(mats)]
+    # Each network is needed by its spectrum task only: it travels inside that
+    # task (recomputable too); an input task per network would add N tasks.
     specs = [_submit(client, plan, "spectra", f"spectrum-{i}-{job_id}", t_spectrum,
-                     a, directed, priority=prio) for i, a in enumerate(held)]
+                     a, directed, priority=prio) for i, a in enumerate(mats)]
     gamma = params.get("gamma")
     if gamma is None:
         gamma = _submit(client, plan, "gamma", f"gamma-{job_id}", t_gamma, n, directed,
