@@ -279,6 +279,25 @@ def distance_block(nets: list[np.ndarray], omegas: list[np.ndarray],
         return np.array(res, dtype=float).reshape(len(pairs), 3)
 
 
+def spectrum_density(omega: np.ndarray, gamma: float) -> np.ndarray:
+    """``renette::spectrum_density``: a spectrum's density on the IM grid."""
+    with converter():
+        return np.array(_py(_call("spectrum_density", np.asarray(omega, dtype=float),
+                                  float(gamma))), dtype=float).ravel()
+
+
+def distance_block_dens(nets: list[np.ndarray], dens: list[np.ndarray], pairs: np.ndarray,
+                        rho: float) -> np.ndarray:
+    """``renette::distance_block_dens``: as :func:`distance_block`, from densities."""
+    stack = np.asfortranarray(np.stack(nets, axis=2).astype(float))
+    D = np.asfortranarray(np.column_stack(dens).astype(float))
+    with converter():
+        res = _py(_call("distance_block_dens", stack, D,
+                        np.asfortranarray(np.asarray(pairs, dtype=np.int32) + 1),
+                        rho=float(rho)))
+        return np.array(res, dtype=float).reshape(len(pairs), 3)
+
+
 def resampling_indices(n: int, method: str, k: int, h: int, seed: int) -> list[np.ndarray]:
     """``renette::resampling_indices``: 0-based row index sets."""
     with converter():

@@ -120,10 +120,18 @@ def t_gamma(n: int, directed: bool, spec: dict | None = None) -> float:
     return _engine().optimal_gamma(n, directed)
 
 
+def t_density(spec: dict, gamma: float) -> dict:
+    """``spec`` plus ``D``, its density on the IM grid (computed once per network)."""
+    return {**spec, "D": _engine().spectrum_density(spec["omega"], gamma)}
+
+
 def t_block(specs: list[dict], pairs: np.ndarray, gamma: float, rho: float) -> np.ndarray:
     """H, IM, HIM of a tile of pairs (local indices into ``specs``)."""
-    return _engine().distance_block([s["A"] for s in specs],
-                                    [s["omega"] for s in specs], pairs, gamma, rho)
+    nets = [s["A"] for s in specs]
+    if len({len(s["D"]) for s in specs}) == 1:  # same grid: pair the densities
+        return _engine().distance_block_dens(nets, [s["D"] for s in specs], pairs, rho)
+    # Spectra beyond the rescaled-network bound widen the grid: let R pick one.
+    return _engine().distance_block(nets, [s["omega"] for s in specs], pairs, gamma, rho)
 
 
 def t_indices(n: int, method: str, k: int, h: int, seed: int) -> list:
@@ -205,8 +213,13 @@ def _submit(client, plan: Plan, stage: str, key: str, fn, *args, priority: int):
 
 def _distance_tiles(client, plan: Plan, specs: list, pairs: list, gamma, rho: float,
                     job_id: str, priority: int, tag: str) -> list:
-    """Submit one task per tile; returns [(tile_pairs, future)]."""
+    """Submit one density task per network, one task per tile; returns [(tile_pairs, future)]."""
     out = []
+    used = sorted({i for p in pairs for i in p})
+    dens = dict(zip(used, (_submit(client, plan, "densities", f"{tag}-density-{i}-{job_id}",
+                                   t_density, specs[i], gamma, priority=priority)
+                           for i in used)))
+    specs = [dens.get(i) for i in range(len(specs))]
     for t, tile in enumerate(pair_tiles(pairs, len(specs))):
         nodes = sorted({i for p in tile for i in p})
         local = {g: l for l, g in enumerate(nodes)}
