@@ -15,8 +15,11 @@ match_indicators <- function(indicator) {
 
 # (max - min) / mean of each row of M; NA where the mean is 0 (all.equal).
 range_over_mean <- function(M) {
-  mx <- apply(M, 1, max); mn <- apply(M, 1, min); av <- rowMeans(M)
-  zero <- vapply(av, function(v) isTRUE(all.equal(v, 0)), TRUE)
+  # Vectorised (per-row apply/all.equal took ~1 s for 200 nodes x 20 resamples):
+  # isTRUE(all.equal(v, 0)) is exactly abs(v) <= sqrt(.Machine$double.eps).
+  cols <- lapply(seq_len(ncol(M)), function(j) M[, j])
+  mx <- do.call(pmax, cols); mn <- do.call(pmin, cols); av <- rowMeans(M)
+  zero <- !is.na(av) & abs(av) <= sqrt(.Machine$double.eps)
   ifelse(zero, NA_real_, (mx - mn) / ifelse(zero, 1, av))
 }
 
