@@ -143,8 +143,16 @@ class Job:
         return self
 
     def add_callback(self, fn: Callable[["Job"], None]) -> None:
-        """Call ``fn(job)`` on every change of status or progress."""
-        self._callbacks.append(fn)
+        """Call ``fn(job)`` on every change of status or progress.
+
+        Like ``Future.add_done_callback``, a job that has already ended calls
+        ``fn`` at once: a fast failure must not be missed by a late subscriber.
+        """
+        with self._lock:
+            self._callbacks.append(fn)
+            ended = self.status in FINAL
+        if ended:
+            fn(self)
 
     def cancel(self) -> None:
         """Stop the job: cancel its tasks and record it as cancelled."""
