@@ -7,7 +7,10 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
+from ..errors import InputError
+from ..params import workflow_specs
 from .common import ErrorBox, guarded
+from .form import ParamForm
 from .session import Session
 
 
@@ -54,6 +57,25 @@ class RunPanel(w.VBox):
     def _job_changed(self, job: Any) -> None:
         if job.status == "failed" and job is self.last_job:
             self.errors.show(f"Job {job.id} failed: {job.error}")
+
+
+class NetworksRunPanel(RunPanel):
+    """A workflow panel over a choice of the session's networks (Distance, Statistics)."""
+
+    def __init__(self, session: Session, intro: str, run_label: str) -> None:
+        self.networks = w.SelectMultiple(description="networks", rows=8, style={"description_width": "80px"},
+                                         layout=w.Layout(width="520px"))
+        self.form = ParamForm(workflow_specs(self.workflow))
+        super().__init__(session, [w.HTML(intro), self.networks, self.form], run_label)
+
+    def refresh_inputs(self) -> None:
+        select_options(self.networks, list(self.session.networks))
+
+    def collect(self) -> tuple[dict[str, pd.DataFrame], dict]:
+        if not self.networks.value:
+            raise InputError("No network chosen.",
+                             hint="Load networks in the Inputs tab or infer them, then select them here.")
+        return {n: self.session.networks[n] for n in self.networks.value}, self.form.values()
 
 
 def select_options(widget: w.SelectMultiple | w.Dropdown, names: list[str]) -> None:
