@@ -9,6 +9,9 @@ tasks that sleep for the measured time and return as many bytes as the real
 result (so transfers between workers are real).  Speed-up = replay wall on 1
 worker / replay wall on w workers; the bound is min(w, work / critical path).
 
+Each job is recorded 3 times (inputs scaled by 1 + 1e-9 r, so no spectrum
+comes from the workers' cache) and each task keeps its shortest time.
+
 Targets (issue 6): >= 6x on 8 workers and >= 10x on 16 for distance (N=50,
 n=200), stability (cor, HIM, montecarlo h=20, 100x200) and MINE (100x100).
 """
@@ -75,9 +78,25 @@ def record(client, workflow: str, frames: dict, params: dict) -> dict:
         for ss in rec["startstops"]:
             if ss["action"] == "compute":
                 seconds[rec["key"]] = seconds.get(rec["key"], 0.0) + ss["stop"] - ss["start"]
-    graph = {k: (seconds.get(k, 0.0), [d for d in deps if d in info], nbytes)
+    job = keys[0].rsplit("-", 1)[1]
+    short = {k: k.replace(f"-{job}", "") for k in info}  # the same names in every recording
+    graph = {short[k]: (seconds.get(k, 0.0), [short[d] for d in deps if d in info], nbytes)
              for k, (deps, nbytes) in info.items()}
     return {"graph": graph, "wall": wall}
+
+
+def record_best(client, workflow: str, frames: dict, params: dict, times: int = 3) -> dict:
+    """:func:`record` ``times`` times; each task's shortest time.
+
+    Other processes of this machine stall random tasks now and then (0.5 s
+    seen); the minimum over recordings is the task's own cost.
+    """
+    # Scaled inputs: same work, but new bytes, so the spectrum cache misses.
+    recs = [record(client, workflow, {k: v * (1 + 1e-9 * r) for k, v in frames.items()},
+                   params) for r in range(times)]
+    graph = {k: (min(r["graph"][k][0] for r in recs), deps, nbytes)
+             for k, (_, deps, nbytes) in recs[0]["graph"].items()}
+    return {"graph": graph, "wall": min(r["wall"] for r in recs)}
 
 
 def sleeper(seconds: float, nbytes: int, *_deps) -> bytes:
@@ -117,12 +136,42 @@ def critical_path(graph: dict) -> float:
     return max(finish(k) for k in graph)
 
 
+def list_schedule(graph: dict, n_workers: int, overhead: float = 0.0) -> float:
+    """Makespan of greedy list scheduling (tasks in order of readiness).
+
+    A model, next to the replay: ``overhead`` seconds are added to every task
+    (dask's per-task cost measured by the 1-worker replay), but the scheduler
+    itself is never the bottleneck, as it is when 16 worker processes share
+    this machine's 2 vCPUs with it.
+    """
+    import heapq
+    children: dict = {k: [] for k in graph}
+    left = {k: len(deps) for k, (_, deps, _) in graph.items()}
+    for k, (_, deps, _) in graph.items():
+        for d in deps:
+            children[d].append(k)
+    ready = [(0.0, k) for k, n in left.items() if n == 0]
+    heapq.heapify(ready)
+    free = [0.0] * n_workers
+    finish: dict = {}
+    while ready:
+        t_ready, k = heapq.heappop(ready)
+        start = max(t_ready, heapq.heappop(free))
+        finish[k] = start + graph[k][0] + overhead
+        heapq.heappush(free, finish[k])
+        for c in children[k]:
+            left[c] -= 1
+            if left[c] == 0:
+                heapq.heappush(ready, (max(finish[d] for d in graph[c][1]), c))
+    return max(finish.values())
+
+
 def main(quick: bool = False) -> None:
     client = make_client(1)
     try:
         for workflow, frames, params in jobs(True).values():  # warm-up: R functions loaded
             record(client, workflow, frames, params)
-        recorded = {name: record(client, *job) for name, job in jobs(quick).items()}
+        recorded = {name: record_best(client, *job) for name, job in jobs(quick).items()}
     finally:
         close_client(client)
     rows, raw = [], {}
@@ -131,16 +180,25 @@ def main(quick: bool = False) -> None:
         work, cp = sum(s for s, _, _ in graph.values()), critical_path(graph)
         walls = {w: replay(graph, w) for w in WORKERS}
         speed = {w: walls[1] / walls[w] for w in WORKERS}
-        rows.append([name, len(graph), work, max(s for s, _, _ in graph.values()), cp]
-                    + [speed[w] for w in WORKERS[1:]] + [f"{min(16, work / cp):.1f}"])
+        overhead = max(0.0, (walls[1] - work) / len(graph))
+        model = {w: list_schedule(graph, 1, overhead) / list_schedule(graph, w, overhead)
+                 for w in WORKERS}
+        rows.append([name, len(graph), work, max(s for s, _, _ in graph.values()), cp,
+                     overhead * 1000] + [speed[w] for w in WORKERS[1:]]
+                    + [model[8], model[16]])
         raw[name] = {"tasks": len(graph), "work": work, "critical_path": cp,
-                     "replay_wall": walls, "speedup": speed, "recorded_wall": rec["wall"]}
+                     "replay_wall": walls, "speedup": speed, "overhead_per_task": overhead,
+                     "model_speedup": model, "recorded_wall": rec["wall"]}
         print(name, raw[name], flush=True)
     table("Scaling by simulation: projected speed-up",
-          ["job", "tasks", "work s", "longest task s", "critical path s"]
-          + [f"x on {w}" for w in WORKERS[1:]] + ["bound on 16"], rows,
-          "Task times measured on a 1-worker R cluster; replayed as sleeping tasks with "
-          "the same dependencies and result sizes. Targets: >= 6x on 8, >= 10x on 16.")
+          ["job", "tasks", "work s", "longest task s", "critical path s", "dask ms/task"]
+          + [f"replay x on {w}" for w in WORKERS[1:]] + ["model x on 8", "model x on 16"],
+          rows,
+          "Task times measured on a 1-worker R cluster (best of 3 recordings); replayed as "
+          "sleeping tasks with the same dependencies and result sizes on LocalClusters of "
+          "1-16 worker processes (all on this machine's 2 vCPUs, with the scheduler). "
+          "Model: greedy list scheduling of the same graph, each task + the per-task dask "
+          "cost measured by the 1-worker replay. Targets: >= 6x on 8, >= 10x on 16.")
     save("scaling", {"results": raw})
 
 

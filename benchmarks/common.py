@@ -17,7 +17,11 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-import numpy as np
+# One BLAS thread here too (netrd runs in this process): one core against one core.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
