@@ -167,6 +167,10 @@ def list_schedule(graph: dict, n_workers: int, overhead: float = 0.0) -> float:
 
 
 def main(quick: bool = False) -> None:
+    from renette_widgets import tasks
+    # The task grain depends on the number of workers (tasks.n_parts): record
+    # the graph the job gets on the largest simulated cluster, not on 1 worker.
+    tasks.n_workers = lambda client: max(WORKERS)
     client = make_client(1)
     try:
         for workflow, frames, params in jobs(True).values():  # warm-up: R functions loaded

@@ -11,9 +11,13 @@ Two halves:
   the finished futures).
 
 Splitting: inference is one task per (input, method); distance one task per
-network spectrum plus one per tile of pairs; stability one task per
-resample, then the same spectrum/tile tasks over the resampled networks,
-plus one task for Sw/Sd; statistics one task per network.  Each input is sent
+chunk of networks (spectrum and IM density of each) plus one per tile of
+pairs; stability one task per chunk of resamples (inference, spectrum and
+density of each), the same tiles over the resampled networks, one task for
+Sw/Sd; statistics one task per network.  Chunks and tiles are sized from an
+estimated cost and the number of workers (:func:`n_parts`): each task at
+least ``MIN_TASK_S`` of work (dask and rpy2 cost a few ms per task), and at
+most ``TASKS_PER_WORKER`` tasks per worker per stage.  Each input is sent
 once, as the result of a small "input" task that the tasks needing it share
 (unlike scattered data, a task result is recomputed if its worker dies).
 """
@@ -31,9 +35,13 @@ import pandas as pd
 
 from .results import StabilityResult
 
-# Target number of pair tiles of a distance job: enough to keep 16 workers
-# busy, few enough that per-task overhead stays small.
-TARGET_TILES = 128
+# Task grain of distance and stability jobs: each task at least this much
+# estimated work (dask ~2 ms and rpy2 ~3-5 ms per task), and no more than
+# TASKS_PER_WORKER tasks per worker in a stage (load balance).
+MIN_TASK_S = 0.05
+TASKS_PER_WORKER = 4
+# Workers assumed when the scheduler does not say.
+DEFAULT_WORKERS = 2
 # Blocks of rows of an all-pairs MINE (seconds to minutes on one core): enough
 # for 16 workers with even loads.
 MINE_BLOCKS = 64
@@ -83,12 +91,6 @@ def t_mine_finish(x: np.ndarray, blocks: list[dict], params: dict) -> np.ndarray
     return _engine().mine_finish(x, upper, params)
 
 
-def t_infer_resample(x: np.ndarray, indices: list, r: int, method: str,
-                     params: dict, seed: int | None) -> np.ndarray:
-    """The network of resample ``r`` (rows ``indices[r]`` of ``x``)."""
-    return _engine().mat2adj(x[indices[r], :], method, params, seed)
-
-
 # Worker-side cache of spectra by content: the eigen-decomposition is the
 # costly part of a distance, and the same networks come back across jobs.
 SPECTRUM_CACHE_BYTES = 256 * 2**20
@@ -113,20 +115,39 @@ def t_spectrum(a: np.ndarray, directed: bool | None) -> dict:
     return out
 
 
-def t_gamma(n: int, directed: bool, spec: dict | None = None) -> float:
-    """Optimal gamma for n nodes (directedness from ``spec`` when given)."""
-    if spec is not None:
-        directed = spec["directed"]
+def t_gamma(n: int, directed: bool, net: np.ndarray | None = None) -> float:
+    """Optimal gamma for n nodes (directedness of ``net`` when given)."""
+    if net is not None:
+        directed = is_directed(net)
     return _engine().optimal_gamma(n, directed)
 
 
-def t_density(spec: dict, gamma: float) -> dict:
-    """``spec`` plus ``D``, its density on the IM grid (computed once per network)."""
-    return {**spec, "D": _engine().spectrum_density(spec["omega"], gamma)}
+def t_spectra(nets: list[np.ndarray], directed: bool | None, gamma: float) -> list[dict]:
+    """Spectrum (cached by content) and IM-grid density ``D`` of each network of a chunk."""
+    eng = _engine()
+    out = []
+    for a in nets:
+        spec = t_spectrum(a, directed)
+        out.append({**spec, "D": eng.spectrum_density(spec["omega"], gamma)})
+    return out
 
 
-def t_block(specs: list[dict], pairs: np.ndarray, gamma: float, rho: float) -> np.ndarray:
-    """H, IM, HIM of a tile of pairs (local indices into ``specs``)."""
+def t_resamples(x: np.ndarray, indices: list, rs: list[int], method: str, params: dict,
+                seed: int | None, gamma: float | None, spectra: bool) -> dict:
+    """Networks of resamples ``rs`` and, if ``spectra``, their spectra and densities."""
+    nets = [_engine().mat2adj(x[indices[r], :], method, params, seed) for r in rs]
+    return {"nets": nets, "specs": t_spectra(nets, None, gamma) if spectra else None}
+
+
+def t_block(chunks: list, refs: list[tuple[int, int]], pairs: np.ndarray, gamma: float,
+            rho: float) -> np.ndarray:
+    """H, IM, HIM of a tile of pairs.
+
+    ``refs[l] = (c, k)``: local network ``l`` is spectrum ``k`` of ``chunks[c]``
+    (a list of spectra, or a :func:`t_resamples` result); ``pairs`` are local.
+    """
+    specs = [(chunks[c] if isinstance(chunks[c], list) else chunks[c]["specs"])[k]
+             for c, k in refs]
     nets = [s["A"] for s in specs]
     if len({len(s["D"]) for s in specs}) == 1:  # same grid: pair the densities
         return _engine().distance_block_dens(nets, [s["D"] for s in specs], pairs, rho)
@@ -139,8 +160,9 @@ def t_indices(n: int, method: str, k: int, h: int, seed: int) -> list:
     return _engine().resampling_indices(n, method, k, h, seed)
 
 
-def t_sw_sd(nets: list[np.ndarray]) -> dict:
-    """Edge and node stability plus node strengths per resample."""
+def t_sw_sd(chunks: list[dict]) -> dict:
+    """Edge and node stability plus node strengths per resample (from :func:`t_resamples`)."""
+    nets = [a for c in chunks for a in c["nets"]]
     symm = not any(is_directed(a) for a in nets)
     sw, sd = _engine().netsi_sw_sd(nets, symm=symm)
     strengths = np.stack([a.sum(axis=1) for a in nets])
@@ -176,15 +198,59 @@ def n_resamples(n: int, method: str, k: int, h: int) -> int:
     raise ValueError(f"unknown resampling method {method!r}")
 
 
-def pair_tiles(pairs: list[tuple[int, int]], k: int) -> list[list[tuple[int, int]]]:
-    """Group pairs into tiles (i-range x j-range) so each tile needs few networks."""
+def pair_tiles(pairs: list[tuple[int, int]], k: int,
+               n_tiles: int) -> list[list[tuple[int, int]]]:
+    """Split pairs into ``n_tiles`` tiles of about equal size needing few networks each.
+
+    Pairs are ordered by block (i-range x j-range, blocks of side chosen for
+    about ``n_tiles`` blocks) and the ordered list is cut into equal parts.
+    """
     if not pairs:
         return []
-    side = max(1, math.ceil(k / math.sqrt(2 * TARGET_TILES)))
-    tiles: dict[tuple[int, int], list] = {}
-    for i, j in pairs:
-        tiles.setdefault((i // side, j // side), []).append((i, j))
-    return list(tiles.values())
+    n_tiles = max(1, min(n_tiles, len(pairs)))
+    side = max(1, math.ceil(k / math.sqrt(2 * n_tiles)))
+    ordered = sorted(pairs, key=lambda p: (p[0] // side, p[1] // side))
+    bounds = np.linspace(0, len(ordered), n_tiles + 1).round().astype(int)
+    return [ordered[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+
+
+def n_workers(client) -> int:
+    """Workers of the cluster (``DEFAULT_WORKERS`` when the scheduler does not say)."""
+    try:
+        info = client.scheduler_info()
+        return int(info.get("n_workers", len(info["workers"]))) or DEFAULT_WORKERS
+    except Exception:  # noqa: BLE001 - any client without worker info
+        return DEFAULT_WORKERS
+
+
+def n_parts(count: int, cost: float, workers: int) -> int:
+    """How many tasks ``count`` items of total estimated ``cost`` seconds become.
+
+    At most ``TASKS_PER_WORKER`` per worker, each at least ``MIN_TASK_S`` of
+    work, never more than ``count``, at least one.
+    """
+    return max(1, min(count, TASKS_PER_WORKER * workers, int(cost // MIN_TASK_S)))
+
+
+def split(items: list, parts: int) -> list[list]:
+    """``items`` cut into ``parts`` contiguous runs of about equal length."""
+    bounds = np.linspace(0, len(items), max(1, parts) + 1).round().astype(int)
+    return [list(items[a:b]) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+
+
+def network_cost(n: int) -> float:
+    """Estimated seconds of one spectrum + density of an n-node network (one core)."""
+    return 1e-3 + 6e-10 * n ** 3
+
+
+def pair_cost(n: int) -> float:
+    """Estimated seconds of H, IM and HIM of one pair of n-node networks."""
+    return 2e-4 + 2.5e-8 * n ** 2
+
+
+def infer_cost(nrow: int, p: int, method: str) -> float:
+    """Estimated seconds of one inference on ``nrow`` x ``p`` data."""
+    return 3e-3 + 1e-9 * nrow * p ** 2 * (1000 if method in ("MINE", "DTWMIC") else 1)
 
 
 def cost_priority(cost: float) -> int:
@@ -211,21 +277,24 @@ def _submit(client, plan: Plan, stage: str, key: str, fn, *args, priority: int):
     return plan.add(fut, stage)
 
 
-def _distance_tiles(client, plan: Plan, specs: list, pairs: list, gamma, rho: float,
-                    job_id: str, priority: int, tag: str) -> list:
-    """Submit one density task per network, one task per tile; returns [(tile_pairs, future)]."""
+def _distance_tiles(client, plan: Plan, where: list, pairs: list, n: int, workers: int,
+                    gamma, rho: float, job_id: str, priority: int, tag: str) -> list:
+    """Submit the tiles of pairs; returns [(tile_pairs, future)].
+
+    ``where[g] = (chunk future, k)``: network ``g``'s spectrum is the k-th of
+    that chunk's.
+    """
     out = []
-    used = sorted({i for p in pairs for i in p})
-    dens = dict(zip(used, (_submit(client, plan, "densities", f"{tag}-density-{i}-{job_id}",
-                                   t_density, specs[i], gamma, priority=priority)
-                           for i in used)))
-    specs = [dens.get(i) for i in range(len(specs))]
-    for t, tile in enumerate(pair_tiles(pairs, len(specs))):
+    n_tiles = n_parts(len(pairs), len(pairs) * pair_cost(n), workers)
+    for t, tile in enumerate(pair_tiles(pairs, len(where), n_tiles)):
         nodes = sorted({i for p in tile for i in p})
         local = {g: l for l, g in enumerate(nodes)}
         lp = np.array([(local[i], local[j]) for i, j in tile], dtype=np.int64)
+        chunks = list({id(where[g][0]): where[g][0] for g in nodes}.values())
+        pos = {id(c): ci for ci, c in enumerate(chunks)}
+        refs = [(pos[id(where[g][0])], where[g][1]) for g in nodes]
         fut = _submit(client, plan, "distances", f"{tag}-tile-{t}-{job_id}", t_block,
-                      [specs[i] for i in nodes], lp, gamma, float(rho), priority=priority)
+                      chunks, refs, lp, gamma, float(rho), priority=priority)
         out.append((tile, fut))
     return out
 
@@ -291,7 +360,7 @@ def _plan_mine(client, plan: Plan, name: str, i: int, x, p: int, mparams: dict,
 
 def plan_distance(client, inputs: dict[str, pd.DataFrame], params: dict,
                   job_id: str) -> Plan:
-    """One task per spectrum, one per tile of pairs, gamma once."""
+    """One task per chunk of networks (spectra, densities), one per tile of pairs, gamma once."""
     plan = Plan()
     names = list(inputs)
     mats = [df.to_numpy(dtype=float) for df in inputs.values()]
@@ -301,17 +370,23 @@ def plan_distance(client, inputs: dict[str, pd.DataFrame], params: dict,
     n = mats[0].shape[0]
     prio = cost_priority(len(mats) * n ** 3 + len(mats) ** 2 * n ** 2)
     directed = any(is_directed(a) for a in mats)
-    # Each network is needed by its spectrum task only: it travels inside that
-    # task (recomputable too); an input task per network would add N tasks.
-    specs = [_submit(client, plan, "spectra", f"spectrum-{i}-{job_id}", t_spectrum,
-                     a, directed, priority=prio) for i, a in enumerate(mats)]
+    workers = n_workers(client)
     gamma = params.get("gamma")
     if gamma is None:
         gamma = _submit(client, plan, "gamma", f"gamma-{job_id}", t_gamma, n, directed,
                         priority=prio)
+    # Each network is needed by its chunk's task only: it travels inside that
+    # task (recomputable too); an input task per network would add N tasks.
+    where = []
+    chunks = split(list(range(len(mats))),
+                   n_parts(len(mats), len(mats) * network_cost(n), workers))
+    for c, members in enumerate(chunks):
+        fut = _submit(client, plan, "spectra", f"spectra-{c}-{job_id}", t_spectra,
+                      [mats[i] for i in members], directed, gamma, priority=prio)
+        where += [(fut, k) for k in range(len(members))]
     pairs = list(combinations(range(len(mats)), 2))
-    tiles = _distance_tiles(client, plan, specs, pairs, gamma, params.get("rho", 1.0),
-                            job_id, prio, "dist")
+    tiles = _distance_tiles(client, plan, where, pairs, n, workers, gamma,
+                            params.get("rho", 1.0), job_id, prio, "dist")
 
     def assemble():
         k = len(mats)
@@ -330,7 +405,7 @@ def plan_distance(client, inputs: dict[str, pd.DataFrame], params: dict,
 
 def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
                    job_id: str) -> Plan:
-    """One task per resample, then spectra/tiles for S and SI, one for Sw/Sd."""
+    """Chunks of resamples (networks, spectra), tiles for S and SI, one task for Sw/Sd."""
     plan = Plan()
     (name, df), = inputs.items()
     nrow, p = df.shape
@@ -347,28 +422,36 @@ def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
                   priority=prio + 1)
     full = _submit(client, plan, "inferring on all rows", f"adj-{job_id}", t_infer, x,
                    method, mparams, seed, priority=prio + 1)
-    nets = [_submit(client, plan, "inferring resampled networks", f"resample-{r}-{job_id}",
-                    t_infer_resample, x, idx, r, method, mparams, seed, priority=prio)
-            for r in range(R)]
     pairs = []
     if "S" in want:
         pairs += [(0, r + 1) for r in range(R)]
     if "SI" in want:  # column-major upper triangle: r1 < r2, r2 outer
         pairs += [(r1 + 1, r2 + 1) for r2 in range(R) for r1 in range(r2)]
+    gamma = params.get("gamma")
+    if pairs and gamma is None:
+        gamma = _submit(client, plan, "gamma", f"gamma-{job_id}", t_gamma, p, False, full,
+                        priority=prio)
+    workers = n_workers(client)
+    cost = infer_cost(nrow, p, method) + (network_cost(p) if pairs else 0.0)
+    where = []
+    if pairs:
+        where.append((_submit(client, plan, "spectra", f"spectra-full-{job_id}", t_spectra,
+                              [full], None, gamma, priority=prio), 0))
+    chunks = []
+    for c, rs in enumerate(split(list(range(R)), n_parts(R, R * cost, workers))):
+        fut = _submit(client, plan, "inferring resampled networks", f"resamples-{c}-{job_id}",
+                      t_resamples, x, idx, rs, method, mparams, seed, gamma, bool(pairs),
+                      priority=prio)
+        chunks.append(fut)
+        where += [(fut, k) for k in range(len(rs))]
     tiles = []
     if pairs:
-        specs = [_submit(client, plan, "spectra", f"spectrum-{i}-{job_id}", t_spectrum,
-                         a, None, priority=prio) for i, a in enumerate([full] + nets)]
-        gamma = params.get("gamma")
-        if gamma is None:
-            gamma = _submit(client, plan, "gamma", f"gamma-{job_id}", t_gamma, p, False,
-                            specs[0], priority=prio)
-        tiles = _distance_tiles(client, plan, specs, pairs, gamma, params.get("rho", 1.0),
-                                job_id, prio, "stab")
+        tiles = _distance_tiles(client, plan, where, pairs, p, workers, gamma,
+                                params.get("rho", 1.0), job_id, prio, "stab")
     swsd = None
     if want & {"Sw", "Sd"}:
         swsd = _submit(client, plan, "edge and node stability", f"swsd-{job_id}", t_sw_sd,
-                       nets, priority=prio)
+                       chunks, priority=prio)
 
     def assemble() -> StabilityResult:
         col = {"H": 0, "IM": 1, "HIM": 2}[metric]

@@ -41,7 +41,7 @@ def test_distance_on_real_scheduler_and_workers(stack, cases, monkeypatch):
     job = api.submit("distance", example_networks(), {"metric": "HIM"})
     job.wait(180)
     assert job.status == "done", job.error
-    assert job.total >= 4 and job.done == job.total  # 2 spectra, gamma, >= 1 tile
+    assert job.total >= 3 and job.done == job.total  # >= 1 chunk of spectra, gamma, >= 1 tile
     _check_corpus(job.result, cases[CASE])
     # R really ran in the workers: versions come from R there.
     assert job.versions["R"].startswith("R version")

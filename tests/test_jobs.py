@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 import numpy as np
 import pandas as pd
@@ -33,8 +34,8 @@ def test_progress_states_and_store(client, renette_home):
     job.add_callback(lambda j: seen.append((j.status, j.done, j.total)))
     job.wait(120)
     assert job.status == "done", job.error
-    # 6 spectra + gamma + at least one tile of the 15 pairs
-    assert job.total >= 8 and job.done == job.total
+    # gamma + at least one chunk of spectra and one tile of the 15 pairs
+    assert job.total >= 3 and job.done == job.total
     dones = [d for _, d, _ in seen]
     assert dones == sorted(dones) and seen[-1] == ("done", job.total, job.total)
     assert job.message.startswith("done")
@@ -99,6 +100,13 @@ def test_spectra_are_reused_across_jobs(client):
         from renette_widgets import tasks as t
         return len(t._spectra)
 
+    def executing(dask_worker):
+        return len(dask_worker.state.executing)
+
+    # A cancelled job's running task (a chunk of spectra) may still be filling the cache.
+    deadline = time.monotonic() + 60
+    while sum(client.run(executing).values()) and time.monotonic() < deadline:
+        time.sleep(0.05)
     worker = sorted(client.scheduler_info()["workers"])[0]
     net = _nets(1, 25, seed=7)["net0"].to_numpy()
     before = client.run(cache_size, workers=[worker])[worker]
