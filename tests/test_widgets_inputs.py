@@ -79,3 +79,16 @@ def test_renette_examples(panel):
     shapes = {n: f.shape for n, f in panel.session.networks.items()}
     assert shapes == {"microbiome_Actinobacteria_0.0-diet_adj": (187, 187),
                       "microbiome_Actinobacteria_1.0-diet_adj": (187, 187)}
+
+
+def test_drop_constant_columns_offered_for_data(panel):
+    _upload(panel, ("flat.csv", b"a,b,c\n1,5,2\n2,5,3\n4,5,1\n3,5,7\n"))
+    panel.preview_name.value = "flat"
+    panel.drop_constant.click()
+    frame = panel.session.data["flat"]
+    assert list(frame.columns) == ["a", "c"]
+    assert any("Dropped 1 constant column(s): 'b'" in n for n in frame.attrs["notes"])
+    assert "Dropped 1 constant column" in panel.loaded.value
+    panel.drop_constant.click()  # nothing left to drop: said in words, data unchanged
+    assert "no constant column" in panel.errors.text
+    assert list(panel.session.data["flat"].columns) == ["a", "c"]

@@ -67,6 +67,9 @@ class InputsPanel(w.VBox):
         self.reread.on_click(guarded(self.errors)(self._reread))
         self.remove = w.Button(description="remove", icon="trash", layout=w.Layout(width="auto"))
         self.remove.on_click(guarded(self.errors)(self._remove))
+        self.drop_constant = w.Button(description="drop constant columns", icon="filter",
+                                      layout=w.Layout(width="auto"))
+        self.drop_constant.on_click(guarded(self.errors)(self._drop_constant))
         session.on("inputs", self.refresh)
 
         super().__init__([
@@ -75,7 +78,7 @@ class InputsPanel(w.VBox):
             w.HTML("<b>2. Upload</b> CSV / TSV / ;-separated text files, or load example data"),
             w.HBox([self.upload] + list(self.example_buttons.values()), layout=w.Layout(flex_flow="row wrap")),
             self.errors, self.rejected, self.loaded,
-            w.HBox([self.preview_name, self.reread, self.remove]), self.preview,
+            w.HBox([self.preview_name, self.reread, self.drop_constant, self.remove]), self.preview,
         ])
         self.refresh()
 
@@ -159,6 +162,19 @@ class InputsPanel(w.VBox):
         self.session.remove(name)
         self.read(file, self.raw[file])
         self.refresh()
+
+    def _drop_constant(self, _button=None) -> None:
+        """Replace the previewed data matrix by a copy without its constant columns (noted)."""
+        from ..validate import check_data, constant_columns
+        name = self.preview_name.value
+        frame = self.session.data.get(name) if name else None
+        if frame is None:
+            raise InputError("Choose a loaded data matrix in the preview list.",
+                             hint="Constant columns are dropped from data matrices, not from networks.")
+        if not constant_columns(frame):
+            raise InputError(f"'{name}' has no constant column: nothing to drop.")
+        self.session.add(name, check_data(frame, drop_constant=True, name=name), "data",
+                         origin=self.session.origin.get(name, "upload"))
 
     def _remove(self, _button=None) -> None:
         if self.preview_name.value:
