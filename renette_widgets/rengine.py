@@ -180,6 +180,16 @@ def _matrix(a: np.ndarray) -> np.ndarray:
     return np.asfortranarray(np.asarray(a, dtype=float))
 
 
+def _stack(nets: list[np.ndarray]) -> np.ndarray:
+    """Networks as one n x n x N array (R's ``adj`` / ``A`` arguments)."""
+    return _matrix(np.stack(nets, axis=2))
+
+
+def _r_pairs(pairs: np.ndarray) -> np.ndarray:
+    """0-based index pairs as R's 1-based integer matrix."""
+    return np.asfortranarray(np.asarray(pairs, dtype=np.int32) + 1)
+
+
 def versions() -> dict:
     """R version and versions of the R packages the engine uses."""
     import rpy2.rinterface as ri
@@ -270,12 +280,9 @@ def distance_block(nets: list[np.ndarray], omegas: list[np.ndarray],
     ndarray
         ``m x 3`` columns H, IM, HIM.
     """
-    stack = np.asfortranarray(np.stack(nets, axis=2).astype(float))
-    spectra = np.asfortranarray(np.column_stack(omegas).astype(float))
     with converter():
-        res = _py(_call("distance_block", stack, spectra,
-                        np.asfortranarray(np.asarray(pairs, dtype=np.int32) + 1),
-                        float(gamma), rho=float(rho)))
+        res = _py(_call("distance_block", _stack(nets), _matrix(np.column_stack(omegas)),
+                        _r_pairs(pairs), float(gamma), rho=float(rho)))
         return np.array(res, dtype=float).reshape(len(pairs), 3)
 
 
@@ -289,12 +296,9 @@ def spectrum_density(omega: np.ndarray, gamma: float) -> np.ndarray:
 def distance_block_dens(nets: list[np.ndarray], dens: list[np.ndarray], pairs: np.ndarray,
                         rho: float) -> np.ndarray:
     """``renette::distance_block_dens``: as :func:`distance_block`, from densities."""
-    stack = np.asfortranarray(np.stack(nets, axis=2).astype(float))
-    D = np.asfortranarray(np.column_stack(dens).astype(float))
     with converter():
-        res = _py(_call("distance_block_dens", stack, D,
-                        np.asfortranarray(np.asarray(pairs, dtype=np.int32) + 1),
-                        rho=float(rho)))
+        res = _py(_call("distance_block_dens", _stack(nets), _matrix(np.column_stack(dens)),
+                        _r_pairs(pairs), rho=float(rho)))
         return np.array(res, dtype=float).reshape(len(pairs), 3)
 
 
@@ -308,7 +312,7 @@ def resampling_indices(n: int, method: str, k: int, h: int, seed: int) -> list[n
 
 def netsi_sw_sd(nets: list[np.ndarray], symm: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """``renette::netsi_sw`` and ``netsi_sd`` on the resampled networks."""
-    stack = np.asfortranarray(np.stack(nets, axis=2).astype(float))
+    stack = _stack(nets)
     with converter():
         sw = np.array(_py(_call("netsi_sw", stack, symm=bool(symm))), dtype=float)
         sd = np.array(_py(_call("netsi_sd", stack)), dtype=float)
