@@ -24,15 +24,9 @@ spectrum_density <- function(omega, gamma) {
 #' (spectrum_density), the rest as distance_block().
 #' @export
 distance_block_dens <- function(A, D, pairs, rho = 1) {
-  A <- as.array(A)
-  if (length(dim(A)) != 3 || dim(A)[1] != dim(A)[2])
-    input_error("distance_block_dens(): A must be an n x n x N array of networks.")
+  nets <- array_networks(A, "distance_block_dens")
   D <- as.matrix(D)
-  if (ncol(D) != dim(A)[3])
+  if (ncol(D) != length(nets))
     input_error("distance_block_dens(): D needs one column per network of A.")
-  pairs <- matrix(as.integer(pairs), ncol = 2)
-  nets <- lapply(seq_len(dim(A)[3]), function(j) A[, , j])
-  H <- pair_hamming(nets, pairs, dim(A)[1])
-  IM <- pair_ipsen(D, pairs)
-  cbind(H = H, IM = IM, HIM = him_combine(H, IM, rho))
+  pair_distances(nets, D, matrix(as.integer(pairs), ncol = 2), rho)
 }

@@ -25,19 +25,27 @@ him_combine <- function(H, IM, rho) sqrt((H^2 + rho * IM^2) / (1 + rho))
 #' @rdname building_blocks
 #' @export
 distance_block <- function(A, spectra, pairs, gamma, rho = 1) {
+  block_distances(array_networks(A, "distance_block"), spectra,
+                  matrix(as.integer(pairs), ncol = 2), gamma, rho)
+}
+
+# The networks of an n x n x N array, as a list (the blocks' input format).
+array_networks <- function(A, caller) {
   A <- as.array(A)
   if (length(dim(A)) != 3 || dim(A)[1] != dim(A)[2])
-    input_error("distance_block(): A must be an n x n x N array of networks.")
-  n <- dim(A)[1]
-  pairs <- matrix(as.integer(pairs), ncol = 2)
-  block_distances(lapply(seq_len(dim(A)[3]), function(j) A[, , j]), spectra, pairs,
-                  gamma, rho)
+    input_error(sprintf("%s(): A must be an n x n x N array of networks.", caller))
+  lapply(seq_len(dim(A)[3]), function(j) A[, , j])
 }
 
 # The computation itself, on a list of networks (netdist calls this directly,
 # so a plain-R call and a distributed job run the same code).
 block_distances <- function(nets, spectra, pairs, gamma, rho) {
+  pair_distances(nets, grid_densities(spectra, gamma, unique(as.vector(pairs))), pairs, rho)
+}
+
+# H, IM, HIM of the pairs from the networks and their densities on the grid.
+pair_distances <- function(nets, D, pairs, rho) {
   H <- pair_hamming(nets, pairs, nrow(nets[[1]]))
-  IM <- pair_ipsen(grid_densities(spectra, gamma, unique(as.vector(pairs))), pairs)
+  IM <- pair_ipsen(D, pairs)
   cbind(H = H, IM = IM, HIM = him_combine(H, IM, rho))
 }
