@@ -35,10 +35,12 @@ class InputsPanel(w.VBox):
         self.errors = ErrorBox()
         self.kind = w.Dropdown(options=KINDS, description="files are", style={"description_width": "70px"},
                                layout=w.Layout(width="380px"))
-        self.sep = w.Dropdown(options=SEPARATORS, description="separator",
+        # index=0: the first option's value is None, which ipywidgets takes as "no selection"
+        # (a blank dropdown in the page) unless the index is given.
+        self.sep = w.Dropdown(options=SEPARATORS, index=0, description="separator",
                               layout=w.Layout(width="240px"))
         self.header = w.Checkbox(value=True, description="column names in first row", indent=False)
-        self.row_names = w.Dropdown(options=ROW_NAMES, description="row names in first column",
+        self.row_names = w.Dropdown(options=ROW_NAMES, index=0, description="row names in first column",
                                     style={"description_width": "170px"}, layout=w.Layout(width="290px"))
         self.na = w.Dropdown(options=MISSING, description="missing values", style={"description_width": "100px"},
                              layout=w.Layout(width="320px"))
