@@ -49,11 +49,11 @@ MINE_BLOCKS = 64
 
 # ---------------------------------------------------------------- worker side
 
-def start_engine() -> dict:
+def start_engine() -> None:
     """Start R in this worker (idempotent); called by the worker plugin."""
     from . import rengine
     from .cluster import default_r_libs
-    return rengine.start(default_r_libs())
+    rengine.start(default_r_libs())
 
 
 def _engine():
@@ -97,20 +97,31 @@ SPECTRUM_CACHE_BYTES = 256 * 2**20
 _spectra: OrderedDict[str, dict] = OrderedDict()
 
 
-def t_spectrum(a: np.ndarray, directed: bool | None) -> dict:
-    """Rescaled network, its Laplacian spectrum and directedness (cached)."""
-    a = np.ascontiguousarray(a, dtype=float)
-    if directed is None:
-        directed = is_directed(a)
-    key = hashlib.sha256(a.tobytes() + repr((a.shape, bool(directed))).encode()).hexdigest()
-    if key in _spectra:
-        _spectra.move_to_end(key)
-        return _spectra[key]
-    out = _engine().spectrum(a, directed)
-    out["directed"] = bool(directed)
-    _spectra[key] = out
+def _spectrum_key(a: np.ndarray, directed: bool, gamma: float) -> str:
+    return hashlib.sha256(a.tobytes() + repr((a.shape, directed, float(gamma))).encode()
+                          ).hexdigest()
+
+
+def t_spectra(nets: list[np.ndarray], directed: bool | None, gamma: float) -> list[dict]:
+    """Rescaled network, spectrum ``omega`` and IM-grid density ``D`` of each network.
+
+    Cached by content (and gamma); the networks not in the cache go to R in
+    one call per directedness (``directed=None``: each network's own).
+    """
+    nets = [np.ascontiguousarray(a, dtype=float) for a in nets]
+    flags = [bool(is_directed(a) if directed is None else directed) for a in nets]
+    keys = [_spectrum_key(a, d, gamma) for a, d in zip(nets, flags)]
+    for flag in sorted({d for d, k in zip(flags, keys) if k not in _spectra}):
+        todo = [i for i, (d, k) in enumerate(zip(flags, keys)) if d == flag and k not in _spectra]
+        for i, spec in zip(todo, _engine().network_spectra([nets[i] for i in todo], flag,
+                                                           gamma)):
+            _spectra[keys[i]] = {**spec, "directed": flag}
+    out = []
+    for k in keys:
+        _spectra.move_to_end(k)
+        out.append(_spectra[k])
     while sum(v["A"].nbytes for v in _spectra.values()) > SPECTRUM_CACHE_BYTES \
-            and len(_spectra) > 1:
+            and len(_spectra) > len(keys):
         _spectra.popitem(last=False)
     return out
 
@@ -120,16 +131,6 @@ def t_gamma(n: int, directed: bool, net: np.ndarray | None = None) -> float:
     if net is not None:
         directed = is_directed(net)
     return _engine().optimal_gamma(n, directed)
-
-
-def t_spectra(nets: list[np.ndarray], directed: bool | None, gamma: float) -> list[dict]:
-    """Spectrum (cached by content) and IM-grid density ``D`` of each network of a chunk."""
-    eng = _engine()
-    out = []
-    for a in nets:
-        spec = t_spectrum(a, directed)
-        out.append({**spec, "D": eng.spectrum_density(spec["omega"], gamma)})
-    return out
 
 
 def t_resamples(x: np.ndarray, indices: list, rs: list[int], method: str, params: dict,

@@ -108,15 +108,22 @@ def test_spectra_are_reused_across_jobs(client):
     while sum(client.run(executing).values()) and time.monotonic() < deadline:
         time.sleep(0.05)
     worker = sorted(client.scheduler_info()["workers"])[0]
-    net = _nets(1, 25, seed=7)["net0"].to_numpy()
+    nets = _nets(2, 25, seed=7)
+    net, other = nets["net0"].to_numpy(), nets["net1"].to_numpy()
     before = client.run(cache_size, workers=[worker])[worker]
-    first = client.submit(tasks.t_spectrum, net, False, workers=[worker], pure=False).result()
+
+    def spectra(*mats, directed=False):
+        return client.submit(tasks.t_spectra, list(mats), directed, 0.1, workers=[worker],
+                             pure=False).result()
+    first, = spectra(net)
     assert client.run(cache_size, workers=[worker])[worker] == before + 1
-    # The same network again (another job would send a new copy): from the cache.
-    second = client.submit(tasks.t_spectrum, net.copy(), False, workers=[worker],
-                           pure=False).result()
-    assert client.run(cache_size, workers=[worker])[worker] == before + 1
-    np.testing.assert_array_equal(second["omega"], first["omega"])
-    # As directed, it is another spectrum.
-    client.submit(tasks.t_spectrum, net, True, workers=[worker], pure=False).result()
+    # The same network again (another job would send a new copy): from the cache,
+    # in its place in a chunk whose other network is new.
+    second, new = spectra(net.copy(), other)
     assert client.run(cache_size, workers=[worker])[worker] == before + 2
+    np.testing.assert_array_equal(second["omega"], first["omega"])
+    np.testing.assert_array_equal(second["D"], first["D"])
+    assert not np.array_equal(new["omega"], first["omega"])
+    # As directed, it is another spectrum.
+    spectra(net, directed=True)
+    assert client.run(cache_size, workers=[worker])[worker] == before + 3
