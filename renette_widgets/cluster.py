@@ -62,7 +62,8 @@ class RPlugin(WorkerPlugin):
         from . import tasks
         executor = worker.executors["default"]
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(executor, tasks.start_engine)
+        limit = getattr(getattr(worker, "memory_manager", None), "memory_limit", None)
+        await loop.run_in_executor(executor, tasks.start_engine, limit)
 
 
 def _attach(client: Client) -> Client:

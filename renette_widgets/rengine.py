@@ -26,14 +26,24 @@ _RENGINE_CACHE: dict[str, Any] = {}
 _R_LOCK = threading.RLock()
 
 
-# R's initial vector heap (the first GC trigger). With R's small default, a
-# task that sends a few MB of networks to R spends most of its time in full
-# garbage collections: a 50 x 200 x 200 distance block took 0.45 s instead of
-# 0.03 s. A larger trigger only delays collection; set R_VSIZE to override.
-R_VSIZE_DEFAULT = "256M"
+# R's vector heap trigger (R_VSIZE, read when R starts). With WGCNA loaded a
+# full garbage collection takes ~0.4 s (4.6 million cons cells to mark), and
+# with R's small default heap a task sending a few MB of networks to R ran
+# one per call (a 50 x 200 x 200 distance block: 0.45 s instead of 0.03 s).
+# A larger trigger makes collections rare; it lets garbage grow to that size,
+# so the worker plugin scales it to the worker's memory limit.
+R_VSIZE_MAX = 2**30
+R_VSIZE_MIN = 64 * 2**20
 
 
-def start(r_libs: str | None = None) -> None:
+def r_vsize(memory_limit: int | None) -> int:
+    """R_VSIZE for a worker: a quarter of its memory limit, within 64 MB and 1 GB."""
+    if not memory_limit:
+        return R_VSIZE_MAX
+    return int(min(R_VSIZE_MAX, max(R_VSIZE_MIN, memory_limit // 4)))
+
+
+def start(r_libs: str | None = None, memory_limit: int | None = None) -> None:
     """Start R once in this process and load WGCNA and renette (idempotent, cheap).
 
     Parameters
@@ -41,22 +51,25 @@ def start(r_libs: str | None = None) -> None:
     r_libs : str, optional
         Directory with the installed ``renette`` R package, prepended to
         ``.libPaths()``.
+    memory_limit : int, optional
+        The worker's memory limit in bytes, to size R's heap (:func:`r_vsize`);
+        an ``R_VSIZE`` set in the environment wins.
     """
     global _STARTED
     if _STARTED:  # every task calls this: no lock, no R call once started
         return
     with _R_LOCK:
         if not _STARTED:
-            _start(r_libs)
+            _start(r_libs, memory_limit)
             _STARTED = True
 
 
-def _start(r_libs: str | None) -> None:
+def _start(r_libs: str | None, memory_limit: int | None) -> None:
     # BLAS threads would fight the dask workers for the same cores.
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
     # Read by R when it starts, i.e. when rpy2 is first imported below.
-    os.environ.setdefault("R_VSIZE", R_VSIZE_DEFAULT)
+    os.environ.setdefault("R_VSIZE", str(r_vsize(memory_limit)))
     import warnings
     # R is started on purpose in the worker's task thread (see cluster.RPlugin).
     warnings.filterwarnings("ignore", message="R is not initialized by the main thread")
@@ -186,8 +199,11 @@ def _matrix(a: np.ndarray) -> np.ndarray:
 
 
 def _stack(nets: list[np.ndarray]) -> np.ndarray:
-    """Networks as one n x n x N array (R's ``adj`` / ``A`` arguments)."""
-    return _matrix(np.stack(nets, axis=2))
+    """Networks as one n x n x N array (R's ``adj`` / ``A`` arguments), copied once."""
+    out = np.empty((*np.shape(nets[0]), len(nets)), order="F")
+    for j, a in enumerate(nets):
+        out[:, :, j] = a
+    return out
 
 
 def _r_pairs(pairs: np.ndarray) -> np.ndarray:
@@ -319,13 +335,20 @@ def resampling_indices(n: int, method: str, k: int, h: int, seed: int) -> list[n
         return [np.asarray(_py(v), dtype=np.int64).ravel() - 1 for v in res]
 
 
-def netsi_sw_sd(nets: list[np.ndarray], symm: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """``renette::netsi_sw`` and ``netsi_sd`` on the resampled networks."""
-    stack = _stack(nets)
+def netsi_sw(nets: list[np.ndarray], symm: bool = True,
+             rows: list[int] | None = None) -> np.ndarray:
+    """``renette::netsi_sw``: Sw of the edges whose first node is in ``rows`` (0-based;
+    all edges when ``None``), in netsi_sw's order."""
+    kw = {} if rows is None else {"rows": np.asarray(rows, dtype=np.int32) + 1}
     with converter():
-        sw = np.array(_py(_call("netsi_sw", stack, symm=bool(symm))), dtype=float)
-        sd = np.array(_py(_call("netsi_sd", stack)), dtype=float)
-    return sw, sd
+        return np.array(_py(_call("netsi_sw", _stack(nets), symm=bool(symm), **kw)),
+                        dtype=float).ravel()
+
+
+def netsi_sd(nets: list[np.ndarray]) -> np.ndarray:
+    """``renette::netsi_sd``: Sd per node (in then out strengths when asymmetric)."""
+    with converter():
+        return np.array(_py(_call("netsi_sd", _stack(nets))), dtype=float).ravel()
 
 
 def netstats(a: np.ndarray, seed: int = 0) -> dict:

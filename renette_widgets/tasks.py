@@ -13,8 +13,8 @@ Two halves:
 Splitting: inference is one task per (input, method); distance one task per
 chunk of networks (spectrum and IM density of each) plus one per tile of
 pairs; stability one task per chunk of resamples (inference, spectrum and
-density of each), the same tiles over the resampled networks, one task for
-Sw/Sd; statistics one task per network.  Chunks and tiles are sized from an
+density of each), the same tiles over the resampled networks, Sw in blocks of
+edges, one task for Sd; statistics one task per network.  Chunks and tiles are sized from an
 estimated cost and the number of workers (:func:`n_parts`): each task at
 least ``MIN_TASK_S`` of work (dask and rpy2 cost a few ms per task), and at
 most ``TASKS_PER_WORKER`` tasks per worker per stage.  Each input is sent
@@ -35,11 +35,15 @@ import pandas as pd
 
 from .results import StabilityResult
 
-# Task grain of distance and stability jobs: each task at least this much
-# estimated work (dask ~2 ms and rpy2 ~3-5 ms per task), and no more than
-# TASKS_PER_WORKER tasks per worker in a stage (load balance).
-MIN_TASK_S = 0.05
-TASKS_PER_WORKER = 4
+# Task grain of distance and stability jobs: each task at least MIN_TASK_S of
+# estimated work (dask and rpy2 cost ~2-3 ms per task), and no more than
+# TASKS_PER_WORKER tasks per worker in a stage (two: some slack for uneven
+# tasks). A small cluster gets a few coarse tasks (little overhead), a large
+# one enough tasks to keep every worker busy (benchmarks/RESULTS.md).
+MIN_TASK_S = 0.01
+TASKS_PER_WORKER = 2
+# Seconds of netsi_sw per edge and resample (measured: 200 nodes, 20 resamples).
+EDGE_COST = 1e-7
 # Workers assumed when the scheduler does not say.
 DEFAULT_WORKERS = 2
 # Blocks of rows of an all-pairs MINE (seconds to minutes on one core): enough
@@ -49,11 +53,11 @@ MINE_BLOCKS = 64
 
 # ---------------------------------------------------------------- worker side
 
-def start_engine() -> None:
+def start_engine(memory_limit: int | None = None) -> None:
     """Start R in this worker (idempotent); called by the worker plugin."""
     from . import rengine
     from .cluster import default_r_libs
-    rengine.start(default_r_libs())
+    rengine.start(default_r_libs(), memory_limit)
 
 
 def _engine():
@@ -102,20 +106,26 @@ def _spectrum_key(a: np.ndarray, directed: bool, gamma: float) -> str:
                           ).hexdigest()
 
 
-def t_spectra(nets: list[np.ndarray], directed: bool | None, gamma: float) -> list[dict]:
-    """Rescaled network, spectrum ``omega`` and IM-grid density ``D`` of each network.
+def t_spectra(nets: list[np.ndarray], directed: bool | None,
+              gamma: float | None = None) -> list[dict]:
+    """Rescaled network ``A``, spectrum ``omega``, IM-grid density ``D`` and ``gamma``
+    of each network.
 
     Cached by content (and gamma); the networks not in the cache go to R in
     one call per directedness (``directed=None``: each network's own).
+    ``gamma=None``: the optimal gamma of the networks' size (directed if any
+    is), computed here so that no chunk waits for a gamma task.
     """
     nets = [np.ascontiguousarray(a, dtype=float) for a in nets]
     flags = [bool(is_directed(a) if directed is None else directed) for a in nets]
+    if gamma is None:
+        gamma = t_gamma(nets[0].shape[0], any(flags))
     keys = [_spectrum_key(a, d, gamma) for a, d in zip(nets, flags)]
     for flag in sorted({d for d, k in zip(flags, keys) if k not in _spectra}):
         todo = [i for i, (d, k) in enumerate(zip(flags, keys)) if d == flag and k not in _spectra]
         for i, spec in zip(todo, _engine().network_spectra([nets[i] for i in todo], flag,
                                                            gamma)):
-            _spectra[keys[i]] = {**spec, "directed": flag}
+            _spectra[keys[i]] = {**spec, "directed": flag, "gamma": float(gamma)}
     out = []
     for k in keys:
         _spectra.move_to_end(k)
@@ -126,11 +136,15 @@ def t_spectra(nets: list[np.ndarray], directed: bool | None, gamma: float) -> li
     return out
 
 
+_gammas: dict[tuple[int, bool], float] = {}
+
+
 def t_gamma(n: int, directed: bool, net: np.ndarray | None = None) -> float:
-    """Optimal gamma for n nodes (directedness of ``net`` when given)."""
-    if net is not None:
-        directed = is_directed(net)
-    return _engine().optimal_gamma(n, directed)
+    """Optimal gamma for n nodes (directedness of ``net`` when given); cached."""
+    key = (int(n), bool(is_directed(net) if net is not None else directed))
+    if key not in _gammas:
+        _gammas[key] = _engine().optimal_gamma(*key)
+    return _gammas[key]
 
 
 def t_resamples(x: np.ndarray, indices: list, rs: list[int], method: str, params: dict,
@@ -140,20 +154,22 @@ def t_resamples(x: np.ndarray, indices: list, rs: list[int], method: str, params
     return {"nets": nets, "specs": t_spectra(nets, None, gamma) if spectra else None}
 
 
-def t_block(chunks: list, refs: list[tuple[int, int]], pairs: np.ndarray, gamma: float,
-            rho: float) -> np.ndarray:
-    """H, IM, HIM of a tile of pairs.
+def t_block(chunks: list, refs: list[tuple[int, int]], pairs: np.ndarray,
+            rho: float) -> dict:
+    """H, IM, HIM of a tile of pairs (``values``, one row per pair) and the ``gamma`` used.
 
     ``refs[l] = (c, k)``: local network ``l`` is spectrum ``k`` of ``chunks[c]``
     (a list of spectra, or a :func:`t_resamples` result); ``pairs`` are local.
     """
     specs = [(chunks[c] if isinstance(chunks[c], list) else chunks[c]["specs"])[k]
              for c, k in refs]
-    nets = [s["A"] for s in specs]
+    nets, gamma = [s["A"] for s in specs], specs[0]["gamma"]
     if len({len(s["D"]) for s in specs}) == 1:  # same grid: pair the densities
-        return _engine().distance_block_dens(nets, [s["D"] for s in specs], pairs, rho)
-    # Spectra beyond the rescaled-network bound widen the grid: let R pick one.
-    return _engine().distance_block(nets, [s["omega"] for s in specs], pairs, gamma, rho)
+        values = _engine().distance_block_dens(nets, [s["D"] for s in specs], pairs, rho)
+    else:  # spectra beyond the rescaled-network bound widen the grid: let R pick one
+        values = _engine().distance_block(nets, [s["omega"] for s in specs], pairs, gamma,
+                                          rho)
+    return {"values": values, "gamma": gamma}
 
 
 def t_indices(n: int, method: str, k: int, h: int, seed: int) -> list:
@@ -161,13 +177,22 @@ def t_indices(n: int, method: str, k: int, h: int, seed: int) -> list:
     return _engine().resampling_indices(n, method, k, h, seed)
 
 
-def t_sw_sd(chunks: list[dict]) -> dict:
-    """Edge and node stability plus node strengths per resample (from :func:`t_resamples`)."""
-    nets = [a for c in chunks for a in c["nets"]]
+def _resampled(chunks: list[dict]) -> list[np.ndarray]:
+    """The resampled networks of :func:`t_resamples` results, in resample order."""
+    return [a for c in chunks for a in c["nets"]]
+
+
+def t_sw(chunks: list[dict], rows: list[int]) -> np.ndarray:
+    """Edge stability Sw of the edges whose first node is in ``rows`` (0-based)."""
+    nets = _resampled(chunks)
     symm = not any(is_directed(a) for a in nets)
-    sw, sd = _engine().netsi_sw_sd(nets, symm=symm)
-    strengths = np.stack([a.sum(axis=1) for a in nets])
-    return {"Sw": sw, "Sd": sd, "Sd_boot": strengths}
+    return _engine().netsi_sw(nets, symm=symm, rows=rows)
+
+
+def t_sd(chunks: list[dict]) -> dict:
+    """Node stability Sd and the node strengths of each resample."""
+    nets = _resampled(chunks)
+    return {"Sd": _engine().netsi_sd(nets), "Sd_boot": np.stack([a.sum(axis=1) for a in nets])}
 
 
 def t_netstats(a: np.ndarray, seed: int) -> dict:
@@ -240,13 +265,20 @@ def split(items: list, parts: int) -> list[list]:
 
 
 def network_cost(n: int) -> float:
-    """Estimated seconds of one spectrum + density of an n-node network (one core)."""
-    return 1e-3 + 6e-10 * n ** 3
+    """Estimated seconds of one spectrum + density of an n-node network (one core).
+
+    Fitted to ``renette::network_spectra`` with Debian's reference LAPACK:
+    1.2 ms at n = 100, 6.8 ms at 200, 51 ms at 500, 0.31 s at 1000, 2.3 s at 2000.
+    """
+    return 1e-3 + 5e-8 * n ** 2 + 3e-10 * n ** 3
 
 
 def pair_cost(n: int) -> float:
-    """Estimated seconds of H, IM and HIM of one pair of n-node networks."""
-    return 2e-4 + 2.5e-8 * n ** 2
+    """Estimated seconds of H, IM and HIM of one pair of n-node networks.
+
+    ``distance_block_dens`` per pair: 10 us at n = 100, 34 us at 200, 1.1 ms at 1000.
+    """
+    return 2e-6 + 1e-9 * n ** 2
 
 
 def infer_cost(nrow: int, p: int, method: str) -> float:
@@ -279,7 +311,7 @@ def _submit(client, plan: Plan, stage: str, key: str, fn, *args, priority: int):
 
 
 def _distance_tiles(client, plan: Plan, where: list, pairs: list, n: int, workers: int,
-                    gamma, rho: float, job_id: str, priority: int, tag: str) -> list:
+                    rho: float, job_id: str, priority: int, tag: str) -> list:
     """Submit the tiles of pairs; returns [(tile_pairs, future)].
 
     ``where[g] = (chunk future, k)``: network ``g``'s spectrum is the k-th of
@@ -295,7 +327,7 @@ def _distance_tiles(client, plan: Plan, where: list, pairs: list, n: int, worker
         pos = {id(c): ci for ci, c in enumerate(chunks)}
         refs = [(pos[id(where[g][0])], where[g][1]) for g in nodes]
         fut = _submit(client, plan, "distances", f"{tag}-tile-{t}-{job_id}", t_block,
-                      chunks, refs, lp, gamma, float(rho), priority=priority)
+                      chunks, refs, lp, float(rho), priority=priority)
         out.append((tile, fut))
     return out
 
@@ -332,6 +364,18 @@ def plan_inference(client, inputs: dict[str, pd.DataFrame], params: dict,
     return plan
 
 
+def edge_row_blocks(p: int, parts: int) -> list[list[int]]:
+    """Rows 0..p-1 in ``parts`` contiguous runs with about equal edges i < j each.
+
+    Contiguous, so the blocks' Sw values put end to end are in netsi_sw's
+    order (edges by first node).
+    """
+    ends = np.cumsum(np.arange(p - 1, -1, -1))  # edges of rows 0..i
+    cuts = np.searchsorted(ends, ends[-1] * np.arange(1, max(1, parts)) / max(1, parts))
+    bounds = np.unique(np.concatenate([[0], cuts + 1, [p]])).clip(0, p)
+    return [list(range(a, b)) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+
+
 def mine_row_blocks(p: int, blocks: int = MINE_BLOCKS) -> list[list[int]]:
     """Rows 0..p-2 of the upper triangle in blocks of about equal pair counts.
 
@@ -361,7 +405,7 @@ def _plan_mine(client, plan: Plan, name: str, i: int, x, p: int, mparams: dict,
 
 def plan_distance(client, inputs: dict[str, pd.DataFrame], params: dict,
                   job_id: str) -> Plan:
-    """One task per chunk of networks (spectra, densities), one per tile of pairs, gamma once."""
+    """One task per chunk of networks (spectra, densities), one per tile of pairs."""
     plan = Plan()
     names = list(inputs)
     mats = [df.to_numpy(dtype=float) for df in inputs.values()]
@@ -372,10 +416,7 @@ def plan_distance(client, inputs: dict[str, pd.DataFrame], params: dict,
     prio = cost_priority(len(mats) * n ** 3 + len(mats) ** 2 * n ** 2)
     directed = any(is_directed(a) for a in mats)
     workers = n_workers(client)
-    gamma = params.get("gamma")
-    if gamma is None:
-        gamma = _submit(client, plan, "gamma", f"gamma-{job_id}", t_gamma, n, directed,
-                        priority=prio)
+    gamma = params.get("gamma")  # None: each chunk finds the optimal one (cached)
     # Each network is needed by its chunk's task only: it travels inside that
     # task (recomputable too); an input task per network would add N tasks.
     where = []
@@ -386,19 +427,19 @@ def plan_distance(client, inputs: dict[str, pd.DataFrame], params: dict,
                       [mats[i] for i in members], directed, gamma, priority=prio)
         where += [(fut, k) for k in range(len(members))]
     pairs = list(combinations(range(len(mats)), 2))
-    tiles = _distance_tiles(client, plan, where, pairs, n, workers, gamma,
+    tiles = _distance_tiles(client, plan, where, pairs, n, workers,
                             params.get("rho", 1.0), job_id, prio, "dist")
 
     def assemble():
         k = len(mats)
         out = {c: np.zeros((k, k)) for c in ("H", "IM", "HIM")}
         for tile, fut in tiles:
-            vals = fut.result()
+            vals = fut.result()["values"]
             for (i, j), row in zip(tile, vals):
                 for c, v in zip(("H", "IM", "HIM"), row):
                     out[c][i, j] = out[c][j, i] = v
         res = {c: pd.DataFrame(m, index=names, columns=names) for c, m in out.items()}
-        res["gamma"] = float(gamma.result() if hasattr(gamma, "result") else gamma)
+        res["gamma"] = float(tiles[0][1].result()["gamma"])
         return res
     plan.assemble = assemble
     return plan
@@ -406,7 +447,7 @@ def plan_distance(client, inputs: dict[str, pd.DataFrame], params: dict,
 
 def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
                    job_id: str) -> Plan:
-    """Chunks of resamples (networks, spectra), tiles for S and SI, one task for Sw/Sd."""
+    """Chunks of resamples (networks, spectra), tiles for S and SI, blocks for Sw, Sd."""
     plan = Plan()
     (name, df), = inputs.items()
     nrow, p = df.shape
@@ -447,18 +488,23 @@ def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
         where += [(fut, k) for k in range(len(rs))]
     tiles = []
     if pairs:
-        tiles = _distance_tiles(client, plan, where, pairs, p, workers, gamma,
+        tiles = _distance_tiles(client, plan, where, pairs, p, workers,
                                 params.get("rho", 1.0), job_id, prio, "stab")
-    swsd = None
-    if want & {"Sw", "Sd"}:
-        swsd = _submit(client, plan, "edge and node stability", f"swsd-{job_id}", t_sw_sd,
-                       chunks, priority=prio)
+    sw = []  # Sw in blocks of rows: after the resamples, the last stage of the job
+    if "Sw" in want:
+        blocks = edge_row_blocks(p, n_parts(p, R * p * (p - 1) / 2 * EDGE_COST, workers))
+        sw = [_submit(client, plan, "edge stability", f"sw-{b}-{job_id}", t_sw, chunks, rows,
+                      priority=prio) for b, rows in enumerate(blocks)]
+    sd = None
+    if "Sd" in want:
+        sd = _submit(client, plan, "node stability", f"sd-{job_id}", t_sd, chunks,
+                     priority=prio)
 
     def assemble() -> StabilityResult:
         col = {"H": 0, "IM": 1, "HIM": 2}[metric]
         dist = {}
         for tile, fut in tiles:
-            for pair, row in zip(tile, fut.result()):
+            for pair, row in zip(tile, fut.result()["values"]):
                 dist[pair] = row[col]
         nodes = list(df.columns)
         res = StabilityResult(S=None, SI=None, Sw=None, Sd=None, S_boot=None, SI_boot=None,
@@ -474,10 +520,11 @@ def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
                     for r2 in range(R) for r1 in range(r2)]
             res.SI_boot = pd.DataFrame(rows, columns=["r1", "r2", "SI"])
             res.SI = float(res.SI_boot["SI"].mean())
-        if swsd is not None:
-            out = swsd.result()
-            res.Sw = _edge_table(np.ravel(out["Sw"]), nodes)
-            res.Sd = pd.DataFrame({"node": nodes, "Sd": np.ravel(out["Sd"])[:len(nodes)]})
+        if sw:
+            res.Sw = _edge_table(np.concatenate([f.result() for f in sw]), nodes)
+        if sd is not None:
+            out = sd.result()
+            res.Sd = pd.DataFrame({"node": nodes, "Sd": out["Sd"][:len(nodes)]})
             res.Sd_boot = pd.DataFrame(out["Sd_boot"], columns=nodes,
                                        index=pd.RangeIndex(1, R + 1, name="resample"))
         return res

@@ -38,10 +38,15 @@ def test_distance_on_real_scheduler_and_workers(stack, cases, monkeypatch):
     assert all(cluster.PLUGIN_NAME in p for p in plugins.values())
     envs = client.run(lambda: os.environ.get("OPENBLAS_NUM_THREADS"))
     assert set(envs.values()) == {"1"}
+    # R's heap trigger was sized from each worker's memory limit before R started.
+    from renette_widgets.rengine import r_vsize
+    heaps = client.run(lambda dask_worker: (os.environ.get("R_VSIZE"),
+                                            dask_worker.memory_manager.memory_limit))
+    assert all(v == str(r_vsize(limit)) for v, limit in heaps.values())
     job = api.submit("distance", example_networks(), {"metric": "HIM"})
     job.wait(180)
     assert job.status == "done", job.error
-    assert job.total >= 3 and job.done == job.total  # >= 1 chunk of spectra, gamma, >= 1 tile
+    assert job.total >= 2 and job.done == job.total  # >= 1 chunk of spectra, >= 1 tile
     _check_corpus(job.result, cases[CASE])
     # R really ran in the workers: versions come from R there.
     assert job.versions["R"].startswith("R version")
@@ -54,6 +59,14 @@ def test_distance_on_embedded_cluster(client, cases):
     result = api.distance(example_networks(), metric="HIM")
     _check_corpus(result, cases[CASE])
     assert 0 < result["gamma"] < 1
+
+
+def test_r_heap_follows_the_worker_memory_limit():
+    from renette_widgets.rengine import r_vsize
+    assert r_vsize(None) == 2**30  # no limit: 1 GB
+    assert r_vsize(2 * 2**30) == 2**29  # a quarter of the limit
+    assert r_vsize(100 * 2**20) == 64 * 2**20  # never below 64 MB
+    assert r_vsize(64 * 2**30) == 2**30  # never above 1 GB
 
 
 def test_client_process_never_imports_rpy2(client):

@@ -34,8 +34,8 @@ def test_progress_states_and_store(client, renette_home):
     job.add_callback(lambda j: seen.append((j.status, j.done, j.total)))
     job.wait(120)
     assert job.status == "done", job.error
-    # gamma + at least one chunk of spectra and one tile of the 15 pairs
-    assert job.total >= 3 and job.done == job.total
+    # at least one chunk of spectra and one tile of the 15 pairs
+    assert job.total >= 2 and job.done == job.total
     dones = [d for _, d, _ in seen]
     assert dones == sorted(dones) and seen[-1] == ("done", job.total, job.total)
     assert job.message.startswith("done")

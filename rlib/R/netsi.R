@@ -29,13 +29,14 @@ node_names <- function(adj) {
   nm
 }
 
-# Edge weights per resample: edges x R, edges i<j (combn order) or all i != j.
-edge_weights <- function(adj, symm = TRUE) {
+# Edge weights per resample: edges x R, edges i<j (combn order) or all i != j,
+# ordered by first node then second. With `rows`, only the edges whose first
+# node is in `rows`: a distributed job computes Sw in blocks of rows.
+edge_weights <- function(adj, symm = TRUE, rows = NULL) {
   p <- dim(adj)[1]
-  e <- if (isTRUE(symm)) t(utils::combn(p, 2)) else {
-    g <- which(diag(p) == 0, arr.ind = TRUE)
-    g[order(g[, 1], g[, 2]), , drop = FALSE]
-  }
+  rows <- if (is.null(rows)) seq_len(p) else sort(unique(as.integer(rows)))
+  second <- lapply(rows, function(i) if (isTRUE(symm)) seq_len(p)[-seq_len(i)] else seq_len(p)[-i])
+  e <- cbind(rep(rows, lengths(second)), unlist(second, use.names = FALSE))
   R <- dim(adj)[3]
   idx <- cbind(rep(e[, 1], R), rep(e[, 2], R), rep(seq_len(R), each = nrow(e)))
   W <- matrix(adj[idx], nrow(e), R)
@@ -47,15 +48,14 @@ edge_weights <- function(adj, symm = TRUE) {
 # sums, out = row sums) when some network is asymmetric.
 node_strengths <- function(adj) {
   nm <- node_names(adj)
-  R <- dim(adj)[3]
-  out_s <- t(apply(adj, 3, rowSums)); in_s <- t(apply(adj, 3, colSums))
-  if (R == 1) { out_s <- matrix(out_s, 1); in_s <- matrix(in_s, 1) }
+  in_s <- t(colSums(adj))  # colSums of an array: one column of sums per network
+  out_s <- t(colSums(aperm(adj, c(2, 1, 3))))
   if (isTRUE(all.equal(out_s, in_s, check.attributes = FALSE))) {
-    colnames(out_s) <- nm
+    dimnames(out_s) <- list(NULL, nm)
     return(out_s)
   }
   S <- cbind(in_s, out_s)
-  colnames(S) <- c(paste0(nm, "-in"), paste0(nm, "-out"))
+  dimnames(S) <- list(NULL, c(paste0(nm, "-in"), paste0(nm, "-out")))
   S
 }
 
@@ -67,8 +67,8 @@ check_adj_array <- function(adj) {
 
 #' @rdname building_blocks
 #' @export
-netsi_sw <- function(adj, symm = TRUE) {
-  range_over_mean(edge_weights(check_adj_array(adj), symm))
+netsi_sw <- function(adj, symm = TRUE, rows = NULL) {
+  range_over_mean(edge_weights(check_adj_array(adj), symm, rows))
 }
 
 #' @rdname building_blocks

@@ -60,6 +60,20 @@ test_that("netsi_sw and netsi_sd handle symmetric and directed networks", {
   expect_true(all(is.na(netsi_sw(zero))))
 })
 
+test_that("netsi_sw in blocks of rows gives the parts of the whole", {
+  set.seed(3)
+  adj <- array(runif(6 * 6 * 5), c(6, 6, 5))
+  for (symm in c(TRUE, FALSE)) {
+    whole <- netsi_sw(adj, symm = symm)
+    parts <- c(netsi_sw(adj, symm = symm, rows = 1:2), netsi_sw(adj, symm = symm, rows = 3),
+               netsi_sw(adj, symm = symm, rows = c(6, 4, 5)))
+    expect_identical(parts, whole)
+  }
+  expect_length(netsi_sw(adj, rows = 6), 0)  # i < j: the last node starts no edge
+  old_order <- t(utils::combn(6, 2))
+  expect_identical(names(netsi_sw(adj)), paste(old_order[, 1], old_order[, 2], sep = "-"))
+})
+
 test_that("an input error on one resample says which resample", {
   x <- small_data()
   x[, 3] <- 0
