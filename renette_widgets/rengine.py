@@ -105,6 +105,20 @@ def _rfun(name: str, pkg: str = "renette"):
     return _RENGINE_CACHE[key]
 
 
+def _r_array(a: np.ndarray) -> Any:
+    """A float64 array as an R double array, copied once.
+
+    numpy2ri copies twice (into an R vector, then R's ``array()`` copies
+    again); networks of a distance block are megabytes, so set ``dim`` in
+    place instead.
+    """
+    import rpy2.rinterface as ri
+    vec = ri.FloatSexpVector.from_memoryview(memoryview(np.ravel(a, order="F")))
+    if a.ndim > 1:
+        vec.do_slot_assign("dim", ri.IntSexpVector(list(a.shape)))
+    return vec
+
+
 def _r_value(value: Any) -> Any:
     """A Python parameter as an R value (typed, never source text)."""
     import rpy2.robjects as ro
@@ -119,7 +133,7 @@ def _r_value(value: Any) -> Any:
     if isinstance(value, str):
         return ro.StrVector([value])
     if isinstance(value, np.ndarray):
-        return value
+        return _r_array(value) if value.dtype == np.float64 else value
     raise TypeError(f"parameter value {value!r} of type {type(value).__name__} "
                     "cannot be passed to R")
 

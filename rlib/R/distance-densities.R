@@ -24,11 +24,11 @@ spectrum_density <- function(omega, gamma) {
 #' (spectrum_density), the rest as distance_block().
 #' @export
 distance_block_dens <- function(A, D, pairs, rho = 1) {
-  nets <- array_networks(A, "distance_block_dens")
+  A <- network_array(A, "distance_block_dens")
   D <- as.matrix(D)
-  if (ncol(D) != length(nets))
+  if (ncol(D) != dim(A)[3])
     input_error("distance_block_dens(): D needs one column per network of A.")
-  pair_distances(nets, D, matrix(as.integer(pairs), ncol = 2), rho)
+  pair_distances(A, D, matrix(as.integer(pairs), ncol = 2), rho)
 }
 
 #' Rescaled networks, spectra and IM densities of many networks in one call.

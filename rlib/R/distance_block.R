@@ -25,15 +25,23 @@ him_combine <- function(H, IM, rho) sqrt((H^2 + rho * IM^2) / (1 + rho))
 #' @rdname building_blocks
 #' @export
 distance_block <- function(A, spectra, pairs, gamma, rho = 1) {
-  block_distances(array_networks(A, "distance_block"), spectra,
+  block_distances(network_array(A, "distance_block"), spectra,
                   matrix(as.integer(pairs), ncol = 2), gamma, rho)
 }
 
-# The networks of an n x n x N array, as a list (the blocks' input format).
-array_networks <- function(A, caller) {
+# A checked n x n x N double array of networks; the blocks read it in place
+# (splitting it into a list would copy every network).
+network_array <- function(A, caller) {
   A <- as.array(A)
   if (length(dim(A)) != 3 || dim(A)[1] != dim(A)[2])
     input_error(sprintf("%s(): A must be an n x n x N array of networks.", caller))
+  if (!is.double(A)) storage.mode(A) <- "double"
+  A
+}
+
+# The networks of an n x n x N array, as a list.
+array_networks <- function(A, caller) {
+  A <- network_array(A, caller)
   lapply(seq_len(dim(A)[3]), function(j) A[, , j])
 }
 
@@ -43,9 +51,10 @@ block_distances <- function(nets, spectra, pairs, gamma, rho) {
   pair_distances(nets, grid_densities(spectra, gamma, unique(as.vector(pairs))), pairs, rho)
 }
 
-# H, IM, HIM of the pairs from the networks and their densities on the grid.
+# H, IM, HIM of the pairs from the networks (a list, or an n x n x N array)
+# and their densities on the grid.
 pair_distances <- function(nets, D, pairs, rho) {
-  H <- pair_hamming(nets, pairs, nrow(nets[[1]]))
+  H <- pair_hamming(nets, pairs, if (is.list(nets)) nrow(nets[[1]]) else dim(nets)[1])
   IM <- pair_ipsen(D, pairs)
   cbind(H = H, IM = IM, HIM = him_combine(H, IM, rho))
 }

@@ -12,9 +12,10 @@ hamming <- function(A, B) {
   pair_hamming(list(A, B), matrix(1:2, 1), n)
 }
 
-# H for many pairs: `nets` a list of n x n double matrices, pairs 1-based
-# indices into it (C++ loop: no n x n temporary per pair, no copies).
+# H for many pairs: `nets` a list of n x n matrices or an n x n x N double
+# array, pairs 1-based indices into it (C++ loop: no n x n temporary per
+# pair, no copies).
 pair_hamming <- function(nets, pairs, n) {
-  nets <- lapply(nets, function(A) if (is.double(A)) A else as.double(A))
+  if (is.list(nets)) nets <- lapply(nets, function(A) if (is.double(A)) A else as.double(A))
   hamming_sums(nets, matrix(as.integer(pairs), ncol = 2), as.integer(n)) / (n * (n - 1))
 }

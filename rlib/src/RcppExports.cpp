@@ -11,12 +11,12 @@ Rcpp::Rostream<false>& Rcpp::Rcerr = Rcpp::Rcpp_cerr_get();
 #endif
 
 // hamming_sums
-Rcpp::NumericVector hamming_sums(Rcpp::List nets, Rcpp::IntegerMatrix pairs, int n);
+Rcpp::NumericVector hamming_sums(Rcpp::RObject nets, Rcpp::IntegerMatrix pairs, int n);
 RcppExport SEXP _renette_hamming_sums(SEXP netsSEXP, SEXP pairsSEXP, SEXP nSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< Rcpp::List >::type nets(netsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::RObject >::type nets(netsSEXP);
     Rcpp::traits::input_parameter< Rcpp::IntegerMatrix >::type pairs(pairsSEXP);
     Rcpp::traits::input_parameter< int >::type n(nSEXP);
     rcpp_result_gen = Rcpp::wrap(hamming_sums(nets, pairs, n));

@@ -36,12 +36,26 @@ static double abs_diff_sum(const double* a, const double* b, int n, bool sym) {
   return sym ? 2.0 * s + diag : s;
 }
 
-// Sum of |A_i - A_j| over all entries for each pair (1-based indices into
-// the list of n x n networks).
+// Sum of |A_i - A_j| over all entries for each pair (1-based indices).
+// `nets` is a list of n x n double matrices, or an n x n x N double array
+// (read in place: a job's block of networks is not split into copies).
 // [[Rcpp::export]]
-Rcpp::NumericVector hamming_sums(Rcpp::List nets, Rcpp::IntegerMatrix pairs, int n) {
-  int N = nets.size(), P = pairs.nrow();
-  std::vector<const double*> col(N, nullptr);
+Rcpp::NumericVector hamming_sums(Rcpp::RObject nets, Rcpp::IntegerMatrix pairs, int n) {
+  const size_t nn = (size_t)n * n;
+  std::vector<const double*> col;
+  if (Rf_isNewList(nets)) {
+    Rcpp::List l(nets);
+    for (R_xlen_t k = 0; k < l.size(); ++k) {
+      if (TYPEOF(l[k]) != REALSXP) Rcpp::stop("networks must be double matrices");
+      if ((size_t)XLENGTH(l[k]) != nn) Rcpp::stop("network of the wrong size");
+      col.push_back(REAL(l[k]));  // no copy: the list keeps them alive
+    }
+  } else {
+    if (TYPEOF(nets) != REALSXP || XLENGTH(nets) % nn != 0)
+      Rcpp::stop("networks must be an n x n x N double array");
+    for (size_t k = 0; k < (size_t)XLENGTH(nets) / nn; ++k) col.push_back(REAL(nets) + k * nn);
+  }
+  int N = col.size(), P = pairs.nrow();
   std::vector<int> sym(N, -1);  // -1: not yet checked
   Rcpp::NumericVector out(P);
   for (int p = 0; p < P; ++p) {
@@ -49,12 +63,7 @@ Rcpp::NumericVector hamming_sums(Rcpp::List nets, Rcpp::IntegerMatrix pairs, int
     for (int t = 0; t < 2; ++t) {
       int k = ij[t];
       if (k < 0 || k >= N) Rcpp::stop("pair index out of range");
-      if (col[k] == nullptr) {
-        Rcpp::NumericVector v = nets[k];  // no copy for a double matrix
-        if (v.size() != (R_xlen_t)n * n) Rcpp::stop("network of the wrong size");
-        col[k] = v.begin();
-        sym[k] = exactly_symmetric(col[k], n);
-      }
+      if (sym[k] < 0) sym[k] = exactly_symmetric(col[k], n);
     }
     out[p] = abs_diff_sum(col[ij[0]], col[ij[1]], n, sym[ij[0]] && sym[ij[1]]);
   }
