@@ -113,7 +113,9 @@ def _r_array(a: np.ndarray) -> Any:
     place instead.
     """
     import rpy2.rinterface as ri
-    vec = ri.FloatSexpVector.from_memoryview(memoryview(np.ravel(a, order="F")))
+    flat = np.ascontiguousarray(np.ravel(a, order="F"))
+    # rpy2 wants the buffer format "d"; numpy may say "=d" or "<d" (same bytes)
+    vec = ri.FloatSexpVector.from_memoryview(memoryview(flat).cast("B").cast("d"))
     if a.ndim > 1:
         vec.do_slot_assign("dim", ri.IntSexpVector(list(a.shape)))
     return vec
