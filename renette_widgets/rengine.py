@@ -361,10 +361,12 @@ def netsi_sw(nets: list[np.ndarray], symm: bool = True,
                         dtype=float).ravel()
 
 
-def netsi_sd(nets: list[np.ndarray]) -> np.ndarray:
-    """``renette::netsi_sd``: Sd per node (in then out strengths when asymmetric)."""
+def netsi_sd_strengths(out_s: np.ndarray, in_s: np.ndarray) -> np.ndarray:
+    """``renette::netsi_sd_strengths``: Sd per node from R x p out and in strengths
+    (in then out values when they differ)."""
     with converter():
-        return np.array(_py(_call("netsi_sd", _stack(nets))), dtype=float).ravel()
+        return np.array(_py(_call("netsi_sd_strengths", _matrix(out_s), _matrix(in_s))),
+                        dtype=float).ravel()
 
 
 def netstats(a: np.ndarray, seed: int = 0) -> dict:

@@ -35,12 +35,12 @@ import pandas as pd
 
 from .results import StabilityResult
 
-# Task grain of distance and stability jobs: each task at least MIN_TASK_S of
-# estimated work (dask and rpy2 cost ~2-3 ms per task), and no more than
-# TASKS_PER_WORKER tasks per worker in a stage (two: some slack for uneven
-# tasks). A small cluster gets a few coarse tasks (little overhead), a large
-# one enough tasks to keep every worker busy (benchmarks/RESULTS.md).
-MIN_TASK_S = 0.01
+# Task grain of distance and stability jobs: no more than TASKS_PER_WORKER
+# tasks per worker in a stage (two: some slack for uneven tasks), each at
+# least MIN_TASK_S of estimated work (dask costs ~2 ms per task). A small
+# cluster gets a few coarse tasks (little overhead), a large one enough tasks
+# to keep every worker busy (benchmarks/RESULTS.md: the trade-off measured).
+MIN_TASK_S = 0.0025
 TASKS_PER_WORKER = 2
 # Seconds of netsi_sw per edge and resample (measured: 200 nodes, 20 resamples).
 EDGE_COST = 1e-7
@@ -149,9 +149,13 @@ def t_gamma(n: int, directed: bool, net: np.ndarray | None = None) -> float:
 
 def t_resamples(x: np.ndarray, indices: list, rs: list[int], method: str, params: dict,
                 seed: int | None, gamma: float | None, spectra: bool) -> dict:
-    """Networks of resamples ``rs`` and, if ``spectra``, their spectra and densities."""
+    """Networks of resamples ``rs``, whether each is directed, their node strengths
+    and, if ``spectra``, their spectra and densities."""
     nets = [_engine().mat2adj(x[indices[r], :], method, params, seed) for r in rs]
-    return {"nets": nets, "specs": t_spectra(nets, None, gamma) if spectra else None}
+    return {"nets": nets, "directed": [is_directed(a) for a in nets],
+            "out": np.stack([strengths(a, 1) for a in nets]),
+            "in": np.stack([strengths(a, 0) for a in nets]),
+            "specs": t_spectra(nets, None, gamma) if spectra else None}
 
 
 def t_block(chunks: list, refs: list[tuple[int, int]], pairs: np.ndarray,
@@ -183,16 +187,18 @@ def _resampled(chunks: list[dict]) -> list[np.ndarray]:
 
 
 def t_sw(chunks: list[dict], rows: list[int]) -> np.ndarray:
-    """Edge stability Sw of the edges whose first node is in ``rows`` (0-based)."""
-    nets = _resampled(chunks)
-    symm = not any(is_directed(a) for a in nets)
-    return _engine().netsi_sw(nets, symm=symm, rows=rows)
+    """Edge stability Sw of the edges whose first node is in ``rows`` (0-based, sorted)."""
+    symm = not any(d for c in chunks for d in c["directed"])
+    # Only these rows of each network go to R (netsi_sw reads a slab).
+    slab = [a[rows, :] for a in _resampled(chunks)]
+    return _engine().netsi_sw(slab, symm=symm, rows=rows)
 
 
 def t_sd(chunks: list[dict]) -> dict:
-    """Node stability Sd and the node strengths of each resample."""
-    nets = _resampled(chunks)
-    return {"Sd": _engine().netsi_sd(nets), "Sd_boot": np.stack([a.sum(axis=1) for a in nets])}
+    """Node stability Sd and the node (out) strengths of each resample."""
+    out_s = np.concatenate([c["out"] for c in chunks])
+    in_s = np.concatenate([c["in"] for c in chunks])
+    return {"Sd": _engine().netsi_sd_strengths(out_s, in_s), "Sd_boot": out_s}
 
 
 def t_netstats(a: np.ndarray, seed: int) -> dict:
@@ -211,6 +217,15 @@ def is_directed(a: np.ndarray) -> bool:
     scale = np.abs(a).sum()
     tol = 100 * np.finfo(float).eps
     return bool(diff / scale > tol) if scale > tol else bool(diff > tol)
+
+
+def strengths(a: np.ndarray, axis: int) -> np.ndarray:
+    """Row (``axis=1``, out) or column (``axis=0``, in) sums of a network as R sums
+    them: in order, in long double (the same bits as R's rowSums/colSums)."""
+    a = np.asarray(a, dtype=float)
+    # summing along axis 0 of a C array adds row after row: no pairwise summation
+    rows = a if axis == 0 else np.ascontiguousarray(a.T)
+    return rows.sum(axis=0, dtype=np.longdouble).astype(float)
 
 
 def n_resamples(n: int, method: str, k: int, h: int) -> int:

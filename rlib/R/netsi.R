@@ -31,14 +31,16 @@ node_names <- function(adj) {
 
 # Edge weights per resample: edges x R, edges i<j (combn order) or all i != j,
 # ordered by first node then second. With `rows`, only the edges whose first
-# node is in `rows`: a distributed job computes Sw in blocks of rows.
+# node is in `rows` (a distributed job computes Sw in blocks of rows), and
+# `adj` may then hold just those rows of each network (length(rows) x p x R).
 edge_weights <- function(adj, symm = TRUE, rows = NULL) {
-  p <- dim(adj)[1]
+  p <- dim(adj)[2]
   rows <- if (is.null(rows)) seq_len(p) else sort(unique(as.integer(rows)))
   second <- lapply(rows, function(i) if (isTRUE(symm)) seq_len(p)[-seq_len(i)] else seq_len(p)[-i])
   e <- cbind(rep(rows, lengths(second)), unlist(second, use.names = FALSE))
+  first <- if (dim(adj)[1] == p) e[, 1] else match(e[, 1], rows)
   R <- dim(adj)[3]
-  idx <- cbind(rep(e[, 1], R), rep(e[, 2], R), rep(seq_len(R), each = nrow(e)))
+  idx <- cbind(rep(first, R), rep(e[, 2], R), rep(seq_len(R), each = nrow(e)))
   W <- matrix(adj[idx], nrow(e), R)
   rownames(W) <- paste(e[, 1], e[, 2], sep = "-")
   W
@@ -47,9 +49,14 @@ edge_weights <- function(adj, symm = TRUE, rows = NULL) {
 # Node strengths per resample: R x p (row sums), or R x 2p (in = column
 # sums, out = row sums) when some network is asymmetric.
 node_strengths <- function(adj) {
-  nm <- node_names(adj)
-  in_s <- t(colSums(adj))  # colSums of an array: one column of sums per network
-  out_s <- t(colSums(aperm(adj, c(2, 1, 3))))
+  # colSums of an array: one column of sums per network
+  strength_table(t(colSums(aperm(adj, c(2, 1, 3)))), t(colSums(adj)), node_names(adj))
+}
+
+# The strengths netSI reports from out (row) and in (column) strengths, R x p
+# each: the out strengths when they equal the in strengths, else in then out.
+strength_table <- function(out_s, in_s, nm) {
+  out_s <- as.matrix(out_s); in_s <- as.matrix(in_s)
   if (isTRUE(all.equal(out_s, in_s, check.attributes = FALSE))) {
     dimnames(out_s) <- list(NULL, nm)
     return(out_s)
@@ -68,15 +75,28 @@ check_adj_array <- function(adj) {
 #' @rdname building_blocks
 #' @export
 netsi_sw <- function(adj, symm = TRUE, rows = NULL) {
-  range_over_mean(edge_weights(check_adj_array(adj), symm, rows))
+  d <- dim(adj)
+  slab <- !is.null(rows) && length(d) == 3 && d[1] != d[2] &&
+    d[1] == length(unique(rows)) && all(rows >= 1 & rows <= d[2])
+  range_over_mean(edge_weights(if (slab) adj else check_adj_array(adj), symm, rows))
 }
 
 #' @rdname building_blocks
 #' @export
 netsi_sd <- function(adj) {
-  S <- node_strengths(check_adj_array(adj))
-  stats::setNames(range_over_mean(t(S)), colnames(S))
+  sd_from_strengths(node_strengths(check_adj_array(adj)))
 }
+
+#' @rdname building_blocks
+#' @export
+netsi_sd_strengths <- function(out_s, in_s) {
+  out_s <- as.matrix(out_s)
+  if (!identical(dim(out_s), dim(as.matrix(in_s))))
+    input_error("netsi_sd_strengths(): out_s and in_s must both be R x p.")
+  sd_from_strengths(strength_table(out_s, in_s, as.character(seq_len(ncol(out_s)))))
+}
+
+sd_from_strengths <- function(S) stats::setNames(range_over_mean(t(S)), colnames(S))
 
 # Split netSI's `...` between netdist (ga, rho), nothing (n.cores, verbose,
 # components: SI always uses the chosen distance) and mat2adj (the rest).
@@ -136,7 +156,7 @@ netSI <- function(x, indicator = "all", d = "HIM", adj.method = "cor",
   }
   if ("Sd" %in% ind) {
     Sd_boot <- node_strengths(adj)
-    res$Sd <- stats::setNames(range_over_mean(t(Sd_boot)), colnames(Sd_boot))
+    res$Sd <- sd_from_strengths(Sd_boot)
   }
   if (isTRUE(save)) {
     res$call <- cl

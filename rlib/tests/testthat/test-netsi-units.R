@@ -58,6 +58,14 @@ test_that("netsi_sw and netsi_sd handle symmetric and directed networks", {
   expect_length(netsi_sw(sym), 3)
   zero <- array(0, c(3, 3, 2))
   expect_true(all(is.na(netsi_sw(zero))))
+  # Sd from strengths summed elsewhere: the same numbers, nodes numbered
+  strengths <- function(a) list(t(apply(a, 3, rowSums)), t(apply(a, 3, colSums)))
+  for (a in list(adj, sym)) {
+    s <- strengths(a)
+    expect_identical(unname(netsi_sd_strengths(s[[1]], s[[2]])), unname(netsi_sd(a)))
+  }
+  expect_named(netsi_sd_strengths(strengths(sym)[[1]], strengths(sym)[[2]]), c("1", "2", "3"))
+  expect_error(netsi_sd_strengths(matrix(1, 2, 3), matrix(1, 3, 2)), class = "renette_input_error")
 })
 
 test_that("netsi_sw in blocks of rows gives the parts of the whole", {
@@ -69,6 +77,10 @@ test_that("netsi_sw in blocks of rows gives the parts of the whole", {
                netsi_sw(adj, symm = symm, rows = c(6, 4, 5)))
     expect_identical(parts, whole)
   }
+  expect_identical(netsi_sw(adj[3:4, , ], rows = 3:4), netsi_sw(adj, rows = 3:4))
+  expect_identical(netsi_sw(adj[c(2, 5), , ], symm = FALSE, rows = c(5, 2)),
+                   netsi_sw(adj, symm = FALSE, rows = c(2, 5)))
+  expect_error(netsi_sw(adj[1:2, , ], rows = 1:3), class = "renette_input_error")
   expect_length(netsi_sw(adj, rows = 6), 0)  # i < j: the last node starts no edge
   old_order <- t(utils::combn(6, 2))
   expect_identical(names(netsi_sw(adj)), paste(old_order[, 1], old_order[, 2], sep = "-"))
