@@ -548,13 +548,14 @@ def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
 
 
 def _edge_table(sw: np.ndarray, nodes: list) -> pd.DataFrame:
-    """Sw values with their edges (i < j in R's ``combn`` order)."""
-    edges = list(combinations(range(len(nodes)), 2))
-    if len(sw) != len(edges):  # directed: ordered pairs i != j, column-major
-        edges = [(i, j) for j in range(len(nodes)) for i in range(len(nodes)) if i != j]
-    return pd.DataFrame({"edge": np.arange(1, len(sw) + 1),
-                         "i": [nodes[i] for i, _ in edges[:len(sw)]],
-                         "j": [nodes[j] for _, j in edges[:len(sw)]], "Sw": sw})
+    """Sw values with their edges, in netsi_sw's order (by first node, then second)."""
+    p = len(nodes)
+    i, j = np.triu_indices(p, 1)  # i < j, R's combn order
+    if len(sw) != len(i):  # directed: every ordered pair i != j
+        i, j = np.nonzero(~np.eye(p, dtype=bool))
+    names = np.asarray(nodes, dtype=object)
+    return pd.DataFrame({"edge": np.arange(1, len(sw) + 1), "i": names[i], "j": names[j],
+                         "Sw": sw})
 
 
 def plan_statistics(client, inputs: dict[str, pd.DataFrame], params: dict,

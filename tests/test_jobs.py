@@ -127,3 +127,20 @@ def test_spectra_are_reused_across_jobs(client):
     # As directed, it is another spectrum.
     spectra(net, directed=True)
     assert client.run(cache_size, workers=[worker])[worker] == before + 3
+
+
+def test_sw_edges_follow_netsi_sw_order():
+    from renette_widgets.tasks import _edge_table, edge_row_blocks
+    nodes = ["a", "b", "c"]
+    und = _edge_table(np.arange(3.0), nodes)
+    assert list(zip(und["i"], und["j"])) == [("a", "b"), ("a", "c"), ("b", "c")]
+    # directed: by first node, then second, as renette::netsi_sw(symm = FALSE) names them
+    di = _edge_table(np.arange(6.0), nodes)
+    assert list(zip(di["i"], di["j"])) == [("a", "b"), ("a", "c"), ("b", "a"), ("b", "c"),
+                                           ("c", "a"), ("c", "b")]
+    # Sw blocks: contiguous runs of rows, all rows once, about equal edges each
+    for p, parts in [(200, 4), (7, 3), (2, 5), (200, 32)]:
+        blocks = edge_row_blocks(p, parts)
+        assert sum(blocks, []) == list(range(p)) and len(blocks) <= parts
+    loads = [sum(199 - i for i in b) for b in edge_row_blocks(200, 4)]
+    assert max(loads) - min(loads) < 200
