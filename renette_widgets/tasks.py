@@ -148,10 +148,14 @@ def t_gamma(n: int, directed: bool, net: np.ndarray | None = None) -> float:
 
 
 def t_resamples(x: np.ndarray, indices: list, rs: list[int], method: str, params: dict,
-                seed: int | None, gamma: float | None, spectra: bool) -> dict:
+                seed: int | None, gamma: float | None, spectra: bool,
+                full: np.ndarray | None = None) -> dict:
     """Networks of resamples ``rs``, whether each is directed, their node strengths
-    and, if ``spectra``, their spectra and densities."""
+    and, if ``spectra``, their spectra and densities (``gamma=None``: the optimal
+    gamma for the network ``full`` inferred on all rows, found here)."""
     nets = [_engine().mat2adj(x[indices[r], :], method, params, seed) for r in rs]
+    if spectra and gamma is None:
+        gamma = t_gamma(x.shape[1], False, full)
     return {"nets": nets, "directed": [is_directed(a) for a in nets],
             "out": np.stack([strengths(a, 1) for a in nets]),
             "in": np.stack([strengths(a, 0) for a in nets]),
@@ -320,6 +324,12 @@ class Plan:
         return future
 
 
+def _results(client, futures: list) -> dict:
+    """Results of ``futures`` by key, fetched in one round trip (not one per future)."""
+    futures = [f for f in futures if f is not None]
+    return dict(zip([f.key for f in futures], client.gather(futures)))
+
+
 def _submit(client, plan: Plan, stage: str, key: str, fn, *args, priority: int):
     fut = client.submit(fn, *args, key=key, priority=priority, pure=False)
     return plan.add(fut, stage)
@@ -372,7 +382,8 @@ def plan_inference(client, inputs: dict[str, pd.DataFrame], params: dict,
             jobs.append((name, method, df.columns, fut))
 
     def assemble():
-        return {"networks": {f"{name}_{method}": pd.DataFrame(fut.result(), index=cols,
+        got = _results(client, [fut for *_, fut in jobs])
+        return {"networks": {f"{name}_{method}": pd.DataFrame(got[fut.key], index=cols,
                                                                columns=cols)
                              for name, method, cols, fut in jobs}}
     plan.assemble = assemble
@@ -448,13 +459,14 @@ def plan_distance(client, inputs: dict[str, pd.DataFrame], params: dict,
     def assemble():
         k = len(mats)
         out = {c: np.zeros((k, k)) for c in ("H", "IM", "HIM")}
+        got = _results(client, [fut for _, fut in tiles])
         for tile, fut in tiles:
-            vals = fut.result()["values"]
+            vals = got[fut.key]["values"]
             for (i, j), row in zip(tile, vals):
                 for c, v in zip(("H", "IM", "HIM"), row):
                     out[c][i, j] = out[c][j, i] = v
         res = {c: pd.DataFrame(m, index=names, columns=names) for c, m in out.items()}
-        res["gamma"] = float(tiles[0][1].result()["gamma"])
+        res["gamma"] = float(got[tiles[0][1].key]["gamma"])
         return res
     plan.assemble = assemble
     return plan
@@ -484,10 +496,8 @@ def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
         pairs += [(0, r + 1) for r in range(R)]
     if "SI" in want:  # column-major upper triangle: r1 < r2, r2 outer
         pairs += [(r1 + 1, r2 + 1) for r2 in range(R) for r1 in range(r2)]
+    # gamma None: the tasks with spectra find it from `full` (no gamma task to wait for)
     gamma = params.get("gamma")
-    if pairs and gamma is None:
-        gamma = _submit(client, plan, "gamma", f"gamma-{job_id}", t_gamma, p, False, full,
-                        priority=prio)
     workers = n_workers(client)
     cost = infer_cost(nrow, p, method) + (network_cost(p) if pairs else 0.0)
     where = []
@@ -498,7 +508,7 @@ def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
     for c, rs in enumerate(split(list(range(R)), n_parts(R, R * cost, workers))):
         fut = _submit(client, plan, "inferring resampled networks", f"resamples-{c}-{job_id}",
                       t_resamples, x, idx, rs, method, mparams, seed, gamma, bool(pairs),
-                      priority=prio)
+                      full if pairs and gamma is None else None, priority=prio)
         chunks.append(fut)
         where += [(fut, k) for k in range(len(rs))]
     tiles = []
@@ -517,15 +527,16 @@ def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
 
     def assemble() -> StabilityResult:
         col = {"H": 0, "IM": 1, "HIM": 2}[metric]
+        got = _results(client, [fut for _, fut in tiles] + sw + [sd, full, idx])
         dist = {}
         for tile, fut in tiles:
-            for pair, row in zip(tile, fut.result()["values"]):
+            for pair, row in zip(tile, got[fut.key]["values"]):
                 dist[pair] = row[col]
         nodes = list(df.columns)
         res = StabilityResult(S=None, SI=None, Sw=None, Sd=None, S_boot=None, SI_boot=None,
-                              Sd_boot=None, ADJ=pd.DataFrame(full.result(), index=nodes,
+                              Sd_boot=None, ADJ=pd.DataFrame(got[full.key], index=nodes,
                                                              columns=nodes),
-                              indices=idx.result(), metric=metric)
+                              indices=got[idx.key], metric=metric)
         if "S" in want:
             s = [dist[(0, r + 1)] for r in range(R)]
             res.S_boot = pd.DataFrame({"resample": np.arange(1, R + 1), "S": s})
@@ -536,9 +547,9 @@ def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
             res.SI_boot = pd.DataFrame(rows, columns=["r1", "r2", "SI"])
             res.SI = float(res.SI_boot["SI"].mean())
         if sw:
-            res.Sw = _edge_table(np.concatenate([f.result() for f in sw]), nodes)
+            res.Sw = _edge_table(np.concatenate([got[f.key] for f in sw]), nodes)
         if sd is not None:
-            out = sd.result()
+            out = got[sd.key]
             res.Sd = pd.DataFrame({"node": nodes, "Sd": out["Sd"][:len(nodes)]})
             res.Sd_boot = pd.DataFrame(out["Sd_boot"], columns=nodes,
                                        index=pd.RangeIndex(1, R + 1, name="resample"))
@@ -572,8 +583,9 @@ def plan_statistics(client, inputs: dict[str, pd.DataFrame], params: dict,
 
     def assemble():
         out = {}
+        got = _results(client, [fut for _, fut in futs.values()])
         for name, (cols, fut) in futs.items():
-            r = fut.result()
+            r = got[fut.key]
             nodes = pd.DataFrame(r["nodes"])
             if len(nodes) == len(cols):  # R gets a bare matrix: put the node names back
                 nodes = nodes.drop(columns="node", errors="ignore")
