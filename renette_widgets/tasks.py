@@ -14,7 +14,9 @@ Splitting: inference is one task per (input, method); distance one task per
 chunk of networks (spectrum and IM density of each) plus one per tile of
 pairs; stability one task per chunk of resamples (inference, spectrum and
 density of each), the same tiles over the resampled networks, Sw in blocks of
-edges, one task for Sd; statistics one task per network.  Chunks and tiles are sized from an
+edges, one task for Sd; statistics one task per network.  The optimal gamma
+is found by the tasks that need it (cached per worker): no stage waits for a
+gamma task.  Chunks and tiles are sized from an
 estimated cost and the number of workers (:func:`n_parts`): each task at
 least ``MIN_TASK_S`` of work (dask and rpy2 cost a few ms per task), and at
 most ``TASKS_PER_WORKER`` tasks per worker per stage.  Each input is sent
