@@ -164,6 +164,14 @@ def t_resamples(x: np.ndarray, indices: list, rs: list[int], method: str, params
             "specs": t_spectra(nets, None, gamma) if spectra else None}
 
 
+def t_resample_spectra(chunk: dict, gamma: float | None,
+                       full: np.ndarray | None = None) -> list[dict]:
+    """:func:`t_spectra` of the networks of a :func:`t_resamples` result (gamma as there)."""
+    if gamma is None:
+        gamma = t_gamma(full.shape[0], False, full)
+    return t_spectra(chunk["nets"], None, gamma)
+
+
 def t_block(chunks: list, refs: list[tuple[int, int]], pairs: np.ndarray,
             rho: float) -> dict:
     """H, IM, HIM of a tile of pairs (``values``, one row per pair) and the ``gamma`` used.
@@ -506,12 +514,21 @@ def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
     if pairs:
         where.append((_submit(client, plan, "spectra", f"spectra-full-{job_id}", t_spectra,
                               [full], None, gamma, priority=prio), 0))
+    # Fewer resamples than task slots (a large cluster): each resample's spectrum
+    # is a task of its own, so spectra of the first resamples run while the
+    # last ones are still inferred (else a stage of R tasks on W < R workers
+    # takes two full rounds).
+    alone = bool(pairs) and R < TASKS_PER_WORKER * workers
     chunks = []
     for c, rs in enumerate(split(list(range(R)), n_parts(R, R * cost, workers))):
         fut = _submit(client, plan, "inferring resampled networks", f"resamples-{c}-{job_id}",
-                      t_resamples, x, idx, rs, method, mparams, seed, gamma, bool(pairs),
-                      full if pairs and gamma is None else None, priority=prio)
+                      t_resamples, x, idx, rs, method, mparams, seed, gamma,
+                      bool(pairs) and not alone, full if pairs and gamma is None else None,
+                      priority=prio)
         chunks.append(fut)
+        if alone:
+            fut = _submit(client, plan, "spectra", f"spectra-{c}-{job_id}", t_resample_spectra,
+                          fut, gamma, full if gamma is None else None, priority=prio)
         where += [(fut, k) for k in range(len(rs))]
     tiles = []
     if pairs:

@@ -144,3 +144,27 @@ def test_sw_edges_follow_netsi_sw_order():
         assert sum(blocks, []) == list(range(p)) and len(blocks) <= parts
     loads = [sum(199 - i for i in b) for b in edge_row_blocks(200, 4)]
     assert max(loads) - min(loads) < 200
+
+
+def test_task_grain_does_not_change_the_numbers(client, monkeypatch):
+    """The plan for 2 workers and for 16 (finer chunks and tiles, Sw blocks, each
+    resample's spectrum a task of its own) give the same numbers."""
+    from renette_widgets import tasks
+    data, nets = _data(30, 12, seed=4), _nets(12, 100, seed=5)
+    params = {"method": "cor", "h": 6, "seed": 3}
+    results, totals = {}, {}
+    for workers in (2, 16):
+        monkeypatch.setattr(tasks, "n_workers", lambda c, w=workers: w)
+        stab = api.submit("stability", {"d": data}, params, store=False).wait(120)
+        dist = api.submit("distance", nets, {"metric": "HIM"}, store=False).wait(120)
+        assert stab.status == dist.status == "done", (stab.error, dist.error)
+        results[workers] = (stab.result, dist.result)
+        totals[workers] = (stab.total, dist.total)
+    assert totals[16][0] > totals[2][0] and totals[16][1] > totals[2][1]
+    (s2, d2), (s16, d16) = results[2], results[16]
+    assert s2.S == s16.S and s2.SI == s16.SI
+    for field in ("Sw", "Sd", "S_boot", "SI_boot", "Sd_boot"):
+        pd.testing.assert_frame_equal(getattr(s2, field), getattr(s16, field))
+    for field in ("H", "IM", "HIM"):
+        pd.testing.assert_frame_equal(d2[field], d16[field])
+    assert d2["gamma"] == d16["gamma"]
