@@ -278,8 +278,8 @@ def mine_finish(x: np.ndarray, upper: np.ndarray, params: dict) -> np.ndarray:
 
 
 def network_spectra(nets: list[np.ndarray], directed: bool, gamma: float) -> list[dict]:
-    """``renette::network_spectra``: :func:`spectrum` and :func:`spectrum_density`
-    of many networks in one R call.
+    """``renette::network_spectra``: rescale each network as nettools does, then its
+    Laplacian spectrum and IM-grid density, for many networks in one R call.
 
     Returns
     -------
@@ -325,13 +325,6 @@ def distance_block(nets: list[np.ndarray], omegas: list[np.ndarray],
         res = _py(_call("distance_block", _stack(nets), _matrix(np.column_stack(omegas)),
                         _r_pairs(pairs), float(gamma), rho=float(rho)))
         return np.array(res, dtype=float).reshape(len(pairs), 3)
-
-
-def spectrum_density(omega: np.ndarray, gamma: float) -> np.ndarray:
-    """``renette::spectrum_density``: a spectrum's density on the IM grid."""
-    with converter():
-        return np.array(_py(_call("spectrum_density", np.asarray(omega, dtype=float),
-                                  float(gamma))), dtype=float).ravel()
 
 
 def distance_block_dens(nets: list[np.ndarray], dens: list[np.ndarray], pairs: np.ndarray,
