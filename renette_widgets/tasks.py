@@ -153,20 +153,18 @@ def t_resamples(x: np.ndarray, indices: list, rs: list[int], method: str, params
                 seed: int | None, gamma: float | None, spectra: bool,
                 full: np.ndarray | None = None) -> dict:
     """Networks of resamples ``rs``, whether each is directed, their node strengths
-    and, if ``spectra``, their spectra and densities (``gamma=None``: the optimal
-    gamma for the network ``full`` inferred on all rows, found here)."""
+    and, if ``spectra``, their spectra and densities (:func:`t_resample_spectra`)."""
     nets = [_engine().mat2adj(x[indices[r], :], method, params, seed) for r in rs]
-    if spectra and gamma is None:
-        gamma = t_gamma(x.shape[1], False, full)
     return {"nets": nets, "directed": [is_directed(a) for a in nets],
             "out": np.stack([strengths(a, 1) for a in nets]),
             "in": np.stack([strengths(a, 0) for a in nets]),
-            "specs": t_spectra(nets, None, gamma) if spectra else None}
+            "specs": t_resample_spectra({"nets": nets}, gamma, full) if spectra else None}
 
 
 def t_resample_spectra(chunk: dict, gamma: float | None,
                        full: np.ndarray | None = None) -> list[dict]:
-    """:func:`t_spectra` of the networks of a :func:`t_resamples` result (gamma as there)."""
+    """:func:`t_spectra` of the networks of a :func:`t_resamples` result; ``gamma=None``:
+    the optimal gamma for ``full``, the network inferred on all rows (found here)."""
     if gamma is None:
         gamma = t_gamma(full.shape[0], False, full)
     return t_spectra(chunk["nets"], None, gamma)
