@@ -228,10 +228,17 @@ def _r_pairs(pairs: np.ndarray) -> np.ndarray:
 
 
 def versions() -> dict:
-    """R version and versions of the R packages the engine uses."""
+    """R version, its BLAS and LAPACK, and the R packages the engine uses.
+
+    BLAS/LAPACK are recorded because they set the last digits of results
+    (and the speed): Debian switches them system-wide through alternatives.
+    """
     import rpy2.rinterface as ri
     with _R_LOCK:
         out = {"R": str(ri.baseenv["R.version.string"][0]), "packages": {}}
+        soft = _rfun("extSoftVersion", pkg="base")()
+        out["BLAS"] = str(soft[list(soft.names).index("BLAS")])
+        out["LAPACK"] = str(_rfun("La_library", pkg="base")()[0])
         for pkg in ("renette", "WGCNA", "minerva", "igraph"):
             try:
                 v = _rfun("packageVersion", pkg="utils")(ri.StrSexpVector([pkg]))

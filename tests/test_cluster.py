@@ -51,6 +51,7 @@ def test_distance_on_real_scheduler_and_workers(stack, cases, monkeypatch):
     # R really ran in the workers: versions come from R there.
     assert job.versions["R"].startswith("R version")
     assert job.versions["packages"]["renette"]
+    assert "blas" in job.versions["BLAS"].lower() and job.versions["LAPACK"]
 
 
 def test_distance_on_embedded_cluster(client, cases):
