@@ -291,18 +291,17 @@ def network_spectra(nets: list[np.ndarray], directed: bool, gamma: float) -> lis
     Returns
     -------
     list of dict
-        Per network: ``A`` (rescaled), ``omega`` (spectrum) and ``D`` (density
-        on the IM grid).
+        Per network: ``A`` (rescaled; the input array itself when it was
+        already in [0, 1]), ``omega`` (spectrum) and ``D`` (density on the IM grid).
     """
+    import rpy2.rinterface as ri
     with converter():
         res = _call("network_spectra", _stack(nets), directed=bool(directed),
                     gamma=float(gamma))
-        scaled = np.asarray(_py(res[0]), dtype=float).reshape(*nets[0].shape, len(nets),
-                                                               order="F")
-        return [{"A": np.ascontiguousarray(scaled[:, :, j]),
+        return [{"A": a if s is ri.NULL else np.asarray(_py(s), dtype=float),
                  "omega": np.asarray(_py(om), dtype=float).ravel(),
                  "D": np.asarray(_py(d), dtype=float).ravel()}
-                for j, (om, d) in enumerate(zip(res[1], res[2]))]
+                for a, s, om, d in zip(nets, res[0], res[1], res[2])]
 
 
 def optimal_gamma(n: int, directed: bool = False) -> float:

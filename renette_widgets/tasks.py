@@ -104,8 +104,9 @@ _spectra: OrderedDict[str, dict] = OrderedDict()
 
 
 def _spectrum_key(a: np.ndarray, directed: bool, gamma: float) -> str:
-    return hashlib.sha256(a.tobytes() + repr((a.shape, directed, float(gamma))).encode()
-                          ).hexdigest()
+    h = hashlib.sha256(a.data)  # the buffer itself: tobytes() would copy it
+    h.update(repr((a.shape, directed, float(gamma))).encode())
+    return h.hexdigest()
 
 
 def t_spectra(nets: list[np.ndarray], directed: bool | None,

@@ -39,13 +39,21 @@ distance_block_dens <- function(A, D, pairs, rho = 1) {
 #' @param A an n x n x N array of networks.
 #' @param directed treat every network as directed.
 #' @param gamma the Lorentzian half-width.
-#' @return list(A = rescaled n x n x N array, omega = list of spectra,
-#'   D = list of densities), each entry j from network j.
+#' @return list(A = list of rescaled networks, NULL for a network already in
+#'   [0, 1] (unchanged: not sent back), omega = list of spectra, D = list of
+#'   densities), each entry j from network j.
 #' @export
 network_spectra <- function(A, directed = FALSE, gamma) {
-  nets <- array_networks(A, "network_spectra")
-  scaled <- lapply(seq_along(nets), function(j) rescale_network(nets[[j]], label = j))
-  omega <- lapply(scaled, laplacian_spectrum, directed = isTRUE(directed))
-  list(A = array(unlist(scaled, use.names = FALSE), dim(A)), omega = omega,
-       D = lapply(omega, spectrum_density, gamma = gamma))
+  A <- network_array(A, "network_spectra")
+  N <- dim(A)[3]
+  scaled <- omega <- D <- vector("list", N)
+  for (j in seq_len(N)) {
+    Aj <- A[, , j]  # the one copy of the network; no checks repeated on it
+    r <- finite_range(Aj)
+    if (anyNA(r)) input_error("Network ", j, " has missing or infinite weights.")
+    S <- if (r[1] >= 0 && r[2] <= 1) Aj else (scaled[[j]] <- rescale_checked(Aj, j))
+    omega[[j]] <- laplacian_spectrum(S, directed = isTRUE(directed))
+    D[[j]] <- spectrum_density(omega[[j]], gamma)
+  }
+  list(A = scaled, omega = omega, D = D)
 }

@@ -25,9 +25,10 @@ test_that("network_spectra equals rescale + laplacian_spectrum + spectrum_densit
   nets[[2]] <- nets[[2]] / max(nets[[2]])  # already in [0, 1]: kept as it is
   g <- optimal_gamma(20)
   out <- suppressWarnings(network_spectra(array(unlist(nets), c(20, 20, 4)), FALSE, g))
+  expect_null(out$A[[2]])  # unchanged networks are not sent back
   for (j in 1:4) {
     s <- suppressWarnings(rescale_network(nets[[j]]))
-    expect_identical(out$A[, , j], s)
+    if (j != 2) expect_identical(out$A[[j]], s)
     expect_identical(out$omega[[j]], laplacian_spectrum(s, directed = FALSE))
     expect_identical(out$D[[j]], spectrum_density(out$omega[[j]], g))
   }
@@ -35,4 +36,8 @@ test_that("network_spectra equals rescale + laplacian_spectrum + spectrum_densit
   expect_length(d$omega[[1]], 39)  # bipartite embedding: 2n - 1
   expect_warning(network_spectra(array(unlist(nets[1]), c(20, 20, 1)), FALSE, g),
                  class = "renette_rescaled")
+  bad <- array(unlist(nets[1:2]), c(20, 20, 2))
+  bad[3, 4, 2] <- NA
+  expect_error(suppressWarnings(network_spectra(bad, FALSE, g)), "Network 2",
+               class = "renette_input_error")
 })
