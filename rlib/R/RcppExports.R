@@ -5,6 +5,10 @@ hamming_sums <- function(nets, pairs, n) {
     .Call(`_renette_hamming_sums`, nets, pairs, n)
 }
 
+ipsen_pairs <- function(D, pairs) {
+    .Call(`_renette_ipsen_pairs`, D, pairs)
+}
+
 finite_range <- function(x) {
     .Call(`_renette_finite_range`, x)
 }

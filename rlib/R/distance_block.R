@@ -1,14 +1,11 @@
 # H, IM and HIM for a set of network pairs: the unit of work a distance job is
 # split into. Spectra are computed beforehand, once per network.
 
-# IM for many pairs from the densities on the grid (one column per network).
+# IM for many pairs from the densities on the grid (one column per network):
+# sqrt(colSums((D[, j] - D[, i])^2)) per pair, in C++ (src/distance.cpp).
 pair_ipsen <- function(D, pairs) {
-  out <- numeric(nrow(pairs))
-  for (i in unique(pairs[, 1])) {
-    r <- which(pairs[, 1] == i)
-    out[r] <- sqrt(colSums((D[, pairs[r, 2], drop = FALSE] - D[, i])^2))
-  }
-  out
+  if (!is.double(D)) storage.mode(D) <- "double"
+  ipsen_pairs(D, matrix(as.integer(pairs), ncol = 2))
 }
 
 # Densities on the common grid of every network appearing in `pairs`.

@@ -18,7 +18,8 @@ laplacian_spectrum <- function(A, directed = !isSymmetric(unname(A))) {
   L <- -A
   diag(L) <- colSums(A)
   ev <- eigen(L, symmetric = TRUE, only.values = TRUE)$values
-  # nettools rounds eigenvalues to 5 decimals and drops only the smallest mode
-  om <- sqrt(abs(round(sort(ev), 5)))
+  # nettools rounds eigenvalues to 5 decimals and drops only the smallest mode.
+  # eigen() returns LAPACK's ascending values reversed: rev() is sort() here.
+  om <- sqrt(abs(round(rev(ev), 5)))
   om[-1]
 }

@@ -23,6 +23,18 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// ipsen_pairs
+Rcpp::NumericVector ipsen_pairs(Rcpp::NumericMatrix D, Rcpp::IntegerMatrix pairs);
+RcppExport SEXP _renette_ipsen_pairs(SEXP DSEXP, SEXP pairsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type D(DSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerMatrix >::type pairs(pairsSEXP);
+    rcpp_result_gen = Rcpp::wrap(ipsen_pairs(D, pairs));
+    return rcpp_result_gen;
+END_RCPP
+}
 // finite_range
 Rcpp::NumericVector finite_range(Rcpp::NumericVector x);
 RcppExport SEXP _renette_finite_range(SEXP xSEXP) {
@@ -84,6 +96,7 @@ END_RCPP
 
 static const R_CallMethodDef CallEntries[] = {
     {"_renette_hamming_sums", (DL_FUNC) &_renette_hamming_sums, 3},
+    {"_renette_ipsen_pairs", (DL_FUNC) &_renette_ipsen_pairs, 2},
     {"_renette_finite_range", (DL_FUNC) &_renette_finite_range, 1},
     {"_renette_lorentz_sum", (DL_FUNC) &_renette_lorentz_sum, 3},
     {"_renette_exactly_symmetric_matrix", (DL_FUNC) &_renette_exactly_symmetric_matrix, 1},

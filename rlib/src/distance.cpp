@@ -70,6 +70,29 @@ Rcpp::NumericVector hamming_sums(Rcpp::RObject nets, Rcpp::IntegerMatrix pairs, 
   return out;
 }
 
+// IM of each pair from the densities on the grid (one column of D per network,
+// 1-based pairs): sqrt(sum((D[, i] - D[, j])^2)), summed in long double as
+// R's colSums sums, so the result is the same as the interpreted form to the
+// last bit, without an M x pairs temporary.
+// [[Rcpp::export]]
+Rcpp::NumericVector ipsen_pairs(Rcpp::NumericMatrix D, Rcpp::IntegerMatrix pairs) {
+  const int M = D.nrow(), N = D.ncol(), P = pairs.nrow();
+  Rcpp::NumericVector out(P);
+  for (int p = 0; p < P; ++p) {
+    int i = pairs(p, 0) - 1, j = pairs(p, 1) - 1;
+    if (i < 0 || i >= N || j < 0 || j >= N) Rcpp::stop("pair index out of range");
+    const double* di = &D(0, i);
+    const double* dj = &D(0, j);
+    long double s = 0;
+    for (int k = 0; k < M; ++k) {
+      double d = dj[k] - di[k];
+      s += d * d;
+    }
+    out[p] = std::sqrt((double)s);
+  }
+  return out;
+}
+
 // c(min, max) of x in one pass; c(NaN, NaN) if some value is NA or infinite.
 // [[Rcpp::export]]
 Rcpp::NumericVector finite_range(Rcpp::NumericVector x) {

@@ -41,3 +41,13 @@ test_that("network_spectra equals rescale + laplacian_spectrum + spectrum_densit
   expect_error(suppressWarnings(network_spectra(bad, FALSE, g)), "Network 2",
                class = "renette_input_error")
 })
+
+test_that("pair_ipsen (C++) equals the interpreted sum to the last bit", {
+  set.seed(9)
+  D <- matrix(runif(300 * 6), 300)
+  pairs <- rbind(c(1, 2), c(6, 3), c(4, 4), c(2, 5))
+  ref <- vapply(seq_len(nrow(pairs)), function(p)
+    sqrt(colSums((D[, pairs[p, 2], drop = FALSE] - D[, pairs[p, 1]])^2)), 0)
+  expect_identical(renette:::pair_ipsen(D, pairs), ref)
+  expect_error(renette:::pair_ipsen(D, rbind(c(1, 7))), "out of range")
+})
