@@ -295,18 +295,19 @@ def split(items: list, parts: int) -> list[list]:
 def network_cost(n: int) -> float:
     """Estimated seconds of one spectrum + density of an n-node network (one core).
 
-    Fitted to ``renette::network_spectra`` with Debian's reference LAPACK:
-    1.2 ms at n = 100, 6.8 ms at 200, 51 ms at 500, 0.31 s at 1000, 2.3 s at 2000.
+    Fitted to ``renette::network_spectra`` with Debian's OpenBLAS (serial):
+    0.8 ms at n = 100, 2.8 ms at 200, 23 ms at 500, 0.15 s at 1000, 1.0 s at 2000.
     """
-    return 1e-3 + 5e-8 * n ** 2 + 3e-10 * n ** 3
+    return 7e-4 + 2.8e-8 * n ** 2 + 1.25e-10 * n ** 3
 
 
 def pair_cost(n: int) -> float:
     """Estimated seconds of H, IM and HIM of one pair of n-node networks.
 
-    ``distance_block_dens`` per pair: 10 us at n = 100, 34 us at 200, 1.1 ms at 1000.
+    ``distance_block_dens`` per pair: 3 us at n = 100, 12 us at 200, 0.2 ms at
+    500 (networks' symmetry checks included), 1.5 ms at 1000.
     """
-    return 2e-6 + 1e-9 * n ** 2
+    return 1e-6 + 5e-10 * n ** 2
 
 
 def infer_cost(nrow: int, p: int, method: str) -> float:
