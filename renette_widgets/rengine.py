@@ -350,13 +350,11 @@ def resampling_indices(n: int, method: str, k: int, h: int, seed: int) -> list[n
         return [np.asarray(_py(v), dtype=np.int64).ravel() - 1 for v in res]
 
 
-def netsi_sw(nets: list[np.ndarray], symm: bool = True,
-             rows: list[int] | None = None) -> np.ndarray:
-    """``renette::netsi_sw``: Sw of the edges whose first node is in ``rows`` (0-based;
-    all edges when ``None``), in netsi_sw's order."""
-    kw = {} if rows is None else {"rows": np.asarray(rows, dtype=np.int32) + 1}
+def netsi_sw(nets: list[np.ndarray], symm: bool = True) -> np.ndarray:
+    """``renette::netsi_sw``: Sw of every edge, in netsi_sw's order (jobs compute it
+    from per-chunk extremes, :func:`tasks.t_sw`; this is the reference)."""
     with converter():
-        return np.array(_py(_call("netsi_sw", _stack(nets), symm=bool(symm), **kw)),
+        return np.array(_py(_call("netsi_sw", _stack(nets), symm=bool(symm))),
                         dtype=float).ravel()
 
 

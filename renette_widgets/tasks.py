@@ -13,11 +13,11 @@ Two halves:
 Splitting: inference is one task per (input, method); distance one task per
 chunk of networks (spectrum and IM density of each) plus one per tile of
 pairs; stability one task per chunk of resamples (inference, spectrum and
-density of each), the same tiles over the resampled networks, Sw in blocks of
-edges, one task for Sd; statistics one task per network.  The optimal gamma
-is found by the tasks that need it (cached per worker): no stage waits for a
-gamma task.  Chunks and tiles are sized from an
-estimated cost and the number of workers (:func:`n_parts`): each task at
+density of each; per-edge extremes for Sw), the same tiles over the
+resampled networks, one small task each for Sw and Sd; statistics one task
+per network.  The optimal gamma is found by the tasks that need it (cached
+per worker): no stage waits for a gamma task.  Chunks and tiles are sized
+from an estimated cost and the number of workers (:func:`n_parts`): each task at
 least ``MIN_TASK_S`` of work (dask and rpy2 cost a few ms per task), and at
 most ``TASKS_PER_WORKER`` tasks per worker per stage.  Each input is sent
 once, as the result of a small "input" task that the tasks needing it share
@@ -44,8 +44,6 @@ from .results import StabilityResult
 # to keep every worker busy (benchmarks/RESULTS.md: the trade-off measured).
 MIN_TASK_S = 0.0025
 TASKS_PER_WORKER = 2
-# Seconds of netsi_sw per edge and resample (measured: 200 nodes, 20 resamples).
-EDGE_COST = 1e-7
 # Workers assumed when the scheduler does not say.
 DEFAULT_WORKERS = 2
 # Blocks of rows of an all-pairs MINE (seconds to minutes on one core): enough
@@ -152,13 +150,18 @@ def t_gamma(n: int, directed: bool, net: np.ndarray | None = None) -> float:
 
 def t_resamples(x: np.ndarray, indices: list, rs: list[int], method: str, params: dict,
                 seed: int | None, gamma: float | None, spectra: bool,
-                full: np.ndarray | None = None) -> dict:
-    """Networks of resamples ``rs``, whether each is directed, their node strengths
-    and, if ``spectra``, their spectra and densities (:func:`t_resample_spectra`)."""
+                full: np.ndarray | None = None, edges: bool = True) -> dict:
+    """Networks of resamples ``rs``, whether each is directed, their node strengths,
+    if ``edges`` their :func:`edge_extremes` and, if ``spectra``, their spectra and
+    densities (:func:`t_resample_spectra`)."""
     nets = [_engine().mat2adj(x[indices[r], :], method, params, seed) for r in rs]
-    return {"nets": nets, "directed": [is_directed(a) for a in nets],
+    directed = [is_directed(a) for a in nets]
+    return {"nets": nets, "directed": directed,
             "out": np.stack([strengths(a, 1) for a in nets]),
             "in": np.stack([strengths(a, 0) for a in nets]),
+            # the lower triangles too unless every network equals its transpose
+            "edges": edge_extremes(nets, not all(np.array_equal(a, a.T) for a in nets))
+            if edges else None,
             "specs": t_resample_spectra({"nets": nets}, gamma, full) if spectra else None}
 
 
@@ -194,17 +197,67 @@ def t_indices(n: int, method: str, k: int, h: int, seed: int) -> list:
     return _engine().resampling_indices(n, method, k, h, seed)
 
 
-def _resampled(chunks: list[dict]) -> list[np.ndarray]:
-    """The resampled networks of :func:`t_resamples` results, in resample order."""
-    return [a for c in chunks for a in c["nets"]]
+def t_sw(chunks: list[dict]) -> np.ndarray:
+    """Edge stability Sw from the chunks' :func:`edge_extremes`, in netsi_sw's order.
+
+    ``renette::netsi_sw``: per edge (max - min) / mean over the resamples, NA
+    where the mean is 0 (``all.equal``); edges i < j, or every i != j when a
+    network is directed, by first node then second (row-major).
+    """
+    parts = [c["edges"] for c in chunks]
+    if any(d for c in chunks for d in c["directed"]):
+        parts = [_full_edges(e) for e in parts]
+    count = sum(len(c["nets"]) for c in chunks)
+    mx = np.max([e["max"] for e in parts], axis=0)
+    mn = np.min([e["min"] for e in parts], axis=0)
+    total = parts[0]["sum"].copy()
+    for e in parts[1:]:  # chunk after chunk: resample order, as rowMeans adds
+        total += e["sum"]
+    mean = (total / count).astype(float)
+    zero = np.abs(mean) <= np.sqrt(np.finfo(float).eps)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(zero, np.nan, (mx - mn) / np.where(zero, 1.0, mean))
 
 
-def t_sw(chunks: list[dict], rows: list[int]) -> np.ndarray:
-    """Edge stability Sw of the edges whose first node is in ``rows`` (0-based, sorted)."""
-    symm = not any(d for c in chunks for d in c["directed"])
-    # Only these rows of each network go to R (netsi_sw reads a slab).
-    slab = [a[rows, :] for a in _resampled(chunks)]
-    return _engine().netsi_sw(slab, symm=symm, rows=rows)
+def edge_extremes(nets: list[np.ndarray], lower: bool) -> dict:
+    """Per edge, the max, min and sum (long double, in order) of its weight over
+    ``nets``: what Sw needs of a chunk of resamples, so that no stage after the
+    resamples needs the networks themselves.
+
+    Edges i < j in row-major order (R's ``combn``); with ``lower`` also the
+    edges i > j (``lo_*``: the weight at [j, i] for edge (i, j) of the upper list).
+    """
+    stack = np.stack(nets)
+    i, j = np.triu_indices(stack.shape[1], 1)
+    out = _extremes(stack[:, i, j])
+    if lower:
+        out.update({f"lo_{k}": v for k, v in _extremes(stack[:, j, i]).items()})
+    return out
+
+
+def _extremes(w: np.ndarray) -> dict:
+    # summing along axis 0 adds row after row (no pairwise summation), in long
+    # double: the same bits as R's rowMeans over the resamples
+    return {"max": w.max(axis=0), "min": w.min(axis=0),
+            "sum": w.sum(axis=0, dtype=np.longdouble)}
+
+
+def _full_edges(e: dict) -> dict:
+    """:func:`edge_extremes` over every ordered pair i != j (row-major), for directed Sw.
+
+    A chunk without ``lo_*`` has (exactly) symmetric networks: its lower
+    triangle is its upper.
+    """
+    p = int(round((1 + math.sqrt(1 + 8 * len(e["max"]))) / 2))
+    i, j = np.triu_indices(p, 1)
+    off = ~np.eye(p, dtype=bool)
+    out = {}
+    for k in ("max", "min", "sum"):
+        m = np.zeros((p, p), dtype=e[k].dtype)
+        m[i, j] = e[k]
+        m[j, i] = e.get(f"lo_{k}", e[k])
+        out[k] = m[off]  # row-major: by first node, then second
+    return out
 
 
 def t_sd(chunks: list[dict]) -> dict:
@@ -400,18 +453,6 @@ def plan_inference(client, inputs: dict[str, pd.DataFrame], params: dict,
     return plan
 
 
-def edge_row_blocks(p: int, parts: int) -> list[list[int]]:
-    """Rows 0..p-1 in ``parts`` contiguous runs with about equal edges i < j each.
-
-    Contiguous, so the blocks' Sw values put end to end are in netsi_sw's
-    order (edges by first node).
-    """
-    ends = np.cumsum(np.arange(p - 1, -1, -1))  # edges of rows 0..i
-    cuts = np.searchsorted(ends, ends[-1] * np.arange(1, max(1, parts)) / max(1, parts))
-    bounds = np.unique(np.concatenate([[0], cuts + 1, [p]])).clip(0, p)
-    return [list(range(a, b)) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
-
-
 def mine_row_blocks(p: int, blocks: int = MINE_BLOCKS) -> list[list[int]]:
     """Rows 0..p-2 of the upper triangle in blocks of about equal pair counts.
 
@@ -484,7 +525,7 @@ def plan_distance(client, inputs: dict[str, pd.DataFrame], params: dict,
 
 def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
                    job_id: str) -> Plan:
-    """Chunks of resamples (networks, spectra), tiles for S and SI, blocks for Sw, Sd."""
+    """Chunks of resamples (networks, spectra, edge extremes), tiles for S and SI, Sw, Sd."""
     plan = Plan()
     (name, df), = inputs.items()
     nrow, p = df.shape
@@ -524,7 +565,7 @@ def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
         fut = _submit(client, plan, "inferring resampled networks", f"resamples-{c}-{job_id}",
                       t_resamples, x, idx, rs, method, mparams, seed, gamma,
                       bool(pairs) and not alone, full if pairs and gamma is None else None,
-                      priority=prio)
+                      "Sw" in want, priority=prio)
         chunks.append(fut)
         if alone:
             fut = _submit(client, plan, "spectra", f"spectra-{c}-{job_id}", t_resample_spectra,
@@ -534,11 +575,10 @@ def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
     if pairs:
         tiles = _distance_tiles(client, plan, where, pairs, p, workers,
                                 params.get("rho", 1.0), job_id, prio, "stab")
-    sw = []  # Sw in blocks of rows: after the resamples, the last stage of the job
+    sw = []  # Sw from the chunks' per-edge extremes: a small last task
     if "Sw" in want:
-        blocks = edge_row_blocks(p, n_parts(p, R * p * (p - 1) / 2 * EDGE_COST, workers))
-        sw = [_submit(client, plan, "edge stability", f"sw-{b}-{job_id}", t_sw, chunks, rows,
-                      priority=prio) for b, rows in enumerate(blocks)]
+        sw = [_submit(client, plan, "edge stability", f"sw-{job_id}", t_sw, chunks,
+                      priority=prio)]
     sd = None
     if "Sd" in want:
         sd = _submit(client, plan, "node stability", f"sd-{job_id}", t_sd, chunks,

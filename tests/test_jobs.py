@@ -129,8 +129,39 @@ def test_spectra_are_reused_across_jobs(client):
     assert client.run(cache_size, workers=[worker])[worker] == before + 3
 
 
+def _r_sw(nets, symm):
+    from renette_widgets import tasks
+    return tasks._engine().netsi_sw(nets, symm=symm)
+
+
+def test_sw_from_chunk_extremes_is_netsi_sw(client):
+    """Sw combined from each chunk's per-edge max/min/sum has the same bits as
+    renette::netsi_sw over all the resamples (undirected, and directed with a
+    chunk of symmetric networks among directed ones)."""
+    from renette_widgets import tasks
+    rng = np.random.default_rng(7)
+
+    def sym(p):
+        a = np.triu(rng.random((p, p)) * (rng.random((p, p)) < 0.5), 1)
+        return a + a.T
+
+    und = [sym(9) for _ in range(7)]
+    mixed = und[:4] + [rng.random((9, 9)) for _ in range(3)]
+    for a in und + mixed:
+        a[0, 1] = a[1, 0] = 0.0  # an edge absent everywhere: NA, as all.equal(mean, 0)
+    for nets in (und, mixed):
+        chunks = [{"nets": c, "directed": [tasks.is_directed(a) for a in c],
+                   "edges": tasks.edge_extremes(c, not all(np.array_equal(a, a.T) for a in c))}
+                  for c in (nets[:3], nets[3:5], nets[5:])]
+        symm = not any(d for c in chunks for d in c["directed"])
+        got = tasks.t_sw(chunks)
+        ref = client.submit(_r_sw, nets, symm, pure=False).result()
+        assert len(got) == (36 if symm else 72) and np.isnan(got[0])
+        np.testing.assert_array_equal(got, ref)
+
+
 def test_sw_edges_follow_netsi_sw_order():
-    from renette_widgets.tasks import _edge_table, edge_row_blocks
+    from renette_widgets.tasks import _edge_table
     nodes = ["a", "b", "c"]
     und = _edge_table(np.arange(3.0), nodes)
     assert list(zip(und["i"], und["j"])) == [("a", "b"), ("a", "c"), ("b", "c")]
@@ -138,17 +169,11 @@ def test_sw_edges_follow_netsi_sw_order():
     di = _edge_table(np.arange(6.0), nodes)
     assert list(zip(di["i"], di["j"])) == [("a", "b"), ("a", "c"), ("b", "a"), ("b", "c"),
                                            ("c", "a"), ("c", "b")]
-    # Sw blocks: contiguous runs of rows, all rows once, about equal edges each
-    for p, parts in [(200, 4), (7, 3), (2, 5), (200, 32)]:
-        blocks = edge_row_blocks(p, parts)
-        assert sum(blocks, []) == list(range(p)) and len(blocks) <= parts
-    loads = [sum(199 - i for i in b) for b in edge_row_blocks(200, 4)]
-    assert max(loads) - min(loads) < 200
 
 
 def test_task_grain_does_not_change_the_numbers(client, monkeypatch):
-    """The plan for 2 workers and for 16 (finer chunks and tiles, Sw blocks, each
-    resample's spectrum a task of its own) give the same numbers."""
+    """The plan for 2 workers and for 16 (finer chunks and tiles, each resample's
+    spectrum a task of its own) give the same numbers."""
     from renette_widgets import tasks
     data, nets = _data(30, 12, seed=4), _nets(12, 100, seed=5)
     params = {"method": "cor", "h": 6, "seed": 3}
