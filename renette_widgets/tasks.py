@@ -44,6 +44,9 @@ from .results import StabilityResult
 # to keep every worker busy (benchmarks/RESULTS.md: the trade-off measured).
 MIN_TASK_S = 0.0025
 TASKS_PER_WORKER = 2
+# A stage is split into more tiles only if that saves more than 15 % of its
+# estimated time: the estimate leaves out transfers and the scheduler's share.
+TILE_SLACK = 1.15
 # Workers assumed when the scheduler does not say.
 DEFAULT_WORKERS = 2
 # Blocks of rows of an all-pairs MINE (seconds to minutes on one core): enough
@@ -345,6 +348,32 @@ def split(items: list, parts: int) -> list[list]:
     return [list(items[a:b]) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
 
 
+def n_tiles(n_pairs: int, n_nets: int, n: int, workers: int) -> int:
+    """How many tiles ``n_pairs`` pairs among ``n_nets`` networks of ``n`` nodes become.
+
+    The fewest (at most ``TASKS_PER_WORKER`` per worker) whose estimated stage
+    time is within ``TILE_SLACK`` of the best count's. Unlike a chunk, a tile's
+    cost grows with the count: each tile copies every network it touches into
+    R (after fetching it from the worker that holds it), and a block tiling
+    makes a tile touch about ``n_nets * sqrt(2 / tiles)`` networks. So a small
+    cluster gets few, large tiles (2 workers: one tile for 10 networks of 500
+    nodes, two for 50 of 200), a large one about a tile per worker.
+    """
+    est = {}
+    for t in range(1, max(1, min(n_pairs, TASKS_PER_WORKER * workers)) + 1):
+        nets = min(n_nets, n_nets * math.sqrt(2 / t))
+        per_tile = n_pairs / t * pair_cost(n) + nets * network_copy_cost(n) + MIN_TASK_S
+        est[t] = math.ceil(t / workers) * per_tile
+    best = min(est.values())
+    return min(t for t, e in est.items() if e <= TILE_SLACK * best)
+
+
+def network_copy_cost(n: int) -> float:
+    """Estimated seconds to bring one n-node network into a tile: fetch it from
+    another worker and copy it into R (1.8 ms at n = 500, measured in a worker)."""
+    return 8e-9 * n ** 2
+
+
 def network_cost(n: int) -> float:
     """Estimated seconds of one spectrum + density of an n-node network (one core).
 
@@ -406,8 +435,8 @@ def _distance_tiles(client, plan: Plan, where: list, pairs: list, n: int, worker
     that chunk's.
     """
     out = []
-    n_tiles = n_parts(len(pairs), len(pairs) * pair_cost(n), workers)
-    for t, tile in enumerate(pair_tiles(pairs, len(where), n_tiles)):
+    tiles = n_tiles(len(pairs), len(where), n, workers)
+    for t, tile in enumerate(pair_tiles(pairs, len(where), tiles)):
         nodes = sorted({i for p in tile for i in p})
         local = {g: l for l, g in enumerate(nodes)}
         lp = np.array([(local[i], local[j]) for i, j in tile], dtype=np.int64)

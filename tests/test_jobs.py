@@ -193,3 +193,13 @@ def test_task_grain_does_not_change_the_numbers(client, monkeypatch):
     for field in ("H", "IM", "HIM"):
         pd.testing.assert_frame_equal(d2[field], d16[field])
     assert d2["gamma"] == d16["gamma"]
+
+
+def test_tile_count_weighs_network_copies_against_workers():
+    from renette_widgets.tasks import TASKS_PER_WORKER, n_tiles
+    assert n_tiles(45, 10, 500, 1) == 1 and n_tiles(3, 3, 20, 16) == 1
+    # 2 workers: 10 networks of 500 nodes are mostly copying: one tile; 50 of 200, two
+    assert n_tiles(45, 10, 500, 2) == 1 and n_tiles(1225, 50, 200, 2) == 2
+    for workers in (4, 8, 16):  # a large cluster: most workers get a tile, none two
+        t = n_tiles(1225, 50, 200, workers)
+        assert workers / 2 < t <= TASKS_PER_WORKER * workers
