@@ -8,7 +8,7 @@
 #' @noRd
 mi_pearson <- function(x, cap = 0.9999999) {
   # a bootstrap sample can make a column constant: its MI is 0 (below), no warning
-  m <- -0.5 * log(1 - pmin(suppressWarnings(stats::cor(x))^2, cap))
+  m <- -0.5 * log(1 - pmin(suppressWarnings(fast_cor(x))^2, cap))
   m[is.na(m)] <- 0   # constant column (or bootstrap sample): no information
   diag(m) <- 0
   m

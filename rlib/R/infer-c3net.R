@@ -11,7 +11,7 @@ copula_transform <- function(x) {
 #' Gaussian MI of Pearson correlations of the copula values.
 #' @noRd
 mi_copula <- function(x, cap = 0.9999999) {
-  r2 <- pmin(stats::cor(copula_transform(x))^2, cap)
+  r2 <- pmin(fast_cor(copula_transform(x))^2, cap)
   m <- abs(-0.5 * log(1 - r2))
   m[is.na(m)] <- 0   # a constant column (allowed with tol = 0) carries no information
   diag(m) <- 0

@@ -4,7 +4,7 @@
 #' MI matrix m_ij = -1/2 log(1 - min(rho_s^2, 0.999999)), diagonal 0.
 #' @noRd
 mi_spearman <- function(x) {
-  r2 <- pmin(stats::cor(x, method = "spearman")^2, 0.999999)
+  r2 <- pmin(fast_cor(x, "spearman")^2, 0.999999)
   m <- -0.5 * log(1 - r2)
   m[is.na(m)] <- 0   # a constant column (allowed with tol = 0) carries no information
   diag(m) <- 0
