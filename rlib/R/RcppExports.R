@@ -13,6 +13,10 @@ finite_range <- function(x) {
     .Call(`_renette_finite_range`, x)
 }
 
+network_range <- function(nets, n, j) {
+    .Call(`_renette_network_range`, nets, n, j)
+}
+
 lorentz_sum <- function(x, omega, gamma) {
     .Call(`_renette_lorentz_sum`, x, omega, gamma)
 }
@@ -27,5 +31,9 @@ dtw_columns <- function(x) {
 
 dtw_distance <- function(a, b) {
     .Call(`_renette_dtw_distance`, a, b)
+}
+
+laplacian_values <- function(nets, n, j, directed) {
+    .Call(`_renette_laplacian_values`, nets, n, j, directed)
 }
 

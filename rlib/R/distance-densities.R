@@ -47,12 +47,17 @@ network_spectra <- function(A, directed = FALSE, gamma) {
   A <- network_array(A, "network_spectra")
   N <- dim(A)[3]
   scaled <- omega <- D <- vector("list", N)
+  n <- dim(A)[1]
   for (j in seq_len(N)) {
-    Aj <- A[, , j]  # the one copy of the network; no checks repeated on it
-    r <- finite_range(Aj)
+    r <- network_range(A, n, j)
     if (anyNA(r)) input_error("Network ", j, " has missing or infinite weights.")
-    S <- if (r[1] >= 0 && r[2] <= 1) Aj else (scaled[[j]] <- rescale_checked(Aj, j))
-    omega[[j]] <- laplacian_spectrum(S, directed = isTRUE(directed))
+    ev <- if (r[1] >= 0 && r[2] <= 1) {
+      laplacian_values(A, n, j, isTRUE(directed))  # read in place: no copy
+    } else {
+      scaled[[j]] <- rescale_checked(A[, , j], j)
+      laplacian_values(scaled[[j]], n, 1L, isTRUE(directed))
+    }
+    omega[[j]] <- spectrum_omegas(ev)
     D[[j]] <- spectrum_density(omega[[j]], gamma)
   }
   list(A = scaled, omega = omega, D = D)

@@ -1,25 +1,21 @@
 # Laplacian spectrum in nettools' convention, the input of the IM distance.
-
-# Bipartite embedding [[0, t(A)], [A, 0]] of a directed network (2N nodes):
-# symmetric, so the undirected machinery applies (1.0.1 / netrd convention).
-bipartite_embedding <- function(A) {
-  n <- nrow(A)
-  Z <- matrix(0, n, n)
-  rbind(cbind(Z, t(A)), cbind(A, Z))
-}
+# A directed network's spectrum is that of its bipartite embedding
+# [[0, t(A)], [A, 0]] (2N nodes; symmetric, so the undirected machinery
+# applies: the 1.0.1 / netrd convention).
 
 #' @rdname building_blocks
 #' @export
 laplacian_spectrum <- function(A, directed = !isSymmetric(unname(A))) {
   A <- unname(as.matrix(A))
-  if (isTRUE(directed)) A <- bipartite_embedding(A)
-  # L = D - A with D the column sums, a self-loop included in its degree and
-  # the diagonal of A overwritten
-  L <- -A
-  diag(L) <- colSums(A)
-  ev <- eigen(L, symmetric = TRUE, only.values = TRUE)$values
-  # nettools rounds eigenvalues to 5 decimals and drops only the smallest mode.
-  # eigen() returns LAPACK's ascending values reversed: rev() is sort() here.
-  om <- sqrt(abs(round(rev(ev), 5)))
-  om[-1]
+  if (!is.double(A)) storage.mode(A) <- "double"
+  if (nrow(A) != ncol(A)) input_error("laplacian_spectrum(): A must be a square matrix.")
+  spectrum_omegas(laplacian_values(A, nrow(A), 1L, isTRUE(directed)))
 }
+
+# L = D - A with D the column sums, a self-loop included in its degree and the
+# diagonal of A overwritten (the bipartite embedding's for a directed network):
+# its eigenvalues come from laplacian_values() (src/spectrum.cpp), LAPACK's
+# dsyevr as eigen(symmetric = TRUE) calls it, without R's copies.
+# nettools rounds the eigenvalues (ascending) to 5 decimals, takes sqrt(|.|)
+# and drops only the smallest mode.
+spectrum_omegas <- function(ev) sqrt(abs(round(ev, 5)))[-1]

@@ -46,6 +46,19 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// network_range
+Rcpp::NumericVector network_range(Rcpp::NumericVector nets, int n, int j);
+RcppExport SEXP _renette_network_range(SEXP netsSEXP, SEXP nSEXP, SEXP jSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type nets(netsSEXP);
+    Rcpp::traits::input_parameter< int >::type n(nSEXP);
+    Rcpp::traits::input_parameter< int >::type j(jSEXP);
+    rcpp_result_gen = Rcpp::wrap(network_range(nets, n, j));
+    return rcpp_result_gen;
+END_RCPP
+}
 // lorentz_sum
 Rcpp::NumericVector lorentz_sum(Rcpp::NumericVector x, Rcpp::NumericVector omega, double gamma);
 RcppExport SEXP _renette_lorentz_sum(SEXP xSEXP, SEXP omegaSEXP, SEXP gammaSEXP) {
@@ -93,15 +106,31 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// laplacian_values
+Rcpp::NumericVector laplacian_values(Rcpp::NumericVector nets, int n, int j, bool directed);
+RcppExport SEXP _renette_laplacian_values(SEXP netsSEXP, SEXP nSEXP, SEXP jSEXP, SEXP directedSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type nets(netsSEXP);
+    Rcpp::traits::input_parameter< int >::type n(nSEXP);
+    Rcpp::traits::input_parameter< int >::type j(jSEXP);
+    Rcpp::traits::input_parameter< bool >::type directed(directedSEXP);
+    rcpp_result_gen = Rcpp::wrap(laplacian_values(nets, n, j, directed));
+    return rcpp_result_gen;
+END_RCPP
+}
 
 static const R_CallMethodDef CallEntries[] = {
     {"_renette_hamming_sums", (DL_FUNC) &_renette_hamming_sums, 3},
     {"_renette_ipsen_pairs", (DL_FUNC) &_renette_ipsen_pairs, 2},
     {"_renette_finite_range", (DL_FUNC) &_renette_finite_range, 1},
+    {"_renette_network_range", (DL_FUNC) &_renette_network_range, 3},
     {"_renette_lorentz_sum", (DL_FUNC) &_renette_lorentz_sum, 3},
     {"_renette_exactly_symmetric_matrix", (DL_FUNC) &_renette_exactly_symmetric_matrix, 1},
     {"_renette_dtw_columns", (DL_FUNC) &_renette_dtw_columns, 1},
     {"_renette_dtw_distance", (DL_FUNC) &_renette_dtw_distance, 2},
+    {"_renette_laplacian_values", (DL_FUNC) &_renette_laplacian_values, 4},
     {NULL, NULL, 0}
 };
 

@@ -99,17 +99,29 @@ Rcpp::NumericVector ipsen_pairs(Rcpp::NumericMatrix D, Rcpp::IntegerMatrix pairs
   return out;
 }
 
-// c(min, max) of x in one pass; c(NaN, NaN) if some value is NA or infinite.
-// [[Rcpp::export]]
-Rcpp::NumericVector finite_range(Rcpp::NumericVector x) {
+// c(min, max) of len values in one pass; c(NaN, NaN) if one is NA or infinite.
+static Rcpp::NumericVector range_of(const double* x, R_xlen_t len) {
   double lo = R_PosInf, hi = R_NegInf;
-  for (R_xlen_t i = 0; i < x.size(); ++i) {
+  for (R_xlen_t i = 0; i < len; ++i) {
     double v = x[i];
     if (!std::isfinite(v)) return Rcpp::NumericVector::create(R_NaN, R_NaN);
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
   return Rcpp::NumericVector::create(lo, hi);
+}
+
+// c(min, max) of x; c(NaN, NaN) if some value is NA or infinite.
+// [[Rcpp::export]]
+Rcpp::NumericVector finite_range(Rcpp::NumericVector x) {
+  return range_of(x.begin(), x.size());
+}
+
+// finite_range() of network j (1-based) of an n x n x N array, read in place.
+// [[Rcpp::export]]
+Rcpp::NumericVector network_range(Rcpp::NumericVector nets, int n, int j) {
+  if (n < 1 || j < 1 || (R_xlen_t)j * n * n > nets.size()) Rcpp::stop("network index out of range");
+  return range_of(nets.begin() + (R_xlen_t)(j - 1) * n * n, (R_xlen_t)n * n);
 }
 
 // sum_k gamma / ((x - omega_k)^2 + gamma^2) at every x.

@@ -51,3 +51,25 @@ test_that("pair_ipsen (C++) equals the interpreted sum to the last bit", {
   expect_identical(renette:::pair_ipsen(D, pairs), ref)
   expect_error(renette:::pair_ipsen(D, rbind(c(1, 7))), "out of range")
 })
+
+test_that("laplacian_spectrum (dsyevr from C++) has the bits of eigen() on L = D - A", {
+  ref <- function(A, directed) {
+    if (directed) {
+      n <- nrow(A)
+      Z <- matrix(0, n, n)
+      A <- rbind(cbind(Z, t(A)), cbind(A, Z))
+    }
+    L <- -A
+    diag(L) <- colSums(A)
+    sqrt(abs(round(sort(eigen(L, symmetric = TRUE, only.values = TRUE)$values), 5)))[-1]
+  }
+  set.seed(3)
+  for (n in c(1, 2, 7, 60)) {
+    A <- matrix(runif(n * n) * (runif(n * n) < 0.4), n)
+    S <- A + t(A)
+    diag(S)[1] <- 0.3  # a self-loop counts in its node's degree
+    expect_identical(laplacian_spectrum(S, directed = FALSE), ref(S, FALSE))
+    expect_identical(laplacian_spectrum(A, directed = TRUE), ref(A, TRUE))
+  }
+  expect_error(laplacian_spectrum(matrix(c(0, NA, 1, 0), 2), FALSE), "missing")
+})
