@@ -380,9 +380,9 @@ def network_cost(n: int) -> float:
     """Estimated seconds of one spectrum + density of an n-node network (one core).
 
     Fitted to ``renette::network_spectra`` with Debian's OpenBLAS (serial):
-    0.8 ms at n = 100, 2.8 ms at 200, 23 ms at 500, 0.15 s at 1000, 1.0 s at 2000.
+    0.6 ms at n = 100, 2.3 ms at 200, 20 ms at 500, 0.13 s at 1000, 0.95 s at 2000.
     """
-    return 7e-4 + 2.8e-8 * n ** 2 + 1.25e-10 * n ** 3
+    return 4e-4 + 2e-8 * n ** 2 + 1.15e-10 * n ** 3
 
 
 def pair_cost(n: int) -> float:
