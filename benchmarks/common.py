@@ -27,7 +27,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))  # run as `python benchmarks/bench_x.py`
 
-from renette_widgets.cluster import SINGLE_THREAD_ENV, attach, default_r_libs, worker_env  # noqa: E402
+from renette_widgets.cluster import (SINGLE_THREAD_ENV, attach, default_r_libs,  # noqa: E402
+                                     local_cluster)
 
 REFERENCE_R = HERE / "reference.R"
 
@@ -90,12 +91,9 @@ def run_reference(task: str, *args: object, timeout: float = 1800) -> dict:
 # ---------------------------------------------------------------- cluster
 
 def make_client(n_workers: int = 2):
-    """A LocalCluster of R workers (one thread each), as ``get_client`` makes."""
-    from distributed import Client, LocalCluster
-    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                           dashboard_address=":0", env=worker_env())
-    client = attach(Client(cluster, set_as_default=False))
-    return client
+    """A LocalCluster of R workers (one thread each), the one ``get_client`` makes."""
+    from distributed import Client
+    return attach(Client(local_cluster(n_workers), set_as_default=False))
 
 
 def close_client(client) -> None:

@@ -25,6 +25,14 @@ SINGLE_THREAD_ENV = {
     "VECLIB_MAXIMUM_THREADS": "1",
 }
 
+# glibc malloc in workers: keep up to 256 MB of freed memory for reuse and
+# serve allocations up to 32 MB from it. R allocates every array of networks
+# it is sent afresh; under dask's default (MALLOC_TRIM_THRESHOLD_=65536, which
+# also pins the mmap threshold at 128 KB) each one is new pages to fault in:
+# 20 MB took 8 ms to allocate, 1.5 ms with these (benchmarks/RESULTS.md).
+# glibc reads them at process start: they go in dask's pre-spawn environment.
+MALLOC_ENV = {"MALLOC_TRIM_THRESHOLD_": "268435456", "MALLOC_MMAP_THRESHOLD_": "33554432"}
+
 _lock = threading.Lock()
 # One client per scheduler address ("" = the embedded cluster), reused.
 _clients: dict[str, Client] = {}
@@ -46,6 +54,14 @@ def worker_env() -> dict[str, str]:
     if libs:
         env["RENETTE_R_LIBS"] = libs
     return env
+
+
+def pre_spawn_environ() -> dict[str, str]:
+    """dask's ``distributed.nanny.pre-spawn-environ`` with :data:`MALLOC_ENV`: what a
+    nanny sets before it starts its worker process."""
+    import dask
+    base = dask.config.get("distributed.nanny.pre-spawn-environ", default={}) or {}
+    return {**{k: str(v) for k, v in base.items()}, **MALLOC_ENV}
 
 
 class RPlugin(WorkerPlugin):
@@ -109,9 +125,12 @@ def use_client(client: Client, address: str | None = None) -> Client:
 
 def local_cluster(n_workers: int | None = None) -> LocalCluster:
     """An embedded cluster of worker processes with one thread each."""
+    import dask
     n = n_workers or int(os.environ.get("RENETTE_WORKERS", "2"))
-    return LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                        dashboard_address=":0", env=worker_env())
+    # nannies read the pre-spawn environment when they are created, here
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": pre_spawn_environ()}):
+        return LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                            dashboard_address=":0", env=worker_env())
 
 
 def close_clients() -> None:

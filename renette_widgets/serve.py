@@ -22,7 +22,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from .cluster import attach, worker_env
+from .cluster import attach, pre_spawn_environ, worker_env
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK = REPO / "notebooks" / "renette.ipynb"
@@ -89,7 +89,9 @@ class Stack:
         return f"http://{self.ip}:{self.port}/" if self.voila else None
 
     def _env(self) -> dict[str, str]:
-        env = {**os.environ, **worker_env(), "DASK_SCHEDULER_ADDRESS": self.scheduler_address}
+        env = {**os.environ, **worker_env(), "DASK_SCHEDULER_ADDRESS": self.scheduler_address,
+               # dask parses the value as a Python literal (cluster.MALLOC_ENV)
+               "DASK_DISTRIBUTED__NANNY__PRE_SPAWN_ENVIRON": repr(pre_spawn_environ())}
         if self.home:
             env["RENETTE_HOME"] = self.home
         return env

@@ -38,6 +38,7 @@ def test_distance_on_real_scheduler_and_workers(stack, cases, monkeypatch):
     assert all(cluster.PLUGIN_NAME in p for p in plugins.values())
     envs = client.run(lambda: os.environ.get("OPENBLAS_NUM_THREADS"))
     assert set(envs.values()) == {"1"}
+    _check_malloc_env(client)
     # R's heap trigger was sized from each worker's memory limit before R started.
     from renette_widgets.rengine import r_vsize
     heaps = client.run(lambda dask_worker: (os.environ.get("R_VSIZE"),
@@ -54,9 +55,16 @@ def test_distance_on_real_scheduler_and_workers(stack, cases, monkeypatch):
     assert "blas" in job.versions["BLAS"].lower() and job.versions["LAPACK"]
 
 
+def _check_malloc_env(client):
+    # set before each worker process started (glibc reads it then), over dask's own
+    got = client.run(lambda: {k: os.environ.get(k) for k in cluster.MALLOC_ENV})
+    assert all(v == cluster.MALLOC_ENV for v in got.values()), got
+
+
 def test_distance_on_embedded_cluster(client, cases):
     assert cluster.get_client() is client
     assert client.cluster is not None  # a LocalCluster of this process
+    _check_malloc_env(client)
     result = api.distance(example_networks(), metric="HIM")
     _check_corpus(result, cases[CASE])
     assert 0 < result["gamma"] < 1
