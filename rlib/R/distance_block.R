@@ -36,12 +36,6 @@ network_array <- function(A, caller) {
   A
 }
 
-# The networks of an n x n x N array, as a list.
-array_networks <- function(A, caller) {
-  A <- network_array(A, caller)
-  lapply(seq_len(dim(A)[3]), function(j) A[, , j])
-}
-
 # The computation itself, on a list of networks (netdist calls this directly,
 # so a plain-R call and a distributed job run the same code).
 block_distances <- function(nets, spectra, pairs, gamma, rho) {
