@@ -158,13 +158,13 @@ def t_resamples(x: np.ndarray, indices: list, rs: list[int], method: str, params
     if ``edges`` their :func:`edge_extremes` and, if ``spectra``, their spectra and
     densities (:func:`t_resample_spectra`)."""
     nets = [_engine().mat2adj(x[indices[r], :], method, params, seed) for r in rs]
-    directed = [is_directed(a) for a in nets]
-    return {"nets": nets, "directed": directed,
+    exact = [np.array_equal(a, a.T) for a in nets]  # exactly symmetric
+    return {"nets": nets,
+            "directed": [not e and is_directed(a) for a, e in zip(nets, exact)],
             "out": np.stack([strengths(a, 1) for a in nets]),
             "in": np.stack([strengths(a, 0) for a in nets]),
             # the lower triangles too unless every network equals its transpose
-            "edges": edge_extremes(nets, not all(np.array_equal(a, a.T) for a in nets))
-            if edges else None,
+            "edges": edge_extremes(nets, not all(exact)) if edges else None,
             "specs": t_resample_spectra({"nets": nets}, gamma, full) if spectra else None}
 
 

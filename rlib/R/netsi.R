@@ -31,7 +31,7 @@ node_names <- function(adj) {
 
 # Edge weights per resample: edges x R, edges i<j (combn order) or all i != j,
 # ordered by first node then second. With `rows`, only the edges whose first
-# node is in `rows` (a distributed job computes Sw in blocks of rows), and
+# node is in `rows` (Sw split by rows, e.g. across processes), and
 # `adj` may then hold just those rows of each network (length(rows) x p x R).
 edge_weights <- function(adj, symm = TRUE, rows = NULL) {
   p <- dim(adj)[2]
