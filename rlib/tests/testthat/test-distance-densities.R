@@ -73,3 +73,45 @@ test_that("laplacian_spectrum (dsyevr from C++) has the bits of eigen() on L = D
   }
   expect_error(laplacian_spectrum(matrix(c(0, NA, 1, 0), 2), FALSE), "missing")
 })
+
+# A job split by edges: blocks of rows (each network rescaled with its whole
+# range) add up to hamming(), and distance_from_sums() gives distance_block().
+test_that("hamming_block sums over blocks of edges give distance_block", {
+  set.seed(8)
+  n <- 25
+  nets <- lapply(1:4, function(i) {
+    A <- matrix(runif(n * n) * (runif(n * n) < 0.3), n)
+    A + t(A)
+  })
+  nets[[1]] <- nets[[1]] / max(nets[[1]])  # in [0, 1]; the others are rescaled
+  diag(nets[[3]])[4] <- 1.5                # a self-loop: the diagonal counts once
+  scaled <- lapply(nets, function(A) suppressWarnings(rescale_network(A)))
+  A <- array(unlist(scaled), c(n, n, 4))
+  S <- sapply(scaled, laplacian_spectrum, directed = FALSE)
+  g <- optimal_gamma(n)
+  D <- sapply(1:4, function(j) spectrum_density(S[, j], g))
+  pairs <- rbind(c(1, 2), c(1, 3), c(2, 4), c(4, 3))
+  u <- upper.tri(nets[[1]])
+  P <- rbind(sapply(nets, function(A) A[u]), sapply(nets, diag))
+  lo <- sapply(nets, min); hi <- sapply(nets, max)
+  cut <- c(0, 100, 250, sum(u), nrow(P))  # three blocks of the strict upper triangle
+  hsum <- sapply(1:4, function(b) {
+    rows <- (cut[b] + 1):cut[b + 1]
+    hamming_block(P[rows, , drop = FALSE], pairs, max(0, min(sum(u), cut[b + 1]) - cut[b]),
+                  lo, hi)
+  })
+  want <- distance_block(A, S, pairs, g, rho = 0.5)
+  expect_equal(distance_from_sums(hsum, n, pairs, rho = 0.5, D = D), want, tolerance = 1e-14)
+  expect_equal(distance_from_sums(hsum, n, pairs, rho = 0.5, spectra = S, gamma = g), want,
+               tolerance = 1e-14)
+  for (k in seq_len(nrow(pairs)))
+    expect_equal(sum(hsum[k, ]) / (n * (n - 1)),
+                 hamming(scaled[[pairs[k, 1]]], scaled[[pairs[k, 2]]]), tolerance = 1e-14)
+  # directed networks: every entry, once
+  B <- lapply(1:3, function(i) matrix(runif(n * n), n))
+  h <- hamming_block(sapply(B, as.vector), rbind(c(1, 2), c(3, 1)))
+  expect_equal(h / (n * (n - 1)), c(hamming(B[[1]], B[[2]]), hamming(B[[3]], B[[1]])),
+               tolerance = 1e-14)
+  expect_error(hamming_block(P, pairs, 0, lo[1:3], hi), class = "renette_input_error")
+  expect_error(distance_from_sums(hsum[1:3, ], n, pairs, D = D), class = "renette_input_error")
+})
