@@ -357,32 +357,6 @@ def distance_block_dens(nets: list[np.ndarray], dens: list[np.ndarray], pairs: n
         return np.array(res, dtype=float).reshape(len(pairs), 3)
 
 
-def hamming_block(P: np.ndarray, pairs: np.ndarray, twice: int, lo: np.ndarray,
-                  hi: np.ndarray) -> np.ndarray:
-    """``renette::hamming_block``: Hamming sums of ``pairs`` (0-based columns of ``P``)
-    over one block of edges, networks outside [0, 1] rescaled from ``lo``/``hi``."""
-    with converter():
-        res = _call("hamming_block", _r_array(np.asarray(P, dtype=float)), _r_pairs(pairs),
-                    twice=int(twice), lo=np.asarray(lo, dtype=float),
-                    hi=np.asarray(hi, dtype=float))
-        return np.asarray(_py(res), dtype=float).ravel()
-
-
-def distance_from_sums(hsum: np.ndarray, n: int, pairs: np.ndarray, rho: float,
-                       dens: list[np.ndarray] | None = None,
-                       omegas: list[np.ndarray] | None = None,
-                       gamma: float | None = None) -> np.ndarray:
-    """``renette::distance_from_sums``: ``m x 3`` H, IM, HIM of ``pairs`` (0-based)
-    from their Hamming sums (one column per block) and the networks' densities
-    ``dens`` (or their spectra ``omegas`` and ``gamma``, for a wider grid)."""
-    kw = ({"D": _matrix(np.column_stack(dens))} if dens is not None else
-          {"spectra": _matrix(np.column_stack(omegas)), "gamma": float(gamma)})
-    with converter():
-        res = _py(_call("distance_from_sums", _matrix(hsum), int(n), _r_pairs(pairs),
-                        rho=float(rho), **kw))
-        return np.array(res, dtype=float).reshape(len(pairs), 3)
-
-
 def resampling_indices(n: int, method: str, k: int, h: int, seed: int) -> list[np.ndarray]:
     """``renette::resampling_indices``: 0-based row index sets."""
     with converter():

@@ -47,11 +47,6 @@ TASKS_PER_WORKER = 2
 # A stage is split into more tiles only if that saves more than 15 % of its
 # estimated time: the estimate leaves out transfers and the scheduler's share.
 TILE_SLACK = 1.15
-# A distance job's pairs per tile (IM and the Hamming sums of each block of
-# edges travel to one tile): one tile up to ~300 networks.
-PAIRS_PER_TILE = 50_000
-# Seconds of renette::hamming_block per pair and row (one core, measured).
-HAMMING_COST = 2.5e-10
 # Workers assumed when the scheduler does not say.
 DEFAULT_WORKERS = 2
 # Blocks of rows of an all-pairs MINE (seconds to minutes on one core): enough
@@ -116,10 +111,9 @@ def _spectrum_key(a: np.ndarray, directed: bool, gamma: float) -> str:
 
 
 def t_spectra(nets: list[np.ndarray], directed: bool | None,
-              gamma: float | None = None, networks: bool = True) -> list[dict]:
-    """Rescaled network ``A`` (unless ``networks`` is false: a distance job's
-    Hamming sums do not need it, and it would travel with the result),
-    spectrum ``omega``, IM-grid density ``D`` and ``gamma`` of each network.
+              gamma: float | None = None) -> list[dict]:
+    """Rescaled network ``A``, spectrum ``omega``, IM-grid density ``D`` and ``gamma``
+    of each network.
 
     Cached by content (and gamma); the networks not in the cache go to R in
     one call per directedness (``directed=None``: each network's own).
@@ -139,8 +133,7 @@ def t_spectra(nets: list[np.ndarray], directed: bool | None,
     out = []
     for k in keys:
         _spectra.move_to_end(k)
-        out.append(_spectra[k] if networks else
-                   {f: v for f, v in _spectra[k].items() if f != "A"})
+        out.append(_spectra[k])
     while sum(v["A"].nbytes for v in _spectra.values()) > SPECTRUM_CACHE_BYTES \
             and len(_spectra) > len(keys):
         _spectra.popitem(last=False)
@@ -191,7 +184,8 @@ def t_block(chunks: list, refs: list[tuple[int, int]], pairs: np.ndarray,
     ``refs[l] = (c, k)``: local network ``l`` is spectrum ``k`` of ``chunks[c]``
     (a list of spectra, or a :func:`t_resamples` result); ``pairs`` are local.
     """
-    specs = _specs(chunks, refs)
+    specs = [(chunks[c] if isinstance(chunks[c], list) else chunks[c]["specs"])[k]
+             for c, k in refs]
     nets, gamma = [s["A"] for s in specs], specs[0]["gamma"]
     if len({len(s["D"]) for s in specs}) == 1:  # same grid: pair the densities
         values = _engine().distance_block_dens(nets, [s["D"] for s in specs], pairs, rho)
@@ -199,37 +193,6 @@ def t_block(chunks: list, refs: list[tuple[int, int]], pairs: np.ndarray,
         values = _engine().distance_block(nets, [s["omega"] for s in specs], pairs, gamma,
                                           rho)
     return {"values": values, "gamma": gamma}
-
-
-def _specs(chunks: list, refs: list[tuple[int, int]]) -> list[dict]:
-    """Spectrum ``k`` of ``chunks[c]`` for each ``(c, k)`` of ``refs`` (a chunk is a
-    list of spectra, or a :func:`t_resamples` result)."""
-    return [(chunks[c] if isinstance(chunks[c], list) else chunks[c]["specs"])[k]
-            for c, k in refs]
-
-
-def t_hamming(P: np.ndarray, twice: int, lo: np.ndarray, hi: np.ndarray,
-              pairs: np.ndarray) -> np.ndarray:
-    """Hamming sums of ``pairs`` (columns of ``P``) over one block of edges from
-    :func:`edge_blocks` (``renette::hamming_block``)."""
-    return _engine().hamming_block(P, pairs, twice, lo, hi)
-
-
-def t_pair_distances(chunks: list, refs: list[tuple[int, int]], hsums: list[np.ndarray],
-                     pairs: np.ndarray, n: int, rho: float) -> dict:
-    """H, IM, HIM of a tile of pairs (``values``, one row per pair) from the Hamming
-    sums of every block of edges and the networks' densities; and the ``gamma`` used.
-
-    ``refs`` as for :func:`t_block`; ``hsums`` one :func:`t_hamming` result per block.
-    """
-    specs = _specs(chunks, refs)
-    gamma, hsum = specs[0]["gamma"], np.column_stack(hsums)
-    if len({len(s["D"]) for s in specs}) == 1:  # same grid: pair the densities
-        dens = {"dens": [s["D"] for s in specs]}
-    else:  # spectra beyond the rescaled-network bound widen the grid: let R pick one
-        dens = {"omegas": [s["omega"] for s in specs], "gamma": gamma}
-    return {"values": _engine().distance_from_sums(hsum, n, pairs, rho, **dens),
-            "gamma": gamma}
 
 
 def t_indices(n: int, method: str, k: int, h: int, seed: int) -> list:
@@ -550,13 +513,7 @@ def _plan_mine(client, plan: Plan, name: str, i: int, x, p: int, mparams: dict,
 
 def plan_distance(client, inputs: dict[str, pd.DataFrame], params: dict,
                   job_id: str) -> Plan:
-    """One task per chunk of networks (spectrum, density), one per block of edges
-    (Hamming sums of every pair), one per tile of pairs putting them together.
-
-    The two first stages do not wait for each other, and no network travels
-    twice: a chunk gets its networks whole, a block of edges its rows of every
-    network (:func:`edge_blocks`), and the tiles only small sums and densities.
-    """
+    """One task per chunk of networks (spectra, densities), one per tile of pairs."""
     plan = Plan()
     names = list(inputs)
     mats = [df.to_numpy(dtype=float) for df in inputs.values()]
@@ -568,37 +525,18 @@ def plan_distance(client, inputs: dict[str, pd.DataFrame], params: dict,
     directed = any(is_directed(a) for a in mats)
     workers = n_workers(client)
     gamma = params.get("gamma")  # None: each chunk finds the optimal one (cached)
-    # Each network is needed whole by its chunk's task only: it travels inside
-    # that task (recomputable too); an input task per network would add N tasks.
+    # Each network is needed by its chunk's task only: it travels inside that
+    # task (recomputable too); an input task per network would add N tasks.
     where = []
     chunks = split(list(range(len(mats))),
                    n_parts(len(mats), len(mats) * network_cost(n), workers))
     for c, members in enumerate(chunks):
         fut = _submit(client, plan, "spectra", f"spectra-{c}-{job_id}", t_spectra,
-                      [mats[i] for i in members], directed, gamma, False, priority=prio)
+                      [mats[i] for i in members], directed, gamma, priority=prio)
         where += [(fut, k) for k in range(len(members))]
     pairs = list(combinations(range(len(mats)), 2))
-    rows = n * (n + 1) // 2 if all(np.array_equal(a, a.T) for a in mats) else n * n
-    n_tiles = max(1, math.ceil(len(pairs) / PAIRS_PER_TILE))
-    cost = len(pairs) * rows * HAMMING_COST
-    blocks = edge_blocks(mats, max(1, n_parts(len(pairs), cost, workers) // n_tiles))
-    lo = np.min([P.min(axis=0) for P, _ in blocks], axis=0)  # the whole network's range:
-    hi = np.max([P.max(axis=0) for P, _ in blocks], axis=0)  # R rescales with it
-    tiles = []
-    for t, tile in enumerate(pair_tiles(pairs, len(mats), n_tiles)):
-        nodes = sorted({i for p in tile for i in p})
-        local = {g: l for l, g in enumerate(nodes)}
-        lp = np.array([(local[i], local[j]) for i, j in tile], dtype=np.int64)
-        sums = [_submit(client, plan, "Hamming sums", f"ham-{t}-{b}-{job_id}", t_hamming,
-                        P if len(nodes) == len(mats) else P[:, nodes], twice,
-                        lo[nodes], hi[nodes], lp, priority=prio)
-                for b, (P, twice) in enumerate(blocks)]
-        used = list({id(where[g][0]): where[g][0] for g in nodes}.values())
-        pos = {id(c): ci for ci, c in enumerate(used)}
-        refs = [(pos[id(where[g][0])], where[g][1]) for g in nodes]
-        tiles.append((tile, _submit(client, plan, "distances", f"dist-tile-{t}-{job_id}",
-                                    t_pair_distances, used, refs, sums, lp, n,
-                                    float(params.get("rho", 1.0)), priority=prio)))
+    tiles = _distance_tiles(client, plan, where, pairs, n, workers,
+                            params.get("rho", 1.0), job_id, prio, "dist")
 
     def assemble():
         k = len(mats)
@@ -614,39 +552,6 @@ def plan_distance(client, inputs: dict[str, pd.DataFrame], params: dict,
         return res
     plan.assemble = assemble
     return plan
-
-
-def edge_blocks(mats: list[np.ndarray], parts: int) -> list[tuple[np.ndarray, int]]:
-    """The entries of the networks as ``renette::hamming_block`` takes them: cut
-    into ``parts`` blocks of rows, each an ``m x N`` Fortran-ordered matrix with
-    one column per network, with its count of leading rows counted twice.
-
-    When every network is exactly symmetric, only the strict upper triangle
-    (counted twice) and the diagonal (in the last block) are sent, in R's
-    column-major order; otherwise every entry, once.
-    """
-    n = mats[0].shape[0]
-    if all(np.array_equal(a, a.T) for a in mats):
-        c, r = np.nonzero(np.tril(np.ones((n, n), dtype=bool), -1))  # r < c, by column
-        twice = len(r)
-        r, c = np.concatenate([r, np.arange(n)]), np.concatenate([c, np.arange(n)])
-    else:
-        c, r = np.divmod(np.arange(n * n), n)
-        twice = 0
-    # Read each network in its own memory order (no copy of a Fortran array).
-    flat = [(a.T.reshape(-1), r + c * n) if a.flags.f_contiguous and not a.flags.c_contiguous
-            else (np.ascontiguousarray(a).reshape(-1), r * n + c) for a in mats]
-    bounds = np.linspace(0, twice or len(r), max(1, parts) + 1).round().astype(int)
-    bounds[-1] = len(r)  # the diagonal goes with the last block
-    out = []
-    for a, b in zip(bounds[:-1], bounds[1:]):
-        if b == a:  # more parts than rows
-            continue
-        P = np.empty((b - a, len(mats)), order="F")
-        for j, (v, idx) in enumerate(flat):
-            P[:, j] = v[idx[a:b]]
-        out.append((P, int(max(0, min(twice, b) - a))))
-    return out
 
 
 def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,

@@ -45,37 +45,7 @@ block_distances <- function(nets, spectra, pairs, gamma, rho) {
 # H, IM, HIM of the pairs from the networks (a list, or an n x n x N array)
 # and their densities on the grid.
 pair_distances <- function(nets, D, pairs, rho) {
-  n <- if (is.list(nets)) nrow(nets[[1]]) else dim(nets)[1]
-  pair_combine(pair_hamming(nets, pairs, n), D, pairs, rho)
-}
-
-# H, IM, HIM from H and the densities of the networks.
-pair_combine <- function(H, D, pairs, rho) {
+  H <- pair_hamming(nets, pairs, if (is.list(nets)) nrow(nets[[1]]) else dim(nets)[1])
   IM <- pair_ipsen(D, pairs)
   cbind(H = H, IM = IM, HIM = him_combine(H, IM, rho))
-}
-
-#' H, IM and HIM of pairs from their Hamming sums (hamming_block) and spectra.
-#'
-#' The last step of a distance job split by edges: the sums of the blocks
-#' are added up and the IM comes from each network's density on the grid.
-#' @param hsum the Hamming sums, one row per pair and one column per block of
-#'   edges (hamming_block()).
-#' @param n the number of nodes.
-#' @param pairs a k x 2 matrix of 1-based network indices.
-#' @param rho the HIM weight of IM.
-#' @param D densities on the grid, one column per network (spectrum_density());
-#'   or NULL, and `spectra` (one column per network) and `gamma` instead, when the
-#'   spectra need a wider grid than the rescaled-network bound.
-#' @return A k x 3 matrix, columns H, IM and HIM.
-#' @export
-distance_from_sums <- function(hsum, n, pairs, rho = 1, D = NULL, spectra = NULL,
-                               gamma = NULL) {
-  pairs <- matrix(as.integer(pairs), ncol = 2)
-  hsum <- as.matrix(hsum)
-  if (nrow(hsum) != nrow(pairs))
-    input_error("distance_from_sums(): hsum needs one row per pair.")
-  if (is.null(D)) D <- grid_densities(spectra, gamma, unique(as.vector(pairs)))
-  D <- as.matrix(D)
-  pair_combine(rowSums(hsum) / (n * (n - 1)), D, pairs, rho)
 }
