@@ -105,7 +105,8 @@ _spectra: OrderedDict[str, dict] = OrderedDict()
 
 
 def _spectrum_key(a: np.ndarray, directed: bool, gamma: float) -> str:
-    h = hashlib.sha256(a.data)  # the buffer itself: tobytes() would copy it
+    """Content key of a Fortran-ordered network (its buffer, not a copy)."""
+    h = hashlib.sha256(a.T.data)  # a.T of a Fortran array is C-contiguous
     h.update(repr((a.shape, directed, float(gamma))).encode())
     return h.hexdigest()
 
@@ -120,7 +121,9 @@ def t_spectra(nets: list[np.ndarray], directed: bool | None,
     ``gamma=None``: the optimal gamma of the networks' size (directed if any
     is), computed here so that no chunk waits for a gamma task.
     """
-    nets = [np.ascontiguousarray(a, dtype=float) for a in nets]
+    # Fortran order, R's: a matrix from a DataFrame already is (no copy here,
+    # and a straight one into R rather than a transposing one).
+    nets = [np.asfortranarray(a, dtype=float) for a in nets]
     flags = [bool(is_directed(a) if directed is None else directed) for a in nets]
     if gamma is None:
         gamma = t_gamma(nets[0].shape[0], any(flags))
