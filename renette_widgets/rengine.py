@@ -357,6 +357,24 @@ def distance_block_dens(nets: list[np.ndarray], dens: list[np.ndarray], pairs: n
         return np.array(res, dtype=float).reshape(len(pairs), 3)
 
 
+def distance_block_packed(packed: list[np.ndarray], pairs: np.ndarray, rho: float,
+                          dens: list[np.ndarray] | None = None,
+                          omegas: list[np.ndarray] | None = None,
+                          gamma: float | None = None) -> np.ndarray:
+    """``renette::distance_block_packed``: as :func:`distance_block_dens` for symmetric
+    networks packed by ``tasks.pack_symmetric`` (or from ``omegas`` and ``gamma``)."""
+    m = len(packed[0])
+    vec, view = _r_doubles((m, len(packed)))  # one copy, straight into R
+    for j, p in enumerate(packed):
+        view[:, j] = p
+    kw = ({"D": _matrix(np.column_stack(dens))} if dens is not None else
+          {"spectra": _matrix(np.column_stack(omegas)), "gamma": float(gamma)})
+    with converter():
+        res = _py(_call("distance_block_packed", vec, int(round((math.sqrt(8 * m + 1) - 1) / 2)),
+                        _r_pairs(pairs), rho=float(rho), **kw))
+        return np.array(res, dtype=float).reshape(len(pairs), 3)
+
+
 def resampling_indices(n: int, method: str, k: int, h: int, seed: int) -> list[np.ndarray]:
     """``renette::resampling_indices``: 0-based row index sets."""
     with converter():

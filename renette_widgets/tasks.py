@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 from typing import Any, Callable
 
@@ -118,8 +119,9 @@ def _spectrum_key(a: np.ndarray, directed: bool, gamma: float) -> str:
 
 def t_spectra(nets: list[np.ndarray], directed: bool | None,
               gamma: float | None = None) -> list[dict]:
-    """Rescaled network ``A``, spectrum ``omega``, IM-grid density ``D`` and ``gamma``
-    of each network.
+    """Rescaled network, spectrum ``omega``, IM-grid density ``D`` and ``gamma`` of
+    each network; the network as ``P``, packed (:func:`pack_symmetric`), when it is
+    exactly symmetric, else as ``A``.
 
     Cached by content (and gamma); the networks not in the cache go to R in
     one call per directedness (``directed=None``: each network's own).
@@ -137,15 +139,47 @@ def t_spectra(nets: list[np.ndarray], directed: bool | None,
         todo = [i for i, (d, k) in enumerate(zip(flags, keys)) if d == flag and k not in _spectra]
         for i, spec in zip(todo, _engine().network_spectra([nets[i] for i in todo], flag,
                                                            gamma)):
-            _spectra[keys[i]] = {**spec, "directed": flag, "gamma": float(gamma)}
+            _spectra[keys[i]] = _packed({**spec, "directed": flag, "gamma": float(gamma)})
     out = []
     for k in keys:
         _spectra.move_to_end(k)
         out.append(_spectra[k])
-    while sum(v["A"].nbytes for v in _spectra.values()) > SPECTRUM_CACHE_BYTES \
-            and len(_spectra) > len(keys):
+    while sum(x.nbytes for v in _spectra.values() for x in v.values()
+              if isinstance(x, np.ndarray)) > SPECTRUM_CACHE_BYTES and len(_spectra) > len(keys):
         _spectra.popitem(last=False)
     return out
+
+
+def _packed(spec: dict) -> dict:
+    """A spectrum entry whose exactly symmetric network ``A`` becomes ``P``, its packed
+    triangle: half the bytes to send to the tiles and to copy into R there."""
+    a = spec["A"]
+    if not np.array_equal(a, a.T):
+        return spec
+    return {**{k: v for k, v in spec.items() if k != "A"}, "P": pack_symmetric(a)}
+
+
+@lru_cache(maxsize=8)
+def _pack_index(n: int) -> np.ndarray:
+    """Where R's ``c(A[upper.tri(A)], diag(A))`` reads a Fortran-ordered n x n matrix
+    (flat, column-major positions)."""
+    c, r = np.nonzero(np.tril(np.ones((n, n), dtype=bool), -1))  # r < c, by column
+    return np.concatenate([r + c * n, np.arange(n) * (n + 1)])
+
+
+def pack_symmetric(a: np.ndarray) -> np.ndarray:
+    """R's ``c(A[upper.tri(A)], diag(A))``: a symmetric network in half its bytes
+    (the input of ``renette::distance_block_packed``)."""
+    return np.asfortranarray(a).T.reshape(-1)[_pack_index(a.shape[0])]
+
+
+def unpack_symmetric(p: np.ndarray) -> np.ndarray:
+    """The symmetric matrix :func:`pack_symmetric` packed."""
+    n = int(round((math.sqrt(8 * len(p) + 1) - 1) / 2))
+    a = np.zeros((n, n), order="F")
+    a.T.reshape(-1)[_pack_index(n)] = p  # a view: a.T of a Fortran array is C-ordered
+    a += np.triu(a, 1).T
+    return a
 
 
 _gammas: dict[tuple[int, bool], float] = {}
@@ -162,12 +196,15 @@ def t_gamma(n: int, directed: bool, net: np.ndarray | None = None) -> float:
 def t_resamples(x: np.ndarray, indices: list, rs: list[int], method: str, params: dict,
                 seed: int | None, gamma: float | None, spectra: bool,
                 full: np.ndarray | None = None, edges: bool = True) -> dict:
-    """Networks of resamples ``rs``, whether each is directed, their node strengths,
+    """Networks of resamples ``rs`` (``nets``, None when their spectra are computed
+    here), whether each is directed, their node strengths,
     if ``edges`` their :func:`edge_extremes` and, if ``spectra``, their spectra and
     densities (:func:`t_resample_spectra`)."""
     nets = [_engine().mat2adj(x[indices[r], :], method, params, seed) for r in rs]
     exact = [np.array_equal(a, a.T) for a in nets]  # exactly symmetric
-    return {"nets": nets,
+    # The networks travel on only to a separate spectra task (the tiles get them
+    # with the spectra, packed when symmetric).
+    return {"nets": None if spectra else nets,
             "directed": [not e and is_directed(a) for a, e in zip(nets, exact)],
             "out": np.stack([strengths(a, 1) for a in nets]),
             "in": np.stack([strengths(a, 0) for a in nets]),
@@ -194,12 +231,19 @@ def t_block(chunks: list, refs: list[tuple[int, int]], pairs: np.ndarray,
     """
     specs = [(chunks[c] if isinstance(chunks[c], list) else chunks[c]["specs"])[k]
              for c, k in refs]
-    nets, gamma = [s["A"] for s in specs], specs[0]["gamma"]
-    if len({len(s["D"]) for s in specs}) == 1:  # same grid: pair the densities
-        values = _engine().distance_block_dens(nets, [s["D"] for s in specs], pairs, rho)
-    else:  # spectra beyond the rescaled-network bound widen the grid: let R pick one
-        values = _engine().distance_block(nets, [s["omega"] for s in specs], pairs, gamma,
-                                          rho)
+    gamma, engine = specs[0]["gamma"], _engine()
+    same_grid = len({len(s["D"]) for s in specs}) == 1
+    if all("P" in s for s in specs):  # symmetric networks, packed
+        dens = ({"dens": [s["D"] for s in specs]} if same_grid else
+                {"omegas": [s["omega"] for s in specs], "gamma": gamma})
+        values = engine.distance_block_packed([s["P"] for s in specs], pairs, rho, **dens)
+    else:
+        nets = [s["A"] if "A" in s else unpack_symmetric(s["P"]) for s in specs]
+        if same_grid:  # pair the densities
+            values = engine.distance_block_dens(nets, [s["D"] for s in specs], pairs, rho)
+        else:  # spectra beyond the rescaled-network bound widen the grid: let R pick one
+            values = engine.distance_block(nets, [s["omega"] for s in specs], pairs, gamma,
+                                           rho)
     return {"values": values, "gamma": gamma}
 
 
@@ -218,7 +262,7 @@ def t_sw(chunks: list[dict]) -> np.ndarray:
     parts = [c["edges"] for c in chunks]
     if any(d for c in chunks for d in c["directed"]):
         parts = [_full_edges(e) for e in parts]
-    count = sum(len(c["nets"]) for c in chunks)
+    count = sum(len(c["directed"]) for c in chunks)  # one flag per resample
     mx = np.max([e["max"] for e in parts], axis=0)
     mn = np.min([e["min"] for e in parts], axis=0)
     total = parts[0]["sum"].copy()

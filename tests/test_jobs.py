@@ -195,6 +195,31 @@ def test_task_grain_does_not_change_the_numbers(client, monkeypatch):
     assert d2["gamma"] == d16["gamma"]
 
 
+def test_symmetric_networks_travel_packed_and_give_the_same_distances(client):
+    """Chunks send exactly symmetric networks as R's c(A[upper.tri(A)], diag(A)),
+    other networks whole; a tile of packed networks, and a tile mixing both,
+    give the numbers of the full networks."""
+    from renette_widgets import tasks
+    a = np.array([[0.0, 0.1, 0.2], [0.1, 0.5, 0.3], [0.2, 0.3, 0.0]])
+    assert tasks.pack_symmetric(a).tolist() == [0.1, 0.2, 0.3, 0.0, 0.5, 0.0]
+    np.testing.assert_array_equal(tasks.unpack_symmetric(tasks.pack_symmetric(a)), a)
+    nets = [df.to_numpy() for df in _nets(5, 30, seed=12).values()]
+    nets[1] = nets[1] * 4  # outside [0, 1]: R rescales it, and that is what is packed
+    nets[4] = nets[4] + np.triu(nets[4], 1) * 0.5  # not symmetric: sent whole
+    specs = client.submit(tasks.t_spectra, nets, False, 0.3, pure=False).result()
+    assert ["P" in s for s in specs] == [True] * 4 + [False]
+    full = [{**{k: v for k, v in s.items() if k != "P"},
+             "A": s["A"] if "A" in s else tasks.unpack_symmetric(s["P"])} for s in specs]
+    assert full[1]["A"].max() == 1.0
+    pairs = np.array([(0, 1), (0, 2), (1, 3), (3, 2)])
+    for chunk, ks in (([specs[:4]], range(4)), ([specs], range(5))):
+        got = client.submit(tasks.t_block, chunk, [(0, k) for k in ks], pairs, 0.5,
+                            pure=False).result()
+        want = client.submit(tasks.t_block, [full], [(0, k) for k in ks], pairs, 0.5,
+                             pure=False).result()
+        np.testing.assert_allclose(got["values"], want["values"], rtol=1e-14, atol=0)
+
+
 def test_tile_count_weighs_network_copies_against_workers():
     from renette_widgets.tasks import TASKS_PER_WORKER, n_tiles
     assert n_tiles(45, 10, 500, 1) == 1 and n_tiles(3, 3, 20, 16) == 1

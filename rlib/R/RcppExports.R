@@ -5,6 +5,10 @@ hamming_sums <- function(nets, pairs, n) {
     .Call(`_renette_hamming_sums`, nets, pairs, n)
 }
 
+packed_hamming_sums <- function(P, pairs, twice) {
+    .Call(`_renette_packed_hamming_sums`, P, pairs, twice)
+}
+
 ipsen_pairs <- function(D, pairs) {
     .Call(`_renette_ipsen_pairs`, D, pairs)
 }

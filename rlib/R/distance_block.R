@@ -45,7 +45,32 @@ block_distances <- function(nets, spectra, pairs, gamma, rho) {
 # H, IM, HIM of the pairs from the networks (a list, or an n x n x N array)
 # and their densities on the grid.
 pair_distances <- function(nets, D, pairs, rho) {
-  H <- pair_hamming(nets, pairs, if (is.list(nets)) nrow(nets[[1]]) else dim(nets)[1])
+  n <- if (is.list(nets)) nrow(nets[[1]]) else dim(nets)[1]
+  pair_combine(pair_hamming(nets, pairs, n), D, pairs, rho)
+}
+
+# H, IM, HIM from H and the densities of the networks.
+pair_combine <- function(H, D, pairs, rho) {
   IM <- pair_ipsen(D, pairs)
   cbind(H = H, IM = IM, HIM = him_combine(H, IM, rho))
+}
+
+#' distance_block() for symmetric networks sent packed: half the bytes.
+#'
+#' Column j of P is network j as c(A[upper.tri(A)], diag(A)) (rescaled to
+#' [0, 1] already). With D = NULL, the densities come from `spectra` and `gamma`
+#' on the grid their largest value needs (as distance_block()).
+#' @export
+distance_block_packed <- function(P, n, pairs, rho = 1, D = NULL, spectra = NULL,
+                                  gamma = NULL) {
+  P <- as.matrix(P)
+  if (!is.double(P)) storage.mode(P) <- "double"
+  upper <- n * (n - 1) / 2
+  if (nrow(P) != upper + n)
+    input_error("distance_block_packed(): P needs n (n + 1) / 2 rows, the strict upper ",
+                "triangle of each network by column, then its diagonal.")
+  pairs <- matrix(as.integer(pairs), ncol = 2)
+  if (is.null(D)) D <- grid_densities(spectra, gamma, unique(as.vector(pairs)))
+  H <- packed_hamming_sums(P, pairs, as.integer(upper)) / (n * (n - 1))
+  pair_combine(H, as.matrix(D), pairs, rho)
 }

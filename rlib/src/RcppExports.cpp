@@ -23,6 +23,19 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// packed_hamming_sums
+Rcpp::NumericVector packed_hamming_sums(Rcpp::NumericMatrix P, Rcpp::IntegerMatrix pairs, int twice);
+RcppExport SEXP _renette_packed_hamming_sums(SEXP PSEXP, SEXP pairsSEXP, SEXP twiceSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type P(PSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerMatrix >::type pairs(pairsSEXP);
+    Rcpp::traits::input_parameter< int >::type twice(twiceSEXP);
+    rcpp_result_gen = Rcpp::wrap(packed_hamming_sums(P, pairs, twice));
+    return rcpp_result_gen;
+END_RCPP
+}
 // ipsen_pairs
 Rcpp::NumericVector ipsen_pairs(Rcpp::NumericMatrix D, Rcpp::IntegerMatrix pairs);
 RcppExport SEXP _renette_ipsen_pairs(SEXP DSEXP, SEXP pairsSEXP) {
@@ -123,6 +136,7 @@ END_RCPP
 
 static const R_CallMethodDef CallEntries[] = {
     {"_renette_hamming_sums", (DL_FUNC) &_renette_hamming_sums, 3},
+    {"_renette_packed_hamming_sums", (DL_FUNC) &_renette_packed_hamming_sums, 3},
     {"_renette_ipsen_pairs", (DL_FUNC) &_renette_ipsen_pairs, 2},
     {"_renette_finite_range", (DL_FUNC) &_renette_finite_range, 1},
     {"_renette_network_range", (DL_FUNC) &_renette_network_range, 3},

@@ -19,26 +19,32 @@ static bool exactly_symmetric(const double* a, int n) {
   return true;
 }
 
+// sum |a[r] - b[r]| over len contiguous values. Four accumulators keep the
+// additions pipelined.
+static double abs_diff_run(const double* a, const double* b, R_xlen_t len) {
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  R_xlen_t r = 0;
+  for (; r + 3 < len; r += 4) {
+    s0 += std::fabs(a[r] - b[r]);
+    s1 += std::fabs(a[r + 1] - b[r + 1]);
+    s2 += std::fabs(a[r + 2] - b[r + 2]);
+    s3 += std::fabs(a[r + 3] - b[r + 3]);
+  }
+  for (; r < len; ++r) s0 += std::fabs(a[r] - b[r]);
+  return (s0 + s1) + (s2 + s3);
+}
+
 // sum |a - b| over all n x n entries; over the upper triangle (doubled) plus
 // the diagonal when both networks are exactly symmetric (same value, half
-// the work). Four accumulators keep the additions pipelined.
+// the work).
 static double abs_diff_sum(const double* a, const double* b, int n, bool sym) {
-  double s0 = 0, s1 = 0, s2 = 0, s3 = 0, diag = 0;
+  double s = 0, diag = 0;
   for (int c = 0; c < n; ++c) {
     const double* ac = a + (size_t)c * n;
     const double* bc = b + (size_t)c * n;
-    int len = sym ? c : n;
-    int r = 0;
-    for (; r + 3 < len; r += 4) {
-      s0 += std::fabs(ac[r] - bc[r]);
-      s1 += std::fabs(ac[r + 1] - bc[r + 1]);
-      s2 += std::fabs(ac[r + 2] - bc[r + 2]);
-      s3 += std::fabs(ac[r + 3] - bc[r + 3]);
-    }
-    for (; r < len; ++r) s0 += std::fabs(ac[r] - bc[r]);
+    s += abs_diff_run(ac, bc, sym ? c : n);
     if (sym) diag += std::fabs(ac[c] - bc[c]);
   }
-  double s = (s0 + s1) + (s2 + s3);
   return sym ? 2.0 * s + diag : s;
 }
 
@@ -73,6 +79,43 @@ Rcpp::NumericVector hamming_sums(Rcpp::RObject nets, Rcpp::IntegerMatrix pairs, 
     }
     out[p] = abs_diff_sum(col[ij[0]], col[ij[1]], n, sym[ij[0]] && sym[ij[1]]);
   }
+  return out;
+}
+
+// For each pair (1-based columns i, j of P, an m x N matrix holding the same
+// m edges of N networks): sum over the rows of |P[r, i] - P[r, j]|, the first
+// `twice` rows counted twice (a symmetric network's strict upper triangle
+// stands for both triangles). Rows are taken in blocks small enough for
+// every network's block to stay in cache while all pairs use it: P is read
+// from memory once, not once per pair (with half the bytes of the full
+// matrices, 2.2x faster than hamming_sums for 50 networks of 200 nodes).
+// [[Rcpp::export]]
+Rcpp::NumericVector packed_hamming_sums(Rcpp::NumericMatrix P, Rcpp::IntegerMatrix pairs,
+                                        int twice) {
+  const R_xlen_t m = P.nrow();
+  const int N = P.ncol(), K = pairs.nrow();
+  if (pairs.ncol() != 2) Rcpp::stop("pairs must have two columns");
+  if (twice < 0 || twice > m) Rcpp::stop("twice must be between 0 and nrow(P)");
+  std::vector<const double*> u(K), v(K);
+  for (int p = 0; p < K; ++p) {
+    int i = pairs(p, 0) - 1, j = pairs(p, 1) - 1;
+    if (i < 0 || i >= N || j < 0 || j >= N) Rcpp::stop("pair index out of range");
+    u[p] = P.begin() + i * m;
+    v[p] = P.begin() + j * m;
+  }
+  // about 1 MB of rows across the N networks (a core's L2 holds it)
+  const R_xlen_t B = std::max<R_xlen_t>(256, (R_xlen_t)(131072 / std::max(N, 1)));
+  std::vector<double> two(K, 0.0), one(K, 0.0);
+  for (R_xlen_t r0 = 0; r0 < m; r0 += B) {
+    const R_xlen_t r1 = std::min(m, r0 + B);
+    const R_xlen_t mid = std::min(std::max((R_xlen_t)twice, r0), r1);
+    for (int p = 0; p < K; ++p) {
+      if (mid > r0) two[p] += abs_diff_run(u[p] + r0, v[p] + r0, mid - r0);
+      if (r1 > mid) one[p] += abs_diff_run(u[p] + mid, v[p] + mid, r1 - mid);
+    }
+  }
+  Rcpp::NumericVector out(K);
+  for (int p = 0; p < K; ++p) out[p] = 2.0 * two[p] + one[p];
   return out;
 }
 
