@@ -118,10 +118,10 @@ def _spectrum_key(a: np.ndarray, directed: bool, gamma: float) -> str:
 
 
 def t_spectra(nets: list[np.ndarray], directed: bool | None,
-              gamma: float | None = None) -> list[dict]:
+              gamma: float | None = None) -> dict:
     """Rescaled network, spectrum ``omega``, IM-grid density ``D`` and ``gamma`` of
-    each network; the network as ``P``, packed (:func:`pack_symmetric`), when it is
-    exactly symmetric, else as ``A``.
+    each network (:func:`stack_specs`; :func:`chunk_spec` gets one): the network as ``P``,
+    packed (:func:`pack_symmetric`), when it is exactly symmetric, else as ``A``.
 
     Cached by content (and gamma); the networks not in the cache go to R in
     one call per directedness (``directed=None``: each network's own).
@@ -147,6 +147,32 @@ def t_spectra(nets: list[np.ndarray], directed: bool | None,
     while sum(x.nbytes for v in _spectra.values() for x in v.values()
               if isinstance(x, np.ndarray)) > SPECTRUM_CACHE_BYTES and len(_spectra) > len(keys):
         _spectra.popitem(last=False)
+    return stack_specs(out)
+
+
+SPEC_ARRAYS = ("P", "A", "omega", "D")
+
+
+def stack_specs(specs: list[dict]) -> dict:
+    """Spectrum entries as a chunk sends them: each field of equal-length arrays
+    stacked into one matrix, one row per network (dask sends every array of a
+    result as a frame of its own: 39 arrays of a chunk took 3-4x the time of the
+    same bytes in three); others (a network sent whole, a longer spectrum)
+    stay lists, None where a network has no such field."""
+    out = {"gamma": specs[0]["gamma"], "directed": [s["directed"] for s in specs]}
+    for f in SPEC_ARRAYS:
+        vals = [s.get(f) for s in specs]
+        same = all(v is not None for v in vals) and len({v.shape for v in vals}) == 1
+        out[f] = np.stack(vals) if same and f != "A" else vals
+    return out
+
+
+def chunk_spec(chunk: dict, k: int) -> dict:
+    """Entry ``k`` of :func:`stack_specs`'s ``chunk`` (or of a :func:`t_resamples`
+    result's), with the fields it has."""
+    chunk = chunk["specs"] if "specs" in chunk else chunk
+    out = {"gamma": chunk["gamma"], "directed": chunk["directed"][k]}
+    out.update({f: chunk[f][k] for f in SPEC_ARRAYS if chunk[f][k] is not None})
     return out
 
 
@@ -214,7 +240,7 @@ def t_resamples(x: np.ndarray, indices: list, rs: list[int], method: str, params
 
 
 def t_resample_spectra(chunk: dict, gamma: float | None,
-                       full: np.ndarray | None = None) -> list[dict]:
+                       full: np.ndarray | None = None) -> dict:
     """:func:`t_spectra` of the networks of a :func:`t_resamples` result; ``gamma=None``:
     the optimal gamma for ``full``, the network inferred on all rows (found here)."""
     if gamma is None:
@@ -227,10 +253,9 @@ def t_block(chunks: list, refs: list[tuple[int, int]], pairs: np.ndarray,
     """H, IM, HIM of a tile of pairs (``values``, one row per pair) and the ``gamma`` used.
 
     ``refs[l] = (c, k)``: local network ``l`` is spectrum ``k`` of ``chunks[c]``
-    (a list of spectra, or a :func:`t_resamples` result); ``pairs`` are local.
+    (a :func:`t_spectra` or :func:`t_resamples` result); ``pairs`` are local.
     """
-    specs = [(chunks[c] if isinstance(chunks[c], list) else chunks[c]["specs"])[k]
-             for c, k in refs]
+    specs = [chunk_spec(chunks[c], k) for c, k in refs]
     gamma, engine = specs[0]["gamma"], _engine()
     same_grid = len({len(s["D"]) for s in specs}) == 1
     if all("P" in s for s in specs):  # symmetric networks, packed

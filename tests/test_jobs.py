@@ -113,8 +113,9 @@ def test_spectra_are_reused_across_jobs(client):
     before = client.run(cache_size, workers=[worker])[worker]
 
     def spectra(*mats, directed=False):
-        return client.submit(tasks.t_spectra, list(mats), directed, 0.1, workers=[worker],
-                             pure=False).result()
+        chunk = client.submit(tasks.t_spectra, list(mats), directed, 0.1, workers=[worker],
+                              pure=False).result()
+        return [tasks.chunk_spec(chunk, k) for k in range(len(mats))]
     first, = spectra(net)
     assert client.run(cache_size, workers=[worker])[worker] == before + 1
     # The same network again (another job would send a new copy): from the cache,
@@ -206,17 +207,18 @@ def test_symmetric_networks_travel_packed_and_give_the_same_distances(client):
     nets = [df.to_numpy() for df in _nets(5, 30, seed=12).values()]
     nets[1] = nets[1] * 4  # outside [0, 1]: R rescales it, and that is what is packed
     nets[4] = nets[4] + np.triu(nets[4], 1) * 0.5  # not symmetric: sent whole
-    specs = client.submit(tasks.t_spectra, nets, False, 0.3, pure=False).result()
+    chunk = client.submit(tasks.t_spectra, nets, False, 0.3, pure=False).result()
+    specs = [tasks.chunk_spec(chunk, k) for k in range(5)]
     assert ["P" in s for s in specs] == [True] * 4 + [False]
     full = [{**{k: v for k, v in s.items() if k != "P"},
              "A": s["A"] if "A" in s else tasks.unpack_symmetric(s["P"])} for s in specs]
     assert full[1]["A"].max() == 1.0
     pairs = np.array([(0, 1), (0, 2), (1, 3), (3, 2)])
-    for chunk, ks in (([specs[:4]], range(4)), ([specs], range(5))):
-        got = client.submit(tasks.t_block, chunk, [(0, k) for k in ks], pairs, 0.5,
+    for packed, ks in ((tasks.stack_specs(specs[:4]), range(4)), (chunk, range(5))):
+        got = client.submit(tasks.t_block, [packed], [(0, k) for k in ks], pairs, 0.5,
                             pure=False).result()
-        want = client.submit(tasks.t_block, [full], [(0, k) for k in ks], pairs, 0.5,
-                             pure=False).result()
+        want = client.submit(tasks.t_block, [tasks.stack_specs(full)], [(0, k) for k in ks],
+                             pairs, 0.5, pure=False).result()
         np.testing.assert_allclose(got["values"], want["values"], rtol=1e-14, atol=0)
 
 
