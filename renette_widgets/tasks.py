@@ -607,9 +607,12 @@ def plan_distance(client, inputs: dict[str, pd.DataFrame], params: dict,
     where = []
     chunks = split(list(range(len(mats))),
                    n_parts(len(mats), len(mats) * network_cost(n), workers))
-    for c, members in enumerate(chunks):
-        fut = _submit(client, plan, "spectra", f"spectra-{c}-{job_id}", t_spectra,
-                      [mats[i] for i in members], directed, gamma, priority=prio)
+    futs = client.map(t_spectra, [[mats[i] for i in members] for members in chunks],
+                      [directed] * len(chunks), [gamma] * len(chunks),
+                      key=[f"spectra-{c}-{job_id}" for c in range(len(chunks))],
+                      priority=prio, pure=False)
+    for fut, members in zip(futs, chunks):
+        plan.add(fut, "spectra")
         where += [(fut, k) for k in range(len(members))]
     pairs = list(combinations(range(len(mats)), 2))
     tiles = _distance_tiles(client, plan, where, pairs, n, workers,
