@@ -15,7 +15,10 @@ chunk of networks (spectrum and IM density of each) plus one per tile of
 pairs; stability one task per chunk of resamples (inference, spectrum and
 density of each; per-edge extremes for Sw), the same tiles over the
 resampled networks, one small task each for Sw and Sd; statistics one task
-per network.  The optimal gamma is found by the tasks that need it (cached
+per network.  A chunk sends the tiles its spectra and networks stacked into a
+few arrays (:func:`stack_specs`), a symmetric network as its packed upper
+triangle (:func:`pack_symmetric`): half the bytes, and dask's cost is per
+array.  The optimal gamma is found by the tasks that need it (cached
 per worker): no stage waits for a gamma task.  Chunks and tiles are sized
 from an estimated cost and the number of workers (:func:`n_parts`): each task at
 least ``MIN_TASK_S`` of work (dask and rpy2 cost a few ms per task), and at
