@@ -230,10 +230,16 @@ def _matrix(a: np.ndarray) -> np.ndarray:
 
 def _stack(nets: list[np.ndarray]) -> Any:
     """Networks as one n x n x N R double array (R's ``adj`` / ``A`` arguments),
-    each copied once, straight into R's memory."""
-    vec, view = _r_doubles((*np.shape(nets[0]), len(nets)))
+    each copied once, straight into R's memory; a 1-D network is a packed
+    symmetric one (:mod:`packing`), unpacked there."""
+    from . import packing
+    n = max(packing.nodes(a) if np.ndim(a) == 1 else np.shape(a)[0] for a in nets)
+    vec, view = _r_doubles((n, n, len(nets)))
     for j, a in enumerate(nets):
-        view[:, :, j] = a
+        if np.ndim(a) == 1:
+            packing.unpack_into(a, view[:, :, j])
+        else:
+            view[:, :, j] = a
     return vec
 
 
@@ -303,11 +309,14 @@ def network_spectra(nets: list[np.ndarray], directed: bool, gamma: float) -> lis
     """``renette::network_spectra``: rescale each network as nettools does, then its
     Laplacian spectrum and IM-grid density, for many networks in one R call.
 
+    ``nets``: n x n matrices, or packed symmetric ones (:mod:`packing`).
+
     Returns
     -------
     list of dict
-        Per network: ``A`` (rescaled; the input array itself when it was
-        already in [0, 1]), ``omega`` (spectrum) and ``D`` (density on the IM grid).
+        Per network: ``A`` (rescaled, n x n; the input itself, maybe packed,
+        when it was already in [0, 1]), ``omega`` (spectrum) and ``D``
+        (density on the IM grid).
     """
     import rpy2.rinterface as ri
     with converter():
@@ -362,7 +371,8 @@ def distance_block_packed(packed: list[np.ndarray], pairs: np.ndarray, rho: floa
                           omegas: list[np.ndarray] | None = None,
                           gamma: float | None = None) -> np.ndarray:
     """``renette::distance_block_packed``: as :func:`distance_block_dens` for symmetric
-    networks packed by ``tasks.pack_symmetric`` (or from ``omegas`` and ``gamma``)."""
+    networks packed (:mod:`packing`), or from ``omegas`` and ``gamma``."""
+    from . import packing
     m = len(packed[0])
     vec, view = _r_doubles((m, len(packed)))  # one copy, straight into R
     for j, p in enumerate(packed):
@@ -370,7 +380,7 @@ def distance_block_packed(packed: list[np.ndarray], pairs: np.ndarray, rho: floa
     kw = ({"D": _matrix(np.column_stack(dens))} if dens is not None else
           {"spectra": _matrix(np.column_stack(omegas)), "gamma": float(gamma)})
     with converter():
-        res = _py(_call("distance_block_packed", vec, int(round((math.sqrt(8 * m + 1) - 1) / 2)),
+        res = _py(_call("distance_block_packed", vec, packing.nodes(packed[0]),
                         _r_pairs(pairs), rho=float(rho), **kw))
         return np.array(res, dtype=float).reshape(len(pairs), 3)
 

@@ -15,10 +15,10 @@ chunk of networks (spectrum and IM density of each) plus one per tile of
 pairs; stability one task per chunk of resamples (inference, spectrum and
 density of each; per-edge extremes for Sw), the same tiles over the
 resampled networks, one small task each for Sw and Sd; statistics one task
-per network.  A chunk sends the tiles its spectra and networks stacked into a
-few arrays (:func:`stack_specs`), a symmetric network as its packed upper
-triangle (:func:`pack_symmetric`): half the bytes, and dask's cost is per
-array.  The optimal gamma is found by the tasks that need it (cached
+per network.  Symmetric networks travel packed (:mod:`packing`: half the
+bytes), from the client to the chunks and from the chunks to the tiles, and
+a chunk sends its spectra and networks stacked into a few arrays
+(:func:`stack_specs`: dask's cost is per array).  The optimal gamma is found by the tasks that need it (cached
 per worker): no stage waits for a gamma task.  Chunks and tiles are sized
 from an estimated cost and the number of workers (:func:`n_parts`): each task at
 least ``MIN_TASK_S`` of work (dask and rpy2 cost a few ms per task), and at
@@ -31,13 +31,13 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import combinations
 from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 
+from . import packing
 from .results import StabilityResult
 
 # Task grain of distance and stability jobs: no more than TASKS_PER_WORKER
@@ -108,14 +108,15 @@ _spectra: OrderedDict[str, dict] = OrderedDict()
 
 
 def _spectrum_key(a: np.ndarray, directed: bool, gamma: float) -> str:
-    """Content key of a Fortran-ordered network: BLAKE3 of its buffer (not a copy).
+    """Content key of a network, packed or Fortran-ordered: BLAKE3 of its buffer
+    (not a copy).
 
     A cryptographic hash (one user's network must not be able to pass for
     another's), and 4x SHA-256's speed here: 0.05 ms for 200 nodes, on every
     network of every job.
     """
     from blake3 import blake3
-    h = blake3(a.T.data.cast("B"))  # a.T of a Fortran array is C-contiguous
+    h = blake3((a if a.ndim == 1 else a.T).data.cast("B"))  # C-contiguous either way
     h.update(repr((a.shape, directed, float(gamma))).encode())
     return h.hexdigest()
 
@@ -124,25 +125,33 @@ def t_spectra(nets: list[np.ndarray], directed: bool | None,
               gamma: float | None = None) -> dict:
     """Rescaled network, spectrum ``omega``, IM-grid density ``D`` and ``gamma`` of
     each network (:func:`stack_specs`; :func:`chunk_spec` gets one): the network as ``P``,
-    packed (:func:`pack_symmetric`), when it is exactly symmetric, else as ``A``.
+    packed (:mod:`packing`), when it is exactly symmetric, else as ``A``.
 
+    ``nets`` are n x n matrices or packed symmetric ones (1-D).
     Cached by content (and gamma); the networks not in the cache go to R in
     one call per directedness (``directed=None``: each network's own).
     ``gamma=None``: the optimal gamma of the networks' size (directed if any
     is), computed here so that no chunk waits for a gamma task.
     """
-    # Fortran order, R's: a matrix from a DataFrame already is (no copy here,
-    # and a straight one into R rather than a transposing one).
-    nets = [np.asfortranarray(a, dtype=float) for a in nets]
-    flags = [bool(is_directed(a) if directed is None else directed) for a in nets]
+    # Matrices in Fortran order, R's: one from a DataFrame already is (no copy
+    # here, and a straight one into R rather than a transposing one).
+    full = [np.asfortranarray(a, dtype=float) if np.ndim(a) == 2 else None for a in nets]
+    # Symmetric networks packed: the cache key is the same however they came.
+    packed = [np.asarray(a, dtype=float) if f is None else
+              packing.pack(f) if np.array_equal(f, f.T) else None for a, f in zip(nets, full)]
+    flags = [bool(p is None and is_directed(f) if directed is None else directed)
+             for p, f in zip(packed, full)]
     if gamma is None:
-        gamma = t_gamma(nets[0].shape[0], any(flags))
-    keys = [_spectrum_key(a, d, gamma) for a, d in zip(nets, flags)]
+        gamma = t_gamma(full[0].shape[0] if full[0] is not None else packing.nodes(packed[0]),
+                        any(flags))
+    keys = [_spectrum_key(f if p is None else p, d, gamma)
+            for p, f, d in zip(packed, full, flags)]
     for flag in sorted({d for d, k in zip(flags, keys) if k not in _spectra}):
         todo = [i for i, (d, k) in enumerate(zip(flags, keys)) if d == flag and k not in _spectra]
-        for i, spec in zip(todo, _engine().network_spectra([nets[i] for i in todo], flag,
-                                                           gamma)):
-            _spectra[keys[i]] = _packed({**spec, "directed": flag, "gamma": float(gamma)})
+        got = _engine().network_spectra([packed[i] if full[i] is None else full[i]
+                                         for i in todo], flag, gamma)
+        for i, spec in zip(todo, got):
+            _spectra[keys[i]] = _travelling({**spec, "directed": flag, "gamma": float(gamma)})
     out = []
     for k in keys:
         _spectra.move_to_end(k)
@@ -179,36 +188,14 @@ def chunk_spec(chunk: dict, k: int) -> dict:
     return out
 
 
-def _packed(spec: dict) -> dict:
-    """A spectrum entry whose exactly symmetric network ``A`` becomes ``P``, its packed
-    triangle: half the bytes to send to the tiles and to copy into R there."""
-    a = spec["A"]
-    if not np.array_equal(a, a.T):
-        return spec
-    return {**{k: v for k, v in spec.items() if k != "A"}, "P": pack_symmetric(a)}
-
-
-@lru_cache(maxsize=8)
-def _pack_index(n: int) -> np.ndarray:
-    """Where R's ``c(A[upper.tri(A)], diag(A))`` reads a Fortran-ordered n x n matrix
-    (flat, column-major positions)."""
-    c, r = np.nonzero(np.tril(np.ones((n, n), dtype=bool), -1))  # r < c, by column
-    return np.concatenate([r + c * n, np.arange(n) * (n + 1)])
-
-
-def pack_symmetric(a: np.ndarray) -> np.ndarray:
-    """R's ``c(A[upper.tri(A)], diag(A))``: a symmetric network in half its bytes
-    (the input of ``renette::distance_block_packed``)."""
-    return np.asfortranarray(a).T.reshape(-1)[_pack_index(a.shape[0])]
-
-
-def unpack_symmetric(p: np.ndarray) -> np.ndarray:
-    """The symmetric matrix :func:`pack_symmetric` packed."""
-    n = int(round((math.sqrt(8 * len(p) + 1) - 1) / 2))
-    a = np.zeros((n, n), order="F")
-    a.T.reshape(-1)[_pack_index(n)] = p  # a view: a.T of a Fortran array is C-ordered
-    a += np.triu(a, 1).T
-    return a
+def _travelling(spec: dict) -> dict:
+    """A spectrum entry as chunks send it: an exactly symmetric network as ``P``,
+    packed (:mod:`packing`; it may have come so), half the bytes to send to the
+    tiles and to copy into R there; any other as ``A``."""
+    a = spec.pop("A")
+    if a.ndim == 2 and not np.array_equal(a, a.T):
+        return {**spec, "A": a}
+    return {**spec, "P": a if a.ndim == 1 else packing.pack(a)}
 
 
 _gammas: dict[tuple[int, bool], float] = {}
@@ -266,7 +253,7 @@ def t_block(chunks: list, refs: list[tuple[int, int]], pairs: np.ndarray,
                 {"omegas": [s["omega"] for s in specs], "gamma": gamma})
         values = engine.distance_block_packed([s["P"] for s in specs], pairs, rho, **dens)
     else:
-        nets = [s["A"] if "A" in s else unpack_symmetric(s["P"]) for s in specs]
+        nets = [s["A"] if "A" in s else packing.unpack(s["P"]) for s in specs]
         if same_grid:  # pair the densities
             values = engine.distance_block_dens(nets, [s["D"] for s in specs], pairs, rho)
         else:  # spectra beyond the rescaled-network bound widen the grid: let R pick one
@@ -602,15 +589,17 @@ def plan_distance(client, inputs: dict[str, pd.DataFrame], params: dict,
         mats.append(np.zeros_like(mats[0]))
     n = mats[0].shape[0]
     prio = cost_priority(len(mats) * n ** 3 + len(mats) ** 2 * n ** 2)
-    directed = any(is_directed(a) for a in mats)
+    exact = [np.array_equal(a, a.T) for a in mats]  # exactly symmetric: sent packed
+    directed = any(not e and is_directed(a) for a, e in zip(mats, exact))
     workers = n_workers(client)
     gamma = params.get("gamma")  # None: each chunk finds the optimal one (cached)
     # Each network is needed by its chunk's task only: it travels inside that
     # task (recomputable too); an input task per network would add N tasks.
+    send = [packing.pack(a) if e else a for a, e in zip(mats, exact)]
     where = []
     chunks = split(list(range(len(mats))),
                    n_parts(len(mats), len(mats) * network_cost(n), workers))
-    futs = client.map(t_spectra, [[mats[i] for i in members] for members in chunks],
+    futs = client.map(t_spectra, [[send[i] for i in members] for members in chunks],
                       [directed] * len(chunks), [gamma] * len(chunks),
                       key=[f"spectra-{c}-{job_id}" for c in range(len(chunks))],
                       priority=prio, pure=False)

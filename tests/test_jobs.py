@@ -125,6 +125,12 @@ def test_spectra_are_reused_across_jobs(client):
     np.testing.assert_array_equal(second["omega"], first["omega"])
     np.testing.assert_array_equal(second["D"], first["D"])
     assert not np.array_equal(new["omega"], first["omega"])
+    # Packed, as a distance job sends it: the same network, from the cache.
+    from renette_widgets import packing
+    third, = spectra(packing.pack(net))
+    assert client.run(cache_size, workers=[worker])[worker] == before + 2
+    np.testing.assert_array_equal(third["omega"], first["omega"])
+    np.testing.assert_array_equal(third["P"], packing.pack(net))
     # As directed, it is another spectrum.
     spectra(net, directed=True)
     assert client.run(cache_size, workers=[worker])[worker] == before + 3
@@ -200,10 +206,10 @@ def test_symmetric_networks_travel_packed_and_give_the_same_distances(client):
     """Chunks send exactly symmetric networks as R's c(A[upper.tri(A)], diag(A)),
     other networks whole; a tile of packed networks, and a tile mixing both,
     give the numbers of the full networks."""
-    from renette_widgets import tasks
+    from renette_widgets import packing, tasks
     a = np.array([[0.0, 0.1, 0.2], [0.1, 0.5, 0.3], [0.2, 0.3, 0.0]])
-    assert tasks.pack_symmetric(a).tolist() == [0.1, 0.2, 0.3, 0.0, 0.5, 0.0]
-    np.testing.assert_array_equal(tasks.unpack_symmetric(tasks.pack_symmetric(a)), a)
+    assert packing.pack(a).tolist() == [0.1, 0.2, 0.3, 0.0, 0.5, 0.0]
+    np.testing.assert_array_equal(packing.unpack(packing.pack(a)), a)
     nets = [df.to_numpy() for df in _nets(5, 30, seed=12).values()]
     nets[1] = nets[1] * 4  # outside [0, 1]: R rescales it, and that is what is packed
     nets[4] = nets[4] + np.triu(nets[4], 1) * 0.5  # not symmetric: sent whole
@@ -211,7 +217,7 @@ def test_symmetric_networks_travel_packed_and_give_the_same_distances(client):
     specs = [tasks.chunk_spec(chunk, k) for k in range(5)]
     assert ["P" in s for s in specs] == [True] * 4 + [False]
     full = [{**{k: v for k, v in s.items() if k != "P"},
-             "A": s["A"] if "A" in s else tasks.unpack_symmetric(s["P"])} for s in specs]
+             "A": s["A"] if "A" in s else packing.unpack(s["P"])} for s in specs]
     assert full[1]["A"].max() == 1.0
     pairs = np.array([(0, 1), (0, 2), (1, 3), (3, 2)])
     for packed, ks in ((tasks.stack_specs(specs[:4]), range(4)), (chunk, range(5))):
