@@ -439,7 +439,9 @@ def n_tiles(n_pairs: int, n_nets: int, n: int, workers: int) -> int:
 
 def network_copy_cost(n: int) -> float:
     """Estimated seconds to bring one n-node network into a tile: fetch it from
-    another worker and copy it into R (1.8 ms at n = 500, measured in a worker)."""
+    another worker and copy it into R (1.8 ms at n = 500, measured in a worker
+    for a full matrix; a packed symmetric one costs about half, so the estimate
+    errs towards fewer tiles)."""
     return 8e-9 * n ** 2
 
 
