@@ -22,7 +22,7 @@ a chunk sends its spectra and networks stacked into a few arrays
 per worker): no stage waits for a gamma task.  Chunks and tiles are sized
 from an estimated cost and the number of workers (:func:`n_parts`): each task at
 least ``MIN_TASK_S`` of work (dask and rpy2 cost a few ms per task), and at
-most ``TASKS_PER_WORKER`` tasks per worker per stage.  Each input is sent
+most :func:`tasks_per_worker` tasks per worker per stage.  Each input is sent
 once, as the result of a small "input" task that the tasks needing it share
 (unlike scattered data, a task result is recomputed if its worker dies).
 """
@@ -40,13 +40,15 @@ import pandas as pd
 from . import packing
 from .results import StabilityResult
 
-# Task grain of distance and stability jobs: no more than TASKS_PER_WORKER
-# tasks per worker in a stage (two: some slack for uneven tasks), each at
-# least MIN_TASK_S of estimated work (dask costs ~2 ms per task). A small
-# cluster gets a few coarse tasks (little overhead), a large one enough tasks
-# to keep every worker busy (benchmarks/RESULTS.md: the trade-off measured).
+# Task grain of distance and stability jobs: no more than tasks_per_worker()
+# tasks per worker in a stage, each at least MIN_TASK_S of estimated work
+# (dask costs ~2 ms per task). A small cluster gets a few coarse tasks (little
+# overhead), a large one enough tasks to keep every worker busy
+# (benchmarks/RESULTS.md: the trade-off measured).
 MIN_TASK_S = 0.0025
 TASKS_PER_WORKER = 2
+# Up to this many workers, one task per worker per stage.
+SMALL_CLUSTER = 2
 # A stage is split into more tiles only if that saves more than 15 % of its
 # estimated time: the estimate leaves out transfers and the scheduler's share.
 TILE_SLACK = 1.15
@@ -402,13 +404,22 @@ def n_workers(client) -> int:
         return DEFAULT_WORKERS
 
 
+def tasks_per_worker(workers: int) -> int:
+    """Tasks per worker in a stage: ``TASKS_PER_WORKER`` (two: slack for uneven
+    tasks, which keeps 16 workers busy), but one on a cluster of up to
+    ``SMALL_CLUSTER`` workers. There every task of a stage starts at once, and
+    a second task per worker only adds its dispatch and per-call costs: 6-8 %
+    of a distance job at (50, 200), (100, 100) and (10, 500) on 2 workers."""
+    return 1 if workers <= SMALL_CLUSTER else TASKS_PER_WORKER
+
+
 def n_parts(count: int, cost: float, workers: int) -> int:
     """How many tasks ``count`` items of total estimated ``cost`` seconds become.
 
-    At most ``TASKS_PER_WORKER`` per worker, each at least ``MIN_TASK_S`` of
+    At most :func:`tasks_per_worker` per worker, each at least ``MIN_TASK_S`` of
     work, never more than ``count``, at least one.
     """
-    return max(1, min(count, TASKS_PER_WORKER * workers, int(cost // MIN_TASK_S)))
+    return max(1, min(count, tasks_per_worker(workers) * workers, int(cost // MIN_TASK_S)))
 
 
 def split(items: list, parts: int) -> list[list]:
@@ -420,7 +431,7 @@ def split(items: list, parts: int) -> list[list]:
 def n_tiles(n_pairs: int, n_nets: int, n: int, workers: int) -> int:
     """How many tiles ``n_pairs`` pairs among ``n_nets`` networks of ``n`` nodes become.
 
-    The fewest (at most ``TASKS_PER_WORKER`` per worker) whose estimated stage
+    The fewest (at most :func:`tasks_per_worker` per worker) whose estimated stage
     time is within ``TILE_SLACK`` of the best count's. Unlike a chunk, a tile's
     cost grows with the count: each tile copies every network it touches into
     R (after fetching it from the worker that holds it), and a block tiling
@@ -429,7 +440,7 @@ def n_tiles(n_pairs: int, n_nets: int, n: int, workers: int) -> int:
     nodes, two for 50 of 200), a large one about a tile per worker.
     """
     est = {}
-    for t in range(1, max(1, min(n_pairs, TASKS_PER_WORKER * workers)) + 1):
+    for t in range(1, max(1, min(n_pairs, tasks_per_worker(workers) * workers)) + 1):
         nets = min(n_nets, n_nets * math.sqrt(2 / t))
         per_tile = n_pairs / t * pair_cost(n) + nets * network_copy_cost(n) + MIN_TASK_S
         est[t] = math.ceil(t / workers) * per_tile
@@ -664,7 +675,7 @@ def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
     # is a task of its own, so spectra of the first resamples run while the
     # last ones are still inferred (else a stage of R tasks on W < R workers
     # takes two full rounds).
-    alone = bool(pairs) and R < TASKS_PER_WORKER * workers
+    alone = bool(pairs) and R < tasks_per_worker(workers) * workers
     chunks = []
     for c, rs in enumerate(split(list(range(R)), n_parts(R, R * cost, workers))):
         fut = _submit(client, plan, "inferring resampled networks", f"resamples-{c}-{job_id}",

@@ -229,7 +229,10 @@ def test_symmetric_networks_travel_packed_and_give_the_same_distances(client):
 
 
 def test_tile_count_weighs_network_copies_against_workers():
-    from renette_widgets.tasks import TASKS_PER_WORKER, n_tiles
+    from renette_widgets.tasks import TASKS_PER_WORKER, n_parts, n_tiles, tasks_per_worker
+    # one task per worker per stage on 1-2 workers, two on larger clusters
+    assert [tasks_per_worker(w) for w in (1, 2, 3, 16)] == [1, 1, 2, TASKS_PER_WORKER]
+    assert n_parts(100, 1.0, 2) == 2 and n_parts(100, 1.0, 16) == 32
     assert n_tiles(45, 10, 500, 1) == 1 and n_tiles(3, 3, 20, 16) == 1
     # 2 workers: 10 networks of 500 nodes are mostly copying: one tile; 50 of 200, two
     assert n_tiles(45, 10, 500, 2) == 1 and n_tiles(1225, 50, 200, 2) == 2
