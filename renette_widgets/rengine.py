@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from . import packing
+
 _STARTED = False
 _RENGINE_CACHE: dict[str, Any] = {}
 # R is single-threaded: should a worker run with more than one thread anyway,
@@ -232,7 +234,6 @@ def _stack(nets: list[np.ndarray]) -> Any:
     """Networks as one n x n x N R double array (R's ``adj`` / ``A`` arguments),
     each copied once, straight into R's memory; a 1-D network is a packed
     symmetric one (:mod:`packing`), unpacked there."""
-    from . import packing
     n = max(packing.nodes(a) if np.ndim(a) == 1 else np.shape(a)[0] for a in nets)
     vec, view = _r_doubles((n, n, len(nets)))
     for j, a in enumerate(nets):
@@ -314,18 +315,18 @@ def network_spectra(nets: list[np.ndarray], directed: bool, gamma: float) -> lis
     Returns
     -------
     list of dict
-        Per network: ``A`` (rescaled, n x n; the input itself, maybe packed,
-        when it was already in [0, 1]), ``omega`` (spectrum) and ``D``
+        Per network: ``A`` (rescaled, n x n; None when it was already in
+        [0, 1] and is used as it came), ``omega`` (spectrum) and ``D``
         (density on the IM grid).
     """
     import rpy2.rinterface as ri
     with converter():
         res = _call("network_spectra", _stack(nets), directed=bool(directed),
                     gamma=float(gamma))
-        return [{"A": a if s is ri.NULL else np.asarray(_py(s), dtype=float),
+        return [{"A": None if s is ri.NULL else np.asarray(_py(s), dtype=float),
                  "omega": np.asarray(_py(om), dtype=float).ravel(),
                  "D": np.asarray(_py(d), dtype=float).ravel()}
-                for a, s, om, d in zip(nets, res[0], res[1], res[2])]
+                for s, om, d in zip(res[0], res[1], res[2])]
 
 
 def optimal_gamma(n: int, directed: bool = False) -> float:
@@ -372,7 +373,6 @@ def distance_block_packed(packed: list[np.ndarray], pairs: np.ndarray, rho: floa
                           gamma: float | None = None) -> np.ndarray:
     """``renette::distance_block_packed``: as :func:`distance_block_dens` for symmetric
     networks packed (:mod:`packing`), or from ``omegas`` and ``gamma``."""
-    from . import packing
     m = len(packed[0])
     vec, view = _r_doubles((m, len(packed)))  # one copy, straight into R
     for j, p in enumerate(packed):

@@ -18,8 +18,9 @@ resampled networks, one small task each for Sw and Sd; statistics one task
 per network.  Symmetric networks travel packed (:mod:`packing`: half the
 bytes), from the client to the chunks and from the chunks to the tiles, and
 a chunk sends its spectra and networks stacked into a few arrays
-(:func:`stack_specs`: dask's cost is per array).  The optimal gamma is found by the tasks that need it (cached
-per worker): no stage waits for a gamma task.  Chunks and tiles are sized
+(:func:`stack_specs`: dask's cost is per array).  The optimal gamma is found
+by the tasks that need it (cached per worker): no stage waits for a gamma
+task.  Chunks and tiles are sized
 from an estimated cost and the number of workers (:func:`n_parts`): each task at
 least ``MIN_TASK_S`` of work (dask and rpy2 cost a few ms per task), and at
 most :func:`tasks_per_worker` tasks per worker per stage.  Each input is sent
@@ -153,7 +154,8 @@ def t_spectra(nets: list[np.ndarray], directed: bool | None,
         got = _engine().network_spectra([packed[i] if full[i] is None else full[i]
                                          for i in todo], flag, gamma)
         for i, spec in zip(todo, got):
-            _spectra[keys[i]] = _travelling({**spec, "directed": flag, "gamma": float(gamma)})
+            _spectra[keys[i]] = _travelling({**spec, "directed": flag, "gamma": float(gamma)},
+                                            full[i], packed[i])
     out = []
     for k in keys:
         _spectra.move_to_end(k)
@@ -190,14 +192,19 @@ def chunk_spec(chunk: dict, k: int) -> dict:
     return out
 
 
-def _travelling(spec: dict) -> dict:
+def _travelling(spec: dict, full: np.ndarray | None, packed: np.ndarray | None) -> dict:
     """A spectrum entry as chunks send it: an exactly symmetric network as ``P``,
-    packed (:mod:`packing`; it may have come so), half the bytes to send to the
-    tiles and to copy into R there; any other as ``A``."""
+    packed (:mod:`packing`), half the bytes to send to the tiles and to copy
+    into R there; any other as ``A``.
+
+    ``spec["A"]`` is the network R rescaled (None: used as it came, ``full``
+    and/or ``packed``; ``packed`` None: not exactly symmetric).
+    """
     a = spec.pop("A")
-    if a.ndim == 2 and not np.array_equal(a, a.T):
-        return {**spec, "A": a}
-    return {**spec, "P": a if a.ndim == 1 else packing.pack(a)}
+    if packed is None:
+        return {**spec, "A": full if a is None else a}
+    # min-max rescaling keeps a network symmetric
+    return {**spec, "P": packed if a is None else packing.pack(a)}
 
 
 _gammas: dict[tuple[int, bool], float] = {}
