@@ -168,10 +168,13 @@ def list_schedule(graph: dict, n_workers: int, overhead: float = 0.0) -> float:
 
 def main(quick: bool = False) -> None:
     from renette_widgets import tasks
-    # The task grain depends on the number of workers (tasks.n_parts): record
-    # the graph the job gets on the largest simulated cluster, not on 1 worker.
-    tasks.n_workers = lambda client: max(WORKERS)
     client = make_client(1)
+    # The task grain depends on the number of workers (tasks.n_parts): record
+    # the graph the job gets on the largest simulated cluster, not on 1 worker
+    # (chunks placed on the workers it lacks run on the real one).
+    fake = tasks.worker_addresses(client)
+    fake += [f"tcp://127.0.0.1:{i}" for i in range(1, max(WORKERS) - len(fake) + 1)]
+    tasks.worker_addresses = lambda client: fake
     try:
         for workflow, frames, params in jobs(True).values():  # warm-up: R functions loaded
             record(client, workflow, frames, params)

@@ -20,7 +20,9 @@ bytes), from the client to the chunks and from the chunks to the tiles, and
 a chunk sends its spectra and networks stacked into a few arrays
 (:func:`stack_specs`: dask's cost is per array).  The optimal gamma is found
 by the tasks that need it (cached per worker): no stage waits for a gamma
-task.  Chunks and tiles are sized
+task.  Spectra are cached per worker by content, and a distance job's chunks
+go back to the workers that computed them (:func:`chunk_placement`), so a job
+sent again finds them.  Chunks and tiles are sized
 from an estimated cost and the number of workers (:func:`n_parts`): each task at
 least ``MIN_TASK_S`` of work (dask and rpy2 cost a few ms per task), and at
 most :func:`tasks_per_worker` tasks per worker per stage.  Each input is sent
@@ -35,6 +37,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any, Callable
 
+import dask
 import numpy as np
 import pandas as pd
 
@@ -402,13 +405,37 @@ def pair_tiles(pairs: list[tuple[int, int]], k: int,
     return [ordered[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
 
 
+def worker_addresses(client) -> list[str]:
+    """Addresses of the cluster's workers, sorted (empty when the scheduler does not say)."""
+    try:
+        return sorted(client.nthreads())
+    except Exception:  # noqa: BLE001 - any client without worker info
+        return []
+
+
 def n_workers(client) -> int:
     """Workers of the cluster (``DEFAULT_WORKERS`` when the scheduler does not say)."""
-    try:
-        info = client.scheduler_info()
-        return int(info.get("n_workers", len(info["workers"]))) or DEFAULT_WORKERS
-    except Exception:  # noqa: BLE001 - any client without worker info
-        return DEFAULT_WORKERS
+    return len(worker_addresses(client)) or DEFAULT_WORKERS
+
+
+def chunk_placement(workers: list[str], keys: list[str], first: np.ndarray) -> dict:
+    """Where each chunk of spectra should run: keywords for ``dask.annotate``.
+
+    The spectrum cache is per worker: a job sent again (another metric or rho
+    on the same networks) finds its spectra only if each chunk goes back to the
+    worker that computed it.  Chunk ``c`` goes to worker ``(o + c) mod W`` of
+    the sorted addresses: one chunk per worker, and the offset ``o``, taken
+    from the content of the job's first network, spreads one-chunk jobs over
+    the cluster.  A preference only (``allow_other_workers``): a worker that
+    has gone, or work stealing, sends the chunk elsewhere.
+    """
+    if not workers:
+        return {}
+    from blake3 import blake3
+    o = int.from_bytes(blake3(np.ascontiguousarray(first).data.cast("B")).digest(4), "big")
+    where = {k: [workers[(o + c) % len(workers)]] for c, k in enumerate(keys)}
+    # a callable annotation is called on the scheduler, once per key
+    return {"workers": where.get, "allow_other_workers": True}
 
 
 def tasks_per_worker(workers: int) -> int:
@@ -611,7 +638,8 @@ def plan_distance(client, inputs: dict[str, pd.DataFrame], params: dict,
     prio = cost_priority(len(mats) * n ** 3 + len(mats) ** 2 * n ** 2)
     exact = [np.array_equal(a, a.T) for a in mats]  # exactly symmetric: sent packed
     directed = any(not e and is_directed(a) for a, e in zip(mats, exact))
-    workers = n_workers(client)
+    addresses = worker_addresses(client)
+    workers = len(addresses) or DEFAULT_WORKERS
     gamma = params.get("gamma")  # None: each chunk finds the optimal one (cached)
     # Each network is needed by its chunk's task only: it travels inside that
     # task (recomputable too); an input task per network would add N tasks.
@@ -619,10 +647,11 @@ def plan_distance(client, inputs: dict[str, pd.DataFrame], params: dict,
     where = []
     chunks = split(list(range(len(mats))),
                    n_parts(len(mats), len(mats) * network_cost(n), workers))
-    futs = client.map(t_spectra, [[send[i] for i in members] for members in chunks],
-                      [directed] * len(chunks), [gamma] * len(chunks),
-                      key=[f"spectra-{c}-{job_id}" for c in range(len(chunks))],
-                      priority=prio, pure=False)
+    keys = [f"spectra-{c}-{job_id}" for c in range(len(chunks))]
+    with dask.annotate(**chunk_placement(addresses, keys, send[0])):
+        futs = client.map(t_spectra, [[send[i] for i in members] for members in chunks],
+                          [directed] * len(chunks), [gamma] * len(chunks), key=keys,
+                          priority=prio, pure=False)
     for fut, members in zip(futs, chunks):
         plan.add(fut, "spectra")
         where += [(fut, k) for k in range(len(members))]

@@ -93,20 +93,25 @@ def test_cancel_before_start_is_recorded(client):
     assert Store().manifest(job.id)["error"] == "cancelled by the user"
 
 
-def test_spectra_are_reused_across_jobs(client):
-    from renette_widgets import tasks
+def _cache_size():
+    from renette_widgets import tasks as t
+    return len(t._spectra)
 
-    def cache_size():
-        from renette_widgets import tasks as t
-        return len(t._spectra)
 
+def _idle(client):
+    """Wait for the workers to finish what they run (a cancelled job's running
+    task, a chunk of spectra, may still be filling the cache)."""
     def executing(dask_worker):
         return len(dask_worker.state.executing)
-
-    # A cancelled job's running task (a chunk of spectra) may still be filling the cache.
     deadline = time.monotonic() + 60
     while sum(client.run(executing).values()) and time.monotonic() < deadline:
         time.sleep(0.05)
+
+
+def test_spectra_are_reused_across_jobs(client):
+    from renette_widgets import tasks
+    cache_size = _cache_size
+    _idle(client)
     worker = sorted(client.scheduler_info()["workers"])[0]
     nets = _nets(2, 25, seed=7)
     net, other = nets["net0"].to_numpy(), nets["net1"].to_numpy()
@@ -134,6 +139,40 @@ def test_spectra_are_reused_across_jobs(client):
     # As directed, it is another spectrum.
     spectra(net, directed=True)
     assert client.run(cache_size, workers=[worker])[worker] == before + 3
+
+
+def test_a_job_sent_again_finds_its_spectra(client):
+    """Each chunk of spectra goes back to the worker that computed it: a job on
+    the same networks (here with other rho) computes no spectrum again."""
+    from renette_widgets import tasks
+    nets = _nets(10, 100, seed=11)  # two chunks on two workers
+    assert tasks.n_parts(10, 10 * tasks.network_cost(100), 2) == 2
+    _idle(client)
+    before = sum(client.run(_cache_size).values())
+    first = Job("distance", nets, {"metric": "HIM"}, store=False).start().wait()
+    assert sum(client.run(_cache_size).values()) == before + 10
+    for rho in (0.5, 2.0, 1.0):
+        again = Job("distance", nets, {"metric": "HIM", "rho": rho}, store=False).start().wait()
+        assert again.status == "done", again.error
+        assert sum(client.run(_cache_size).values()) == before + 10
+    pd.testing.assert_frame_equal(again.result["HIM"], first.result["HIM"])
+
+
+def test_chunk_placement_spreads_chunks_and_jobs():
+    from renette_widgets import tasks
+    workers = ["tcp://a:1", "tcp://b:2", "tcp://c:3"]
+    keys = ["spectra-0-j", "spectra-1-j", "spectra-2-j"]
+    rng = np.random.default_rng(0)
+    nets = [rng.random(10) for _ in range(12)]
+    place = [tasks.chunk_placement(workers, keys, a) for a in nets]
+    assert all(p["allow_other_workers"] for p in place)
+    for p in place:  # one chunk per worker
+        assert sorted(w for k in keys for w in p["workers"](k)) == workers
+    # the same network, the same place; jobs with other first networks start elsewhere
+    assert tasks.chunk_placement(workers, keys, nets[0].copy())["workers"](keys[0]) == \
+        place[0]["workers"](keys[0])
+    assert len({p["workers"](keys[0])[0] for p in place}) == 3
+    assert tasks.chunk_placement([], keys, nets[0]) == {}
 
 
 def _r_sw(nets, symm):
@@ -185,8 +224,11 @@ def test_task_grain_does_not_change_the_numbers(client, monkeypatch):
     data, nets = _data(30, 12, seed=4), _nets(12, 100, seed=5)
     params = {"method": "cor", "h": 6, "seed": 3}
     results, totals = {}, {}
+    real = tasks.worker_addresses(client)
     for workers in (2, 16):
-        monkeypatch.setattr(tasks, "n_workers", lambda c, w=workers: w)
+        # the 14 workers the cluster lacks: chunks placed there run on the others
+        fake = real + [f"tcp://127.0.0.1:{i}" for i in range(1, workers - len(real) + 1)]
+        monkeypatch.setattr(tasks, "worker_addresses", lambda c, w=fake: w)
         stab = api.submit("stability", {"d": data}, params, store=False).wait(120)
         dist = api.submit("distance", nets, {"metric": "HIM"}, store=False).wait(120)
         assert stab.status == dist.status == "done", (stab.error, dist.error)
