@@ -34,7 +34,6 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from itertools import combinations
 from typing import Any, Callable
 
 import dask
@@ -250,7 +249,7 @@ def t_resample_spectra(chunk: dict, gamma: float | None,
     return t_spectra(chunk["nets"], None, gamma)
 
 
-def t_block(chunks: list, refs: list[tuple[int, int]], pairs: np.ndarray,
+def t_block(chunks: list, refs: np.ndarray, pairs: np.ndarray,
             rho: float) -> dict:
     """H, IM, HIM of a tile of pairs (``values``, one row per pair) and the ``gamma`` used.
 
@@ -389,20 +388,43 @@ def n_resamples(n: int, method: str, k: int, h: int) -> int:
     raise ValueError(f"unknown resampling method {method!r}")
 
 
-def pair_tiles(pairs: list[tuple[int, int]], k: int,
-               n_tiles: int) -> list[list[tuple[int, int]]]:
-    """Split pairs into ``n_tiles`` tiles of about equal size needing few networks each.
+def pair_tiles(pairs: np.ndarray, k: int, n_tiles: int) -> list[np.ndarray]:
+    """Split pairs (an m x 2 array) into ``n_tiles`` tiles (m_t x 2) of about equal
+    size needing few networks each.
 
     Pairs are ordered by block (i-range x j-range, blocks of side chosen for
-    about ``n_tiles`` blocks) and the ordered list is cut into equal parts.
+    about ``n_tiles`` blocks; in their given order within a block) and the
+    ordered list is cut into equal parts.
     """
-    if not pairs:
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    if not len(pairs):
         return []
     n_tiles = max(1, min(n_tiles, len(pairs)))
     side = max(1, math.ceil(k / math.sqrt(2 * n_tiles)))
-    ordered = sorted(pairs, key=lambda p: (p[0] // side, p[1] // side))
+    ordered = pairs[np.lexsort((pairs[:, 1] // side, pairs[:, 0] // side))]  # stable
     bounds = np.linspace(0, len(ordered), n_tiles + 1).round().astype(int)
     return [ordered[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+
+
+def upper_pairs(k: int, by_column: bool = False) -> np.ndarray:
+    """Pairs i < j of k items, m x 2: by row (i outer), or ``by_column`` (j outer,
+    the order of R's ``upper.tri``)."""
+    if by_column:
+        j, i = np.tril_indices(k, -1)
+    else:
+        i, j = np.triu_indices(k, 1)
+    return np.column_stack([i, j]).astype(np.int64)
+
+
+def fill_pairs(out: np.ndarray, tiles: list, got: dict, column: int) -> None:
+    """``out[i, j] = out[j, i]`` = column ``column`` (H, IM, HIM) of each tile's values.
+
+    ``tiles`` are ``(pairs, future)`` as :func:`_distance_tiles` returns them,
+    ``got`` a tile future's key -> its :func:`t_block` result."""
+    for tile, fut in tiles:
+        v = np.asarray(got[fut.key]["values"])[:, column]
+        out[tile[:, 0], tile[:, 1]] = v
+        out[tile[:, 1], tile[:, 0]] = v
 
 
 def worker_addresses(client) -> list[str]:
@@ -543,9 +565,9 @@ def _submit(client, plan: Plan, stage: str, key: str, fn, *args, priority: int):
     return plan.add(fut, stage)
 
 
-def _distance_tiles(client, plan: Plan, where: list, pairs: list, n: int, workers: int,
+def _distance_tiles(client, plan: Plan, where: list, pairs: np.ndarray, n: int, workers: int,
                     rho: float, job_id: str, priority: int, tag: str) -> list:
-    """Submit the tiles of pairs; returns [(tile_pairs, future)].
+    """Submit the tiles of ``pairs`` (m x 2); returns [(tile's pairs, future)].
 
     ``where[g] = (chunk future, k)``: network ``g``'s spectrum is the k-th of
     that chunk's.
@@ -553,12 +575,11 @@ def _distance_tiles(client, plan: Plan, where: list, pairs: list, n: int, worker
     out = []
     tiles = n_tiles(len(pairs), len(where), n, workers)
     for t, tile in enumerate(pair_tiles(pairs, len(where), tiles)):
-        nodes = sorted({i for p in tile for i in p})
-        local = {g: l for l, g in enumerate(nodes)}
-        lp = np.array([(local[i], local[j]) for i, j in tile], dtype=np.int64)
+        nodes = np.unique(tile).tolist()
+        lp = np.searchsorted(nodes, tile)  # local network numbers
         chunks = list({id(where[g][0]): where[g][0] for g in nodes}.values())
         pos = {id(c): ci for ci, c in enumerate(chunks)}
-        refs = [(pos[id(where[g][0])], where[g][1]) for g in nodes]
+        refs = np.array([(pos[id(where[g][0])], where[g][1]) for g in nodes], dtype=np.int64)
         fut = _submit(client, plan, "distances", f"{tag}-tile-{t}-{job_id}", t_block,
                       chunks, refs, lp, float(rho), priority=priority)
         out.append((tile, fut))
@@ -655,20 +676,16 @@ def plan_distance(client, inputs: dict[str, pd.DataFrame], params: dict,
     for fut, members in zip(futs, chunks):
         plan.add(fut, "spectra")
         where += [(fut, k) for k in range(len(members))]
-    pairs = list(combinations(range(len(mats)), 2))
-    tiles = _distance_tiles(client, plan, where, pairs, n, workers,
+    tiles = _distance_tiles(client, plan, where, upper_pairs(len(mats)), n, workers,
                             params.get("rho", 1.0), job_id, prio, "dist")
 
     def assemble():
-        k = len(mats)
-        out = {c: np.zeros((k, k)) for c in ("H", "IM", "HIM")}
         got = _results(client, [fut for _, fut in tiles])
-        for tile, fut in tiles:
-            vals = got[fut.key]["values"]
-            for (i, j), row in zip(tile, vals):
-                for c, v in zip(("H", "IM", "HIM"), row):
-                    out[c][i, j] = out[c][j, i] = v
-        res = {c: pd.DataFrame(m, index=names, columns=names) for c, m in out.items()}
+        res = {}
+        for col, c in enumerate(("H", "IM", "HIM")):
+            out = np.zeros((len(mats), len(mats)))
+            fill_pairs(out, tiles, got, col)
+            res[c] = pd.DataFrame(out, index=names, columns=names)
         res["gamma"] = float(got[tiles[0][1].key]["gamma"])
         return res
     plan.assemble = assemble
@@ -694,29 +711,31 @@ def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
                   priority=prio + 1)
     full = _submit(client, plan, "inferring on all rows", f"adj-{job_id}", t_infer, x,
                    method, mparams, seed, priority=prio + 1)
-    pairs = []
+    pairs = []  # network 0 is the one inferred on all rows, r + 1 resample r
     if "S" in want:
-        pairs += [(0, r + 1) for r in range(R)]
+        pairs.append(np.column_stack([np.zeros(R, np.int64), np.arange(1, R + 1)]))
     if "SI" in want:  # column-major upper triangle: r1 < r2, r2 outer
-        pairs += [(r1 + 1, r2 + 1) for r2 in range(R) for r1 in range(r2)]
+        pairs.append(upper_pairs(R, by_column=True) + 1)
+    pairs = np.concatenate(pairs) if pairs else np.empty((0, 2), np.int64)
+    spectra = len(pairs) > 0
     # gamma None: the tasks with spectra find it from `full` (no gamma task to wait for)
     gamma = params.get("gamma")
     workers = n_workers(client)
-    cost = infer_cost(nrow, p, method) + (network_cost(p) if pairs else 0.0)
+    cost = infer_cost(nrow, p, method) + (network_cost(p) if spectra else 0.0)
     where = []
-    if pairs:
+    if spectra:
         where.append((_submit(client, plan, "spectra", f"spectra-full-{job_id}", t_spectra,
                               [full], None, gamma, priority=prio), 0))
     # Fewer resamples than task slots (a large cluster): each resample's spectrum
     # is a task of its own, so spectra of the first resamples run while the
     # last ones are still inferred (else a stage of R tasks on W < R workers
     # takes two full rounds).
-    alone = bool(pairs) and R < tasks_per_worker(workers) * workers
+    alone = spectra and R < tasks_per_worker(workers) * workers
     chunks = []
     for c, rs in enumerate(split(list(range(R)), n_parts(R, R * cost, workers))):
         fut = _submit(client, plan, "inferring resampled networks", f"resamples-{c}-{job_id}",
                       t_resamples, x, idx, rs, method, mparams, seed, gamma,
-                      bool(pairs) and not alone, full if pairs and gamma is None else None,
+                      spectra and not alone, full if spectra and gamma is None else None,
                       "Sw" in want, priority=prio)
         chunks.append(fut)
         if alone:
@@ -724,7 +743,7 @@ def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
                           fut, gamma, full if gamma is None else None, priority=prio)
         where += [(fut, k) for k in range(len(rs))]
     tiles = []
-    if pairs:
+    if spectra:
         tiles = _distance_tiles(client, plan, where, pairs, p, workers,
                                 params.get("rho", 1.0), job_id, prio, "stab")
     sw = []  # Sw from the chunks' per-edge extremes: a small last task
@@ -739,23 +758,20 @@ def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
     def assemble() -> StabilityResult:
         col = {"H": 0, "IM": 1, "HIM": 2}[metric]
         got = _results(client, [fut for _, fut in tiles] + sw + [sd, full, idx])
-        dist = {}
-        for tile, fut in tiles:
-            for pair, row in zip(tile, got[fut.key]["values"]):
-                dist[pair] = row[col]
+        dist = np.full((R + 1, R + 1), np.nan)
+        fill_pairs(dist, tiles, got, col)
         nodes = list(df.columns)
         res = StabilityResult(S=None, SI=None, Sw=None, Sd=None, S_boot=None, SI_boot=None,
                               Sd_boot=None, ADJ=pd.DataFrame(got[full.key], index=nodes,
                                                              columns=nodes),
                               indices=got[idx.key], metric=metric)
         if "S" in want:
-            s = [dist[(0, r + 1)] for r in range(R)]
+            s = dist[0, 1:]
             res.S_boot = pd.DataFrame({"resample": np.arange(1, R + 1), "S": s})
             res.S = float(np.mean(s))
         if "SI" in want and R > 1:
-            rows = [(r1 + 1, r2 + 1, dist[(r1 + 1, r2 + 1)])
-                    for r2 in range(R) for r1 in range(r2)]
-            res.SI_boot = pd.DataFrame(rows, columns=["r1", "r2", "SI"])
+            r1, r2 = (upper_pairs(R, by_column=True) + 1).T
+            res.SI_boot = pd.DataFrame({"r1": r1, "r2": r2, "SI": dist[r1, r2]})
             res.SI = float(res.SI_boot["SI"].mean())
         if sw:
             res.Sw = _edge_table(np.concatenate([got[f.key] for f in sw]), nodes)
