@@ -36,8 +36,15 @@ result <- switch(task,
     nets <- lapply(seq_len(N), function(i) matrix(v[(i - 1) * n * n + seq_len(n * n)], n, n))
     names(nets) <- paste0("net", seq_len(N))
     invisible(netdist(nets[1:2], d = "HIM"))  # warm-up
+    # The pairs once the spectra are known: H, IM, HIM of all pairs in one
+    # call, as a job's tiles compute them (packed networks, densities given).
+    scaled <- lapply(nets, rescale_network)
+    P <- vapply(scaled, function(A) c(A[upper.tri(A)], diag(A)), numeric(n * (n + 1) / 2))
+    D <- do.call(cbind, network_spectra(simplify2array(scaled), FALSE, optimal_gamma(n))$D)
+    all_pairs <- t(combn(N, 2))
     list(spectra = best(function() for (A in nets)
                           laplacian_spectrum(rescale_network(A), directed = FALSE), reps),
+         pairs = best(function() distance_block_packed(P, n, all_pairs, D = D), reps),
          netdist = best(function() netdist(nets, d = "HIM"), reps))
   },
   # netSI (cor, HIM, montecarlo) on a rows x cols data matrix.
