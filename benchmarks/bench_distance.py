@@ -71,7 +71,7 @@ def dask_floor(client, nets, reps: int) -> float:
 
     What any job on dask pays on top of its R work, with nothing planned,
     split or assembled: (spectra + pairs + floor) / spectra is the best ratio
-    a job could reach here.
+    a job could reach on one core.
     """
     from renette_widgets import packing
     sent = [packing.pack(a) for a in nets]
@@ -128,15 +128,16 @@ def main(quick: bool = False) -> None:
              f"{r['netrd_pairs_timed']}/{r['pairs']}"] for r in results]
     table("Distance: all-pairs HIM (seconds, then ratios)",
           ["(N, n)", "N spectra in R", "netdist in R", "job cold", "job warm", "netrd",
-           "job/spectra (<=1.3)", "best possible/spectra", "netdist/spectra",
+           "job/spectra (<=1.3)", "one-core floor/spectra", "netdist/spectra",
            "job/netdist wall (<=1.15)",
            "job/netdist CPU", "netrd/job (>=30 at (10,500))", "netrd pairs timed"], rows,
           "job: 2-worker LocalCluster, networks never seen before (cold) or seen "
           "(warm: spectra from the workers' cache). CPU: user+system of workers, scheduler "
-          "and client. netrd: extrapolated from the pairs timed. Best possible: the N "
-          "spectra + all pairs in one R call (R alone, densities given) + one dask task "
-          "that carries the packed networks to a worker and a result of the job's size "
-          "back (dask_floor): a lower bound for any job on dask.")
+          "and client. netrd: extrapolated from the pairs timed. One-core floor: the N "
+          "spectra + all pairs in one R call (densities given) + one dask task that "
+          "carries the packed networks to a worker and a result of the job's size back "
+          "(dask_floor): the least a job on dask takes on one core (on more cores a job "
+          "can beat it: the N spectra are split across workers).")
     save("distance", {"results": results})
 
 

@@ -119,15 +119,24 @@ def normalize_params(workflow: str, params: Mapping | None) -> dict:
 
 # ---------------------------------------------------------------- validation
 
-def _validate_inputs(workflow: str, frames: dict[str, pd.DataFrame], p: dict) -> dict:
+def _file(name: str, df: pd.DataFrame) -> str:
+    """What messages call an input: the file it was read from, else its name."""
+    return df.attrs.get("source") or name
+
+
+def _validate_inputs(workflow: str, frames: dict[str, pd.DataFrame], p: dict,
+                     drop_constant: bool = False) -> dict:
     """Check matrices with the shared validation layer (raises InputError)."""
     from . import validate
+    if drop_constant and workflow not in ("inference", "stability"):
+        raise InputError(f"drop_constant applies to data matrices, not to a {workflow} job",
+                         hint="Use it with inference or stability.")
     if workflow == "inference":
         out = {}
         for name, df in frames.items():
             for method, mp in p["methods"].items():
                 df = validate.check_data(df, method=method, tol=float(mp.get("tol") or 0.0),
-                                         name=name)
+                                         drop_constant=drop_constant, name=_file(name, df))
             out[name] = df
         return out
     if workflow == "stability":
@@ -136,10 +145,12 @@ def _validate_inputs(workflow: str, frames: dict[str, pd.DataFrame], p: dict) ->
                              hint="Run one stability job per data set.")
         (name, df), = frames.items()
         df = validate.check_data(df, method=p["method"],
-                                 tol=float(p["method_params"].get("tol") or 0.0), name=name)
+                                 tol=float(p["method_params"].get("tol") or 0.0),
+                                 drop_constant=drop_constant, name=_file(name, df))
         validate.check_resampling(df.shape[0], p["resampling"], p["k"], p["method"], name)
         return {name: df}
-    nets = {name: validate.check_adjacency(df, name=name) for name, df in frames.items()}
+    nets = {name: validate.check_adjacency(df, name=_file(name, df))
+            for name, df in frames.items()}
     if workflow == "distance":
         nets = validate.check_network_set(nets, min_count=1)
     return nets
@@ -148,7 +159,7 @@ def _validate_inputs(workflow: str, frames: dict[str, pd.DataFrame], p: dict) ->
 # ---------------------------------------------------------------- jobs
 
 def submit(workflow: str, inputs: Any, params: Mapping | None = None, client=None,
-           store=None) -> Job:
+           store=None, drop_constant: bool = False) -> Job:
     """Start a job and return at once.
 
     Parameters
@@ -163,6 +174,10 @@ def submit(workflow: str, inputs: Any, params: Mapping | None = None, client=Non
         Default :func:`~renette_widgets.cluster.get_client`.
     store : Store or False, optional
         Default ``Store()`` (``RENETTE_HOME``); ``False`` keeps results in memory.
+    drop_constant : bool
+        Inference and stability: drop the data's constant columns (or those of
+        variance below the method's ``tol``) with a note in the input's
+        ``attrs["notes"]``, instead of refusing the data.
 
     Returns
     -------
@@ -179,12 +194,14 @@ def submit(workflow: str, inputs: Any, params: Mapping | None = None, client=Non
                          hint=f"Use one of {', '.join(WORKFLOWS)}.")
     kind = "data" if workflow in ("inference", "stability") else "adjacency"
     p = normalize_params(workflow, params)
-    frames = _validate_inputs(workflow, _named_inputs(inputs, kind), p)
+    frames = _validate_inputs(workflow, _named_inputs(inputs, kind), p, drop_constant)
     return Job(workflow, frames, p, client=client, store=store).start()
 
 
-def _run(workflow: str, inputs: Any, params: dict, client, store, timeout) -> Any:
-    job = submit(workflow, inputs, params, client=client, store=store).wait(timeout)
+def _run(workflow: str, inputs: Any, params: dict, client, store, timeout,
+         drop_constant: bool = False) -> Any:
+    job = submit(workflow, inputs, params, client=client, store=store,
+                 drop_constant=drop_constant).wait(timeout)
     if job.status != "done":
         if job.error_type == "InputError":  # R rejected the input, in words
             raise InputError(job.error)
@@ -193,7 +210,8 @@ def _run(workflow: str, inputs: Any, params: dict, client, store, timeout) -> An
 
 
 def infer(data: MatrixLike, method: str = "cor", *, client=None, store=None,
-          timeout: float | None = None, seed: int = 0, **params: Any) -> pd.DataFrame:
+          timeout: float | None = None, seed: int = 0, drop_constant: bool = False,
+          **params: Any) -> pd.DataFrame:
     """Infer a network from a data matrix (samples in rows, variables in columns).
 
     Parameters
@@ -204,6 +222,9 @@ def infer(data: MatrixLike, method: str = "cor", *, client=None, store=None,
         CLR, MINE, DTWMIC, c3net, bc3net and the FDR variants).
     seed : int
         ``set.seed`` before inference (stochastic methods).
+    drop_constant : bool
+        Drop constant columns (variance at most ``tol``) instead of refusing
+        the data; the network then lacks those variables.
     **params
         Method parameters, as keyword arguments of R's ``mat2adj``
         (e.g. ``P=6``, ``measure="MIC"``, ``tol=0``).
@@ -214,7 +235,7 @@ def infer(data: MatrixLike, method: str = "cor", *, client=None, store=None,
         p x p adjacency with the variable names.
     """
     res = _run("inference", {"data": data}, {"methods": {method: params}, "seed": seed},
-               client, store, timeout)
+               client, store, timeout, drop_constant)
     return next(iter(res["networks"].values()))
 
 
@@ -248,7 +269,8 @@ def distance(networks: Any, metric: str = "HIM", rho: float = 1.0,
 def stability(data: MatrixLike, method: str = "cor", metric: str = "HIM",
               resampling: str = "montecarlo", k: int = 3, h: int = 20, seed: int = 0,
               *, indicator: str = "all", client=None, store=None,
-              timeout: float | None = None, **params: Any) -> StabilityResult:
+              timeout: float | None = None, drop_constant: bool = False,
+              **params: Any) -> StabilityResult:
     """Stability of the inferred network under resampling (nettools' netSI).
 
     Parameters
@@ -262,6 +284,9 @@ def stability(data: MatrixLike, method: str = "cor", metric: str = "HIM",
         Folds / repetitions as in netSI.
     seed : int
         netSI's ``sseed``: the same seed gives nettools' resamples.
+    drop_constant : bool
+        Drop constant columns (variance at most ``tol``) instead of refusing
+        the data.
 
     Returns
     -------
@@ -270,7 +295,7 @@ def stability(data: MatrixLike, method: str = "cor", metric: str = "HIM",
     return _run("stability", {"data": data},
                 {"method": method, "method_params": params, "metric": metric,
                  "resampling": resampling, "k": k, "h": h, "seed": seed,
-                 "indicator": indicator}, client, store, timeout)
+                 "indicator": indicator}, client, store, timeout, drop_constant)
 
 
 def netstats(network: MatrixLike, seed: int = 0, *, client=None, store=None,

@@ -120,7 +120,8 @@ def _submit(workflow: str, inputs: dict, params: dict, args):
     from .cluster import get_client
     from .store import Store
     client = get_client(args.scheduler) if args.scheduler else None
-    return submit(workflow, inputs, params, client=client, store=Store(args.home))
+    return submit(workflow, inputs, params, client=client, store=Store(args.home),
+                  drop_constant=getattr(args, "drop_constant", False))
 
 
 def _method_params(methods: list[str], pairs: list[str] | None) -> dict:
@@ -219,6 +220,9 @@ def parser() -> argparse.ArgumentParser:
     method.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
                         help="method parameter, e.g. P=6, measure=MIC, tol=0 (given to the "
                         "methods that take it), or METHOD.KEY=VALUE for one method")
+    method.add_argument("--drop-constant", action="store_true",
+                        help="drop constant columns (variance at most tol) instead of "
+                        "refusing the data")
     dist = argparse.ArgumentParser(add_help=False)
     dist.add_argument("--metric", default="HIM", choices=["HIM", "IM", "H"])
 

@@ -129,10 +129,6 @@ class Job:
             return 0.0
         return (self.finished or time.time()) - self.started
 
-    @property
-    def finished_ok(self) -> bool:
-        return self.status == "done"
-
     def start(self) -> "Job":
         """Submit the tasks from a background thread; returns immediately."""
         with self._lock:

@@ -240,7 +240,8 @@ def check_data(
             f"{len(flat)} column(s) are {what}: {_list_names(flat)}", file=file,
             column=flat[0],
             hint="A constant variable has no correlation with anything: remove "
-                 "those columns, or choose 'drop constant columns'.")
+                 "those columns, or drop them: 'drop constant columns' in the dashboard, "
+                 "drop_constant=True in Python, --drop-constant with renette.")
     if p < 2:
         raise InputError(
             f"only {p} variable (column) left; a network needs at least 2", file=file,

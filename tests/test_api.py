@@ -141,3 +141,20 @@ def test_several_inputs_and_methods_in_one_inference_job(client, cases):
                   cases["mat2adj_small_30x8_bicor"], "matrix")
     # input tasks + one task per (input, method)
     assert job.total == 2 + 4
+
+
+def test_constant_columns_are_refused_or_dropped_on_request(client):
+    data = pd.DataFrame(np.random.default_rng(2).random((20, 4)), columns=list("abcd"))
+    data["flat"] = 3.0
+    with pytest.raises(rw.InputError, match="constant") as err:
+        rw.infer(data, "cor", store=False)
+    assert "drop_constant=True" in err.value.hint and err.value.column == "flat"
+    net = rw.infer(data, "cor", store=False, drop_constant=True)
+    np.testing.assert_allclose(net.to_numpy(),
+                               rw.infer(data.drop(columns="flat"), "cor", store=False)
+                               .to_numpy())
+    assert list(net.columns) == list("abcd")
+    res = rw.stability(data, "cor", h=3, indicator="S", store=False, drop_constant=True)
+    assert 0 <= res.S and list(res.ADJ.columns) == list("abcd")
+    with pytest.raises(rw.InputError, match="data matrices"):
+        rw.submit("distance", {"n": net}, {}, drop_constant=True)

@@ -12,6 +12,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from conformance_helpers import CONFORMANCE, EXAMPLES, assert_within
@@ -116,3 +117,16 @@ def test_cli_bad_input_is_a_message_not_a_traceback(env, tmp_path):
     r = _run([RENETTE, "infer", NETS[0], "-m", "WGCNA", "-p", "P=6); system('touch x')",
               "-q"], env)
     assert r.returncode == 2 and "P" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_cli_drops_constant_columns_on_request(env, tmp_path):
+    flat = tmp_path / "flat.csv"
+    rows = np.random.default_rng(3).random((12, 3))
+    flat.write_text("a,b,c,d\n" + "".join(f"{x},{y},{z},1\n" for x, y, z in rows))
+    r = _run([RENETTE, "infer", str(flat), "-q"], env)
+    assert r.returncode == 2 and "flat.csv" in r.stderr and "--drop-constant" in r.stderr
+    out = tmp_path / "out"
+    r = _run([RENETTE, "infer", str(flat), "--drop-constant", "-o", str(out), "-q"], env)
+    assert r.returncode == 0, r.stderr
+    net = pd.read_csv(out / "results" / "flat_cor.csv", index_col=0)
+    assert list(net.columns) == ["a", "b", "c"]
