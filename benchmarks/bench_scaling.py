@@ -99,6 +99,16 @@ def record_best(client, workflow: str, frames: dict, params: dict, times: int = 
     return {"graph": graph, "wall": min(r["wall"] for r in recs)}
 
 
+def planned_for(client, workers: int) -> None:
+    """From now on, plan jobs in this process as for a cluster of ``workers``
+    workers: the plans see the cluster's addresses and made-up ones (chunks
+    placed on those run on the real workers)."""
+    from renette_widgets import tasks
+    real = tasks.worker_addresses(client)
+    fake = real + [f"tcp://127.0.0.1:{i}" for i in range(1, workers - len(real) + 1)]
+    tasks.worker_addresses = lambda client: fake
+
+
 def sleeper(seconds: float, nbytes: int, *_deps) -> bytes:
     """A stand-in task: as long and as large as the real one."""
     time.sleep(seconds)
@@ -167,14 +177,10 @@ def list_schedule(graph: dict, n_workers: int, overhead: float = 0.0) -> float:
 
 
 def main(quick: bool = False) -> None:
-    from renette_widgets import tasks
     client = make_client(1)
     # The task grain depends on the number of workers (tasks.n_parts): record
-    # the graph the job gets on the largest simulated cluster, not on 1 worker
-    # (chunks placed on the workers it lacks run on the real one).
-    fake = tasks.worker_addresses(client)
-    fake += [f"tcp://127.0.0.1:{i}" for i in range(1, max(WORKERS) - len(fake) + 1)]
-    tasks.worker_addresses = lambda client: fake
+    # the graph the job gets on the largest simulated cluster, not on 1 worker.
+    planned_for(client, max(WORKERS))
     try:
         for workflow, frames, params in jobs(True).values():  # warm-up: R functions loaded
             record(client, workflow, frames, params)
