@@ -18,6 +18,7 @@ import shutil
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -259,6 +260,10 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``renette`` command."""
     args = parser().parse_args(argv)
+    # A job's inputs travel inside its tasks on purpose (a task is recomputed
+    # if its worker dies; see tasks.py): dask's advice to scatter large graphs
+    # is not for the user of a command.
+    warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
     try:
         return args.func(args)
     except InputError as err:
