@@ -99,14 +99,17 @@ def record_best(client, workflow: str, frames: dict, params: dict, times: int = 
     return {"graph": graph, "wall": min(r["wall"] for r in recs)}
 
 
-def planned_for(client, workers: int) -> None:
+def planned_for(workers: int) -> None:
     """From now on, plan jobs in this process as for a cluster of ``workers``
-    workers: the plans see the cluster's addresses and made-up ones (chunks
-    placed on those run on the real workers)."""
+    workers: the plans see the cluster's workers and made-up busy ones."""
     from renette_widgets import tasks
-    real = tasks.worker_addresses(client)
-    fake = real + [f"tcp://127.0.0.1:{i}" for i in range(1, workers - len(real) + 1)]
-    tasks.worker_addresses = lambda client: fake
+    real = tasks.cluster_state
+
+    def state(client):
+        addresses, idle = real(client)
+        return addresses + [f"tcp://127.0.0.1:{i}"
+                            for i in range(1, workers - len(addresses) + 1)], idle
+    tasks.cluster_state = state
 
 
 def sleeper(seconds: float, nbytes: int, *_deps) -> bytes:
@@ -180,7 +183,7 @@ def main(quick: bool = False) -> None:
     client = make_client(1)
     # The task grain depends on the number of workers (tasks.n_parts): record
     # the graph the job gets on the largest simulated cluster, not on 1 worker.
-    planned_for(client, max(WORKERS))
+    planned_for(max(WORKERS))
     try:
         for workflow, frames, params in jobs(True).values():  # warm-up: R functions loaded
             record(client, workflow, frames, params)

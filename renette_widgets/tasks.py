@@ -20,9 +20,9 @@ bytes), from the client to the chunks and from the chunks to the tiles, and
 a chunk sends its spectra and networks stacked into a few arrays
 (:func:`stack_specs`: dask's cost is per array).  The optimal gamma is found
 by the tasks that need it (cached per worker): no stage waits for a gamma
-task.  Spectra are cached per worker by content, and a distance job's chunks
-go back to the workers that computed them (:func:`chunk_placement`), so a job
-sent again finds them.  Chunks and tiles are sized
+task.  Spectra are cached per worker by content, and the chunks of a job
+sent again go back to the workers that computed them (:func:`chunk_placement`),
+so they find them.  Chunks and tiles are sized
 from an estimated cost and the number of workers (:func:`n_parts`): each task at
 least ``MIN_TASK_S`` of work (dask and rpy2 cost a few ms per task), and at
 most :func:`tasks_per_worker` tasks per worker per stage.  Each input is sent
@@ -427,37 +427,38 @@ def fill_pairs(out: np.ndarray, tiles: list, got: dict, column: int) -> None:
         out[tile[:, 1], tile[:, 0]] = v
 
 
-def worker_addresses(client) -> list[str]:
-    """Addresses of the cluster's workers, sorted (empty when the scheduler does not say)."""
+def cluster_state(client) -> tuple[list[str], set[str]]:
+    """The addresses of the cluster's workers, sorted, and those that have no task
+    to run (both empty when the scheduler does not say)."""
     try:
-        return sorted(client.nthreads())
+        processing = client.processing()
     except Exception:  # noqa: BLE001 - any client without worker info
-        return []
+        return [], set()
+    return sorted(processing), {w for w, keys in processing.items() if not keys}
 
 
-def n_workers(client) -> int:
-    """Workers of the cluster (``DEFAULT_WORKERS`` when the scheduler does not say)."""
-    return len(worker_addresses(client)) or DEFAULT_WORKERS
-
-
-def chunk_placement(workers: list[str], keys: list[str], first: np.ndarray) -> dict:
-    """Where each chunk of spectra should run: keywords for ``dask.annotate``.
+def chunk_placement(workers: list[str], idle: set[str], keys: list[str],
+                    first: np.ndarray) -> dict[str, str]:
+    """The worker each chunk computing spectra should go to, if it is idle.
 
     The spectrum cache is per worker: a job sent again (another metric or rho
-    on the same networks) finds its spectra only if each chunk goes back to the
-    worker that computed it.  Chunk ``c`` goes to worker ``(o + c) mod W`` of
-    the sorted addresses: one chunk per worker, and the offset ``o``, taken
-    from the content of the job's first network, spreads one-chunk jobs over
-    the cluster.  A preference only (``allow_other_workers``): a worker that
-    has gone, or work stealing, sends the chunk elsewhere.
+    on the same networks, the same data and seed) finds its spectra only if
+    each chunk goes back to the worker that computed it.  Chunk ``c`` (key
+    ``keys[c]``) belongs to worker ``(o + c) mod W`` of the sorted addresses:
+    one chunk per worker, and the offset ``o``, taken from the content of
+    ``first`` (the job's first network, or its data), spreads one-chunk jobs
+    over the cluster.  Only chunks whose worker is ``idle`` are placed: one
+    held up behind another job's long task would wait longer than it saves,
+    and unplaced ones go to the first worker free, as dask decides.  A place
+    is a preference (``allow_other_workers``): a worker that has gone, or work
+    stealing, sends the chunk elsewhere.
     """
     if not workers:
         return {}
     from blake3 import blake3
     o = int.from_bytes(blake3(np.ascontiguousarray(first).data.cast("B")).digest(4), "big")
-    where = {k: [workers[(o + c) % len(workers)]] for c, k in enumerate(keys)}
-    # a callable annotation is called on the scheduler, once per key
-    return {"workers": where.get, "allow_other_workers": True}
+    where = {k: workers[(o + c) % len(workers)] for c, k in enumerate(keys)}
+    return {k: w for k, w in where.items() if w in idle}
 
 
 def tasks_per_worker(workers: int) -> int:
@@ -560,9 +561,31 @@ def _results(client, futures: list) -> dict:
     return dict(zip([f.key for f in futures], client.gather(futures)))
 
 
-def _submit(client, plan: Plan, stage: str, key: str, fn, *args, priority: int):
-    fut = client.submit(fn, *args, key=key, priority=priority, pure=False)
+def _submit(client, plan: Plan, stage: str, key: str, fn, *args, priority: int,
+            place: dict[str, str] | None = None):
+    where = (place or {}).get(key)  # see chunk_placement
+    fut = client.submit(fn, *args, key=key, priority=priority, pure=False,
+                        workers=[where] if where else None, allow_other_workers=bool(where))
     return plan.add(fut, stage)
+
+
+def _map(client, plan: Plan, stage: str, keys: list[str], fn, *iterables, priority: int,
+         place: dict[str, str]) -> list:
+    """``client.map`` of ``fn`` over ``iterables`` with the given ``keys``, in one
+    message per kind (placed, see :func:`chunk_placement`, or not): a task
+    submitted on its own waits for the client's next batch (20-25 ms here)."""
+    futs = {}
+    for placed in (True, False):
+        at = [i for i, k in enumerate(keys) if (k in place) == placed]
+        if not at:
+            continue
+        # a callable annotation is called on the scheduler, once per key
+        where = {"workers": {k: [w] for k, w in place.items()}.get, "allow_other_workers": True}
+        with dask.annotate(**(where if placed else {})):
+            got = client.map(fn, *[[it[i] for i in at] for it in iterables],
+                             key=[keys[i] for i in at], priority=priority, pure=False)
+        futs.update(zip([keys[i] for i in at], got))
+    return [plan.add(futs[k], stage) for k in keys]
 
 
 def _distance_tiles(client, plan: Plan, where: list, pairs: np.ndarray, n: int, workers: int,
@@ -659,7 +682,7 @@ def plan_distance(client, inputs: dict[str, pd.DataFrame], params: dict,
     prio = cost_priority(len(mats) * n ** 3 + len(mats) ** 2 * n ** 2)
     exact = [np.array_equal(a, a.T) for a in mats]  # exactly symmetric: sent packed
     directed = any(not e and is_directed(a) for a, e in zip(mats, exact))
-    addresses = worker_addresses(client)
+    addresses, idle = cluster_state(client)
     workers = len(addresses) or DEFAULT_WORKERS
     gamma = params.get("gamma")  # None: each chunk finds the optimal one (cached)
     # Each network is needed by its chunk's task only: it travels inside that
@@ -669,12 +692,11 @@ def plan_distance(client, inputs: dict[str, pd.DataFrame], params: dict,
     chunks = split(list(range(len(mats))),
                    n_parts(len(mats), len(mats) * network_cost(n), workers))
     keys = [f"spectra-{c}-{job_id}" for c in range(len(chunks))]
-    with dask.annotate(**chunk_placement(addresses, keys, send[0])):
-        futs = client.map(t_spectra, [[send[i] for i in members] for members in chunks],
-                          [directed] * len(chunks), [gamma] * len(chunks), key=keys,
-                          priority=prio, pure=False)
+    futs = _map(client, plan, "spectra", keys, t_spectra,
+                [[send[i] for i in members] for members in chunks], [directed] * len(chunks),
+                [gamma] * len(chunks), priority=prio,
+                place=chunk_placement(addresses, idle, keys, send[0]))
     for fut, members in zip(futs, chunks):
-        plan.add(fut, "spectra")
         where += [(fut, k) for k in range(len(members))]
     tiles = _distance_tiles(client, plan, where, upper_pairs(len(mats)), n, workers,
                             params.get("rho", 1.0), job_id, prio, "dist")
@@ -704,8 +726,10 @@ def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
     want = {"S", "SI", "Sw", "Sd"} if indicator == "all" else {indicator}
     R = n_resamples(nrow, params["resampling"], params.get("k", 3), params.get("h", 20))
     prio = cost_priority(R * (nrow * p ** 2 + p ** 3))
-    x = _submit(client, plan, "sending inputs", f"input-{job_id}", t_input,
-                df.to_numpy(dtype=float), priority=prio + 1)
+    addresses, idle = cluster_state(client)  # before this job's first tasks
+    data = df.to_numpy(dtype=float)
+    x = _submit(client, plan, "sending inputs", f"input-{job_id}", t_input, data,
+                priority=prio + 1)
     idx = _submit(client, plan, "resampling", f"indices-{job_id}", t_indices, nrow,
                   params["resampling"], params.get("k", 3), params.get("h", 20), seed,
                   priority=prio + 1)
@@ -720,23 +744,28 @@ def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
     spectra = len(pairs) > 0
     # gamma None: the tasks with spectra find it from `full` (no gamma task to wait for)
     gamma = params.get("gamma")
-    workers = n_workers(client)
+    workers = len(addresses) or DEFAULT_WORKERS
     cost = infer_cost(nrow, p, method) + (network_cost(p) if spectra else 0.0)
+    groups = split(list(range(R)), n_parts(R, R * cost, workers))
+    # The same data again (another indicator, metric or rho; the same seed):
+    # the same resampled networks, whose spectra the workers have cached.
+    keys = [f"resamples-{c}-{job_id}" for c in range(len(groups))] + [f"spectra-full-{job_id}"]
+    place = chunk_placement(addresses, idle, keys, data)
     where = []
     if spectra:
-        where.append((_submit(client, plan, "spectra", f"spectra-full-{job_id}", t_spectra,
-                              [full], None, gamma, priority=prio), 0))
+        where.append((_submit(client, plan, "spectra", keys[-1], t_spectra, [full], None,
+                              gamma, priority=prio, place=place), 0))
     # Fewer resamples than task slots (a large cluster): each resample's spectrum
     # is a task of its own, so spectra of the first resamples run while the
     # last ones are still inferred (else a stage of R tasks on W < R workers
     # takes two full rounds).
     alone = spectra and R < tasks_per_worker(workers) * workers
     chunks = []
-    for c, rs in enumerate(split(list(range(R)), n_parts(R, R * cost, workers))):
-        fut = _submit(client, plan, "inferring resampled networks", f"resamples-{c}-{job_id}",
-                      t_resamples, x, idx, rs, method, mparams, seed, gamma,
-                      spectra and not alone, full if spectra and gamma is None else None,
-                      "Sw" in want, priority=prio)
+    for c, rs in enumerate(groups):
+        fut = _submit(client, plan, "inferring resampled networks", keys[c], t_resamples, x,
+                      idx, rs, method, mparams, seed, gamma, spectra and not alone,
+                      full if spectra and gamma is None else None, "Sw" in want,
+                      priority=prio, place=place)
         chunks.append(fut)
         if alone:
             fut = _submit(client, plan, "spectra", f"spectra-{c}-{job_id}", t_resample_spectra,

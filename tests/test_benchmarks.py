@@ -39,9 +39,9 @@ def test_scaling_records_the_graph_planned_for_16_workers(client, monkeypatch):
     workflow, frames, params = next(job for name, job in bench_scaling.jobs(True).items()
                                     if name.startswith("stability"))
     on_two = bench_scaling.record(client, workflow, frames, params)["graph"]
-    monkeypatch.setattr(tasks, "worker_addresses", tasks.worker_addresses)  # restored after
-    bench_scaling.planned_for(client, 16)
-    assert len(tasks.worker_addresses(client)) == 16
+    monkeypatch.setattr(tasks, "cluster_state", tasks.cluster_state)  # restored after
+    bench_scaling.planned_for(16)
+    assert len(tasks.cluster_state(client)[0]) == 16
     graph = bench_scaling.record(client, workflow, frames, params)["graph"]
     assert len(graph) > len(on_two)
     work = sum(s for s, _, _ in graph.values())

@@ -70,8 +70,10 @@ def test_r_error_fails_the_job_in_words_and_the_worker_keeps_serving(client):
 
 
 def test_quick_job_is_not_stuck_behind_a_long_one_and_cancel(client):
-    long = api.submit("stability", {"big": _data(150, 40, seed=2)},
-                      {"method": "cor", "resampling": "LOO", "metric": "HIM"})
+    # ~1.5 s in 60 tasks (blocks of MINE pairs): a quick job waits for one task,
+    # not for the job (a stability job on 2 workers is two long chunks)
+    long = api.submit("inference", {"big": _data(100, 60, seed=2)},
+                      {"methods": {"MINE": {}}})
     started = threading.Event()
     long.add_callback(lambda j: j.done > 0 and started.set())
     assert started.wait(120), long
@@ -158,21 +160,40 @@ def test_a_job_sent_again_finds_its_spectra(client):
     pd.testing.assert_frame_equal(again.result["HIM"], first.result["HIM"])
 
 
+def test_a_stability_job_sent_again_finds_its_spectra(client):
+    """The same data and seed give the same resampled networks: another
+    indicator or rho computes none of their spectra again."""
+    data = _data(30, 12, seed=9)
+    _idle(client)
+    before = sum(client.run(_cache_size).values())
+    params = {"method": "cor", "h": 6, "seed": 3}
+    first = api.submit("stability", {"d": data}, params, store=False).wait()
+    assert first.status == "done", first.error
+    assert sum(client.run(_cache_size).values()) == before + 7  # 6 resamples + all rows
+    for extra in ({"indicator": "S"}, {"rho": 0.5}, {}):
+        again = api.submit("stability", {"d": data}, {**params, **extra}, store=False).wait()
+        assert again.status == "done", again.error
+        assert sum(client.run(_cache_size).values()) == before + 7
+    assert again.result.S == first.result.S
+
+
 def test_chunk_placement_spreads_chunks_and_jobs():
     from renette_widgets import tasks
     workers = ["tcp://a:1", "tcp://b:2", "tcp://c:3"]
     keys = ["spectra-0-j", "spectra-1-j", "spectra-2-j"]
     rng = np.random.default_rng(0)
     nets = [rng.random(10) for _ in range(12)]
-    place = [tasks.chunk_placement(workers, keys, a) for a in nets]
-    assert all(p["allow_other_workers"] for p in place)
+    place = [tasks.chunk_placement(workers, set(workers), keys, a) for a in nets]
     for p in place:  # one chunk per worker
-        assert sorted(w for k in keys for w in p["workers"](k)) == workers
+        assert sorted(p) == keys and sorted(p.values()) == workers
     # the same network, the same place; jobs with other first networks start elsewhere
-    assert tasks.chunk_placement(workers, keys, nets[0].copy())["workers"](keys[0]) == \
-        place[0]["workers"](keys[0])
-    assert len({p["workers"](keys[0])[0] for p in place}) == 3
-    assert tasks.chunk_placement([], keys, nets[0]) == {}
+    assert tasks.chunk_placement(workers, set(workers), keys, nets[0].copy()) == place[0]
+    assert len({p[keys[0]] for p in place}) == 3
+    # a chunk whose worker is busy is not placed
+    busy = place[0][keys[1]]
+    assert tasks.chunk_placement(workers, set(workers) - {busy}, keys, nets[0]) == \
+        {k: w for k, w in place[0].items() if w != busy}
+    assert tasks.chunk_placement([], set(), keys, nets[0]) == {}
 
 
 def _r_sw(nets, symm):
@@ -224,11 +245,14 @@ def test_task_grain_does_not_change_the_numbers(client, monkeypatch):
     data, nets = _data(30, 12, seed=4), _nets(12, 100, seed=5)
     params = {"method": "cor", "h": 6, "seed": 3}
     results, totals = {}, {}
-    real = tasks.worker_addresses(client)
+    real = tasks.cluster_state
     for workers in (2, 16):
-        # the 14 workers the cluster lacks: chunks placed there run on the others
-        fake = real + [f"tcp://127.0.0.1:{i}" for i in range(1, workers - len(real) + 1)]
-        monkeypatch.setattr(tasks, "worker_addresses", lambda c, w=fake: w)
+        # the 14 workers the cluster lacks, made up and busy
+        def state(c, w=workers):
+            addresses, idle = real(c)
+            made_up = range(1, w - len(addresses) + 1)
+            return addresses + [f"tcp://127.0.0.1:{i}" for i in made_up], idle
+        monkeypatch.setattr(tasks, "cluster_state", state)
         stab = api.submit("stability", {"d": data}, params, store=False).wait(120)
         dist = api.submit("distance", nets, {"metric": "HIM"}, store=False).wait(120)
         assert stab.status == dist.status == "done", (stab.error, dist.error)
