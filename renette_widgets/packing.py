@@ -14,10 +14,16 @@ import numpy as np
 
 
 @lru_cache(maxsize=8)
+def _lower(n: int) -> np.ndarray:
+    """The strict lower triangle of an n x n matrix, as a mask."""
+    return np.tril(np.ones((n, n), dtype=bool), -1)
+
+
+@lru_cache(maxsize=8)
 def _index(n: int) -> np.ndarray:
     """Where the packed entries sit in a Fortran-ordered n x n matrix (flat,
     column-major positions): the strict upper triangle by column, then the diagonal."""
-    c, r = np.nonzero(np.tril(np.ones((n, n), dtype=bool), -1))  # r < c, by column
+    c, r = np.nonzero(_lower(n))  # r < c, by column
     return np.concatenate([r + c * n, np.arange(n) * (n + 1)])
 
 
@@ -29,12 +35,6 @@ def nodes(p: np.ndarray) -> int:
 def pack(a: np.ndarray) -> np.ndarray:
     """The packed form of a symmetric matrix (its lower triangle is not read)."""
     return np.asfortranarray(a).T.reshape(-1)[_index(a.shape[0])]
-
-
-@lru_cache(maxsize=8)
-def _lower(n: int) -> np.ndarray:
-    """The strict lower triangle of an n x n matrix, as a mask."""
-    return np.tril(np.ones((n, n), dtype=bool), -1)
 
 
 def unpack_into(p: np.ndarray, out: np.ndarray) -> np.ndarray:

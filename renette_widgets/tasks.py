@@ -112,16 +112,22 @@ SPECTRUM_CACHE_BYTES = 256 * 2**20
 _spectra: OrderedDict[str, dict] = OrderedDict()
 
 
-def _spectrum_key(a: np.ndarray, directed: bool, gamma: float) -> str:
-    """Content key of a network, packed or Fortran-ordered: BLAKE3 of its buffer
-    (not a copy).
+def content_hash(a: np.ndarray):
+    """BLAKE3 of an array's memory as it lies (C- or Fortran-ordered: not copied).
 
     A cryptographic hash (one user's network must not be able to pass for
     another's), and 4x SHA-256's speed here: 0.05 ms for 200 nodes, on every
     network of every job.
     """
     from blake3 import blake3
-    h = blake3((a if a.ndim == 1 else a.T).data.cast("B"))  # C-contiguous either way
+    if a.flags.f_contiguous and not a.flags.c_contiguous:
+        a = a.T  # the same bytes, C-contiguous
+    return blake3(np.ascontiguousarray(a).data.cast("B"))
+
+
+def _spectrum_key(a: np.ndarray, directed: bool, gamma: float) -> str:
+    """Content key of a network, packed or Fortran-ordered, for a directedness and gamma."""
+    h = content_hash(a)
     h.update(repr((a.shape, directed, float(gamma))).encode())
     return h.hexdigest()
 
@@ -455,8 +461,7 @@ def chunk_placement(workers: list[str], idle: set[str], keys: list[str],
     """
     if not workers:
         return {}
-    from blake3 import blake3
-    o = int.from_bytes(blake3(np.ascontiguousarray(first).data.cast("B")).digest(4), "big")
+    o = int.from_bytes(content_hash(first).digest(4), "big")
     where = {k: workers[(o + c) % len(workers)] for c, k in enumerate(keys)}
     return {k: w for k, w in where.items() if w in idle}
 
@@ -575,12 +580,12 @@ def _map(client, plan: Plan, stage: str, keys: list[str], fn, *iterables, priori
     message per kind (placed, see :func:`chunk_placement`, or not): a task
     submitted on its own waits for the client's next batch (20-25 ms here)."""
     futs = {}
+    # a callable annotation is called on the scheduler, once per key
+    where = {"workers": {k: [w] for k, w in place.items()}.get, "allow_other_workers": True}
     for placed in (True, False):
         at = [i for i, k in enumerate(keys) if (k in place) == placed]
         if not at:
             continue
-        # a callable annotation is called on the scheduler, once per key
-        where = {"workers": {k: [w] for k, w in place.items()}.get, "allow_other_workers": True}
         with dask.annotate(**(where if placed else {})):
             got = client.map(fn, *[[it[i] for i in at] for it in iterables],
                              key=[keys[i] for i in at], priority=priority, pure=False)
@@ -735,11 +740,13 @@ def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
                   priority=prio + 1)
     full = _submit(client, plan, "inferring on all rows", f"adj-{job_id}", t_infer, x,
                    method, mparams, seed, priority=prio + 1)
-    pairs = []  # network 0 is the one inferred on all rows, r + 1 resample r
+    # network 0 is the one inferred on all rows, r + 1 resample r
+    si = upper_pairs(R, by_column=True) + 1  # column-major upper triangle: r2 outer
+    pairs = []
     if "S" in want:
         pairs.append(np.column_stack([np.zeros(R, np.int64), np.arange(1, R + 1)]))
-    if "SI" in want:  # column-major upper triangle: r1 < r2, r2 outer
-        pairs.append(upper_pairs(R, by_column=True) + 1)
+    if "SI" in want:
+        pairs.append(si)
     pairs = np.concatenate(pairs) if pairs else np.empty((0, 2), np.int64)
     spectra = len(pairs) > 0
     # gamma None: the tasks with spectra find it from `full` (no gamma task to wait for)
@@ -799,7 +806,7 @@ def plan_stability(client, inputs: dict[str, pd.DataFrame], params: dict,
             res.S_boot = pd.DataFrame({"resample": np.arange(1, R + 1), "S": s})
             res.S = float(np.mean(s))
         if "SI" in want and R > 1:
-            r1, r2 = (upper_pairs(R, by_column=True) + 1).T
+            r1, r2 = si.T
             res.SI_boot = pd.DataFrame({"r1": r1, "r2": r2, "SI": dist[r1, r2]})
             res.SI = float(res.SI_boot["SI"].mean())
         if sw:
