@@ -73,7 +73,7 @@ def dask_floor(client, nets, reps: int) -> float:
     split or assembled: (spectra + pairs + floor) / spectra is the best ratio
     a job could reach on one core.
     """
-    from renette_widgets import packing
+    from renette_widgets.engine import packing
     sent = [packing.pack(a) for a in nets]
     pairs = len(nets) * (len(nets) - 1) // 2
     out = []

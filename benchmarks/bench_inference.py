@@ -1,7 +1,7 @@
 """Inference: MINE split across workers vs one R call; cor/WGCNA/bicor vs BLAS.
 
 - MINE on 100 x 100 (samples x variables): the inference job (all-pairs MINE
-  in blocks of rows, :func:`renette_widgets.tasks.mine_row_blocks`) on a
+  in blocks of rows, :func:`renette_widgets.jobs.grain.mine_row_blocks`) on a
   2-worker LocalCluster vs ``mat2adj(x, "MINE")`` in one R process;
 - cor, WGCNA, bicor on 400 x 2000: the job (one task per method) and
   ``mat2adj`` in one R process, vs one BLAS product of the same size

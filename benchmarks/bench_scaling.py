@@ -2,7 +2,7 @@
 
 This machine's 2 vCPUs deliver about one core, so more workers cannot be
 timed here.  Instead each job is run once on a 1-worker R cluster with the
-real plan of :mod:`renette_widgets.tasks`; the scheduler gives each task's
+real plan of the workflow (:mod:`renette_widgets.workflows`); the scheduler gives each task's
 dependencies and result size, the task stream its compute time.  The graph
 is then replayed on LocalClusters of 1, 2, 4, 8 and 16 worker processes with
 tasks that sleep for the measured time and return as many bytes as the real
@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 
 from common import (close_client, make_client, random_data, random_networks, save, table)
+
+from renette_widgets.jobs.placement import planning_for
 
 WORKERS = [1, 2, 4, 8, 16]
 
@@ -63,11 +65,12 @@ def _graph_info(dask_scheduler, keys):
 def record(client, workflow: str, frames: dict, params: dict) -> dict:
     """The job's task graph: {key: (seconds, [dependency keys], result bytes)}."""
     from distributed import get_task_stream
-    from renette_widgets import api, tasks
-    params = api.normalize_params(workflow, params)
+    from renette_widgets import workflows
+    flow = workflows.get(workflow)
+    params = flow.validate_params(params)
     with get_task_stream(client) as stream:
         t0 = time.perf_counter()
-        plan = tasks.PLANS[workflow](client, frames, params, f"rec{time.time_ns()}")
+        plan = flow.plan(client, frames, params, f"rec{time.time_ns()}")
         client.gather(plan.futures)
         plan.assemble()
         wall = time.perf_counter() - t0
@@ -97,19 +100,6 @@ def record_best(client, workflow: str, frames: dict, params: dict, times: int = 
     graph = {k: (min(r["graph"][k][0] for r in recs), deps, nbytes)
              for k, (_, deps, nbytes) in recs[0]["graph"].items()}
     return {"graph": graph, "wall": min(r["wall"] for r in recs)}
-
-
-def planned_for(workers: int) -> None:
-    """From now on, plan jobs in this process as for a cluster of ``workers``
-    workers: the plans see the cluster's workers and made-up busy ones."""
-    from renette_widgets import tasks
-    real = tasks.cluster_state
-
-    def state(client):
-        addresses, idle = real(client)
-        return addresses + [f"tcp://127.0.0.1:{i}"
-                            for i in range(1, workers - len(addresses) + 1)], idle
-    tasks.cluster_state = state
 
 
 def sleeper(seconds: float, nbytes: int, *_deps) -> bytes:
@@ -181,13 +171,13 @@ def list_schedule(graph: dict, n_workers: int, overhead: float = 0.0) -> float:
 
 def main(quick: bool = False) -> None:
     client = make_client(1)
-    # The task grain depends on the number of workers (tasks.n_parts): record
+    # The task grain depends on the number of workers (jobs.grain.n_parts): record
     # the graph the job gets on the largest simulated cluster, not on 1 worker.
-    planned_for(max(WORKERS))
     try:
-        for workflow, frames, params in jobs(True).values():  # warm-up: R functions loaded
-            record(client, workflow, frames, params)
-        recorded = {name: record_best(client, *job) for name, job in jobs(quick).items()}
+        with planning_for(max(WORKERS)):
+            for workflow, frames, params in jobs(True).values():  # warm-up: R functions loaded
+                record(client, workflow, frames, params)
+            recorded = {name: record_best(client, *job) for name, job in jobs(quick).items()}
     finally:
         close_client(client)
     rows, raw = [], {}

@@ -27,8 +27,10 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))  # run as `python benchmarks/bench_x.py`
 
-from renette_widgets.cluster import (SINGLE_THREAD_ENV, attach, default_r_libs,  # noqa: E402
-                                     local_cluster)
+from renette_widgets import workflows  # noqa: E402
+from renette_widgets.config import SINGLE_THREAD_ENV, default_r_libs  # noqa: E402
+from renette_widgets.jobs.cluster import attach, local_cluster  # noqa: E402
+from renette_widgets.jobs.job import Job  # noqa: E402
 
 REFERENCE_R = HERE / "reference.R"
 
@@ -113,11 +115,14 @@ def cpu_seconds(client) -> float:
 
 
 def run_job(client, workflow: str, frames: dict, params: dict) -> tuple[object, float, float]:
-    """Run one job to the end; returns (job, wall seconds, CPU seconds of cluster+client)."""
-    from renette_widgets.jobs import Job
+    """Run one job to the end; returns (job, wall seconds, CPU seconds of cluster+client).
+
+    The inputs are taken as they are (no input checks): the job's own cost."""
+    flow = workflows.get(workflow)
+    params = flow.validate_params(params)
     cpu0 = cpu_seconds(client)
     t0 = time.perf_counter()
-    job = Job(workflow, frames, params, client=client, store=False).start().wait()
+    job = Job(flow, frames, params, client=client).start().wait()
     wall = time.perf_counter() - t0
     cpu = cpu_seconds(client) - cpu0
     if job.status != "done":

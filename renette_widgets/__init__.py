@@ -1,12 +1,21 @@
-"""ReNette: differential network analysis in Jupyter."""
-__version__ = "0.1.0"
+"""ReNette: differential network analysis in Jupyter.
 
-from .api import distance, infer, netstats, read_matrix, stability, submit  # noqa: E402
-from .cluster import get_client  # noqa: E402
-from .errors import InputError, JobError  # noqa: E402
-from .jobs import Job  # noqa: E402
-from .results import StabilityResult  # noqa: E402
-from .store import Store  # noqa: E402
+The layers, each using only those below it (``docs/architecture.md``):
+``errors``, ``results``, ``config``, ``symmetry``, ``figures``; ``io`` (reading
+and checking inputs on the client) and ``engine`` (what runs on dask workers,
+the only place R is started); ``jobs`` (dask plumbing, the Job, the store);
+``workflows`` (one file per workflow, a registry); ``api``, ``cli``,
+``serve`` and ``widgets`` (the front doors).
+"""
+from ._version import __version__
+from .api import (distance, infer, load_job, load_result, netstats, read_matrix, rerun,
+                  stability, submit)
+from .errors import InputError, JobError
+from .jobs.cluster import get_client
+from .jobs.job import Job
+from .jobs.store import Store
+from .results import StabilityResult
 
-__all__ = ["read_matrix", "infer", "distance", "stability", "netstats", "submit", "Job",
-           "InputError", "JobError", "StabilityResult", "Store", "get_client"]
+__all__ = ["read_matrix", "infer", "distance", "stability", "netstats", "submit",
+           "load_result", "load_job", "rerun", "Job", "InputError", "JobError",
+           "StabilityResult", "Store", "get_client", "__version__"]

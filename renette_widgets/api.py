@@ -1,20 +1,15 @@
-"""Python API for analysts: the four ReNette workflows, synchronous or as jobs.
+"""Python API for analysts: every registered workflow, synchronous or as jobs.
 
 Synchronous functions (:func:`infer`, :func:`distance`, :func:`stability`,
 :func:`netstats`) are :func:`submit` + ``wait`` + ``result``; they run on the
 same dask cluster and write the same store as the dashboard and the CLI.
+:func:`submit` runs any workflow of the registry
+(:mod:`renette_widgets.workflows`) by name, :func:`load_result`,
+:func:`load_job` and :func:`rerun` read the store.
 
-Parameters, in the canonical form stored in a job's manifest:
-
-- inference: ``{"methods": {method: {param: value}}, "seed": 0}``
-  (``{"method": "cor", **params}`` is accepted too);
-- distance: ``{"metric": "HIM", "rho": 1.0, "gamma": None, "components": True}``;
-- stability: ``{"method": "cor", "method_params": {}, "metric": "HIM",
-  "resampling": "montecarlo", "k": 3, "h": 20, "seed": 0, "indicator": "all",
-  "rho": 1.0, "gamma": None}``;
-- statistics: ``{"seed": 0}``.
-
-Every input problem raises :class:`~renette_widgets.errors.InputError`.
+Each workflow's module documents its parameters (the canonical form stored in
+a job's manifest) and its result. Every input problem raises
+:class:`~renette_widgets.errors.InputError`.
 """
 from __future__ import annotations
 
@@ -25,17 +20,27 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import workflows
 from .errors import InputError, JobError
-from .jobs import WORKFLOWS, Job
+from .io.params import defaults
+from .io.reader import read_matrix as _read_matrix
+from .jobs.job import Job
+from .jobs.store import Store
 from .results import StabilityResult
 
 MatrixLike = pd.DataFrame | np.ndarray | str | Path
+
+# Signatures take their defaults from the workflows' parameter specs.
+_INFER = defaults(workflows.get("inference").params)
+_DIST = defaults(workflows.get("distance").params)
+_STAB = defaults(workflows.get("stability").params)
+_STATS = defaults(workflows.get("statistics").params)
 
 
 def read_matrix(path_or_buffer: Any, kind: str = "data", header: bool = True,
                 row_names: bool | None = None, sep: str | None = None,
                 **kwargs: Any) -> pd.DataFrame:
-    """Read a data or adjacency matrix from CSV/TSV (see :mod:`reader`).
+    """Read a data or adjacency matrix from CSV/TSV (see :mod:`renette_widgets.io.reader`).
 
     Parameters
     ----------
@@ -53,9 +58,8 @@ def read_matrix(path_or_buffer: Any, kind: str = "data", header: bool = True,
     DataFrame
         Float matrix with names; notes for the user in ``df.attrs["notes"]``.
     """
-    from .reader import read_matrix as _read
-    return _read(path_or_buffer, kind=kind, header=header, row_names=row_names,
-                 sep=sep, **kwargs)
+    return _read_matrix(path_or_buffer, kind=kind, header=header, row_names=row_names,
+                        sep=sep, **kwargs)
 
 
 # ---------------------------------------------------------------- inputs
@@ -81,8 +85,9 @@ def _as_frame(x: MatrixLike, kind: str, name: str | None) -> pd.DataFrame:
                      hint="Give a pandas DataFrame, a numpy array or a file path.")
 
 
-def _named_inputs(inputs: Any, kind: str) -> dict[str, pd.DataFrame]:
-    """Inputs as ``{name: DataFrame}`` from a mapping, a sequence or one matrix."""
+def named_inputs(inputs: Any, kind: str) -> dict[str, pd.DataFrame]:
+    """Inputs as ``{name: DataFrame}`` from a mapping, a sequence or one matrix
+    (files are read as ``kind``: ``"data"`` or ``"adjacency"``)."""
     if isinstance(inputs, Mapping):
         items = list(inputs.items())
     elif isinstance(inputs, Sequence) and not isinstance(inputs, str):
@@ -106,56 +111,6 @@ def _named_inputs(inputs: Any, kind: str) -> dict[str, pd.DataFrame]:
     return out
 
 
-# ---------------------------------------------------------------- params
-
-def normalize_params(workflow: str, params: Mapping | None) -> dict:
-    """Parameters in canonical form with defaults, typed (see :mod:`params`)."""
-    from .params import validate_params
-    if workflow not in WORKFLOWS:
-        raise InputError(f"unknown workflow {workflow!r}",
-                         hint=f"Use one of {', '.join(WORKFLOWS)}.")
-    return validate_params(workflow, params)
-
-
-# ---------------------------------------------------------------- validation
-
-def _file(name: str, df: pd.DataFrame) -> str:
-    """What messages call an input: the file it was read from, else its name."""
-    return df.attrs.get("source") or name
-
-
-def _validate_inputs(workflow: str, frames: dict[str, pd.DataFrame], p: dict,
-                     drop_constant: bool = False) -> dict:
-    """Check matrices with the shared validation layer (raises InputError)."""
-    from . import validate
-    if drop_constant and workflow not in ("inference", "stability"):
-        raise InputError(f"drop_constant applies to data matrices, not to a {workflow} job",
-                         hint="Use it with inference or stability.")
-    if workflow == "inference":
-        out = {}
-        for name, df in frames.items():
-            for method, mp in p["methods"].items():
-                df = validate.check_data(df, method=method, tol=float(mp.get("tol") or 0.0),
-                                         drop_constant=drop_constant, name=_file(name, df))
-            out[name] = df
-        return out
-    if workflow == "stability":
-        if len(frames) != 1:
-            raise InputError(f"stability takes one data matrix, got {len(frames)}",
-                             hint="Run one stability job per data set.")
-        (name, df), = frames.items()
-        df = validate.check_data(df, method=p["method"],
-                                 tol=float(p["method_params"].get("tol") or 0.0),
-                                 drop_constant=drop_constant, name=_file(name, df))
-        validate.check_resampling(df.shape[0], p["resampling"], p["k"], p["method"], name)
-        return {name: df}
-    nets = {name: validate.check_adjacency(df, name=_file(name, df))
-            for name, df in frames.items()}
-    if workflow == "distance":
-        nets = validate.check_network_set(nets, min_count=1)
-    return nets
-
-
 # ---------------------------------------------------------------- jobs
 
 def submit(workflow: str, inputs: Any, params: Mapping | None = None, client=None,
@@ -164,20 +119,22 @@ def submit(workflow: str, inputs: Any, params: Mapping | None = None, client=Non
 
     Parameters
     ----------
-    workflow : {"inference", "distance", "stability", "statistics"}
+    workflow : str
+        A registered workflow (``renette_widgets.workflows.names()``):
+        "inference", "distance", "stability", "statistics", ...
     inputs : mapping, sequence, DataFrame or path
         Named matrices (``{name: DataFrame}``) or things to read: data
-        matrices for inference/stability, adjacency matrices otherwise.
+        matrices or networks, as the workflow takes.
     params : mapping, optional
-        Workflow parameters (module docstring); missing ones take defaults.
+        Workflow parameters (its module docstring); missing ones take defaults.
     client : distributed.Client, optional
-        Default :func:`~renette_widgets.cluster.get_client`.
+        Default :func:`~renette_widgets.jobs.cluster.get_client`.
     store : Store or False, optional
         Default ``Store()`` (``RENETTE_HOME``); ``False`` keeps results in memory.
     drop_constant : bool
-        Inference and stability: drop the data's constant columns (or those of
-        variance below the method's ``tol``) with a note in the input's
-        ``attrs["notes"]``, instead of refusing the data.
+        Data matrices only: drop constant columns (or those of variance below
+        the method's ``tol``) with a note in the input's ``attrs["notes"]``,
+        instead of refusing the data.
 
     Returns
     -------
@@ -189,13 +146,11 @@ def submit(workflow: str, inputs: Any, params: Mapping | None = None, client=Non
     InputError
         For any problem with the inputs or parameters (before anything runs).
     """
-    if workflow not in WORKFLOWS:
-        raise InputError(f"unknown workflow {workflow!r}",
-                         hint=f"Use one of {', '.join(WORKFLOWS)}.")
-    kind = "data" if workflow in ("inference", "stability") else "adjacency"
-    p = normalize_params(workflow, params)
-    frames = _validate_inputs(workflow, _named_inputs(inputs, kind), p, drop_constant)
-    return Job(workflow, frames, p, client=client, store=store).start()
+    flow = workflows.get(workflow)
+    p = flow.validate_params(params)
+    matrices = flow.check_inputs(named_inputs(inputs, flow.input_kind), p, drop_constant)
+    persist = None if store is False else (store or Store()).write
+    return Job(flow, matrices, p, client=client, persist=persist).start()
 
 
 def _run(workflow: str, inputs: Any, params: dict, client, store, timeout,
@@ -209,9 +164,59 @@ def _run(workflow: str, inputs: Any, params: dict, client, store, timeout,
     return job.result
 
 
-def infer(data: MatrixLike, method: str = "cor", *, client=None, store=None,
-          timeout: float | None = None, seed: int = 0, drop_constant: bool = False,
-          **params: Any) -> pd.DataFrame:
+def load_result(job_id: str | dict | Path, store: Store | None = None) -> Any:
+    """A stored job's result, in the same form as ``Job.result``.
+
+    ``job_id`` may also be a manifest or the path of a ``manifest.json``.
+    """
+    store = store or Store()
+    manifest, folder = store.resolve(job_id)
+    return workflows.get(manifest["workflow"]).read_result(manifest.get("results") or {},
+                                                           folder / "results")
+
+
+def load_job(job_id: str | dict | Path, store: Store | None = None) -> Job:
+    """A finished :class:`Job` rebuilt from the store (result loaded now)."""
+    store = store or Store()
+    manifest, folder = store.resolve(job_id)
+    flow = workflows.get(manifest["workflow"])
+    result = (flow.read_result(manifest.get("results") or {}, folder / "results")
+              if manifest["status"] == "done" else None)
+    return Job.from_manifest(manifest, folder, flow, result)
+
+
+def rerun(job_id_or_manifest: str | dict | Path, client=None, store: Store | None = None,
+          **changed: Any) -> Job:
+    """Run a stored job again (same inputs), optionally with changed params.
+
+    Parameters
+    ----------
+    job_id_or_manifest : str, dict or Path
+        A job id, a manifest dict, or the path of a ``manifest.json``
+        (or of its folder).
+    client : distributed.Client, optional
+    store : Store, optional
+        Where the job is read from and the new one written (default ``Store()``).
+    **changed
+        Parameters to change (top-level keys of the job's params).
+
+    Returns
+    -------
+    Job
+        The new job, started (call ``.wait()``).
+    """
+    store = store or Store()
+    manifest, _ = store.resolve(job_id_or_manifest)
+    params = {**manifest["params"], **changed}
+    return submit(manifest["workflow"], store.load_inputs(manifest), params, client=client,
+                  store=store)
+
+
+# ---------------------------------------------------------------- one call each
+
+def infer(data: MatrixLike, method: str = _INFER["method"], *, client=None, store=None,
+          timeout: float | None = None, seed: int = _INFER["seed"],
+          drop_constant: bool = False, **params: Any) -> pd.DataFrame:
     """Infer a network from a data matrix (samples in rows, variables in columns).
 
     Parameters
@@ -239,9 +244,9 @@ def infer(data: MatrixLike, method: str = "cor", *, client=None, store=None,
     return next(iter(res["networks"].values()))
 
 
-def distance(networks: Any, metric: str = "HIM", rho: float = 1.0,
-             gamma: float | None = None, components: bool = True, *, client=None,
-             store=None, timeout: float | None = None) -> dict[str, Any]:
+def distance(networks: Any, metric: str = _DIST["metric"], rho: float = _DIST["rho"],
+             gamma: float | None = _DIST["gamma"], components: bool = _DIST["components"],
+             *, client=None, store=None, timeout: float | None = None) -> dict[str, Any]:
     """Distances between networks (Hamming, Ipsen-Mikhailov, HIM).
 
     Parameters
@@ -266,10 +271,10 @@ def distance(networks: Any, metric: str = "HIM", rho: float = 1.0,
                 client, store, timeout)
 
 
-def stability(data: MatrixLike, method: str = "cor", metric: str = "HIM",
-              resampling: str = "montecarlo", k: int = 3, h: int = 20, seed: int = 0,
-              *, indicator: str = "all", client=None, store=None,
-              timeout: float | None = None, drop_constant: bool = False,
+def stability(data: MatrixLike, method: str = _STAB["method"], metric: str = _STAB["metric"],
+              resampling: str = _STAB["resampling"], k: int = _STAB["k"], h: int = _STAB["h"],
+              seed: int = _STAB["seed"], *, indicator: str = _STAB["indicator"], client=None,
+              store=None, timeout: float | None = None, drop_constant: bool = False,
               **params: Any) -> StabilityResult:
     """Stability of the inferred network under resampling (nettools' netSI).
 
@@ -298,7 +303,7 @@ def stability(data: MatrixLike, method: str = "cor", metric: str = "HIM",
                  "indicator": indicator}, client, store, timeout, drop_constant)
 
 
-def netstats(network: MatrixLike, seed: int = 0, *, client=None, store=None,
+def netstats(network: MatrixLike, seed: int = _STATS["seed"], *, client=None, store=None,
              timeout: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Node and network statistics of one network.
 

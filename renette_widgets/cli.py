@@ -1,4 +1,4 @@
-"""``renette``: the four workflows from the terminal, same engine and store.
+"""``renette``: every workflow from the terminal, same engine and store.
 
 Examples::
 
@@ -8,6 +8,9 @@ Examples::
     renette stats net1.csv -o out/
     renette rerun ~/.renette/jobs/<id>/manifest.json -p rho=0.5 -o out/
     renette list
+
+Each registered workflow with a ``cli_command`` is a subcommand; its options
+come from the workflow (:mod:`renette_widgets.workflows`).
 
 Exit status: 0 done, 1 the job failed, 2 bad input (message, no traceback).
 """
@@ -20,35 +23,14 @@ import threading
 import time
 import warnings
 from pathlib import Path
-from typing import Any
 
+from . import api, workflows
 from .errors import InputError
-
-
-def _value(text: str) -> Any:
-    """A ``-p KEY=VALUE`` value as a typed scalar (validated later by params)."""
-    low = text.strip().lower()
-    if low in ("true", "false"):
-        return low == "true"
-    if low in ("none", "null", "auto"):
-        return None
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return text
-
-
-def _params(pairs: list[str] | None) -> dict:
-    out = {}
-    for pair in pairs or []:
-        if "=" not in pair:
-            raise InputError(f"parameter {pair!r} is not KEY=VALUE",
-                             hint="Write parameters as -p P=6.")
-        key, value = pair.split("=", 1)
-        out[key.strip()] = _value(value)
-    return out
+from .io.names import unique_name
+from .jobs.cluster import close_clients, get_client
+from .jobs.job import FINAL
+from .jobs.store import Store
+from .workflows.options import key_values
 
 
 class Progress:
@@ -66,7 +48,7 @@ class Progress:
             return
         with self._lock:
             now = time.time()
-            final = job.status in ("done", "failed", "cancelled")
+            final = job.status in FINAL
             if not final and now - self._last < (0.1 if self.tty else 2.0):
                 return
             self._last = now
@@ -80,18 +62,14 @@ class Progress:
 
 
 def _read(files: list[str], kind: str, args) -> dict:
-    from .api import read_matrix
     out = {}
     for f in files:
         path = Path(f)
         if not path.is_file():
             raise InputError("no such file", file=f, hint="Check the path.")
-        name = path.stem
-        k = 2
-        while name in out:
-            name, k = f"{path.stem}_{k}", k + 1
-        out[name] = read_matrix(path, kind=kind, header=not args.no_header,
-                                row_names=args.row_names, sep=args.sep, name=path.name)
+        name = unique_name(path.stem, out)
+        out[name] = api.read_matrix(path, kind=kind, header=not args.no_header,
+                                    row_names=args.row_names, sep=args.sep, name=path.name)
     return out
 
 
@@ -116,79 +94,27 @@ def _run_job(job, args) -> int:
     return 0
 
 
-def _submit(workflow: str, inputs: dict, params: dict, args):
-    from .api import submit
-    from .cluster import get_client
-    from .store import Store
-    client = get_client(args.scheduler) if args.scheduler else None
-    return submit(workflow, inputs, params, client=client, store=Store(args.home),
-                  drop_constant=getattr(args, "drop_constant", False))
+def _client(args):
+    return get_client(args.scheduler) if args.scheduler else None
 
 
-def _method_params(methods: list[str], pairs: list[str] | None) -> dict:
-    """``-p KEY=VALUE`` to the methods that take KEY; ``-p METHOD.KEY=VALUE`` to one.
-
-    A key no chosen method takes goes to all of them, so validation names it.
-    """
-    from .params import method_specs
-    out: dict[str, dict] = {m: {} for m in methods}
-    for key, value in _params(pairs).items():
-        target, _, name = key.rpartition(".")
-        if target in out:
-            out[target][name] = value
-            continue
-        takers = []
-        for m in methods:
-            try:
-                names = {n for s in method_specs(m) for n in (s.name, *s.aliases)}
-            except Exception:  # noqa: BLE001 - unknown method: validation reports it
-                names = set()
-            if key in names:
-                takers.append(m)
-        for m in takers or methods:
-            out[m][key] = value
-    return out
-
-
-def cmd_infer(args) -> int:
-    params = {"methods": _method_params(args.method or ["cor"], args.param),
-              "seed": args.seed}
-    return _run_job(_submit("inference", _read(args.files, "data", args), params, args), args)
-
-
-def cmd_distance(args) -> int:
-    params = {"metric": args.metric, "rho": args.rho, "gamma": args.gamma,
-              "components": True}
-    return _run_job(_submit("distance", _read(args.files, "adjacency", args), params, args),
-                    args)
-
-
-def cmd_stability(args) -> int:
-    params = {"method": args.method or "cor", "method_params": _params(args.param),
-              "metric": args.metric, "resampling": args.resampling, "k": args.k,
-              "h": args.h, "seed": args.seed, "indicator": args.indicator}
-    if len(args.files) != 1:
-        raise InputError("stability takes exactly one data file",
-                         hint="Run one stability job per data set.")
-    return _run_job(_submit("stability", _read(args.files, "data", args), params, args), args)
-
-
-def cmd_stats(args) -> int:
-    return _run_job(_submit("statistics", _read(args.files, "adjacency", args),
-                            {"seed": args.seed}, args), args)
+def cmd_workflow(args) -> int:
+    """Run the subcommand's workflow on the given files."""
+    flow = args.flow
+    params = flow.cli_params(args)
+    job = api.submit(flow.name, _read(args.files, flow.input_kind, args), params,
+                     client=_client(args), store=Store(args.home),
+                     drop_constant=getattr(args, "drop_constant", False))
+    return _run_job(job, args)
 
 
 def cmd_rerun(args) -> int:
-    from .cluster import get_client
-    from .store import Store
-    store = Store(args.home)
-    client = get_client(args.scheduler) if args.scheduler else None
-    job = store.rerun(args.manifest, client=client, **_params(args.param))
+    job = api.rerun(args.manifest, client=_client(args), store=Store(args.home),
+                    **key_values(args.param))
     return _run_job(job, args)
 
 
 def cmd_list(args) -> int:
-    from .store import Store
     for m in Store(args.home).list():
         names = ", ".join(e["name"] for e in m["inputs"])
         print(f"{m['id']}  {m['timings']['created'][:19]}  {m['workflow']:<10} "
@@ -215,38 +141,15 @@ def parser() -> argparse.ArgumentParser:
     rn.add_argument("--row-names", dest="row_names", action="store_true", default=None,
                     help="the first column holds row names (default: detected)")
     rn.add_argument("--no-row-names", dest="row_names", action="store_false")
-    method = argparse.ArgumentParser(add_help=False)
-    method.add_argument("-m", "--method", action="append",
-                        help="inference method (repeat for several; default cor)")
-    method.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
-                        help="method parameter, e.g. P=6, measure=MIC, tol=0 (given to the "
-                        "methods that take it), or METHOD.KEY=VALUE for one method")
-    method.add_argument("--drop-constant", action="store_true",
-                        help="drop constant columns (variance at most tol) instead of "
-                        "refusing the data")
-    dist = argparse.ArgumentParser(add_help=False)
-    dist.add_argument("--metric", default="HIM", choices=["HIM", "IM", "H"])
 
     sub = ap.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("infer", parents=[reading, method, common], help="infer networks")
-    p.add_argument("--seed", type=int, default=0)
-    p.set_defaults(func=cmd_infer)
-    p = sub.add_parser("distance", parents=[reading, dist, common],
-                       help="distances between networks")
-    p.add_argument("--rho", type=float, default=1.0, help="weight of IM in HIM")
-    p.add_argument("--gamma", type=float, default=None, help="default: optimal gamma")
-    p.set_defaults(func=cmd_distance)
-    p = sub.add_parser("stability", parents=[reading, method, dist, common],
-                       help="network stability under resampling (netSI)")
-    p.add_argument("--resampling", default="montecarlo", choices=["montecarlo", "kCV", "LOO"])
-    p.add_argument("-k", type=int, default=3)
-    p.add_argument("--h", type=int, default=20)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--indicator", default="all", choices=["all", "S", "SI", "Sw", "Sd"])
-    p.set_defaults(func=cmd_stability)
-    p = sub.add_parser("stats", parents=[reading, common], help="node and network statistics")
-    p.add_argument("--seed", type=int, default=0)
-    p.set_defaults(func=cmd_stats)
+    for name in workflows.names():
+        flow = workflows.get(name)
+        if not flow.cli_command:
+            continue
+        p = sub.add_parser(flow.cli_command, parents=[reading, common], help=flow.cli_help)
+        flow.add_cli_arguments(p)
+        p.set_defaults(func=cmd_workflow, flow=flow)
     p = sub.add_parser("rerun", parents=[common], help="run a stored job again")
     p.add_argument("manifest", help="manifest.json, its folder, or a job id")
     p.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
@@ -261,8 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``renette`` command."""
     args = parser().parse_args(argv)
     # A job's inputs travel inside its tasks on purpose (a task is recomputed
-    # if its worker dies; see tasks.py): dask's advice to scatter large graphs
-    # is not for the user of a command.
+    # if its worker dies; see jobs/plan.py): dask's advice to scatter large
+    # graphs is not for the user of a command.
     warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
     try:
         return args.func(args)
@@ -272,7 +175,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     finally:
-        from .cluster import close_clients
         close_clients()
 
 

@@ -22,7 +22,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-from .cluster import attach, pre_spawn_environ, worker_env
+from distributed import Client
+
+from .config import n_workers, pre_spawn_environ, worker_env
+from .jobs.cluster import attach
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK = REPO / "notebooks" / "renette.ipynb"
@@ -90,7 +93,7 @@ class Stack:
 
     def _env(self) -> dict[str, str]:
         env = {**os.environ, **worker_env(), "DASK_SCHEDULER_ADDRESS": self.scheduler_address,
-               # dask parses the value as a Python literal (cluster.MALLOC_ENV)
+               # dask parses the value as a Python literal (config.MALLOC_ENV)
                "DASK_DISTRIBUTED__NANNY__PRE_SPAWN_ENVIRON": repr(pre_spawn_environ())}
         if self.home:
             env["RENETTE_HOME"] = self.home
@@ -108,7 +111,6 @@ class Stack:
 
     def start(self, timeout: float = 180) -> "Stack":
         """Start everything and wait until R is warm and Voila answers."""
-        from distributed import Client
         try:
             self._spawn("scheduler", [_bin("dask"), "scheduler", "--host", "127.0.0.1",
                                       "--port", str(self.scheduler_port),
@@ -188,7 +190,7 @@ class Stack:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``make run``."""
     ap = argparse.ArgumentParser(description="Serve the ReNette dashboard.")
-    ap.add_argument("--workers", type=int, default=int(os.environ.get("RENETTE_WORKERS", 2)))
+    ap.add_argument("--workers", type=int, default=n_workers())
     ap.add_argument("--port", type=int, default=int(os.environ.get("RENETTE_PORT", 8866)))
     ap.add_argument("--ip", default=os.environ.get("RENETTE_IP", "127.0.0.1"))
     ap.add_argument("--scheduler-port", type=int, default=8786)

@@ -34,7 +34,7 @@ def client():
     It is also what ``get_client()`` returns in this process.
     """
     from distributed import Client
-    from renette_widgets import cluster
+    from renette_widgets.jobs import cluster
     with cluster.local_cluster(2) as lc, Client(lc, set_as_default=False) as c:
         cluster.use_client(c)
         yield c

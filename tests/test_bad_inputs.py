@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from renette_widgets.errors import InputError
-from renette_widgets.reader import read_matrix
-from renette_widgets.validate import check_adjacency, check_data, check_network_set
+from renette_widgets.io.reader import read_matrix
+from renette_widgets.io.checks import check_adjacency, check_data, check_network_set
 
 BAD = Path(__file__).parent / "data" / "bad"
 CASES = json.loads((BAD / "expected.json").read_text())["cases"]

@@ -32,17 +32,17 @@ def test_dask_floor_carries_the_networks(client):
     assert bench_distance.dask_floor(client, common.random_networks(4, 10, seed=2), 1) > 0
 
 
-def test_scaling_records_the_graph_planned_for_16_workers(client, monkeypatch):
+def test_scaling_records_the_graph_planned_for_16_workers(client):
     """The recorded graph is the one a 16-worker cluster gets (finer than on 2),
     and the schedulers of the model run on it."""
-    from renette_widgets import tasks
+    from renette_widgets.jobs.placement import cluster_state, planning_for
     workflow, frames, params = next(job for name, job in bench_scaling.jobs(True).items()
                                     if name.startswith("stability"))
     on_two = bench_scaling.record(client, workflow, frames, params)["graph"]
-    monkeypatch.setattr(tasks, "cluster_state", tasks.cluster_state)  # restored after
-    bench_scaling.planned_for(16)
-    assert len(tasks.cluster_state(client)[0]) == 16
-    graph = bench_scaling.record(client, workflow, frames, params)["graph"]
+    with planning_for(16):
+        assert len(cluster_state(client)[0]) == 16
+        graph = bench_scaling.record(client, workflow, frames, params)["graph"]
+    assert len(cluster_state(client)[0]) == 2
     assert len(graph) > len(on_two)
     work = sum(s for s, _, _ in graph.values())
     one = bench_scaling.list_schedule(graph, 1)

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from conformance_helpers import CONFORMANCE, EXAMPLES, assert_within
 
+import renette_widgets as rw
 from renette_widgets import Store
 
 RENETTE = str(Path(sys.executable).parent / "renette")
@@ -53,7 +54,7 @@ def test_job_survives_process_restart_and_rerun_reproduces(env, cases, tmp_path)
     (m,) = store.list()
     assert m["id"] == job_id and m["workflow"] == "distance" and m["status"] == "done"
     case = cases[CASE]
-    stored = store.load_result(job_id)
+    stored = rw.load_result(job_id, store)
     for field in ("H", "IM", "HIM"):
         assert_within(stored[field].iloc[0, 1], case["expected"][field], case, field)
     # `renette rerun MANIFEST` gives the same numbers in a new job.
@@ -70,7 +71,7 @@ def test_job_survives_process_restart_and_rerun_reproduces(env, cases, tmp_path)
     assert changed.returncode == 0, changed.stderr
     newest = store.list()[0]
     assert newest["params"]["rho"] == 0.5
-    res = store.load_result(newest["id"])
+    res = rw.load_result(newest["id"], store)
     assert res["H"].iloc[0, 1] == pytest.approx(stored["H"].iloc[0, 1], abs=1e-15)
     assert abs(res["HIM"].iloc[0, 1] - stored["HIM"].iloc[0, 1]) > 1e-6
 

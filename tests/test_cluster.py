@@ -13,7 +13,9 @@ import pandas as pd
 
 from conformance_helpers import assert_within, example_networks
 
-from renette_widgets import api, cluster
+from renette_widgets import api, config
+from renette_widgets.engine.worker import PLUGIN_NAME
+from renette_widgets.jobs import cluster
 
 CASE = "netdist_renette_microbiome_adj_HIM"
 
@@ -35,12 +37,12 @@ def test_distance_on_real_scheduler_and_workers(stack, cases, monkeypatch):
     assert all(w["nthreads"] == 1 for w in workers.values())
     # The R plugin is registered on every worker, and BLAS is single-threaded.
     plugins = client.run(lambda dask_worker: sorted(dask_worker.plugins))
-    assert all(cluster.PLUGIN_NAME in p for p in plugins.values())
+    assert all(PLUGIN_NAME in p for p in plugins.values())
     envs = client.run(lambda: os.environ.get("OPENBLAS_NUM_THREADS"))
     assert set(envs.values()) == {"1"}
     _check_malloc_env(client)
     # R's heap trigger was sized from each worker's memory limit before R started.
-    from renette_widgets.rengine import r_vsize
+    from renette_widgets.engine.r import r_vsize
     heaps = client.run(lambda dask_worker: (os.environ.get("R_VSIZE"),
                                             dask_worker.memory_manager.memory_limit))
     assert all(v == str(r_vsize(limit)) for v, limit in heaps.values())
@@ -57,8 +59,8 @@ def test_distance_on_real_scheduler_and_workers(stack, cases, monkeypatch):
 
 def _check_malloc_env(client):
     # set before each worker process started (glibc reads it then), over dask's own
-    got = client.run(lambda: {k: os.environ.get(k) for k in cluster.MALLOC_ENV})
-    assert all(v == cluster.MALLOC_ENV for v in got.values()), got
+    got = client.run(lambda: {k: os.environ.get(k) for k in config.MALLOC_ENV})
+    assert all(v == config.MALLOC_ENV for v in got.values()), got
 
 
 def test_distance_on_embedded_cluster(client, cases):
@@ -71,7 +73,7 @@ def test_distance_on_embedded_cluster(client, cases):
 
 
 def test_r_heap_follows_the_worker_memory_limit():
-    from renette_widgets.rengine import r_vsize
+    from renette_widgets.engine.r import r_vsize
     assert r_vsize(None) == 2**30  # no limit: 1 GB
     assert r_vsize(2 * 2**30) == 2**29  # a quarter of the limit
     assert r_vsize(100 * 2**20) == 64 * 2**20  # never below 64 MB
@@ -84,7 +86,7 @@ def test_client_process_never_imports_rpy2(client):
 
 
 def test_job_fails_clearly_when_the_scheduler_dies(monkeypatch, tmp_path):
-    from renette_widgets import jobs
+    from renette_widgets.jobs import job as jobs
     from renette_widgets.serve import Stack
 
     monkeypatch.setattr(jobs, "SCHEDULER_GRACE_S", 3.0)

@@ -2,7 +2,7 @@
 import numpy as np
 import pandas as pd
 
-from renette_widgets import examples
+from renette_widgets.io import examples
 
 
 def test_same_seed_same_data_and_committed_files_match(tmp_path):

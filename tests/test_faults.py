@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from renette_widgets import api
+from renette_widgets import api, workflows
 from renette_widgets.errors import JobError
-from renette_widgets.jobs import FINAL, Job
+from renette_widgets.jobs.job import FINAL, Job
 
 WAIT = 300  # seconds: far above the normal run time; a hang fails the test
 
@@ -28,7 +28,7 @@ WAIT = 300  # seconds: far above the normal run time; a hang fails the test
 def fragile_client():
     """Two fresh worker processes (with nannies, which restart killed workers)."""
     from distributed import Client
-    from renette_widgets import cluster
+    from renette_widgets.jobs import cluster
     with cluster.local_cluster(2) as lc, Client(lc, set_as_default=False) as c:
         cluster.attach(c)
         c.wait_for_workers(2, timeout=120)
@@ -88,7 +88,7 @@ def test_worker_killed_during_stability_job(fragile_client, data):
 def test_r_input_check_fails_the_job_with_rs_message(fragile_client, data):
     # Bypass the Python validation (Job directly) so that R itself refuses P.
     params = {"methods": {"WGCNA": {"P": "strong"}}, "seed": 0}
-    job = Job("inference", {"d": data}, params, client=fragile_client, store=False).start()
+    job = Job(workflows.get("inference"), {"d": data}, params, client=fragile_client).start()
     job.wait(WAIT)
     assert job.status == "failed"
     assert "soft-threshold power" in job.error and "Traceback" not in job.error
@@ -98,7 +98,7 @@ def test_r_runtime_error_fails_the_job_and_workers_keep_serving(fragile_client, 
     pids = set(fragile_client.run(os.getpid).values())
     # A value only R checks (base R's match.arg raises a plain R error).
     params = {"methods": {"cor": {"method": "nonsense"}}, "seed": 0}
-    job = Job("inference", {"d": data}, params, client=fragile_client, store=False).start()
+    job = Job(workflows.get("inference"), {"d": data}, params, client=fragile_client).start()
     job.wait(WAIT)
     assert job.status == "failed"
     assert "R error in mat2adj()" in job.error and "should be one of" in job.error, job.error

@@ -3,7 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from renette_widgets import examples, figures
+from renette_widgets import figures
+from renette_widgets.io import examples
 
 
 @pytest.fixture(scope="module")

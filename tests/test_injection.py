@@ -14,7 +14,11 @@ import pytest
 
 from renette_widgets import api
 from renette_widgets.errors import InputError
-from renette_widgets.params import validate_params
+from renette_widgets import workflows
+
+
+def validate_params(workflow: str, params: dict) -> dict:
+    return workflows.get(workflow).validate_params(params)
 
 MARKER = f"pwned_{secrets.token_hex(4)}"
 EVIL = f"6); system('touch {MARKER}'); ("
@@ -70,7 +74,7 @@ def test_api_rejects_code_before_anything_runs(client, data):
 
 def test_r_layer_gets_strings_as_data_not_code(client, data):
     """Bypass Python validation: R itself sees a character value and refuses it."""
-    from renette_widgets import rengine
+    from renette_widgets.engine import r as rengine
     x = data.to_numpy()
     calls = [
         (rengine.mat2adj, (x, "WGCNA", {"P": EVIL}, 0)),
@@ -91,11 +95,11 @@ def test_r_layer_gets_strings_as_data_not_code(client, data):
     assert ok.shape == (5, 5)
 
 
-def test_upload_names_cannot_escape(tmp_path):
-    from renette_widgets.validate import sanitize_filename
+def test_input_file_names_cannot_escape(tmp_path):
+    from renette_widgets.io.names import safe_name
     for raw in ("../../../etc/cron.d/x", "..\\..\\evil.csv", "/abs/path.csv",
-                f"$(touch {MARKER}).csv", "a/../../b.csv"):
-        safe = sanitize_filename(raw)
+                f"$(touch {MARKER}).csv", "a/../../b.csv", "..", ""):
+        safe = safe_name(raw)
         target = (tmp_path / safe).resolve()
         assert target.parent == tmp_path.resolve() and safe not in ("", ".", "..")
 

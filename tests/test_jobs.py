@@ -8,7 +8,22 @@ import time
 import numpy as np
 import pandas as pd
 
-from renette_widgets import Job, Store, api
+from renette_widgets import Job, Store, api, workflows
+from renette_widgets.engine import cache, packing
+from renette_widgets.engine.reductions import edge_extremes
+from renette_widgets.engine.spectra import chunk_spec, stack_specs, t_block, t_spectra
+from renette_widgets.engine.tasks import t_sw
+from renette_widgets.engine.worker import engine
+from renette_widgets.jobs import grain
+from renette_widgets.jobs.placement import chunk_placement, planning_for
+from renette_widgets.symmetry import is_directed
+from renette_widgets.workflows.stability import edge_table
+
+
+def _job(workflow, inputs, params, store=True):
+    """A Job of ``workflow`` whose params are taken as given (no validation)."""
+    return Job(workflows.get(workflow), inputs, params,
+               persist=Store().write if store else None)
 
 
 def _nets(k, n, seed=0):
@@ -40,7 +55,7 @@ def test_progress_states_and_store(client, renette_home):
     assert dones == sorted(dones) and seen[-1] == ("done", job.total, job.total)
     assert job.message.startswith("done")
     assert len(job.id) >= 16 and job.id != api.submit("distance", _nets(2, 5)).wait(60).id
-    assert all(len(h) == 64 for h in job.inputs.values())
+    assert all(len(h) == 64 for h in job.input_sha256.values())
     m = json.loads((job.folder / "manifest.json").read_text())
     assert job.folder.parent == renette_home / "jobs"
     assert m["status"] == "done" and m["timings"]["tasks"] == job.total
@@ -51,18 +66,18 @@ def test_progress_states_and_store(client, renette_home):
 def test_r_error_fails_the_job_in_words_and_the_worker_keeps_serving(client):
     data = _data(20, 4)
     # Bypass validation (params.py would reject these) to reach R with bad values.
-    bad = Job("inference", {"d": data},
-              {"methods": {"cor": {"method": "nonsense"}}, "seed": 0}).start()
+    bad = _job("inference", {"d": data},
+               {"methods": {"cor": {"method": "nonsense"}}, "seed": 0}).start()
     bad.wait(60)
     assert bad.status == "failed"
     assert "R error in mat2adj()" in bad.error and "pearson" in bad.error
     assert "Traceback" not in bad.error
     # An input error signalled by R (class renette_input_error) keeps its words.
-    worded = Job("inference", {"d": data}, {"methods": {"WGCNA": {"P": "six"}},
-                                            "seed": 0}).wait(60)
+    worded = _job("inference", {"d": data}, {"methods": {"WGCNA": {"P": "six"}},
+                                             "seed": 0}).wait(60)
     assert worded.status == "failed" and "soft-threshold power" in worded.error
     assert worded.error_type == "InputError" and bad.error_type == "RuntimeError"
-    assert Store().load_job(worded.id).error_type == "InputError"
+    assert api.load_job(worded.id).error_type == "InputError"
     stored = Store().manifest(bad.id)
     assert stored["status"] == "failed" and "pearson" in stored["error"]
     good = api.infer(data, "cor")  # same workers, still serving
@@ -89,15 +104,14 @@ def test_quick_job_is_not_stuck_behind_a_long_one_and_cancel(client):
 
 
 def test_cancel_before_start_is_recorded(client):
-    job = Job("statistics", _nets(1, 5), {"seed": 0})
+    job = _job("statistics", _nets(1, 5), {"seed": 0})
     job.cancel()
     assert job.status == "cancelled" and job.wait(0) is job
     assert Store().manifest(job.id)["error"] == "cancelled by the user"
 
 
 def _cache_size():
-    from renette_widgets import tasks as t
-    return len(t._spectra)
+    return len(cache.SPECTRA)
 
 
 def _idle(client):
@@ -111,7 +125,6 @@ def _idle(client):
 
 
 def test_spectra_are_reused_across_jobs(client):
-    from renette_widgets import tasks
     cache_size = _cache_size
     _idle(client)
     worker = sorted(client.scheduler_info()["workers"])[0]
@@ -120,9 +133,9 @@ def test_spectra_are_reused_across_jobs(client):
     before = client.run(cache_size, workers=[worker])[worker]
 
     def spectra(*mats, directed=False):
-        chunk = client.submit(tasks.t_spectra, list(mats), directed, 0.1, workers=[worker],
+        chunk = client.submit(t_spectra, list(mats), directed, 0.1, workers=[worker],
                               pure=False).result()
-        return [tasks.chunk_spec(chunk, k) for k in range(len(mats))]
+        return [chunk_spec(chunk, k) for k in range(len(mats))]
     first, = spectra(net)
     assert client.run(cache_size, workers=[worker])[worker] == before + 1
     # The same network again (another job would send a new copy): from the cache,
@@ -133,7 +146,6 @@ def test_spectra_are_reused_across_jobs(client):
     np.testing.assert_array_equal(second["D"], first["D"])
     assert not np.array_equal(new["omega"], first["omega"])
     # Packed, as a distance job sends it: the same network, from the cache.
-    from renette_widgets import packing
     third, = spectra(packing.pack(net))
     assert client.run(cache_size, workers=[worker])[worker] == before + 2
     np.testing.assert_array_equal(third["omega"], first["omega"])
@@ -146,15 +158,14 @@ def test_spectra_are_reused_across_jobs(client):
 def test_a_job_sent_again_finds_its_spectra(client):
     """Each chunk of spectra goes back to the worker that computed it: a job on
     the same networks (here with other rho) computes no spectrum again."""
-    from renette_widgets import tasks
     nets = _nets(10, 100, seed=11)  # two chunks on two workers
-    assert tasks.n_parts(10, 10 * tasks.network_cost(100), 2) == 2
+    assert grain.n_parts(10, 10 * grain.network_cost(100), 2) == 2
     _idle(client)
     before = sum(client.run(_cache_size).values())
-    first = Job("distance", nets, {"metric": "HIM"}, store=False).start().wait()
+    first = api.submit("distance", nets, {"metric": "HIM"}, store=False).wait()
     assert sum(client.run(_cache_size).values()) == before + 10
     for rho in (0.5, 2.0, 1.0):
-        again = Job("distance", nets, {"metric": "HIM", "rho": rho}, store=False).start().wait()
+        again = api.submit("distance", nets, {"metric": "HIM", "rho": rho}, store=False).wait()
         assert again.status == "done", again.error
         assert sum(client.run(_cache_size).values()) == before + 10
     pd.testing.assert_frame_equal(again.result["HIM"], first.result["HIM"])
@@ -178,34 +189,31 @@ def test_a_stability_job_sent_again_finds_its_spectra(client):
 
 
 def test_chunk_placement_spreads_chunks_and_jobs():
-    from renette_widgets import tasks
     workers = ["tcp://a:1", "tcp://b:2", "tcp://c:3"]
     keys = ["spectra-0-j", "spectra-1-j", "spectra-2-j"]
     rng = np.random.default_rng(0)
     nets = [rng.random(10) for _ in range(12)]
-    place = [tasks.chunk_placement(workers, set(workers), keys, a) for a in nets]
+    place = [chunk_placement(workers, set(workers), keys, a) for a in nets]
     for p in place:  # one chunk per worker
         assert sorted(p) == keys and sorted(p.values()) == workers
     # the same network, the same place; jobs with other first networks start elsewhere
-    assert tasks.chunk_placement(workers, set(workers), keys, nets[0].copy()) == place[0]
+    assert chunk_placement(workers, set(workers), keys, nets[0].copy()) == place[0]
     assert len({p[keys[0]] for p in place}) == 3
     # a chunk whose worker is busy is not placed
     busy = place[0][keys[1]]
-    assert tasks.chunk_placement(workers, set(workers) - {busy}, keys, nets[0]) == \
+    assert chunk_placement(workers, set(workers) - {busy}, keys, nets[0]) == \
         {k: w for k, w in place[0].items() if w != busy}
-    assert tasks.chunk_placement([], set(), keys, nets[0]) == {}
+    assert chunk_placement([], set(), keys, nets[0]) == {}
 
 
 def _r_sw(nets, symm):
-    from renette_widgets import tasks
-    return tasks._engine().netsi_sw(nets, symm=symm)
+    return engine().netsi_sw(nets, symm=symm)
 
 
 def test_sw_from_chunk_extremes_is_netsi_sw(client):
     """Sw combined from each chunk's per-edge max/min/sum has the same bits as
     renette::netsi_sw over all the resamples (undirected, and directed with a
     chunk of symmetric networks among directed ones)."""
-    from renette_widgets import tasks
     rng = np.random.default_rng(7)
 
     def sym(p):
@@ -217,44 +225,37 @@ def test_sw_from_chunk_extremes_is_netsi_sw(client):
     for a in und + mixed:
         a[0, 1] = a[1, 0] = 0.0  # an edge absent everywhere: NA, as all.equal(mean, 0)
     for nets in (und, mixed):
-        chunks = [{"nets": c, "directed": [tasks.is_directed(a) for a in c],
-                   "edges": tasks.edge_extremes(c, not all(np.array_equal(a, a.T) for a in c))}
+        chunks = [{"nets": c, "directed": [is_directed(a) for a in c],
+                   "edges": edge_extremes(c, not all(np.array_equal(a, a.T) for a in c))}
                   for c in (nets[:3], nets[3:5], nets[5:])]
         symm = not any(d for c in chunks for d in c["directed"])
-        got = tasks.t_sw(chunks)
+        got = t_sw(chunks)
         ref = client.submit(_r_sw, nets, symm, pure=False).result()
         assert len(got) == (36 if symm else 72) and np.isnan(got[0])
         np.testing.assert_array_equal(got, ref)
 
 
 def test_sw_edges_follow_netsi_sw_order():
-    from renette_widgets.tasks import _edge_table
     nodes = ["a", "b", "c"]
-    und = _edge_table(np.arange(3.0), nodes)
+    und = edge_table(np.arange(3.0), nodes)
     assert list(zip(und["i"], und["j"])) == [("a", "b"), ("a", "c"), ("b", "c")]
     # directed: by first node, then second, as renette::netsi_sw(symm = FALSE) names them
-    di = _edge_table(np.arange(6.0), nodes)
+    di = edge_table(np.arange(6.0), nodes)
     assert list(zip(di["i"], di["j"])) == [("a", "b"), ("a", "c"), ("b", "a"), ("b", "c"),
                                            ("c", "a"), ("c", "b")]
 
 
-def test_task_grain_does_not_change_the_numbers(client, monkeypatch):
+def test_task_grain_does_not_change_the_numbers(client):
     """The plan for 2 workers and for 16 (finer chunks and tiles, each resample's
     spectrum a task of its own) give the same numbers."""
-    from renette_widgets import tasks
     data, nets = _data(30, 12, seed=4), _nets(12, 100, seed=5)
     params = {"method": "cor", "h": 6, "seed": 3}
     results, totals = {}, {}
-    real = tasks.cluster_state
     for workers in (2, 16):
-        # the 14 workers the cluster lacks, made up and busy
-        def state(c, w=workers):
-            addresses, idle = real(c)
-            made_up = range(1, w - len(addresses) + 1)
-            return addresses + [f"tcp://127.0.0.1:{i}" for i in made_up], idle
-        monkeypatch.setattr(tasks, "cluster_state", state)
-        stab = api.submit("stability", {"d": data}, params, store=False).wait(120)
-        dist = api.submit("distance", nets, {"metric": "HIM"}, store=False).wait(120)
+        # 16: the 14 workers the cluster lacks, made up and busy
+        with planning_for(workers):
+            stab = api.submit("stability", {"d": data}, params, store=False).wait(120)
+            dist = api.submit("distance", nets, {"metric": "HIM"}, store=False).wait(120)
         assert stab.status == dist.status == "done", (stab.error, dist.error)
         results[workers] = (stab.result, dist.result)
         totals[workers] = (stab.total, dist.total)
@@ -272,30 +273,29 @@ def test_symmetric_networks_travel_packed_and_give_the_same_distances(client):
     """Chunks send exactly symmetric networks as R's c(A[upper.tri(A)], diag(A)),
     other networks whole; a tile of packed networks, and a tile mixing both,
     give the numbers of the full networks."""
-    from renette_widgets import packing, tasks
     a = np.array([[0.0, 0.1, 0.2], [0.1, 0.5, 0.3], [0.2, 0.3, 0.0]])
     assert packing.pack(a).tolist() == [0.1, 0.2, 0.3, 0.0, 0.5, 0.0]
     np.testing.assert_array_equal(packing.unpack(packing.pack(a)), a)
     nets = [df.to_numpy() for df in _nets(5, 30, seed=12).values()]
     nets[1] = nets[1] * 4  # outside [0, 1]: R rescales it, and that is what is packed
     nets[4] = nets[4] + np.triu(nets[4], 1) * 0.5  # not symmetric: sent whole
-    chunk = client.submit(tasks.t_spectra, nets, False, 0.3, pure=False).result()
-    specs = [tasks.chunk_spec(chunk, k) for k in range(5)]
+    chunk = client.submit(t_spectra, nets, False, 0.3, pure=False).result()
+    specs = [chunk_spec(chunk, k) for k in range(5)]
     assert ["P" in s for s in specs] == [True] * 4 + [False]
     full = [{**{k: v for k, v in s.items() if k != "P"},
              "A": s["A"] if "A" in s else packing.unpack(s["P"])} for s in specs]
     assert full[1]["A"].max() == 1.0
     pairs = np.array([(0, 1), (0, 2), (1, 3), (3, 2)])
-    for packed, ks in ((tasks.stack_specs(specs[:4]), range(4)), (chunk, range(5))):
-        got = client.submit(tasks.t_block, [packed], [(0, k) for k in ks], pairs, 0.5,
+    for packed, ks in ((stack_specs(specs[:4]), range(4)), (chunk, range(5))):
+        got = client.submit(t_block, [packed], [(0, k) for k in ks], pairs, 0.5,
                             pure=False).result()
-        want = client.submit(tasks.t_block, [tasks.stack_specs(full)], [(0, k) for k in ks],
+        want = client.submit(t_block, [stack_specs(full)], [(0, k) for k in ks],
                              pairs, 0.5, pure=False).result()
         np.testing.assert_allclose(got["values"], want["values"], rtol=1e-14, atol=0)
 
 
 def test_tile_count_weighs_network_copies_against_workers():
-    from renette_widgets.tasks import TASKS_PER_WORKER, n_parts, n_tiles, tasks_per_worker
+    from renette_widgets.jobs.grain import TASKS_PER_WORKER, n_parts, n_tiles, tasks_per_worker
     # one task per worker per stage on 1-2 workers, two on larger clusters
     assert [tasks_per_worker(w) for w in (1, 2, 3, 16)] == [1, 1, 2, TASKS_PER_WORKER]
     assert n_parts(100, 1.0, 2) == 2 and n_parts(100, 1.0, 16) == 32

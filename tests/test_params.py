@@ -1,4 +1,4 @@
-"""Parameter specs and validate_params: typed values or an InputError naming
+"""Parameter specs and each workflow's validate_params: typed values or an InputError naming
 the parameter, the value and the allowed range."""
 from __future__ import annotations
 
@@ -7,14 +7,17 @@ import json
 import numpy as np
 import pytest
 
+from renette_widgets import workflows
 from renette_widgets.errors import InputError
-from renette_widgets.params import (
-    INFERENCE_METHODS, METHOD_PARAMS, WORKFLOW_PARAMS, method_specs, validate_params,
-)
+from renette_widgets.io.params import INFERENCE_METHODS, METHOD_PARAMS, method_specs
+
+
+def validate_params(workflow: str, params: dict) -> dict:
+    return workflows.get(workflow).validate_params(params)
 
 
 def test_every_spec_is_complete_and_its_default_valid():
-    specs = list(METHOD_PARAMS) + [s for ss in WORKFLOW_PARAMS.values() for s in ss]
+    specs = list(METHOD_PARAMS) + [s for w in workflows.names() for s in workflows.get(w).params]
     for spec in specs:
         assert spec.label and spec.help, spec.name
         assert spec.type in (int, float, str, bool)

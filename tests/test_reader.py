@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from renette_widgets.errors import InputError
-from renette_widgets.reader import column_letter, read_matrix
+from renette_widgets.io.reader import column_letter, read_matrix
 
 SHARED = Path(os.environ.get("RENETTE_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 EXAMPLES = SHARED / "data" / "renette-examples"

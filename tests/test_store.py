@@ -9,10 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from renette_widgets import InputError, Job, StabilityResult, Store
-from renette_widgets import store as store_mod
-from renette_widgets.graphml import NS, read_graphml
-from renette_widgets.jobs import frame_sha256
+from renette_widgets import InputError, Job, StabilityResult, Store, load_job, load_result, workflows
+from renette_widgets.io.graphml import NS, read_graphml
+from renette_widgets.jobs.job import frame_sha256
 
 
 def _net(names, seed):
@@ -26,7 +25,7 @@ def _net(names, seed):
 
 def _finished(workflow, inputs, params, result, status="done"):
     """A real Job in its finished state (as Job._run leaves it)."""
-    job = Job(workflow, inputs, params, store=False)
+    job = Job(workflows.get(workflow), inputs, params)
     job.status, job.started, job.finished, job.total, job.done = status, 1.0, 2.5, 3, 3
     job._result = result if status == "done" else None
     job.error = None if status == "done" else "R error in mat2adj(): boom"
@@ -57,15 +56,15 @@ def test_distance_round_trip_and_manifest(tmp_path):
     assert all(len(e["sha256"]) == 64 and e["shape"] == [3, 3] for e in m["inputs"])
     assert m["versions"]["R"].startswith("R version")
     assert m["timings"]["elapsed_s"] == pytest.approx(1.5)
-    res = store.load_result(job.id)
+    res = load_result(job.id, store)
     for key in ("H", "IM", "HIM"):
         pd.testing.assert_frame_equal(res[key], job.result[key], check_dtype=False)
     assert res["gamma"] == 0.43
     # the stored inputs are the same matrices (same hash), so rerun is exact
     loaded = store.load_inputs(job.id)
-    for name, df in job.frames.items():
+    for name, df in job.matrices.items():
         pd.testing.assert_frame_equal(loaded[name], df)
-    assert {n: frame_sha256(df) for n, df in loaded.items()} == job.inputs
+    assert {n: frame_sha256(df) for n, df in loaded.items()} == job.input_sha256
 
 
 def test_listing_newest_first_and_load_job(tmp_path):
@@ -75,7 +74,7 @@ def test_listing_newest_first_and_load_job(tmp_path):
     store.write(first)
     store.write(second)
     assert [m["id"] for m in store.list()] == [second.id, first.id]
-    again = store.load_job(first.id)
+    again = load_job(first.id, store)
     assert again.status == "done" and again.id == first.id
     assert again.wait(0) is again  # finished: wait returns at once
     assert again.result["HIM"].iloc[0, 1] == pytest.approx(0.75)
@@ -89,17 +88,17 @@ def test_failed_job_is_recorded_with_its_reason(tmp_path):
     (m,) = store.list()
     assert m["status"] == "failed" and "boom" in m["error"]
     assert (tmp_path / "jobs" / job.id / "inputs").is_dir()
-    assert store.load_job(job.id).result is None
+    assert load_job(job.id, store).result is None
 
 
 def test_crash_mid_write_leaves_no_half_job(tmp_path, monkeypatch):
     store = Store(tmp_path)
     job = _distance_job()
 
-    def crash(workflow, result, out):
+    def crash(result, out):
         (out / "H.csv").write_text("partial")
         raise OSError("disk full")
-    monkeypatch.setattr(store_mod, "_write_result", crash)
+    monkeypatch.setattr(job.flow, "write_result", crash)
     with pytest.raises(OSError):
         store.write(job)
     assert store.list() == []
@@ -133,7 +132,7 @@ def test_inference_networks_as_csv_and_valid_graphml(tmp_path):
     back = read_graphml(folder / "results" / files["graphml"])
     np.testing.assert_array_equal(back.to_numpy(), net.to_numpy())
     assert list(back.index) == names
-    res = store.load_result(job.id)
+    res = load_result(job.id, store)
     pd.testing.assert_frame_equal(res["networks"]["data_cor"], net)
 
 
@@ -154,7 +153,7 @@ def test_stability_and_statistics_round_trip(tmp_path):
     job = _finished("stability", {"x": pd.DataFrame(np.ones((5, 3)), columns=nodes)},
                     {"method": "cor", "seed": 0}, res)
     store.write(job)
-    back = store.load_result(job.id)
+    back = load_result(job.id, store)
     assert (back.S, back.SI, back.metric) == (0.1, 0.2, "IM")
     for key in ("Sw", "Sd", "S_boot", "SI_boot", "Sd_boot", "ADJ"):
         pd.testing.assert_frame_equal(getattr(back, key), getattr(res, key),
@@ -165,6 +164,6 @@ def test_stability_and_statistics_round_trip(tmp_path):
                     "network": pd.DataFrame({"density": [0.66]})}}
     job2 = _finished("statistics", {"n1": adj}, {"seed": 0}, stats)
     store.write(job2)
-    back2 = store.load_result(job2.id)
+    back2 = load_result(job2.id, store)
     pd.testing.assert_frame_equal(back2["n1"]["nodes"], stats["n1"]["nodes"])
     pd.testing.assert_frame_equal(back2["n1"]["network"], stats["n1"]["network"])

@@ -1,5 +1,5 @@
 """validate: data checks per method, adjacency fixes and notes, network sets,
-resampling sizes, upload names and limits."""
+resampling sizes and limits."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,35 +7,15 @@ import pandas as pd
 import pytest
 
 from renette_widgets.errors import InputError
-from renette_widgets.validate import (
+from renette_widgets.config import max_nodes, max_upload_bytes
+from renette_widgets.io.checks import (
     check_adjacency, check_data, check_network_set, check_resampling, constant_columns,
-    max_nodes, max_upload_bytes, sanitize_filename,
 )
 
 
 def _data(n=6, p=4, seed=0):
     rng = np.random.default_rng(seed)
     return pd.DataFrame(rng.normal(size=(n, p)), columns=[f"G{j}" for j in range(p)])
-
-
-@pytest.mark.parametrize("raw, want", [
-    ("../../etc/passwd", "passwd"),
-    ("C:\\Users\\me\\data set (1).csv", "data set (1).csv"),
-    ("..", "upload"),
-    ("", "upload"),
-    (None, "upload"),
-    (".hidden.csv", "hidden.csv"),
-    ("a\x00b\nc\r\t.csv", "abc.csv"),
-    ("naïve–gènes.tsv", "naïve_gènes.tsv"),
-    ("x;rm -rf $HOME`.csv", "x_rm -rf _HOME_.csv"),
-])
-def test_sanitize_filename(raw, want):
-    assert sanitize_filename(raw) == want
-
-
-def test_sanitize_filename_keeps_extension_when_shortening():
-    name = sanitize_filename("a" * 500 + ".csv", max_length=40)
-    assert len(name) == 40 and name.endswith(".csv") and "/" not in name
 
 
 def test_limits_from_environment(monkeypatch):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from renette_widgets.store import Store
+from renette_widgets import Store
 from renette_widgets.widgets.app import App
 
 BAD = Path(__file__).parent / "data" / "bad"

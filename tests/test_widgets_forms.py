@@ -2,13 +2,13 @@
 and bad parameters refused in the panel before anything runs."""
 import pytest
 
-from renette_widgets import params
+from renette_widgets import workflows
 from renette_widgets.widgets.app import App
 
 
 @pytest.fixture
 def app(tmp_path):
-    from renette_widgets.store import Store
+    from renette_widgets import Store
     a = App(store=Store(tmp_path), connect=False)
     a.inputs.example_buttons["example-data"].click()
     a.inputs.example_buttons["example-networks"].click()
@@ -39,7 +39,7 @@ def test_inference_collects_several_methods(app):
     assert inputs["condition_A"] is app.session.data["condition_A"]
     assert p == {"methods": {"cor": {"method": "spearman", "tol": 0.0}, "WGCNA": {"P": 8, "tol": 0.0}},
                  "seed": 7}
-    assert params.validate_params("inference", p) == p  # already canonical and typed
+    assert workflows.get("inference").validate_params(p) == p  # already canonical and typed
 
 
 def test_out_of_range_parameter_is_refused_in_the_panel(app):
@@ -108,7 +108,7 @@ def test_unreachable_cluster_is_said_in_the_panel_and_stored_jobs_stay_browsable
     """A dead client: the job fails in words in the Distance panel, the page keeps working."""
     from distributed import Client, LocalCluster
 
-    from renette_widgets.store import Store
+    from renette_widgets import Store
     lc = LocalCluster(n_workers=0, processes=False, dashboard_address=None)
     dead = Client(lc)
     dead.close()

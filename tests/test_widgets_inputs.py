@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 import numpy as np
 import pytest
 
-from renette_widgets import examples
+from renette_widgets.io import examples
 from renette_widgets.widgets.inputs import InputsPanel, shared_examples
 from renette_widgets.widgets.session import Session
 

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from renette_widgets import examples
-from renette_widgets.store import Store
+from renette_widgets.io import examples
+from renette_widgets import Store
 from renette_widgets.widgets.app import App
 from renette_widgets.widgets.jobs import StoredJob
 from renette_widgets.widgets.results import DistanceView, NetworksView, StabilityView, StatisticsView

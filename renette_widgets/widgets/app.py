@@ -6,7 +6,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from .. import __version__
+from .._version import __version__
 from .common import TABLE_CSS, ErrorBox
 from .distance import DistancePanel
 from .inference import InferencePanel

@@ -10,7 +10,7 @@ from typing import Any, Iterable
 
 import ipywidgets as w
 
-from ..params import Param
+from ..io.params import Param
 
 _STYLE = {"description_width": "170px"}
 _WIDTH = "360px"

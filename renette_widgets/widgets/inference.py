@@ -5,7 +5,8 @@ import ipywidgets as w
 import pandas as pd
 
 from ..errors import InputError
-from ..params import INFERENCE_METHODS, method_specs, workflow_specs
+from .. import workflows
+from ..io.params import INFERENCE_METHODS, method_specs
 from .form import ParamForm
 from .runner import RunPanel, select_options
 from .session import Session
@@ -27,7 +28,7 @@ class InferencePanel(RunPanel):
                                 layout=w.Layout(border="1px solid #ddd", padding="4px", margin="2px"))
                       for m, form in self.forms.items()}
         self.params_area = w.HBox(layout=w.Layout(flex_flow="row wrap"))
-        self.common = ParamForm(workflow_specs("inference"), skip=("method",))
+        self.common = ParamForm(workflows.get(self.workflow).params, skip=("method",))
         self.methods.observe(self._show_forms, "value")
         self._show_forms()
         super().__init__(session, [

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from .. import examples
+from ..io import examples
+from ..io.checks import check_data, constant_columns
+from ..io.reader import read_matrix
 from ..errors import InputError
 from .common import ErrorBox, frame_html, guarded
 from .session import Session
@@ -95,7 +97,6 @@ class InputsPanel(w.VBox):
 
         Returns the name it was added under, or None if it was rejected.
         """
-        from ..reader import read_matrix
         opts = {**self.options(), **options}
         self.raw[name] = content
         self.failed.pop(name, None)
@@ -167,7 +168,6 @@ class InputsPanel(w.VBox):
 
     def _drop_constant(self, _button=None) -> None:
         """Replace the previewed data matrix by a copy without its constant columns (noted)."""
-        from ..validate import check_data, constant_columns
         name = self.preview_name.value
         frame = self.session.data.get(name) if name else None
         if frame is None:

@@ -9,10 +9,13 @@ from typing import Any
 
 import ipywidgets as w
 
+from .. import workflows
+from ..api import load_job
+from ..jobs.job import FINAL
+from ..jobs.store import Store
 from .common import ErrorBox, guarded
 from .session import Session
 
-FINAL = ("done", "failed", "cancelled")
 COLOURS = {"pending": "#777", "running": "#1f77b4", "done": "#2ca02c", "failed": "#b00020",
            "cancelled": "#b8860b"}
 #: Minimum seconds between two progress redraws of one row (callbacks can be many).
@@ -42,7 +45,7 @@ class StoredJob:
 
     def load(self) -> Any:
         """The full job, results included, from the store."""
-        return self.store.load_job(self.id)
+        return load_job(self.id, self.store)
 
 
 class JobRow(w.HBox):
@@ -51,7 +54,7 @@ class JobRow(w.HBox):
     def __init__(self, job: Any, session: Session, errors: ErrorBox) -> None:
         self.job, self.session = job, session
         self.status = w.HTML(layout=w.Layout(width="90px"))
-        names = getattr(job, "input_names", None) or list(getattr(job, "inputs", {}) or {})
+        names = getattr(job, "input_names", None) or list(getattr(job, "matrices", {}) or {})
         what = ", ".join(names)
         self.what = w.HTML(f"<b>{html.escape(job.workflow)}</b> <span style='color:#555'>"
                            f"{html.escape(what[:60])}</span><br><code style='font-size:10px'>{job.id}</code>",
@@ -115,7 +118,6 @@ class JobsPanel(w.VBox):
     def store(self) -> Any:
         """The results store (the session's, or the default one)."""
         if self.session.store is None:
-            from ..store import Store
             self.session.store = Store()
         return self.session.store
 
@@ -152,9 +154,8 @@ class JobsPanel(w.VBox):
                 self._job_done(job)
 
     def _job_done(self, job: Any) -> None:
-        if job.workflow == "inference":
-            for name, net in job.result["networks"].items():
-                self.session.add(name, net, "adjacency", origin=f"job {job.id[:8]}")
+        for name, net in workflows.get(job.workflow).output_networks(job.result).items():
+            self.session.add(name, net, "adjacency", origin=f"job {job.id[:8]}")
         if self.auto_open.value:
             self.session.open(job)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import importlib
 import io
 import json
 import zipfile
@@ -13,7 +14,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import figures
+from .. import figures, workflows
+from ..io.params import defaults
 from .common import ErrorBox, SortableTable, download_link, frame_html, guarded
 from .session import Session
 
@@ -68,10 +70,14 @@ class FigureDownloads(w.VBox):
 
 
 # ---------------------------------------------------------------- per workflow
+# Every view is built as View(result, stem=..., params=...): what a workflow's
+# ``view`` pointer names (see renette_widgets.workflows.base.Workflow).
 class DistanceView(w.VBox):
     """Heatmap (component, clustered order), MDS map, H-vs-IM scatter and tables of a distance result."""
 
-    def __init__(self, result: dict, stem: str = "distance", rho: float = 1.0) -> None:
+    def __init__(self, result: dict, stem: str = "distance", params: dict | None = None) -> None:
+        params = params or defaults(workflows.get("distance").params)
+        rho = float(params["rho"])
         self.result = result
         self.components = [c for c in ("HIM", "IM", "H") if isinstance(result.get(c), pd.DataFrame)]
         self.component = w.ToggleButtons(options=self.components, description="distance")
@@ -171,10 +177,17 @@ class NetworksView(w.VBox):
             target.layout = fig.layout
 
 
+class InferenceView(NetworksView):
+    """The networks of an inference result."""
+
+    def __init__(self, result: dict, stem: str = "networks", params: dict | None = None) -> None:
+        super().__init__(result["networks"], stem)
+
+
 class StabilityView(w.VBox):
     """S and SI, their distributions, hub strengths, Sw and Sd tables, the network on all rows."""
 
-    def __init__(self, result: Any, stem: str = "stability") -> None:
+    def __init__(self, result: Any, stem: str = "stability", params: dict | None = None) -> None:
         r = result
         fmt = (lambda v: "NA" if v is None else f"{v:.6g}")
         head = w.HTML(f"<div class='renette-stability' style='font-size:15px'>Distance <b>{html.escape(r.metric)}</b>, "
@@ -205,7 +218,7 @@ class StabilityView(w.VBox):
 class StatisticsView(w.VBox):
     """Network and node statistics of each network, with a histogram of any node statistic."""
 
-    def __init__(self, result: dict, stem: str = "statistics") -> None:
+    def __init__(self, result: dict, stem: str = "statistics", params: dict | None = None) -> None:
         self.result = result
         self.network = w.Dropdown(options=list(result), description="network")
         self.column = w.Dropdown(description="histogram of", style={"description_width": "100px"})
@@ -253,7 +266,29 @@ def folder_zip(folder: str | Path) -> bytes:
     return buf.getvalue()
 
 
-VIEWS = {"distance": DistanceView, "stability": StabilityView, "statistics": StatisticsView}
+class GenericView(w.VBox):
+    """Any result, for a workflow without a view of its own: its tables, else its value."""
+
+    def __init__(self, result: Any, stem: str = "result", params: dict | None = None) -> None:
+        items = result.items() if isinstance(result, dict) else [("result", result)]
+        parts = []
+        for name, value in items:
+            parts.append(w.HTML(f"<b>{html.escape(str(name))}</b>"))
+            if isinstance(value, pd.DataFrame):
+                parts.append(SortableTable(value, f"{stem}_{name}.csv"))
+            else:
+                text = json.dumps(value, indent=1, default=str)
+                parts.append(w.HTML(f"<pre class='renette-value'>{html.escape(text[:20000])}</pre>"))
+        super().__init__(parts)
+
+
+def view_class(workflow: str) -> type:
+    """The results view of a workflow: its ``view`` pointer, else :class:`GenericView`."""
+    pointer = workflows.get(workflow).view
+    if not pointer:
+        return GenericView
+    module, _, name = pointer.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 class ResultsPanel(w.VBox):
@@ -286,12 +321,7 @@ class ResultsPanel(w.VBox):
             raise ValueError(f"Job {job.id} has no results ({job.status}"
                              + (f": {job.error}" if getattr(job, "error", None) else "") + ").")
         stem = f"{job.workflow}_{str(job.id)[:8]}"
-        if job.workflow == "inference":
-            self.view = NetworksView(result["networks"], stem)
-        elif job.workflow == "distance":
-            self.view = DistanceView(result, stem, rho=float((job.params or {}).get("rho", 1.0)))
-        else:
-            self.view = VIEWS[job.workflow](result, stem)
+        self.view = view_class(job.workflow)(result, stem=stem, params=job.params)
         self.body.children = [self.view]
         self.job = job  # last: watchers see the job once its view is complete
         folder = getattr(job, "folder", None)

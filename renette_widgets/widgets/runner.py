@@ -8,7 +8,7 @@ import ipywidgets as w
 import pandas as pd
 
 from ..errors import InputError
-from ..params import workflow_specs
+from .. import workflows
 from .common import ErrorBox, guarded
 from .form import ParamForm
 from .session import Session
@@ -65,7 +65,7 @@ class NetworksRunPanel(RunPanel):
     def __init__(self, session: Session, intro: str, run_label: str) -> None:
         self.networks = w.SelectMultiple(description="networks", rows=8, style={"description_width": "80px"},
                                          layout=w.Layout(width="520px"))
-        self.form = ParamForm(workflow_specs(self.workflow))
+        self.form = ParamForm(workflows.get(self.workflow).params)
         super().__init__(session, [w.HTML(intro), self.networks, self.form], run_label)
 
     def refresh_inputs(self) -> None:

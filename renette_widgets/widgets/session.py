@@ -15,6 +15,10 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from ..api import submit
+from ..io.names import unique_name
+from ..jobs.cluster import get_client
+
 
 class Session:
     """Loaded inputs (by name and kind) and the jobs submitted from this page.
@@ -52,9 +56,8 @@ class Session:
 
         A name already used by another matrix gets a numeric suffix.
         """
-        unique, i = name, 2
-        while (unique in self.data or unique in self.networks) and self.origin.get(unique) != origin:
-            unique, i = f"{name}_{i}", i + 1
+        unique = unique_name(name, lambda n: (n in self.data or n in self.networks)
+                             and self.origin.get(n) != origin)
         self.remove(unique, notify=False)
         (self.data if kind == "data" else self.networks)[unique] = frame
         self.origin[unique] = origin
@@ -73,7 +76,6 @@ class Session:
     def get_client(self) -> Any:
         """The dask client (connected on first use)."""
         if self.client is None:
-            from ..cluster import get_client
             self.client = get_client()
         return self.client
 
@@ -95,7 +97,6 @@ class Session:
         job connects to the cluster in its own thread, so a slow or missing
         scheduler never freezes the page.
         """
-        from ..api import submit
         job = submit(workflow, inputs, params, client=self.client, store=self.store)
         self.jobs.append(job)
         self.emit("job", job)

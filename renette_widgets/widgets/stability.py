@@ -5,7 +5,8 @@ import ipywidgets as w
 import pandas as pd
 
 from ..errors import InputError
-from ..params import INFERENCE_METHODS, method_specs, workflow_specs
+from .. import workflows
+from ..io.params import INFERENCE_METHODS, method_specs
 from .form import ParamForm
 from .runner import RunPanel, select_options
 from .session import Session
@@ -19,7 +20,7 @@ class StabilityPanel(RunPanel):
     def __init__(self, session: Session) -> None:
         self.data = w.Dropdown(description="data matrix", style={"description_width": "170px"},
                                layout=w.Layout(width="460px"))
-        self.form = ParamForm(workflow_specs("stability"))
+        self.form = ParamForm(workflows.get(self.workflow).params)
         self.method_forms = {m: ParamForm(method_specs(m)) for m in INFERENCE_METHODS}
         self.method_area = w.VBox()
         self.form["method"].observe(self._show_method, "value")

@@ -1,8 +1,8 @@
 """Worker-side calls into the R engine (the only module that imports rpy2).
 
-This module is imported only inside dask worker processes (by the worker
-plugin of :mod:`renette_widgets.cluster` and lazily by the task functions of
-:mod:`renette_widgets.tasks`).  Importing rpy2 starts an embedded R and
+This module is imported only inside dask worker processes (by
+:mod:`renette_widgets.engine.worker`, from the worker plugin and the task
+functions).  Importing rpy2 starts an embedded R and
 rewrites ``LD_LIBRARY_PATH``; doing that in the notebook kernel would break
 worker processes started later.
 
@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import InputError
 from . import packing
 
 _STARTED = False
@@ -74,13 +75,13 @@ def _start(r_libs: str | None, memory_limit: int | None) -> None:
     # Read by R when it starts, i.e. when rpy2 is first imported below.
     os.environ.setdefault("R_VSIZE", str(r_vsize(memory_limit)))
     import warnings
-    # R is started on purpose in the worker's task thread (see cluster.RPlugin).
+    # R is started on purpose in the worker's task thread (see worker.RPlugin).
     warnings.filterwarnings("ignore", message="R is not initialized by the main thread")
     import rpy2.rinterface_lib.callbacks as callbacks
     import rpy2.robjects as ro
 
     # R's console chatter (package start-up messages) must not flood the
-    # worker log; warnings are collected per call instead (see _call).
+    # worker log.
     callbacks.consolewrite_print = lambda s: None
     callbacks.consolewrite_warnerror = lambda s: None
     if r_libs:
@@ -114,7 +115,7 @@ def _r_doubles(shape: tuple[int, ...]) -> tuple[Any, np.ndarray]:
 
     numpy2ri copies twice (into an R vector, then R's ``array()`` copies
     again), and a numpy array handed over as a buffer is copied once more;
-    networks are megabytes (20 MB: 35 ms that way, 14 ms this way).
+    networks are megabytes (the saving is measured in benchmarks/RESULTS.md).
     """
     import rpy2.rinterface as ri
     with _R_LOCK:
@@ -158,16 +159,16 @@ def _r_value(value: Any) -> Any:
 
 # A fixed R wrapper (constant source, never user input): it tells input
 # errors (class renette_input_error) from other R errors and keeps R's own
-# message, which rpy2's exception text mangles.
+# message, which rpy2's exception text mangles. R's warnings are muffled: the
+# methods' own (e.g. WGCNA's on zero-variance columns) restate what the input
+# checks already told the user, and they would flood the worker log.
 _SAFE_CALL = """
 function(f, args) {
-  warn <- character(0)
-  value <- withCallingHandlers(
+  withCallingHandlers(
     tryCatch(do.call(f, args),
              renette_input_error = function(e) structure(list(conditionMessage(e)), class = "renette_failed_input"),
              error = function(e) structure(list(conditionMessage(e)), class = "renette_failed")),
-    warning = function(w) { warn <<- c(warn, conditionMessage(w)); invokeRestart("muffleWarning") })
-  list(value = value, warnings = warn)
+    warning = function(w) invokeRestart("muffleWarning"))
 }
 """
 
@@ -187,7 +188,6 @@ def _call(name: str, *args: Any, **kwargs: Any) -> Any:
     """
     import rpy2.rinterface as ri
     import rpy2.robjects as ro
-    from .errors import InputError
     if "safe_call" not in _RENGINE_CACHE:
         _RENGINE_CACHE["safe_call"] = ri.baseenv["eval"](ri.parse(_SAFE_CALL))
     py2rpy = ro.conversion.get_conversion().py2rpy
@@ -196,14 +196,12 @@ def _call(name: str, *args: Any, **kwargs: Any) -> Any:
         rargs = ri.ListSexpVector(values)
         names = [""] * len(args) + list(kwargs)
         rargs = ri.baseenv["names<-"](rargs, ri.StrSexpVector(names))
-        out = _RENGINE_CACHE["safe_call"](_rfun(name), rargs)
-    value, warnings = out[0], out[1]
+        value = _RENGINE_CACHE["safe_call"](_rfun(name), rargs)
     klass = list(ri.baseenv["class"](value))
     if "renette_failed_input" in klass:
         raise InputError(str(value[0][0]))
     if "renette_failed" in klass:
         raise RuntimeError(f"R error in {name}(): {value[0][0]}")
-    _RENGINE_CACHE["last_warnings"] = [str(w) for w in warnings]
     return value
 
 
@@ -211,11 +209,6 @@ def _py(value: Any) -> Any:
     """A raw R value as Python (numpy arrays for vectors and matrices)."""
     import rpy2.robjects as ro
     return ro.conversion.get_conversion().rpy2py(value)
-
-
-def last_warnings() -> list[str]:
-    """Warnings R gave during the last call (shown to the user as notes)."""
-    return list(_RENGINE_CACHE.get("last_warnings", []))
 
 
 def converter():
@@ -395,7 +388,7 @@ def resampling_indices(n: int, method: str, k: int, h: int, seed: int) -> list[n
 
 def netsi_sw(nets: list[np.ndarray], symm: bool = True) -> np.ndarray:
     """``renette::netsi_sw``: Sw of every edge, in netsi_sw's order (jobs compute it
-    from per-chunk extremes, :func:`tasks.t_sw`; this is the reference)."""
+    from per-chunk extremes, :func:`renette_widgets.engine.tasks.t_sw`; this is the reference)."""
     with converter():
         return np.array(_py(_call("netsi_sw", _stack(nets), symm=bool(symm))),
                         dtype=float).ravel()

@@ -1,10 +1,12 @@
 """The Job: one workflow run on the dask cluster, its state and progress.
 
 A Job is plain state (no ipywidgets): the dashboard, the CLI and the API all
-watch the same object.  It submits its task graph (see :mod:`tasks`) from a
-background thread, counts finished tasks in future callbacks (the notebook
-kernel is never blocked), assembles the result when every task is done and
-writes the job to the store, whatever the outcome.
+watch the same object.  It is handed its workflow (an object with a ``name``
+and a ``plan``, see :mod:`renette_widgets.workflows`), submits the workflow's
+task graph from a background thread, counts finished tasks in future callbacks
+(the notebook kernel is never blocked), assembles the result when every task
+is done and hands the job to its ``persist`` callable (the store's ``write``),
+whatever the outcome.
 """
 from __future__ import annotations
 
@@ -13,13 +15,17 @@ import secrets
 import threading
 import time
 import traceback
+from datetime import datetime
+from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
 
-from .errors import InputError, JobError
+from ..engine.tasks import t_versions
+from ..errors import InputError, JobError
+from .cluster import get_client
 
-WORKFLOWS = ("inference", "distance", "stability", "statistics")
+# The states a job ends in.
 FINAL = ("done", "failed", "cancelled")
 _VERSIONS: dict[str, dict] = {}  # R and package versions by scheduler address
 # How long a running job waits for a lost scheduler to come back.
@@ -36,23 +42,26 @@ class Job:
 
     Parameters
     ----------
-    workflow : str
-        ``"inference"``, ``"distance"``, ``"stability"`` or ``"statistics"``.
-    inputs : dict of str to DataFrame
+    flow : Workflow
+        The workflow to run (from :func:`renette_widgets.workflows.get`): its
+        ``name`` and ``plan(client, matrices, params, job_id)``.
+    matrices : dict of str to DataFrame
         Named input matrices (data matrices, or adjacency matrices for
-        distance and statistics).
+        distance and statistics), checked by the workflow.
     params : dict
-        Validated workflow parameters (see :mod:`api` for their form).
+        Validated workflow parameters (see the workflow's ``params``).
     client : distributed.Client, optional
-        Defaults to :func:`renette_widgets.cluster.get_client`.
-    store : Store or False, optional
-        Where the finished job is written (default: ``Store()``); ``False``
-        keeps the job in memory only.
+        Defaults to :func:`renette_widgets.jobs.cluster.get_client`.
+    persist : callable, optional
+        ``persist(job) -> folder``, called once the job has ended, whatever
+        the outcome (e.g. ``Store().write``); None keeps the job in memory only.
 
     Attributes
     ----------
     id : str
         Unguessable id (``secrets.token_urlsafe``).
+    workflow : str
+        The workflow's name.
     status : str
         ``pending``, ``running``, ``done``, ``failed`` or ``cancelled``.
     done, total : int
@@ -67,16 +76,13 @@ class Job:
         The job's folder in the store once written.
     """
 
-    def __init__(self, workflow: str, inputs: dict[str, pd.DataFrame], params: dict,
-                 client=None, store=None) -> None:
-        if workflow not in WORKFLOWS:
-            raise InputError(f"unknown workflow {workflow!r}",
-                             hint=f"Use one of {', '.join(WORKFLOWS)}.")
+    def __init__(self, flow: Any, matrices: dict[str, pd.DataFrame], params: dict,
+                 client=None, persist: Callable[["Job"], Path] | None = None) -> None:
         self.id = secrets.token_urlsafe(12)
-        self.workflow = workflow
+        self.flow = flow
         self.params = dict(params)
-        self.frames = dict(inputs)
-        self._inputs: dict[str, str] | None = None  # hashed on first use (see inputs)
+        self.matrices = dict(matrices)
+        self._sha256: dict[str, str] | None = None  # hashed on first use (see input_sha256)
         self.status = "pending"
         self.done = 0
         self.total = 0
@@ -90,7 +96,7 @@ class Job:
         self.versions: dict = {}
         self._result: Any = None
         self._client = client
-        self._store = store
+        self._persist = persist
         self._lock = threading.RLock()
         self._finished_event = threading.Event()
         self._callbacks: list[Callable[[Job], None]] = []
@@ -101,21 +107,42 @@ class Job:
         self._all_settled = threading.Event()
         self._thread: threading.Thread | None = None
 
+    @classmethod
+    def from_manifest(cls, manifest: dict, folder: Path, flow: Any,
+                      result: Any = None) -> "Job":
+        """A finished job as a store wrote it (no inputs, ``result`` as given)."""
+        job = cls(flow, {}, manifest["params"])
+        job.id = manifest["id"]
+        job._sha256 = {e["name"]: e["sha256"] for e in manifest["inputs"]}
+        job.status, job.error = manifest["status"], manifest.get("error")
+        job.error_type = manifest.get("error_type")
+        job.message = manifest.get("message") or job.status
+        job.total = job.done = manifest["timings"].get("tasks") or 0
+        job.versions = manifest.get("versions") or {}
+        t = manifest["timings"]
+        job.created = _epoch(t.get("created")) or 0.0
+        job.started, job.finished = _epoch(t.get("started")), _epoch(t.get("finished"))
+        job.folder = folder
+        job._result = result
+        job._finished_event.set()
+        return job
+
     # ------------------------------------------------------------ public API
     @property
-    def inputs(self) -> dict[str, str]:
+    def workflow(self) -> str:
+        """The workflow's name (``"inference"``, ``"distance"``, ...)."""
+        return self.flow.name
+
+    @property
+    def input_sha256(self) -> dict[str, str]:
         """Input name -> SHA-256 of its CSV, computed on first use.
 
-        Formatting a matrix as CSV takes longer than many jobs (1.3 s for 50
-        networks of 200 nodes), so it is not done before the job starts.
+        Formatting a matrix as CSV can take longer than the job itself, so it
+        is not done before the job starts.
         """
-        if self._inputs is None:
-            self._inputs = {name: frame_sha256(df) for name, df in self.frames.items()}
-        return self._inputs
-
-    @inputs.setter
-    def inputs(self, value: dict[str, str]) -> None:
-        self._inputs = dict(value)
+        if self._sha256 is None:
+            self._sha256 = {name: frame_sha256(df) for name, df in self.matrices.items()}
+        return self._sha256
 
     @property
     def result(self) -> Any:
@@ -221,8 +248,6 @@ class Job:
         self._notify()
 
     def _run(self) -> None:
-        from . import tasks
-        from .cluster import get_client
         self._set(status="running", started=time.time(), message="connecting to the cluster")
         try:
             client = self._client = self._client or get_client()
@@ -231,7 +256,7 @@ class Job:
             return
         plan = None
         try:
-            plan = tasks.PLANS[self.workflow](client, self.frames, self.params, self.id)
+            plan = self.flow.plan(client, self.matrices, self.params, self.id)
             with self._lock:
                 self._futures, self._stages = plan.futures, plan.stages
                 self.total = len(plan.futures)
@@ -291,11 +316,10 @@ class Job:
         self._finish("failed", error=f"{stage}: {_describe(err)}")
 
     def _versions(self, client) -> dict:
-        from . import tasks
         key = str(client.scheduler.address)
         if key not in _VERSIONS:  # workers of one cluster share one installation
             try:
-                _VERSIONS[key] = client.submit(tasks.t_versions, pure=False,
+                _VERSIONS[key] = client.submit(t_versions, pure=False,
                                                priority=100).result(timeout=60)
             except Exception as err:  # noqa: BLE001 - versions are informative only
                 return {"error": str(err)}
@@ -309,16 +333,18 @@ class Job:
             self.error = error
             self.finished = time.time()
             self.message = message or (error or status)
-        if self._store is not False:
+        if self._persist is not None:
             try:
-                from .store import Store
-                store = self._store or Store()
-                self.folder = store.write(self)
+                self.folder = self._persist(self)
             except Exception as err:  # noqa: BLE001 - the job result stays in memory
                 self.message += f" (not saved: {err})"
         # Watchers see the final state before wait() returns.
         self._notify()
         self._finished_event.set()
+
+
+def _epoch(iso: str | None) -> float | None:
+    return datetime.fromisoformat(iso).timestamp() if iso else None
 
 
 def _describe(err: BaseException | None) -> str:

@@ -11,7 +11,6 @@ header name; the spreadsheet letter is in the text) and the value.
 from __future__ import annotations
 
 import csv
-import io
 import os
 import re
 from collections import Counter
@@ -20,8 +19,9 @@ from typing import IO, Literal
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
-from .validate import add_note, check_adjacency, check_size, max_upload_bytes
+from ..errors import InputError
+from ..config import max_upload_bytes
+from .checks import check_adjacency, check_size
 
 __all__ = ["read_matrix", "column_letter", "NA_TOKENS"]
 

@@ -1,39 +1,37 @@
-"""Parameter specs of every workflow and method, and their validation.
+"""Parameter specs, their validation, and the inference methods' parameters.
 
-The dashboard builds its forms from these specs; the API and the CLI call
-:func:`validate_params` before a job is submitted, so only typed values
-(int, float, str from a fixed list, bool, None) ever reach R, as keyword
-arguments. A string such as ``"6); system('touch pwned')"`` for ``P`` is an
+Each workflow declares its own parameters (``Workflow.params``, in
+:mod:`renette_widgets.workflows`) with the :class:`Param` specs and shared
+specs defined here; the dashboard builds its forms from them, and the API and
+the CLI validate every job's parameters with :func:`take` before it is
+submitted, so only typed values (int, float, str from a fixed list, bool,
+None) ever reach R, as keyword arguments. A string such as
+``"6); system('touch pwned')"`` for ``P`` is an
 :class:`~renette_widgets.errors.InputError`, never R code.
 
 Defaults follow nettools / ReNette (``../shared/reference/nettools-methods.md``):
 P = 6, FDR = 1e-3, MINE alpha = 0.6, C = 15, measure MIC, DP = 1; ReNette's
 ``var.thr = 1e-15`` and ``tol = 0`` (nettools' 1e-5 rejects data with small
 values, such as the microbiome examples; constant columns are still rejected
-by :func:`renette_widgets.validate.check_data`).
-
-Parameter layout (the canonical form stored in a job's manifest, as the
-API defines it): inference ``{"methods": {method: {param: value}}, "seed"}``;
-distance ``{"metric", "rho", "gamma", "components"}``; stability ``{"method",
-"method_params", "metric", "resampling", "k", "h", "seed", "indicator",
-"rho", "gamma"}``; statistics ``{"seed"}``. Method parameters carry the names
-of R's ``mat2adj`` arguments (``P``, ``FDR``, ``measure``, ``alpha``, ``C``,
-``var.thr``, ``DP``, ``tol``, and ``method`` for the correlation type).
+by :func:`renette_widgets.io.checks.check_data`). Method parameters carry the
+names of R's ``mat2adj`` arguments (``P``, ``FDR``, ``measure``, ``alpha``,
+``C``, ``var.thr``, ``DP``, ``tol``, and ``method`` for the correlation type).
 """
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
-from .errors import InputError
+from ..errors import InputError
 
-__all__ = ["Param", "INFERENCE_METHODS", "WORKFLOW_PARAMS", "METHOD_PARAMS",
-           "method_specs", "workflow_specs", "validate_params", "validate_method_params"]
+__all__ = ["Param", "INFERENCE_METHODS", "METHOD_PARAMS", "METHOD", "SEED", "DISTANCE",
+           "COMPONENTS", "method_specs", "validate_method_params", "take", "coerce",
+           "number", "defaults"]
 
 INFERENCE_METHODS = ("cor", "WGCNA", "WGCNAFDR", "bicor", "bicorFDR", "TOM", "ARACNE",
                      "CLR", "MINE", "MINEFDR", "DTWMIC", "c3net", "bc3net")
@@ -131,9 +129,12 @@ METHOD_PARAMS: tuple[Param, ...] = (
           min=0, max=1e6),
 )
 
-_SEED = Param("seed", int, 0, "seed", "Random seed (results are reproducible).",
+# The inference method (of an inference or a stability job).
+METHOD = Param("method", str, "cor", "inference method", "How edges are weighted.",
+               choices=INFERENCE_METHODS, aliases=("infer.method", "adj.method"))
+SEED = Param("seed", int, 0, "seed", "Random seed (results are reproducible).",
               min=0, max=SEED_MAX)
-_DISTANCE = (
+DISTANCE = (
     Param("metric", str, "HIM", "distance", "Hamming (H), Ipsen-Mikhailov (IM) or "
           "their combination HIM.", choices=("HIM", "IM", "H"), aliases=("d",)),
     Param("rho", float, 1.0, "rho (xi)", "Weight of IM in HIM = sqrt((H^2 + rho IM^2)/(1 + rho)).",
@@ -142,48 +143,13 @@ _DISTANCE = (
           "making IM(empty, complete) = 1.", min=0, max=10, min_open=True, nullable=True,
           aliases=("ga",)),
 )
-_COMPONENTS = Param("components", bool, True, "all components",
+COMPONENTS = Param("components", bool, True, "all components",
                     "Also return H and IM besides HIM.")
-
-WORKFLOW_PARAMS: dict[str, tuple[Param, ...]] = {
-    "inference": (
-        Param("method", str, "cor", "inference method", "How edges are weighted.",
-              choices=INFERENCE_METHODS, aliases=("infer.method",)),
-        _SEED,
-    ),
-    "distance": _DISTANCE + (_COMPONENTS,),
-    "stability": (
-        Param("method", str, "cor", "inference method", "How edges are weighted.",
-              choices=INFERENCE_METHODS, aliases=("adj.method",)),
-        *_DISTANCE,
-        Param("resampling", str, "montecarlo", "resampling", "Monte Carlo subsamples, "
-              "k-fold cross-validation or leave-one-out.",
-              choices=("montecarlo", "kCV", "LOO"), aliases=("resamp.method",)),
-        Param("k", int, 3, "k", "Monte Carlo keeps (1 - 1/k) of the samples; kCV uses k "
-              "folds; LOO ignores k.", min=2, max=100),
-        Param("h", int, 20, "h", "Number of Monte Carlo draws or kCV repetitions.",
-              min=1, max=1000),
-        Param("seed", int, 0, "seed", "Seed of the resampling (nettools' sseed).",
-              min=0, max=SEED_MAX, aliases=("sseed",)),
-        Param("indicator", str, "all", "indicators", "Which stability indicators.",
-              choices=("all", "S", "SI", "Sw", "Sd")),
-    ),
-    "statistics": (_SEED,),
-}
-
 
 def method_specs(method: str) -> list[Param]:
     """Specs of the parameters that apply to inference method `method`."""
-    method = _coerce(WORKFLOW_PARAMS["inference"][0], method)
+    method = coerce(METHOD, method)
     return [p for p in METHOD_PARAMS if p.methods is None or method in p.methods]
-
-
-def workflow_specs(workflow: str) -> list[Param]:
-    """Specs of a workflow's own parameters (method parameters: :func:`method_specs`)."""
-    if workflow not in WORKFLOW_PARAMS:
-        raise InputError(f"unknown workflow {workflow!r}",
-                         hint="Use inference, distance, stability or statistics.")
-    return list(WORKFLOW_PARAMS[workflow])
 
 
 _INT = re.compile(r"\s*[+-]?\d+(?:\.0*)?\s*")
@@ -200,7 +166,7 @@ def _bad(spec: Param, value: Any, why: str) -> InputError:
         hint=f"{spec.name} must be {spec.rule()}.")
 
 
-def _coerce(spec: Param, value: Any) -> Any:
+def coerce(spec: Param, value: Any) -> Any:
     """`value` as the spec's Python type, within its range, or InputError."""
     if value is None or (spec.nullable and isinstance(value, str)
                          and value.strip().lower() in ("", "auto", "automatic", "none")):
@@ -222,15 +188,15 @@ def _coerce(spec: Param, value: Any) -> Any:
             if value.strip().lower() == str(choice).lower():
                 return choice
         raise _bad(spec, value, "is not an allowed choice")
-    number = _number(spec, value)
-    lo_bad = spec.min is not None and (number <= spec.min if spec.min_open else number < spec.min)
-    hi_bad = spec.max is not None and (number >= spec.max if spec.max_open else number > spec.max)
+    x = number(spec, value)
+    lo_bad = spec.min is not None and (x <= spec.min if spec.min_open else x < spec.min)
+    hi_bad = spec.max is not None and (x >= spec.max if spec.max_open else x > spec.max)
     if lo_bad or hi_bad:
         raise _bad(spec, value, "is out of range")
-    return number
+    return x
 
 
-def _number(spec: Param, value: Any) -> int | float:
+def number(spec: Param, value: Any) -> int | float:
     if isinstance(value, (bool, np.bool_)):
         raise _bad(spec, value, "is true/false, not a number")
     if isinstance(value, str):
@@ -250,7 +216,7 @@ def _number(spec: Param, value: Any) -> int | float:
     return float(value)
 
 
-def _take(specs: list[Param], given: Mapping, *, context: str) -> dict:
+def take(specs: list[Param], given: Mapping, *, context: str) -> dict:
     """Validate `given` against `specs` (aliases accepted); fill in defaults."""
     by_name = {}
     for spec in specs:
@@ -267,7 +233,7 @@ def _take(specs: list[Param], given: Mapping, *, context: str) -> dict:
         if spec.name in out:
             raise InputError(f"parameter {spec.name} is given twice (as {key!r} too)",
                              parameter=spec.name)
-        out[spec.name] = _coerce(spec, value)
+        out[spec.name] = coerce(spec, value)
     for spec in specs:
         out.setdefault(spec.name, spec.default)
     return out
@@ -278,7 +244,7 @@ def validate_method_params(method: str, params: Mapping | None) -> dict:
 
     A parameter of another method (e.g. ``P`` for ``cor``) is an error.
     """
-    method = _coerce(WORKFLOW_PARAMS["inference"][0], method)
+    method = coerce(METHOD, method)
     params = dict(params or {})
     applicable = method_specs(method)
     names = {k for s in applicable for k in (s.name, *s.aliases)}
@@ -290,71 +256,10 @@ def validate_method_params(method: str, params: Mapping | None) -> dict:
                 parameter=str(key), value=str(params[key])[:200],
                 hint=f"{key} is used by {', '.join(other.methods or ())}; "
                      f"{method} takes: {', '.join(s.name for s in applicable)}.")
-    return _take(applicable, params, context=f"method {method}")
+    return take(applicable, params, context=f"method {method}")
 
 
-def validate_params(workflow: str, params: Mapping | None) -> dict:
-    """Check and type the parameters of a job.
-
-    Parameters
-    ----------
-    workflow : {"inference", "distance", "stability", "statistics"}
-    params : mapping
-        Inference: ``{"methods": {method: {...}} or [methods], "seed"}``, or
-        the flat form ``{"method": "WGCNA", "P": 6, "seed": 0}``. Stability:
-        its own parameters plus ``method_params`` (or method parameters
-        given flat). Strings from forms (``"6"``, ``"1e-3"``, ``"true"``,
-        ``"auto"``) are accepted and converted.
-
-    Returns
-    -------
-    dict
-        The canonical layout (see the module docstring) with plain Python
-        values and every default filled in.
-
-    Raises
-    ------
-    InputError
-        Naming the parameter, the value given and the allowed values.
-    """
-    specs = workflow_specs(workflow)
-    p = dict(params or {})
-    if workflow == "inference":
-        seed = _take([_SEED], {k: p.pop(k) for k in ("seed",) if k in p}, context="inference")
-        methods = p.pop("methods", None)
-        if methods is None:
-            methods = {p.pop("method", p.pop("infer.method", "cor")): p}
-        elif p:
-            if isinstance(methods, Mapping):
-                raise InputError(f"unknown parameter(s) {', '.join(map(str, p))} next to "
-                                 "'methods'", parameter=str(next(iter(p))),
-                                 hint="Put method parameters inside methods[method].")
-            methods = {m: p for m in ([methods] if isinstance(methods, str) else methods)}
-        elif isinstance(methods, str):
-            methods = {methods: {}}
-        elif not isinstance(methods, Mapping):
-            methods = {m: {} for m in methods}
-        if not methods:
-            raise InputError("no inference method chosen", parameter="methods",
-                             hint="Choose at least one method.")
-        out = {}
-        for method, mp in methods.items():
-            if mp is not None and not isinstance(mp, Mapping):
-                raise InputError(f"parameters of method {method} must be a mapping",
-                                 parameter=str(method))
-            checked = validate_method_params(method, mp)
-            out[_coerce(specs[0], method)] = checked
-        return {"methods": out, **seed}
-    if workflow == "stability":
-        own = {k for s in specs for k in (s.name, *s.aliases)}
-        mp = dict(p.pop("method_params", None) or {})
-        mp.update({k: p.pop(k) for k in list(p) if k not in own})
-        loo = str(p.get("resampling", p.get("resamp.method", ""))).strip().upper() == "LOO"
-        k_given = p.pop("k", None) if loo else None
-        out = _take(specs, p, context="stability")
-        if loo and k_given is not None:
-            # LOO ignores k (nettools' own LOO cases pass k = 1).
-            out["k"] = _number(specs[[s.name for s in specs].index("k")], k_given)
-        out["method_params"] = validate_method_params(out["method"], mp)
-        return out
-    return _take(specs, p, context=workflow)
+def defaults(specs: Iterable[Param]) -> dict[str, Any]:
+    """``{name: default}`` of ``specs``: where signatures and option parsers take
+    their defaults from, so that each default is written once, in its spec."""
+    return {p.name: p.default for p in specs}

@@ -7,33 +7,23 @@ reordering rows to the header's order) are applied and reported in
 ``df.attrs["notes"]``, a list of sentences for the user. Nothing here rescales
 weights: the R engine does that, as nettools does; we only say it will.
 
-Limits (documented defaults, configurable by environment variable):
-
-- ``RENETTE_MAX_UPLOAD_MB`` (default 200): largest file read_matrix accepts.
-- ``RENETTE_MAX_NODES`` (default 5000): largest adjacency (nodes per side);
-  the Laplacian spectrum of a dense 5000-node network already takes minutes.
+Limits (largest file, largest network) are settings: :mod:`renette_widgets.config`.
 """
 from __future__ import annotations
 
-import os
-import re
-import unicodedata
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from ..config import max_nodes, max_upload_bytes
+from ..errors import InputError
+from ..symmetry import is_symmetric
 
 __all__ = [
-    "DEFAULT_MAX_UPLOAD_MB", "DEFAULT_MAX_NODES", "MIN_SAMPLES",
-    "max_upload_bytes", "max_nodes", "check_size", "sanitize_filename",
-    "min_samples", "constant_columns", "check_data", "check_adjacency",
+    "MIN_SAMPLES", "check_size", "min_samples", "constant_columns", "check_data", "check_adjacency",
     "check_network_set", "check_resampling", "add_note",
 ]
-
-DEFAULT_MAX_UPLOAD_MB = 200
-DEFAULT_MAX_NODES = 5000
 
 # Fewest samples (rows) for which each inference method means something.
 # Correlations of 2 samples are always +-1; MIC needs a grid of at least
@@ -49,30 +39,6 @@ MIN_SAMPLES = {
 def add_note(df: pd.DataFrame, note: str) -> None:
     """Append a sentence for the user to ``df.attrs["notes"]`` (in place)."""
     df.attrs["notes"] = list(df.attrs.get("notes", [])) + [note]
-
-
-def _env_number(var: str, default: float) -> float:
-    raw = os.environ.get(var, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise InputError(f"environment variable {var}={raw!r} is not a number",
-                         hint=f"Set it to a positive number (default {default}).") from None
-    if not value > 0:
-        raise InputError(f"environment variable {var}={raw!r} must be positive")
-    return value
-
-
-def max_upload_bytes() -> int:
-    """Largest accepted input file, from ``RENETTE_MAX_UPLOAD_MB`` (default 200)."""
-    return int(_env_number("RENETTE_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB) * 1024 * 1024)
-
-
-def max_nodes() -> int:
-    """Largest accepted adjacency side, from ``RENETTE_MAX_NODES`` (default 5000)."""
-    return int(_env_number("RENETTE_MAX_NODES", DEFAULT_MAX_NODES))
 
 
 def check_size(nbytes: int, file: str | None, limit: int | None = None) -> None:
@@ -92,43 +58,6 @@ def _size(nbytes: float) -> str:
             return f"{nbytes:.0f} {unit}" if unit == "bytes" else f"{nbytes:.1f} {unit}"
         nbytes /= 1024
     return f"{nbytes:.1f} GB"
-
-
-_UNSAFE = re.compile(r"[^\w.\- ()+,=@\[\]]", re.UNICODE)
-
-
-def sanitize_filename(name: str | None, max_length: int = 100) -> str:
-    """Return a safe, readable file name for an uploaded file.
-
-    Strips any directory part (both ``/`` and ``\\``), control and other
-    unsafe characters, leading dots (no hidden files, no ``..``), and limits
-    the length while keeping the extension.
-
-    Parameters
-    ----------
-    name : str or None
-        The name the browser or user gave.
-    max_length : int
-        Longest result, in characters.
-
-    Returns
-    -------
-    str
-        A non-empty name with no path separators; ``"upload"`` when nothing
-        usable is left.
-    """
-    text = unicodedata.normalize("NFC", str(name or ""))
-    text = re.split(r"[/\\]", text)[-1]
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
-    text = _UNSAFE.sub("_", text).strip(" .")
-    text = re.sub(r"_+", "_", text)
-    if len(text) > max_length:
-        stem, dot, ext = text.rpartition(".")
-        if dot and 0 < len(ext) <= 10:
-            text = stem[: max_length - len(ext) - 1].rstrip(" .") + "." + ext
-        else:
-            text = text[:max_length]
-    return text or "upload"
 
 
 def _source(df: pd.DataFrame, name: str | None) -> str | None:
@@ -250,19 +179,6 @@ def check_data(
     return df
 
 
-def _symmetric_like_r(x: np.ndarray) -> bool:
-    """R's ``isSymmetric``: ``all.equal(A, t(A))`` with tolerance 100*eps."""
-    diff = np.abs(x - x.T).sum()
-    if diff == 0:
-        return True
-    size = np.abs(x).sum()
-    mean_diff = diff / x.size
-    # all.equal: relative to mean |target| when that exceeds the tolerance.
-    tol = 100 * np.finfo(float).eps
-    scale = size / x.size
-    return (mean_diff / scale if scale > tol else mean_diff) <= tol
-
-
 def check_adjacency(
     df: pd.DataFrame,
     *,
@@ -351,7 +267,7 @@ def check_adjacency(
             f"Weights range from {lo:g} to {hi:g}, outside [0, 1]; as in nettools, "
             "the network will be rescaled to [0, 1] (min-max) before distances "
             "are computed.")
-    if not _symmetric_like_r(x):
+    if not is_symmetric(x):
         i, j = map(int, np.argwhere(np.abs(x - x.T) > 0)[0])
         if symmetric:
             raise InputError(

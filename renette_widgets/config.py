@@ -1,0 +1,105 @@
+"""Settings read from the environment, in one place for the client and the workers.
+
+========================  ==========================================  =================
+variable                  meaning                                     default
+========================  ==========================================  =================
+``RENETTE_HOME``          the results store                           ``~/.renette``
+``RENETTE_R_LIBS``        R library holding the ``renette`` package   the repo's ``.rlib``
+``RENETTE_WORKERS``       workers of the embedded dask cluster        2
+``RENETTE_MAX_UPLOAD_MB`` largest input file read                     200
+``RENETTE_MAX_NODES``     largest network (nodes per side)            5000
+``DASK_SCHEDULER_ADDRESS`` an external dask scheduler                 embedded cluster
+========================  ==========================================  =================
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import InputError
+
+DEFAULT_MAX_UPLOAD_MB = 200
+# The Laplacian spectrum of a dense 5000-node network already takes minutes.
+DEFAULT_MAX_NODES = 5000
+DEFAULT_WORKERS = 2
+
+# One thread per process for every numeric library: dask runs the parallelism.
+SINGLE_THREAD_ENV = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "VECLIB_MAXIMUM_THREADS": "1",
+}
+
+# glibc malloc in workers: keep up to 256 MB of freed memory for reuse and
+# serve allocations up to 32 MB from it. R allocates every array of networks
+# it is sent afresh; under dask's default (MALLOC_TRIM_THRESHOLD_=65536, which
+# also pins the mmap threshold at 128 KB) each one is new pages to fault in
+# (measured in benchmarks/RESULTS.md). glibc reads them at process start:
+# they go in dask's pre-spawn environment.
+MALLOC_ENV = {"MALLOC_TRIM_THRESHOLD_": "268435456", "MALLOC_MMAP_THRESHOLD_": "33554432"}
+
+
+def home() -> Path:
+    """The results store: ``RENETTE_HOME`` or ``~/.renette``."""
+    return Path(os.environ.get("RENETTE_HOME") or Path.home() / ".renette")
+
+
+def scheduler_address() -> str:
+    """``DASK_SCHEDULER_ADDRESS``, or "" for the embedded cluster."""
+    return os.environ.get("DASK_SCHEDULER_ADDRESS") or ""
+
+
+def n_workers() -> int:
+    """Workers of the embedded cluster: ``RENETTE_WORKERS`` (default 2)."""
+    return int(_env_number("RENETTE_WORKERS", DEFAULT_WORKERS))
+
+
+def default_r_libs() -> str | None:
+    """The R library holding ``renette``: ``RENETTE_R_LIBS`` or the repo's ``.rlib``."""
+    env = os.environ.get("RENETTE_R_LIBS")
+    if env:
+        return env
+    local = Path(__file__).resolve().parent.parent / ".rlib"
+    return str(local) if (local / "renette").is_dir() else None
+
+
+def worker_env() -> dict[str, str]:
+    """Environment for worker processes (also used by ``make run``'s workers)."""
+    env = dict(SINGLE_THREAD_ENV)
+    libs = default_r_libs()
+    if libs:
+        env["RENETTE_R_LIBS"] = libs
+    return env
+
+
+def pre_spawn_environ() -> dict[str, str]:
+    """dask's ``distributed.nanny.pre-spawn-environ`` with :data:`MALLOC_ENV`: what a
+    nanny sets before it starts its worker process."""
+    import dask  # deferred: reading the settings needs no dask
+    base = dask.config.get("distributed.nanny.pre-spawn-environ", default={}) or {}
+    return {**{k: str(v) for k, v in base.items()}, **MALLOC_ENV}
+
+
+def _env_number(var: str, default: float) -> float:
+    raw = os.environ.get(var, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InputError(f"environment variable {var}={raw!r} is not a number",
+                         hint=f"Set it to a positive number (default {default}).") from None
+    if not value > 0:
+        raise InputError(f"environment variable {var}={raw!r} must be positive")
+    return value
+
+
+def max_upload_bytes() -> int:
+    """Largest accepted input file, from ``RENETTE_MAX_UPLOAD_MB`` (default 200)."""
+    return int(_env_number("RENETTE_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB) * 1024 * 1024)
+
+
+def max_nodes() -> int:
+    """Largest accepted adjacency side, from ``RENETTE_MAX_NODES`` (default 5000)."""
+    return int(_env_number("RENETTE_MAX_NODES", DEFAULT_MAX_NODES))

@@ -1,0 +1,141 @@
+"""Spectra and distances on the workers: the tasks of distance and stability jobs.
+
+A chunk task computes the spectra (and IM-grid densities) of a few networks
+(:func:`t_spectra`, cached per worker by content); a tile task computes H, IM
+and HIM of a tile of pairs from the chunks it is given (:func:`t_block`).
+Symmetric networks travel packed (:mod:`.packing`: half the bytes), and a
+chunk sends its spectra stacked into a few arrays (:func:`stack_specs`:
+dask's cost is per array). The optimal gamma is found by the tasks that need
+it (cached per worker): no stage waits for a gamma task.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..symmetry import is_directed
+from . import cache, packing
+from .worker import engine
+
+
+def t_spectra(nets: list[np.ndarray], directed: bool | None,
+              gamma: float | None = None) -> dict:
+    """Rescaled network, spectrum ``omega``, IM-grid density ``D`` and ``gamma`` of
+    each network (:func:`stack_specs`; :func:`chunk_spec` gets one): the network as ``P``,
+    packed (:mod:`packing`), when it is exactly symmetric, else as ``A``.
+
+    ``nets`` are n x n matrices or packed symmetric ones (1-D).
+    Cached by content (and gamma); the networks not in the cache go to R in
+    one call per directedness (``directed=None``: each network's own).
+    ``gamma=None``: the optimal gamma of the networks' size (directed if any
+    is), computed here so that no chunk waits for a gamma task.
+    """
+    # Matrices in Fortran order, R's: one from a DataFrame already is (no copy
+    # here, and a straight one into R rather than a transposing one).
+    full = [np.asfortranarray(a, dtype=float) if np.ndim(a) == 2 else None for a in nets]
+    # Symmetric networks packed: the cache key is the same however they came.
+    packed = [np.asarray(a, dtype=float) if f is None else
+              packing.pack(f) if np.array_equal(f, f.T) else None for a, f in zip(nets, full)]
+    flags = [bool(p is None and is_directed(f) if directed is None else directed)
+             for p, f in zip(packed, full)]
+    if gamma is None:
+        gamma = t_gamma(full[0].shape[0] if full[0] is not None else packing.nodes(packed[0]),
+                        any(flags))
+    keys = [cache.spectrum_key(f if p is None else p, d, gamma)
+            for p, f, d in zip(packed, full, flags)]
+    for flag in sorted({d for d, k in zip(flags, keys) if k not in cache.SPECTRA}):
+        todo = [i for i, (d, k) in enumerate(zip(flags, keys))
+                if d == flag and k not in cache.SPECTRA]
+        got = engine().network_spectra([packed[i] if full[i] is None else full[i]
+                                         for i in todo], flag, gamma)
+        for i, spec in zip(todo, got):
+            cache.SPECTRA[keys[i]] = _travelling({**spec, "directed": flag, "gamma": float(gamma)},
+                                            full[i], packed[i])
+    out = []
+    for k in keys:
+        cache.SPECTRA.move_to_end(k)
+        out.append(cache.SPECTRA[k])
+    cache.trim(keep=len(keys))
+    return stack_specs(out)
+
+
+SPEC_ARRAYS = ("P", "A", "omega", "D")
+
+
+def stack_specs(specs: list[dict]) -> dict:
+    """Spectrum entries as a chunk sends them: each field of equal-length arrays
+    stacked into one matrix, one row per network (dask sends every array of a
+    result as a frame of its own: 39 arrays of a chunk took 3-4x the time of the
+    same bytes in three); others (a network sent whole, a longer spectrum)
+    stay lists, None where a network has no such field."""
+    out = {"gamma": specs[0]["gamma"], "directed": [s["directed"] for s in specs]}
+    for f in SPEC_ARRAYS:
+        vals = [s.get(f) for s in specs]
+        same = all(v is not None for v in vals) and len({v.shape for v in vals}) == 1
+        out[f] = np.stack(vals) if same and f != "A" else vals
+    return out
+
+
+def chunk_spec(chunk: dict, k: int) -> dict:
+    """Entry ``k`` of :func:`stack_specs`'s ``chunk`` (or of a :func:`t_resamples`
+    result's), with the fields it has."""
+    chunk = chunk["specs"] if "specs" in chunk else chunk
+    out = {"gamma": chunk["gamma"], "directed": chunk["directed"][k]}
+    out.update({f: chunk[f][k] for f in SPEC_ARRAYS if chunk[f][k] is not None})
+    return out
+
+
+def _travelling(spec: dict, full: np.ndarray | None, packed: np.ndarray | None) -> dict:
+    """A spectrum entry as chunks send it: an exactly symmetric network as ``P``,
+    packed (:mod:`packing`), half the bytes to send to the tiles and to copy
+    into R there; any other as ``A``.
+
+    ``spec["A"]`` is the network R rescaled (None: used as it came, ``full``
+    and/or ``packed``; ``packed`` None: not exactly symmetric).
+    """
+    a = spec.pop("A")
+    if packed is None:
+        return {**spec, "A": full if a is None else a}
+    # min-max rescaling keeps a network symmetric
+    return {**spec, "P": packed if a is None else packing.pack(a)}
+
+
+
+def t_gamma(n: int, directed: bool, net: np.ndarray | None = None) -> float:
+    """Optimal gamma for n nodes (directedness of ``net`` when given); cached."""
+    key = (int(n), bool(is_directed(net) if net is not None else directed))
+    if key not in cache.GAMMAS:
+        cache.GAMMAS[key] = engine().optimal_gamma(*key)
+    return cache.GAMMAS[key]
+
+
+def t_resample_spectra(chunk: dict, gamma: float | None,
+                       full: np.ndarray | None = None) -> dict:
+    """:func:`t_spectra` of the networks of a :func:`t_resamples` result; ``gamma=None``:
+    the optimal gamma for ``full``, the network inferred on all rows (found here)."""
+    if gamma is None:
+        gamma = t_gamma(full.shape[0], False, full)
+    return t_spectra(chunk["nets"], None, gamma)
+
+
+def t_block(chunks: list, refs: np.ndarray, pairs: np.ndarray,
+            rho: float) -> dict:
+    """H, IM, HIM of a tile of pairs (``values``, one row per pair) and the ``gamma`` used.
+
+    ``refs[l] = (c, k)``: local network ``l`` is spectrum ``k`` of ``chunks[c]``
+    (a :func:`t_spectra` or :func:`t_resamples` result); ``pairs`` are local.
+    """
+    specs = [chunk_spec(chunks[c], k) for c, k in refs]
+    gamma, r = specs[0]["gamma"], engine()
+    same_grid = len({len(s["D"]) for s in specs}) == 1
+    if all("P" in s for s in specs):  # symmetric networks, packed
+        dens = ({"dens": [s["D"] for s in specs]} if same_grid else
+                {"omegas": [s["omega"] for s in specs], "gamma": gamma})
+        values = r.distance_block_packed([s["P"] for s in specs], pairs, rho, **dens)
+    else:
+        nets = [s["A"] if "A" in s else packing.unpack(s["P"]) for s in specs]
+        if same_grid:  # pair the densities
+            values = r.distance_block_dens(nets, [s["D"] for s in specs], pairs, rho)
+        else:  # spectra beyond the rescaled-network bound widen the grid: let R pick one
+            values = r.distance_block(nets, [s["omega"] for s in specs], pairs, gamma,
+                                           rho)
+    return {"values": values, "gamma": gamma}

@@ -1,0 +1,137 @@
+"""Figures of distance results: heatmap (clustered order), MDS map, H vs IM."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .common import MAX_LABELLED, PALETTE, square
+
+
+def cluster_order(d: pd.DataFrame | np.ndarray) -> list[int]:
+    """Leaf order of an average-linkage hierarchical clustering of a distance matrix.
+
+    Parameters
+    ----------
+    d : DataFrame or ndarray
+        Symmetric k x k distances.
+
+    Returns
+    -------
+    list of int
+        A permutation of ``range(k)`` that puts similar items next to each other.
+    """
+    d = np.asarray(d, dtype=float)
+    clusters: dict[int, list[int]] = {i: [i] for i in range(d.shape[0])}
+    while len(clusters) > 1:
+        keys = sorted(clusters)
+        best, pair = np.inf, (keys[0], keys[1])
+        for x, a in enumerate(keys):
+            for b in keys[x + 1:]:
+                dist = d[np.ix_(clusters[a], clusters[b])].mean()
+                if dist < best:
+                    best, pair = dist, (a, b)
+        a, b = pair
+        clusters[a] = clusters[a] + clusters.pop(b)
+    return next(iter(clusters.values())) if clusters else []
+
+
+# ---------------------------------------------------------------- distances
+def distance_heatmap(d: pd.DataFrame, title: str = "HIM distance",
+                     clustered: bool = False) -> go.Figure:
+    """Heatmap of a k x k distance matrix with names, hover values and optional clustered order.
+
+    Parameters
+    ----------
+    d : DataFrame
+        Symmetric distances with node (network) names as index and columns.
+    title : str
+        Figure title (also the colour-bar title's first word).
+    clustered : bool
+        Reorder rows and columns by :func:`cluster_order`.
+    """
+    d = square(d)
+    if clustered and len(d) > 2:
+        order = cluster_order(d)
+        d = d.iloc[order, order]
+    names = [str(n) for n in d.index]
+    heat = go.Heatmap(
+        z=d.to_numpy(), x=names, y=names, colorscale="Viridis", zmin=0,
+        colorbar={"title": title.split()[0]},
+        hovertemplate="%{y} vs %{x}<br>" + title.split()[0] + " = %{z:.6g}<extra></extra>",
+    )
+    if len(d) <= MAX_LABELLED:
+        heat.update(texttemplate="%{z:.4g}", textfont={"size": 12})
+    fig = go.Figure(heat)
+    fig.update_layout(title=title, yaxis={"autorange": "reversed", "scaleanchor": "x"},
+                      margin={"l": 10, "r": 10, "t": 50, "b": 10}, height=420)
+    return fig
+
+
+def mds_coordinates(d: pd.DataFrame | np.ndarray, dims: int = 2) -> np.ndarray:
+    """Classical (Torgerson) multidimensional scaling of a distance matrix.
+
+    Returns a k x dims array; axes with non-positive eigenvalues are zero.
+    """
+    d = np.asarray(d, dtype=float)
+    k = d.shape[0]
+    j = np.eye(k) - np.ones((k, k)) / k
+    b = -0.5 * j @ (d**2) @ j
+    vals, vecs = np.linalg.eigh(b)
+    top = np.argsort(vals)[::-1][:dims]
+    coords = vecs[:, top] * np.sqrt(np.clip(vals[top], 0, None))
+    # A fixed sign convention so the picture does not flip between runs.
+    signs = np.sign(coords[np.argmax(np.abs(coords), axis=0), range(coords.shape[1])])
+    coords = coords * np.where(signs == 0, 1, signs)
+    if coords.shape[1] < dims:
+        coords = np.hstack([coords, np.zeros((k, dims - coords.shape[1]))])
+    return coords
+
+
+def mds_map(d: pd.DataFrame, title: str = "MDS map of the networks") -> go.Figure:
+    """Classical MDS of a distance matrix: one labelled point per network."""
+    d = square(d)
+    xy = mds_coordinates(d)
+    names = [str(n) for n in d.index]
+    fig = go.Figure(go.Scatter(
+        x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=names, textposition="top center",
+        marker={"size": 12, "color": PALETTE[: len(names)] if len(names) <= len(PALETTE) else None},
+        hovertemplate="%{text}<extra></extra>"))
+    fig.update_layout(title=title, xaxis_title="MDS 1", yaxis_title="MDS 2",
+                      yaxis={"scaleanchor": "x"}, height=420,
+                      margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    return fig
+
+
+def him_scatter(h: pd.DataFrame, im: pd.DataFrame, rho: float = 1.0) -> go.Figure:
+    """HIM's two components: one point per pair of networks at (H, IM).
+
+    Dotted quarter circles (for rho = 1: ellipses otherwise) mark equal HIM.
+    """
+    h, im = square(h), square(im)
+    names = [str(n) for n in h.index]
+    iu = np.triu_indices(len(names), 1)
+    hv, iv = h.to_numpy()[iu], im.to_numpy()[iu]
+    labels = [f"{names[i]} vs {names[j]}" for i, j in zip(*iu)]
+    him = np.sqrt((hv**2 + rho * iv**2) / (1 + rho))
+    fig = go.Figure()
+    t = np.linspace(0, np.pi / 2, 50)
+    for level in (0.25, 0.5, 0.75, 1.0) if rho > 0 else ():
+        r = level * np.sqrt(1 + rho)
+        fig.add_trace(go.Scatter(x=r * np.cos(t), y=r * np.sin(t) / np.sqrt(rho), mode="lines",
+                                 line={"dash": "dot", "color": "lightgrey"},
+                                 name=f"HIM = {level}", hoverinfo="skip", showlegend=False))
+    fig.add_trace(go.Scatter(
+        x=hv, y=iv, mode="markers", text=labels, customdata=him, name="pairs", showlegend=False,
+        marker={"size": 10, "color": him, "colorscale": "Viridis", "cmin": 0,
+                "cmax": max(float(np.max(him, initial=0)), 1e-12), "colorbar": {"title": "HIM"}},
+        hovertemplate="%{text}<br>H = %{x:.6g}<br>IM = %{y:.6g}<br>HIM = %{customdata:.6g}<extra></extra>"))
+    top = max(float(np.max(hv, initial=0)), float(np.max(iv, initial=0)), 0.05) * 1.15
+    fig.update_layout(title="Hamming (H) vs Ipsen-Mikhailov (IM) for every pair",
+                      xaxis={"title": "H (Hamming)", "range": [0, min(1.02, top)]},
+                      yaxis={"title": "IM (Ipsen-Mikhailov)", "range": [0, min(1.02, top)]},
+                      height=420, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    return fig
+
+
+# ---------------------------------------------------------------- one network

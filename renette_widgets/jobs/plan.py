@@ -1,0 +1,104 @@
+"""Submitting a job's task graph: the :class:`Plan` and the helpers the workflows use.
+
+Each input is sent once, as the result of a small "input" task that the tasks
+needing it share (unlike scattered data, a task result is recomputed if its
+worker dies). Tasks of one kind go to the scheduler in one message
+(:func:`map_tasks`): a task submitted on its own waits for the client's next
+batch.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import dask
+import numpy as np
+
+from ..engine.spectra import t_block
+from .grain import n_tiles, pair_tiles
+
+
+@dataclass
+class Plan:
+    """The submitted task graph of one job: its futures, the stage of each (for
+    progress in words) and ``assemble``, which builds the result from them."""
+
+    futures: list = field(default_factory=list)
+    stages: dict = field(default_factory=dict)  # future key -> stage label
+    assemble: Callable[[], Any] = lambda: None
+
+    def add(self, future, stage: str):
+        """Remember ``future`` as part of ``stage``; returns it."""
+        self.futures.append(future)
+        self.stages[future.key] = stage
+        return future
+
+
+def gather(client, futures: list) -> dict:
+    """Results of ``futures`` by key, fetched in one round trip (not one per future)."""
+    futures = [f for f in futures if f is not None]
+    return dict(zip([f.key for f in futures], client.gather(futures)))
+
+
+def submit_task(client, plan: Plan, stage: str, key: str, fn, *args, priority: int,
+                place: dict[str, str] | None = None):
+    """Submit one task ``fn(*args)`` under ``key`` and add it to ``plan`` as part of
+    ``stage``; ``place`` maps keys to preferred workers (see
+    :func:`~renette_widgets.jobs.placement.chunk_placement`)."""
+    where = (place or {}).get(key)
+    fut = client.submit(fn, *args, key=key, priority=priority, pure=False,
+                        workers=[where] if where else None, allow_other_workers=bool(where))
+    return plan.add(fut, stage)
+
+
+def map_tasks(client, plan: Plan, stage: str, keys: list[str], fn, *iterables, priority: int,
+              place: dict[str, str]) -> list:
+    """``client.map`` of ``fn`` over ``iterables`` with the given ``keys``, in one
+    message per kind (placed, see
+    :func:`~renette_widgets.jobs.placement.chunk_placement`, or not): a task
+    submitted on its own waits for the client's next batch."""
+    futs = {}
+    # a callable annotation is called on the scheduler, once per key
+    where = {"workers": {k: [w] for k, w in place.items()}.get, "allow_other_workers": True}
+    for placed in (True, False):
+        at = [i for i, k in enumerate(keys) if (k in place) == placed]
+        if not at:
+            continue
+        with dask.annotate(**(where if placed else {})):
+            got = client.map(fn, *[[it[i] for i in at] for it in iterables],
+                             key=[keys[i] for i in at], priority=priority, pure=False)
+        futs.update(zip([keys[i] for i in at], got))
+    return [plan.add(futs[k], stage) for k in keys]
+
+
+def distance_tiles(client, plan: Plan, where: list, pairs: np.ndarray, n: int, workers: int,
+                   rho: float, job_id: str, priority: int, tag: str) -> list:
+    """Submit the tiles of ``pairs`` (m x 2); returns [(tile's pairs, future)].
+
+    ``where[g] = (chunk future, k)``: network ``g``'s spectrum is the k-th of
+    that chunk's.
+    """
+    out = []
+    tiles = n_tiles(len(pairs), len(where), n, workers)
+    for t, tile in enumerate(pair_tiles(pairs, len(where), tiles)):
+        nodes = np.unique(tile).tolist()
+        lp = np.searchsorted(nodes, tile)  # local network numbers
+        chunks = list({id(where[g][0]): where[g][0] for g in nodes}.values())
+        pos = {id(c): ci for ci, c in enumerate(chunks)}
+        refs = np.array([(pos[id(where[g][0])], where[g][1]) for g in nodes], dtype=np.int64)
+        fut = submit_task(client, plan, "distances", f"{tag}-tile-{t}-{job_id}", t_block,
+                      chunks, refs, lp, float(rho), priority=priority)
+        out.append((tile, fut))
+    return out
+
+
+def fill_pairs(out: np.ndarray, tiles: list, got: dict, column: int) -> None:
+    """``out[i, j] = out[j, i]`` = column ``column`` (H, IM, HIM) of each tile's values.
+
+    ``tiles`` are ``(pairs, future)`` as :func:`distance_tiles` returns them,
+    ``got`` a tile future's key -> its
+    :func:`~renette_widgets.engine.spectra.t_block` result."""
+    for tile, fut in tiles:
+        v = np.asarray(got[fut.key]["values"])[:, column]
+        out[tile[:, 0], tile[:, 1]] = v
+        out[tile[:, 1], tile[:, 0]] = v

@@ -1,0 +1,105 @@
+"""What a workflow is: the one class every workflow file subclasses.
+
+A workflow holds everything about one kind of job, which used to be spread
+over the API, the CLI, the store and the dashboard: its parameter specs, its
+input check, its task plan, how its result is written to and read from a job
+folder, its command-line options and a pointer to its results view. The API,
+the CLI, the store (through the Job) and the dashboard look workflows up in
+the registry (:mod:`renette_widgets.workflows`) by name; adding a workflow is
+adding one file that subclasses :class:`Workflow` and registers an instance.
+"""
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import InputError
+from ..io import checks
+from ..io.params import Param, take
+from ..jobs.plan import Plan
+
+
+class Workflow:
+    """One kind of job (subclass it, set the attributes, implement the methods).
+
+    Attributes
+    ----------
+    name : str
+        Registry key, stored in every job's manifest (``"distance"``).
+    title : str
+        What people call it (dashboard, job lists).
+    input_kind : {"data", "adjacency"}
+        Data matrices (samples x variables) or networks (adjacency matrices).
+    params : tuple of Param
+        The workflow's own parameters, with their defaults (the only place a
+        default is written).
+    view : str or None
+        ``"module:Class"`` of the dashboard view of its results (a widget
+        built as ``Class(result, stem=..., params=...)``); None: a generic
+        view.
+    cli_command, cli_help : str
+        The ``renette`` subcommand and its one-line help (None: no command).
+    """
+
+    name: str = ""
+    title: str = ""
+    input_kind: str = "adjacency"
+    params: tuple[Param, ...] = ()
+    view: str | None = None
+    cli_command: str | None = None
+    cli_help: str = ""
+
+    # ------------------------------------------------------------ checks
+    def validate_params(self, params: Mapping | None) -> dict:
+        """Typed parameters with every default filled in (raises InputError)."""
+        return take(list(self.params), dict(params or {}), context=self.name)
+
+    def check_inputs(self, matrices: dict[str, pd.DataFrame], params: dict,
+                     drop_constant: bool = False) -> dict[str, pd.DataFrame]:
+        """The inputs as the job will use them (raises InputError).
+
+        By default each input is a network checked as an adjacency matrix.
+        """
+        if drop_constant:
+            raise InputError(f"drop_constant applies to data matrices, not to a {self.name} job",
+                             hint="Use it with inference or stability.")
+        return {name: checks.check_adjacency(df, name=source(name, df))
+                for name, df in matrices.items()}
+
+    # ------------------------------------------------------------ compute
+    def plan(self, client, matrices: dict[str, pd.DataFrame], params: dict,
+             job_id: str) -> Plan:
+        """Submit the job's tasks; the returned plan assembles the result."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ results
+    def write_result(self, result: Any, folder: Path) -> dict:
+        """Write ``result`` into ``folder``; returns what the manifest records
+        (file names by key), which :meth:`read_result` is given back."""
+        raise NotImplementedError
+
+    def read_result(self, files: dict, folder: Path) -> Any:
+        """The result as :meth:`write_result` wrote it."""
+        raise NotImplementedError
+
+    def output_networks(self, result: Any) -> dict[str, pd.DataFrame]:
+        """The networks in a result that other workflows can take as inputs."""
+        return {}
+
+    # ------------------------------------------------------------ command line
+    def add_cli_arguments(self, parser: argparse.ArgumentParser) -> None:
+        """Add the subcommand's own options (files and common options are added
+        by the CLI)."""
+
+    def cli_params(self, args: argparse.Namespace) -> dict:
+        """The job's parameters from the parsed options."""
+        return {}
+
+
+def source(name: str, df: pd.DataFrame) -> str:
+    """What messages call an input: the file it was read from, else its name."""
+    return df.attrs.get("source") or name

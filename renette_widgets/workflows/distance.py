@@ -1,0 +1,114 @@
+"""Distance: Hamming, Ipsen-Mikhailov and HIM between every pair of networks.
+
+Parameters: ``{"metric": "HIM", "rho": 1.0, "gamma": None, "components": True}``
+(``gamma`` None: nettools' optimal gamma). One network is compared with the
+empty network, as ReNette did.
+
+Tasks: one per chunk of networks (spectrum and IM-grid density of each,
+:func:`~renette_widgets.engine.spectra.t_spectra`), one per tile of pairs
+(:func:`~renette_widgets.engine.spectra.t_block`). Result: ``H``, ``IM``,
+``HIM`` (k x k DataFrames with the networks' names) and ``gamma``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..engine import packing
+from ..engine.spectra import t_spectra
+from ..io import checks
+from ..io.params import COMPONENTS, DISTANCE
+from ..jobs.grain import (DEFAULT_WORKERS, cost_priority, n_parts, network_cost, split,
+                          upper_pairs)
+from ..jobs.placement import chunk_placement, cluster_state
+from ..jobs.plan import Plan, distance_tiles, fill_pairs, gather, map_tasks
+from ..jobs.store import dump_json
+from ..symmetry import is_directed
+from . import options
+from .base import Workflow
+from .registry import register
+
+COMPONENT_NAMES = ("H", "IM", "HIM")
+
+
+class Distance(Workflow):
+    name = "distance"
+    title = "Distance"
+    input_kind = "adjacency"
+    params = DISTANCE + (COMPONENTS,)
+    view = "renette_widgets.widgets.results:DistanceView"
+    cli_command = "distance"
+    cli_help = "distances between networks"
+
+    def check_inputs(self, matrices, params, drop_constant=False):
+        nets = super().check_inputs(matrices, params, drop_constant)
+        return checks.check_network_set(nets, min_count=1)
+
+    def plan(self, client, matrices, params, job_id):
+        plan = Plan()
+        names = list(matrices)
+        mats = [df.to_numpy(dtype=float) for df in matrices.values()]
+        if len(mats) == 1:  # as ReNette: one network is compared with the empty one
+            names.append("empty")
+            mats.append(np.zeros_like(mats[0]))
+        n = mats[0].shape[0]
+        prio = cost_priority(len(mats) * n ** 3 + len(mats) ** 2 * n ** 2)
+        exact = [np.array_equal(a, a.T) for a in mats]  # exactly symmetric: sent packed
+        directed = any(not e and is_directed(a) for a, e in zip(mats, exact))
+        addresses, idle = cluster_state(client)
+        workers = len(addresses) or DEFAULT_WORKERS
+        gamma = params["gamma"]  # None: each chunk finds the optimal one (cached)
+        # Each network is needed by its chunk's task only: it travels inside that
+        # task (recomputable too); an input task per network would add N tasks.
+        send = [packing.pack(a) if e else a for a, e in zip(mats, exact)]
+        where = []
+        chunks = split(list(range(len(mats))),
+                       n_parts(len(mats), len(mats) * network_cost(n), workers))
+        keys = [f"spectra-{c}-{job_id}" for c in range(len(chunks))]
+        futs = map_tasks(client, plan, "spectra", keys, t_spectra,
+                         [[send[i] for i in members] for members in chunks],
+                         [directed] * len(chunks), [gamma] * len(chunks), priority=prio,
+                         place=chunk_placement(addresses, idle, keys, send[0]))
+        for fut, members in zip(futs, chunks):
+            where += [(fut, k) for k in range(len(members))]
+        tiles = distance_tiles(client, plan, where, upper_pairs(len(mats)), n, workers,
+                               params["rho"], job_id, prio, "dist")
+
+        def assemble():
+            got = gather(client, [fut for _, fut in tiles])
+            res = {}
+            for col, c in enumerate(COMPONENT_NAMES):
+                out = np.zeros((len(mats), len(mats)))
+                fill_pairs(out, tiles, got, col)
+                res[c] = pd.DataFrame(out, index=names, columns=names)
+            res["gamma"] = float(got[tiles[0][1].key]["gamma"])
+            return res
+        plan.assemble = assemble
+        return plan
+
+    def write_result(self, result, folder: Path) -> dict:
+        files = {}
+        for key in COMPONENT_NAMES:
+            result[key].to_csv(folder / f"{key}.csv")
+            files[key] = f"{key}.csv"
+        dump_json(folder / "summary.json", {"gamma": result["gamma"]})
+        files["summary"] = "summary.json"
+        return files
+
+    def read_result(self, files, folder: Path):
+        res = {k: pd.read_csv(folder / files[k], index_col=0) for k in COMPONENT_NAMES}
+        res["gamma"] = json.loads((folder / files["summary"]).read_text())["gamma"]
+        return res
+
+    def add_cli_arguments(self, parser: argparse.ArgumentParser) -> None:
+        options.add_distance_options(parser)
+
+    def cli_params(self, args: argparse.Namespace) -> dict:
+        return {"metric": args.metric, "rho": args.rho, "gamma": args.gamma}
+
+
+register(Distance())
