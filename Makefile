@@ -35,11 +35,12 @@ endif
 export R_LIBS := $(RLIB)
 export RENETTE_R_LIBS := $(RLIB)
 
-.PHONY: help setup apt test test-r test-py run bench clean
+.PHONY: help setup apt test test-r test-py test-fast run bench clean
 
 help:
 	@echo "make run    start the dashboard (installs what is missing first)"
 	@echo "make test   R tests + Python tests (installs what is missing first)"
+	@echo "make test-fast   the Python tests that start no cluster and no browser (~1 min)"
 	@echo "make bench  benchmarks"
 
 setup: apt $(STAMPS)/rlib $(STAMPS)/venv
@@ -75,6 +76,10 @@ test-r: $(STAMPS)/rlib
 
 test-py: $(STAMPS)/venv $(STAMPS)/rlib
 	$(PY) -m pytest -q -p no:cacheprovider tests
+
+# What a developer runs while editing: no dask cluster, no R workers, no browser.
+test-fast: $(STAMPS)/venv
+	$(PY) -m pytest -q -p no:cacheprovider -m "not slow and not e2e" tests
 
 run: setup
 	$(PY) -m renette_widgets.serve

@@ -13,6 +13,19 @@ import pytest
 
 from conformance_helpers import CONFORMANCE
 
+# Fixtures that start a dask cluster (R in every worker) or run commands that do:
+# a test using one is marked slow. `pytest -m "not slow and not e2e"` is the
+# fast suite; `make test` runs everything.
+SLOW_FIXTURES = {"client", "stack", "fragile_client", "env", "dashboard", "page"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session", autouse=True)
 def renette_home(tmp_path_factory):

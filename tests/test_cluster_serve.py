@@ -10,7 +10,11 @@ import sys
 import time
 import urllib.request
 
+import pytest
+
 from renette_widgets.serve import free_port
+
+pytestmark = pytest.mark.slow  # starts the whole `make run` stack
 
 
 def _children(pid: int) -> set[int]:
