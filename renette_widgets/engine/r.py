@@ -31,11 +31,11 @@ _R_LOCK = threading.RLock()
 
 
 # R's vector heap trigger (R_VSIZE, read when R starts). With WGCNA loaded a
-# full garbage collection takes ~0.4 s (4.6 million cons cells to mark), and
-# with R's small default heap a task sending a few MB of networks to R ran
-# one per call (a 50 x 200 x 200 distance block: 0.45 s instead of 0.03 s).
-# A larger trigger makes collections rare; it lets garbage grow to that size,
-# so the worker plugin scales it to the worker's memory limit.
+# full garbage collection marks millions of cons cells, and with R's small
+# default heap a task sending a few MB of networks to R ran one per call
+# (measured in benchmarks/RESULTS.md). A larger trigger makes collections
+# rare; it lets garbage grow to that size, so the worker plugin scales it to
+# the worker's memory limit.
 R_VSIZE_MAX = 2**30
 R_VSIZE_MIN = 64 * 2**20
 
