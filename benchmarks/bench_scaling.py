@@ -66,11 +66,12 @@ def record(client, workflow: str, frames: dict, params: dict) -> dict:
     """The job's task graph: {key: (seconds, [dependency keys], result bytes)}."""
     from distributed import get_task_stream
     from renette_widgets import workflows
+    from renette_widgets.jobs.plan import Context
     flow = workflows.get(workflow)
     params = flow.validate_params(params)
     with get_task_stream(client) as stream:
         t0 = time.perf_counter()
-        plan = flow.plan(client, frames, params, f"rec{time.time_ns()}")
+        plan = flow.plan(Context(client, f"rec{time.time_ns()}"), frames, params)
         client.gather(plan.futures)
         plan.assemble()
         wall = time.perf_counter() - t0

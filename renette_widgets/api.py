@@ -22,6 +22,7 @@ import pandas as pd
 
 from . import workflows
 from .errors import InputError, JobError
+from .io.arrays import StoredMatrix, as_frame
 from .io.params import defaults
 from .io.reader import read_matrix as _read_matrix
 from .jobs.job import Job
@@ -74,6 +75,8 @@ def _as_frame(x: MatrixLike, kind: str, name: str | None) -> pd.DataFrame:
         return df
     if isinstance(x, pd.DataFrame):
         return x
+    if isinstance(x, StoredMatrix):  # a stored result, e.g. an inferred network
+        return x.to_frame()
     if isinstance(x, np.ndarray):
         if x.ndim != 2:
             raise InputError(f"a matrix must be 2-dimensional, got shape {x.shape}",
@@ -149,8 +152,8 @@ def submit(workflow: str, inputs: Any, params: Mapping | None = None, client=Non
     flow = workflows.get(workflow)
     p = flow.validate_params(params)
     matrices = flow.check_inputs(named_inputs(inputs, flow.input_kind), p, drop_constant)
-    persist = None if store is False else (store or Store()).write
-    return Job(flow, matrices, p, client=client, persist=persist).start()
+    store = None if store is False else (store or Store())
+    return Job(flow, matrices, p, client=client, store=store).start()
 
 
 def _run(workflow: str, inputs: Any, params: dict, client, store, timeout,
@@ -241,24 +244,29 @@ def infer(data: MatrixLike, method: str = _INFER["method"], *, client=None, stor
     """
     res = _run("inference", {"data": data}, {"methods": {method: params}, "seed": seed},
                client, store, timeout, drop_constant)
-    return next(iter(res["networks"].values()))
+    return as_frame(next(iter(res["networks"].values())))
 
 
 def distance(networks: Any, metric: str = _DIST["metric"], rho: float = _DIST["rho"],
              gamma: float | None = _DIST["gamma"], components: bool = _DIST["components"],
-             *, client=None, store=None, timeout: float | None = None) -> dict[str, Any]:
+             *, align: str = _DIST["align"], client=None, store=None,
+             timeout: float | None = None) -> dict[str, Any]:
     """Distances between networks (Hamming, Ipsen-Mikhailov, HIM).
 
     Parameters
     ----------
     networks : mapping, sequence or path(s)
-        Adjacency matrices on the same nodes; one network is compared with
-        the empty network.
+        Adjacency matrices; one network is compared with the empty network.
     metric : {"HIM", "IM", "H"}
     rho : float
         Weight of IM in HIM (ReNette's xi).
     gamma : float, optional
         Lorentz half-width; automatic (nettools' optimal gamma) by default.
+    align : {"names", "shared", "union", "position"}
+        How nodes are matched: the same names in every network (default),
+        only the nodes all networks share, all nodes (a node missing from a
+        network is isolated in it), or by position (names ignored, as
+        nettools did; the sizes must match).
 
     Returns
     -------
@@ -267,7 +275,7 @@ def distance(networks: Any, metric: str = _DIST["metric"], rho: float = _DIST["r
         ``gamma``: the value used.
     """
     return _run("distance", networks, {"metric": metric, "rho": rho, "gamma": gamma,
-                                       "components": components},
+                                       "components": components, "align": align},
                 client, store, timeout)
 
 
@@ -303,15 +311,34 @@ def stability(data: MatrixLike, method: str = _STAB["method"], metric: str = _ST
                  "indicator": indicator}, client, store, timeout, drop_constant)
 
 
-def netstats(network: MatrixLike, seed: int = _STATS["seed"], *, client=None, store=None,
-             timeout: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def netstats(network: MatrixLike, seed: int = _STATS["seed"], *,
+             threshold: str = _STATS["threshold"], cut: float = _STATS["cut"],
+             top_k: int = _STATS["top_k"], density: float = _STATS["density"], client=None,
+             store=None, timeout: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Node and network statistics of one network.
+
+    Parameters
+    ----------
+    network : DataFrame, ndarray or path
+    seed : int
+        Seed of the community detection.
+    threshold : {"none", "weight", "top_k", "density"}
+        Which edges count: all non-zero weights (default), those with
+        ``|weight| > cut``, each node's ``top_k`` strongest, or the strongest
+        up to ``density`` of the possible edges. A dense weighted network
+        (WGCNA, correlation) needs one: otherwise every degree is n - 1.
 
     Returns
     -------
     (DataFrame, DataFrame)
-        The node table (one row per node) and the network table (one row).
+        The node table (one row per node: weighted strength, pagerank,
+        eigenvector, alpha and clustering_weighted; unweighted degree,
+        eccentricity, betweenness, closeness and clustering; community) and
+        the network table (one row, with the threshold, the weight cut and the
+        edges given and kept).
     """
-    res = _run("statistics", {"network": network}, {"seed": seed}, client, store, timeout)
+    res = _run("statistics", {"network": network},
+               {"seed": seed, "threshold": threshold, "cut": cut, "top_k": top_k,
+                "density": density}, client, store, timeout)
     tables = next(iter(res.values()))
     return tables["nodes"], tables["network"]

@@ -7,6 +7,7 @@ Examples::
     renette stability data.csv --method cor --resampling kCV -k 3 --h 20 -o out/
     renette stats net1.csv -o out/
     renette rerun ~/.renette/jobs/<id>/manifest.json -p rho=0.5 -o out/
+    renette export <id> --format graphml --top-edges 5000 -o out/
     renette list
 
 Each registered workflow with a ``cli_command`` is a subcommand; its options
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from . import api, workflows
 from .errors import InputError
+from .io.exports import FORMATS
 from .io.names import unique_name
 from .jobs.cluster import close_clients, get_client
 from .jobs.job import FINAL
@@ -85,10 +87,11 @@ def _run_job(job, args) -> int:
     if job.status != "done":
         print(f"error: job {job.id} {job.status}: {job.error}", file=sys.stderr)
         return 1
-    if args.output and job.folder:
+    if args.output:  # the results as text files, and the manifest that says what they are
         out = Path(args.output)
-        out.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(job.folder, out, dirs_exist_ok=True)
+        job.export(out, args.format, threshold=args.min_weight, top_k=args.top_edges)
+        if job.folder:
+            shutil.copy2(job.folder / "manifest.json", out / "manifest.json")
     where = args.output or job.folder
     print(f"job {job.id} done in {job.elapsed:.1f} s; results in {where}")
     return 0
@@ -114,6 +117,24 @@ def cmd_rerun(args) -> int:
     return _run_job(job, args)
 
 
+def cmd_export(args) -> int:
+    job = api.load_job(args.job, Store(args.home))
+    out = Path(args.output or ".")
+    for path in job.export(out, args.format, threshold=args.min_weight, top_k=args.top_edges):
+        print(path)
+    return 0
+
+
+def _export_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", default="csv", choices=list(FORMATS),
+                        help="of the files -o writes (default csv; graphml: networks only)")
+    keep = parser.add_mutually_exclusive_group()
+    keep.add_argument("--min-weight", type=float, metavar="W",
+                      help="GraphML: keep the edges with |weight| > W")
+    keep.add_argument("--top-edges", type=int, metavar="K",
+                      help="GraphML: keep the K strongest edges")
+
+
 def cmd_list(args) -> int:
     for m in Store(args.home).list():
         names = ", ".join(e["name"] for e in m["inputs"])
@@ -127,11 +148,13 @@ def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="renette", description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-o", "--output", help="copy the job folder (results, manifest) here")
+    common.add_argument("-o", "--output", help="write the results here as text files "
+                        "(and the job's manifest.json); the job stays in the store")
     common.add_argument("--scheduler", help="dask scheduler address "
                         "(default: DASK_SCHEDULER_ADDRESS, else an embedded cluster)")
     common.add_argument("--home", help="results store (default: RENETTE_HOME or ~/.renette)")
     common.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _export_options(common)
     reading = argparse.ArgumentParser(add_help=False)
     reading.add_argument("files", nargs="+", metavar="FILE")
     reading.add_argument("--sep", help="field separator (default: detected)")
@@ -155,6 +178,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
                    help="changed parameter (top-level), e.g. rho=0.5")
     p.set_defaults(func=cmd_rerun)
+    p = sub.add_parser("export", parents=[common], help="a stored job's result as text files "
+                       "(csv, tsv, json, or graphml for networks)")
+    p.add_argument("job", help="job id, manifest.json or its folder")
+    p.set_defaults(func=cmd_export)
     p = sub.add_parser("list", parents=[common], help="jobs in the store")
     p.set_defaults(func=cmd_list)
     return ap

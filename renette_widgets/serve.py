@@ -29,6 +29,8 @@ from .jobs.cluster import attach
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK = REPO / "notebooks" / "renette.ipynb"
+#: Holds voila/templates/renette: Voila's page without requests to a CDN.
+JUPYTER_DATA = Path(__file__).resolve().parent / "jupyter"
 
 
 def free_port(preferred: int | None = None) -> int:
@@ -97,6 +99,8 @@ class Stack:
                "DASK_DISTRIBUTED__NANNY__PRE_SPAWN_ENVIRON": repr(pre_spawn_environ())}
         if self.home:
             env["RENETTE_HOME"] = self.home
+        env["JUPYTER_PATH"] = os.pathsep.join(
+            [str(JUPYTER_DATA)] + ([os.environ["JUPYTER_PATH"]] if os.environ.get("JUPYTER_PATH") else []))
         return env
 
     def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
@@ -137,6 +141,8 @@ class Stack:
         return [_bin("voila"), str(self.notebook), "--no-browser",
                 f"--port={self.port}", f"--Voila.ip={self.ip}",
                 "--strip_sources=True", "--show_tracebacks=False",
+                # the lab template less its CDN stylesheets (icons come with Voila)
+                "--template=renette",
                 # A kernel is started ahead with the notebook executed, so a
                 # visitor gets an interactive page at once.
                 "--preheat_kernel=True", "--pool_size=1",

@@ -139,8 +139,9 @@ def test_several_inputs_and_methods_in_one_inference_job(client, cases):
     expected = read_case_csv(cases["mat2adj_small_30x8_bicor"]["expected"]["matrix"])
     assert_within(job.result["networks"]["a_bicor"].to_numpy(), expected.to_numpy(),
                   cases["mat2adj_small_30x8_bicor"], "matrix")
-    # input tasks + one task per (input, method)
-    assert job.total == 2 + 4
+    # input tasks + one R task per (input, bicor) + for cor, computed in blocks by
+    # the workers: one standardisation and one block (8 variables) per input
+    assert job.total == 2 + 2 + 2 * 2
 
 
 def test_constant_columns_are_refused_or_dropped_on_request(client):

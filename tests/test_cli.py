@@ -6,12 +6,14 @@ results by another, and `renette rerun MANIFEST` reproduces the numbers.
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import igraph
 import numpy as np
 import pandas as pd
 import pytest
@@ -63,7 +65,7 @@ def test_job_survives_process_restart_and_rerun_reproduces(env, cases, tmp_path)
     rerun = _run([RENETTE, "rerun", str(manifest), "-o", str(out), "-q"], env)
     assert rerun.returncode == 0, rerun.stderr
     for field in ("H", "IM", "HIM"):
-        again = pd.read_csv(out / "results" / f"{field}.csv", index_col=0)
+        again = pd.read_csv(out / f"{field}.csv", index_col=0)
         pd.testing.assert_frame_equal(again, stored[field])
     assert len(store.list()) == 2
     # ... and with a changed parameter: H is the same, HIM moves with rho.
@@ -84,29 +86,38 @@ def test_cli_distance_infer_and_stats_write_results(env, cases, tmp_path):
     assert r.returncode == 0, r.stderr
     assert "done" in r.stdout and "[" in r.stderr  # progress bar on stderr
     assert "Warning" not in r.stderr
-    him = pd.read_csv(out / "results" / "HIM.csv", index_col=0)
+    him = pd.read_csv(out / "HIM.csv", index_col=0)
     case = cases[CASE]
     assert_within(him.iloc[0, 1], case["expected"]["HIM"], case, "HIM")
-    assert (out / "manifest.json").is_file() and (out / "inputs").is_dir()
+    assert (out / "manifest.json").is_file()
 
     data = str(CONFORMANCE / "inputs" / "small_30x8_a.csv")
     out = tmp_path / "infer"
     r = _run([RENETTE, "infer", data, "-m", "cor", "-m", "WGCNA", "-p", "P=6", "-o", str(out),
               "-q"], env)
     assert r.returncode == 0, r.stderr
-    files = sorted(p.name for p in (out / "results").iterdir())
-    assert files == ["small_30x8_a_WGCNA.csv", "small_30x8_a_WGCNA.graphml",
-                     "small_30x8_a_cor.csv", "small_30x8_a_cor.graphml"]
+    files = sorted(p.name for p in out.iterdir())
+    assert files == ["manifest.json", "small_30x8_a_WGCNA.csv", "small_30x8_a_cor.csv"]
     expected = pd.read_csv(CONFORMANCE / cases["mat2adj_small_30x8_WGCNA_P6"]["expected"]
                            ["matrix"])
-    got = pd.read_csv(out / "results" / "small_30x8_a_WGCNA.csv", index_col=0)
+    got = pd.read_csv(out / "small_30x8_a_WGCNA.csv", index_col=0)
     assert_within(got.to_numpy(), expected.to_numpy(), cases["mat2adj_small_30x8_WGCNA_P6"],
                   "matrix")
+    # the same job's networks as GraphML, the strongest 10 edges each
+    job_id = json.loads((out / "manifest.json").read_text())["id"]
+    gml = tmp_path / "gml"
+    r = _run([RENETTE, "export", job_id, "--format", "graphml", "--top-edges", "10", "-o", str(gml)],
+             env)
+    assert r.returncode == 0, r.stderr
+    g = igraph.Graph.Read_GraphML(str(gml / "small_30x8_a_cor.graphml"))
+    assert g.vcount() == 8 and g.ecount() == 10
+    r = _run([RENETTE, "export", job_id, "--format", "xlsx"], env)
+    assert r.returncode == 2 and "graphml" in r.stderr
 
     out = tmp_path / "stats"
     r = _run([RENETTE, "stats", NETS[0], "-o", str(out), "-q"], env)
     assert r.returncode == 0, r.stderr
-    nodes = pd.read_csv(next((out / "results").glob("*_nodes.csv")))
+    nodes = pd.read_csv(next(out.glob("*_nodes.csv")))
     assert len(nodes) == 187
 
 
@@ -132,5 +143,5 @@ def test_cli_drops_constant_columns_on_request(env, tmp_path):
     out = tmp_path / "out"
     r = _run([RENETTE, "infer", str(flat), "--drop-constant", "-o", str(out), "-q"], env)
     assert r.returncode == 0, r.stderr
-    net = pd.read_csv(out / "results" / "flat_cor.csv", index_col=0)
+    net = pd.read_csv(out / "flat_cor.csv", index_col=0)
     assert list(net.columns) == ["a", "b", "c"]

@@ -87,7 +87,7 @@ def test_worker_killed_during_stability_job(fragile_client, data):
 
 def test_r_input_check_fails_the_job_with_rs_message(fragile_client, data):
     # Bypass the Python validation (Job directly) so that R itself refuses P.
-    params = {"methods": {"WGCNA": {"P": "strong"}}, "seed": 0}
+    params = {"methods": {"TOM": {"P": "strong"}}, "seed": 0}
     job = Job(workflows.get("inference"), {"d": data}, params, client=fragile_client).start()
     job.wait(WAIT)
     assert job.status == "failed"

@@ -22,8 +22,7 @@ from renette_widgets.workflows.stability import edge_table
 
 def _job(workflow, inputs, params, store=True):
     """A Job of ``workflow`` whose params are taken as given (no validation)."""
-    return Job(workflows.get(workflow), inputs, params,
-               persist=Store().write if store else None)
+    return Job(workflows.get(workflow), inputs, params, store=Store() if store else None)
 
 
 def _nets(k, n, seed=0):
@@ -55,7 +54,7 @@ def test_progress_states_and_store(client, renette_home):
     assert dones == sorted(dones) and seen[-1] == ("done", job.total, job.total)
     assert job.message.startswith("done")
     assert len(job.id) >= 16 and job.id != api.submit("distance", _nets(2, 5)).wait(60).id
-    assert all(len(h) == 64 for h in job.input_sha256.values())
+    assert all(h.startswith("blake3:") and len(h) == 71 for h in job.input_hashes.values())
     m = json.loads((job.folder / "manifest.json").read_text())
     assert job.folder.parent == renette_home / "jobs"
     assert m["status"] == "done" and m["timings"]["tasks"] == job.total
@@ -73,7 +72,7 @@ def test_r_error_fails_the_job_in_words_and_the_worker_keeps_serving(client):
     assert "R error in mat2adj()" in bad.error and "pearson" in bad.error
     assert "Traceback" not in bad.error
     # An input error signalled by R (class renette_input_error) keeps its words.
-    worded = _job("inference", {"d": data}, {"methods": {"WGCNA": {"P": "six"}},
+    worded = _job("inference", {"d": data}, {"methods": {"TOM": {"P": "six"}},
                                              "seed": 0}).wait(60)
     assert worded.status == "failed" and "soft-threshold power" in worded.error
     assert worded.error_type == "InputError" and bad.error_type == "RuntimeError"

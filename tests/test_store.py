@@ -1,17 +1,19 @@
-"""The results store: atomic writes, round trips of every workflow's result,
-listing, GraphML, and that ids cannot escape the store."""
+"""The results store: atomic writes, round trips of every workflow's result
+(binary, read lazily), exports on demand, jobs of the first format, and that
+ids cannot escape the store."""
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 
 import numpy as np
 import pandas as pd
 import pytest
 
+import igraph
+
 from renette_widgets import InputError, Job, StabilityResult, Store, load_job, load_result, workflows
-from renette_widgets.io.graphml import NS, read_graphml
-from renette_widgets.jobs.job import frame_sha256
+from renette_widgets.io.arrays import StoredMatrix
+from renette_widgets.jobs.job import frame_hash
 
 
 def _net(names, seed):
@@ -53,7 +55,7 @@ def test_distance_round_trip_and_manifest(tmp_path):
     assert [e["name"] for e in m["inputs"]] == ["a b/../c", "n2"]
     # user-given names never become paths outside the job folder
     assert all("/" not in e["file"][len("inputs/"):] for e in m["inputs"])
-    assert all(len(e["sha256"]) == 64 and e["shape"] == [3, 3] for e in m["inputs"])
+    assert all(e["hash"].startswith("blake3:") and e["shape"] == [3, 3] for e in m["inputs"])
     assert m["versions"]["R"].startswith("R version")
     assert m["timings"]["elapsed_s"] == pytest.approx(1.5)
     res = load_result(job.id, store)
@@ -64,7 +66,7 @@ def test_distance_round_trip_and_manifest(tmp_path):
     loaded = store.load_inputs(job.id)
     for name, df in job.matrices.items():
         pd.testing.assert_frame_equal(loaded[name], df)
-    assert {n: frame_sha256(df) for n, df in loaded.items()} == job.input_sha256
+    assert {n: frame_hash(df) for n, df in loaded.items()} == job.input_hashes
 
 
 def test_listing_newest_first_and_load_job(tmp_path):
@@ -103,7 +105,7 @@ def test_crash_mid_write_leaves_no_half_job(tmp_path, monkeypatch):
         store.write(job)
     assert store.list() == []
     assert not (tmp_path / "jobs" / job.id).exists()
-    assert list((tmp_path / "tmp").iterdir()) == []
+    assert not (tmp_path / "tmp").exists() or list((tmp_path / "tmp").iterdir()) == []
 
 
 def test_ids_cannot_escape_the_store(tmp_path):
@@ -113,7 +115,7 @@ def test_ids_cannot_escape_the_store(tmp_path):
             store.folder(bad)
 
 
-def test_inference_networks_as_csv_and_valid_graphml(tmp_path):
+def test_inference_networks_stored_binary_and_exported_on_demand(tmp_path):
     store = Store(tmp_path)
     names = ["gene A", "gene<B>", "g&C", "d"]
     net = _net(names, 4)
@@ -121,19 +123,58 @@ def test_inference_networks_as_csv_and_valid_graphml(tmp_path):
                     {"methods": {"cor": {}}, "seed": 0}, {"networks": {"data_cor": net}})
     folder = store.write(job)
     m = store.manifest(job.id)
-    files = m["results"]["networks"]["data_cor"]
-    root = ET.parse(folder / "results" / files["graphml"]).getroot()
-    assert root.tag == f"{{{NS}}}graphml"
-    graph = root.find(f"{{{NS}}}graph")
-    assert graph.get("edgedefault") == "undirected"
-    assert len(graph.findall(f"{{{NS}}}node")) == 4
+    assert m["format"] == 2
+    assert m["results"]["networks"]["data_cor"] == {"matrix": "data_cor.zarr"}
+    assert m["inputs"][0]["file"] == "inputs/data.zarr"
+    assert m["inputs"][0]["hash"].startswith("blake3:")
+    assert not list(folder.rglob("*.csv")) and not list(folder.rglob("*.graphml"))
+    stored = load_result(job.id, store)["networks"]["data_cor"]
+    assert isinstance(stored, StoredMatrix) and stored.shape == (4, 4)
+    pd.testing.assert_frame_equal(stored.to_frame(), net)
+    np.testing.assert_array_equal(stored.row("g&C").to_numpy(), net.loc["g&C"].to_numpy())
+    # exports: CSV with names, and GraphML a viewer reads (python-igraph)
+    again = load_job(job.id, store)
+    csv, = again.export(tmp_path / "out", "csv")
+    pd.testing.assert_frame_equal(pd.read_csv(csv, index_col=0), net, check_exact=True)
+    gml, = again.export(tmp_path / "out", "graphml")
+    g = igraph.Graph.Read_GraphML(str(gml))
+    assert not g.is_directed() and g.vs["name"] == names
     upper = np.triu(net.to_numpy(), 1)
-    assert len(graph.findall(f"{{{NS}}}edge")) == np.count_nonzero(upper)
-    back = read_graphml(folder / "results" / files["graphml"])
-    np.testing.assert_array_equal(back.to_numpy(), net.to_numpy())
-    assert list(back.index) == names
-    res = load_result(job.id, store)
-    pd.testing.assert_frame_equal(res["networks"]["data_cor"], net)
+    assert g.ecount() == np.count_nonzero(upper)
+    back = np.zeros((4, 4))
+    for e in g.es:
+        back[e.source, e.target] = back[e.target, e.source] = e["weight"]
+    # igraph writes 15 significant digits: enough for a viewer (CSV keeps all 17)
+    np.testing.assert_allclose(back, net.to_numpy(), rtol=1e-14, atol=0)
+    top, = again.export(tmp_path / "top", "graphml", top_k=2)
+    assert igraph.Graph.Read_GraphML(str(top)).ecount() == 2
+    with pytest.raises(InputError, match="no network"):
+        _distance_job().export(tmp_path / "x", "graphml")
+
+
+def test_jobs_of_the_first_store_format_still_open(tmp_path):
+    """A job folder written by format 1 (CSV files, SHA-256 of the CSV) opens."""
+    store = Store(tmp_path)
+    folder = tmp_path / "jobs" / "oldjob-0123456789"
+    (folder / "inputs").mkdir(parents=True)
+    (folder / "results").mkdir()
+    net = _net(["a", "b", "c"], 6)
+    net.to_csv(folder / "results" / "x_cor.csv")
+    pd.DataFrame(np.ones((4, 3)), columns=list("abc")).to_csv(folder / "inputs" / "x.csv")
+    manifest = {"format": 1, "id": "oldjob-0123456789", "workflow": "inference",
+                "status": "done", "error": None, "message": "done", "seed": 0,
+                "params": {"methods": {"cor": {"method": "pearson", "tol": 0.0}}, "seed": 0},
+                "inputs": [{"name": "x", "sha256": "ab" * 32, "shape": [4, 3],
+                            "file": "inputs/x.csv"}],
+                "versions": {}, "timings": {"created": "2026-11-20T10:00:00+00:00",
+                                            "started": None, "finished": None, "tasks": 1},
+                "results": {"networks": {"x_cor": {"csv": "x_cor.csv",
+                                                   "graphml": "x_cor.graphml"}}}}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    job = load_job("oldjob-0123456789", store)
+    pd.testing.assert_frame_equal(job.result["networks"]["x_cor"], net)
+    assert job.input_hashes == {"x": "sha256:" + "ab" * 32}
+    assert store.load_inputs(job.id)["x"].shape == (4, 3)
 
 
 def test_stability_and_statistics_round_trip(tmp_path):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from renette_widgets.io import examples
-from renette_widgets.widgets.inputs import InputsPanel, shared_examples
+from renette_widgets.widgets.inputs import InputsPanel
 from renette_widgets.widgets.session import Session
 
 
@@ -28,7 +28,28 @@ def test_upload_several_files_separator_detected_per_file(panel):
     assert s.data["semi"].iloc[0, 0] == 1.5  # decimal comma, ';' separated
     assert s.data["tabs"].shape == (3, 3)
     assert "semi" in panel.loaded.value and "3 × 3" in panel.loaded.value
-    assert panel.upload.value == ()  # cleared: the same file can be uploaded again
+    # The button counts the files of the last upload; their bytes are not kept twice.
+    assert [f["name"] for f in panel.upload.value] == ["semi.csv", "tabs.tsv"]
+    assert all(len(f["content"]) == 0 for f in panel.upload.value)
+
+
+def test_the_same_file_can_be_uploaded_again(panel):
+    content = b"a,b\n1,2\n3,4\n5,7\n"
+    _upload(panel, ("again.csv", content))
+    panel.session.remove("again")
+    _upload(panel, ("again.csv", content))
+    assert panel.session.data["again"].shape == (3, 2)
+
+
+def test_file_kind_is_detected_and_can_be_overridden(panel):
+    _upload(panel, ("net.csv", b",x,y,z\nx,0,0.5,0.1\ny,0.5,0,0.2\nz,0.1,0.2,0\n"),
+            ("data.csv", b"x,y,z\n1,2,3\n2,3,5\n4,5,1\n"))
+    assert set(panel.session.networks) == {"net"} and set(panel.session.data) == {"data"}
+    assert any("Read as a network" in n for n in panel.session.networks["net"].attrs["notes"])
+    panel.kind.value = "data"  # a square data matrix with gene names on both sides: override
+    panel.preview_name.value = "net"
+    panel.reread.click()
+    assert "net" in panel.session.data and "net" not in panel.session.networks
 
 
 def test_bad_file_listed_with_reason_others_usable(panel):
@@ -73,12 +94,16 @@ def test_example_networks_are_the_committed_files(panel):
         np.testing.assert_allclose(panel.session.networks[name].to_numpy(), net.to_numpy())
 
 
-@pytest.mark.skipif(shared_examples() is None, reason="ReNette examples not beside the repo")
-def test_renette_examples(panel):
-    panel.example_buttons["renette-networks"].click()
+def test_renette_examples_ship_with_the_package(panel):
+    panel.example_buttons["microbiome-networks"].click()
     shapes = {n: f.shape for n, f in panel.session.networks.items()}
     assert shapes == {"microbiome_Actinobacteria_0.0-diet_adj": (187, 187),
                       "microbiome_Actinobacteria_1.0-diet_adj": (187, 187)}
+    panel.example_buttons["microbiome-data"].click()
+    assert panel.session.data["microbiome_Actinobacteria_1.0-diet"].shape == (269, 187)
+    panel.example_buttons["test-networks"].click()
+    tests = [n for n in panel.session.networks if n.startswith("test_data_")]
+    assert len(tests) == 10 and panel.session.networks["test_data_10"].shape == (1000, 1000)
 
 
 def test_drop_constant_columns_offered_for_data(panel):

@@ -16,6 +16,7 @@ import pytest
 import renette_widgets as rw
 from renette_widgets import Store, workflows
 from renette_widgets.cli import parser as cli_parser
+from renette_widgets.io.arrays import StoredMatrix
 from renette_widgets.jobs.grain import cost_priority
 from renette_widgets.jobs.plan import Plan, gather, submit_task
 from renette_widgets.workflows import Workflow
@@ -39,7 +40,10 @@ def tiny_inputs(kind: str) -> dict[str, pd.DataFrame]:
 
 def assert_same(a, b, where="result"):
     """Results equal as the store keeps them (numbers to the last bit; CSV dtypes aside)."""
-    if isinstance(a, pd.DataFrame):
+    if isinstance(a, StoredMatrix):
+        assert isinstance(b, StoredMatrix), where
+        pd.testing.assert_frame_equal(a.to_frame(), b.to_frame(), obj=where)
+    elif isinstance(a, pd.DataFrame):
         pd.testing.assert_frame_equal(a, b, check_dtype=False, check_index_type=False,
                                       obj=where)
     elif isinstance(a, dict):
@@ -110,9 +114,10 @@ class Sum(Workflow):
     def check_inputs(self, matrices, params, drop_constant=False):
         return matrices
 
-    def plan(self, client, matrices, params, job_id):
+    def plan(self, ctx, matrices, params):
         plan = Plan()
-        futs = {name: submit_task(client, plan, f"summing {name}", f"sum-{i}-{job_id}",
+        client = ctx.client
+        futs = {name: submit_task(client, plan, f"summing {name}", f"sum-{i}-{ctx.job_id}",
                                   np.sum, df.to_numpy(), priority=cost_priority(1))
                 for i, (name, df) in enumerate(matrices.items())}
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..io.arrays import StoredMatrix
 from ..symmetry import is_directed
 from . import cache, packing
 from .worker import engine
@@ -23,12 +24,15 @@ def t_spectra(nets: list[np.ndarray], directed: bool | None,
     each network (:func:`stack_specs`; :func:`chunk_spec` gets one): the network as ``P``,
     packed (:mod:`packing`), when it is exactly symmetric, else as ``A``.
 
-    ``nets`` are n x n matrices or packed symmetric ones (1-D).
+    ``nets`` are n x n matrices, packed symmetric ones (1-D), or the paths of
+    stored matrices (:class:`~renette_widgets.io.arrays.StoredMatrix`).
     Cached by content (and gamma); the networks not in the cache go to R in
     one call per directedness (``directed=None``: each network's own).
     ``gamma=None``: the optimal gamma of the networks' size (directed if any
     is), computed here so that no chunk waits for a gamma task.
     """
+    # A stored job's networks are read here, from the store (a path).
+    nets = [StoredMatrix(a).to_numpy() if isinstance(a, str) else a for a in nets]
     # Matrices in Fortran order, R's: one from a DataFrame already is (no copy
     # here, and a straight one into R rather than a transposing one).
     full = [np.asfortranarray(a, dtype=float) if np.ndim(a) == 2 else None for a in nets]

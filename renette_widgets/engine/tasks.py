@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..io.arrays import write_rows
 from ..symmetry import is_directed
+from .graphs import centralities, keep_edges
 from .reductions import edge_extremes, full_edges, strengths
 from .spectra import t_resample_spectra
 from .worker import engine
@@ -24,9 +26,18 @@ def t_versions() -> dict:
     return engine().versions()
 
 
-def t_infer(x: np.ndarray, method: str, params: dict, seed: int | None) -> np.ndarray:
-    """One network inferred from one data matrix."""
-    return engine().mat2adj(x, method, params, seed)
+def t_infer(x: np.ndarray, method: str, params: dict, seed: int | None,
+            out: str | None = None) -> np.ndarray | None:
+    """One network inferred from one data matrix; written to the stored matrix
+    ``out`` when given (returns None: the client never holds it), else returned."""
+    return _deliver(engine().mat2adj(x, method, params, seed), out)
+
+
+def _deliver(a: np.ndarray, out: str | None) -> np.ndarray | None:
+    if out is None:
+        return a
+    write_rows(out, 0, a)
+    return None
 
 
 def t_mine_rows(x: np.ndarray, rows: list[int], params: dict) -> dict:
@@ -34,13 +45,15 @@ def t_mine_rows(x: np.ndarray, rows: list[int], params: dict) -> dict:
     return {"rows": list(rows), "values": engine().mine_rows(x, rows, params)}
 
 
-def t_mine_finish(x: np.ndarray, blocks: list[dict], params: dict) -> np.ndarray:
-    """The MINE network from all blocks of rows (as ``mat2adj(x, "MINE")``)."""
+def t_mine_finish(x: np.ndarray, blocks: list[dict], params: dict,
+                  out: str | None = None) -> np.ndarray | None:
+    """The MINE network from all blocks of rows (as ``mat2adj(x, "MINE")``),
+    written to ``out`` when given (as :func:`t_infer`)."""
     p = x.shape[1]
     upper = np.zeros((p, p))
     for b in blocks:
         upper[b["rows"], :] = b["values"]
-    return engine().mine_finish(x, upper, params)
+    return _deliver(engine().mine_finish(x, upper, params), out)
 
 
 def t_resamples(x: np.ndarray, indices: list, rs: list[int], method: str, params: dict,
@@ -97,6 +110,15 @@ def t_sd(chunks: list[dict]) -> dict:
     return {"Sd": engine().netsi_sd_strengths(out_s, in_s), "Sd_boot": out_s}
 
 
-def t_netstats(a: np.ndarray, seed: int) -> dict:
-    """Node and network statistics of one network."""
-    return engine().netstats(a, seed)
+def t_netstats(a: np.ndarray, seed: int, threshold: str = "none", cut: float = 0.0,
+               top_k: int = 5, density: float = 0.05) -> dict:
+    """Node and network statistics of one network, after :func:`.graphs.keep_edges`:
+    R's ``netstats`` of the edges kept, plus their :func:`.graphs.centralities`
+    and, in the network table, what was kept."""
+    kept, level = keep_edges(a, threshold, cut, top_k, density)
+    out = engine().netstats(kept, seed)
+    out["nodes"].update(centralities(kept))
+    given = int(np.count_nonzero(a - np.diag(np.diag(a))))
+    out["network"].update({"threshold": [threshold], "weight_cut": [level],
+                           "edges_given": [given if is_directed(a) else given // 2]})
+    return out

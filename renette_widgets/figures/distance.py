@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .common import MAX_LABELLED, PALETTE, square
+from .common import MAX_LABELLED, PALETTE, TOP_MARGIN, base_layout, short_labels, square
 
 
 def cluster_order(d: pd.DataFrame | np.ndarray) -> list[int]:
@@ -37,9 +37,18 @@ def cluster_order(d: pd.DataFrame | np.ndarray) -> list[int]:
 
 
 # ---------------------------------------------------------------- distances
+def heatmap_height(k: int) -> int:
+    """Pixels for a k x k heatmap: cells of about 44 px, within 380-760 px."""
+    return int(min(760, max(380, 44 * k + 140)))
+
+
 def distance_heatmap(d: pd.DataFrame, title: str = "HIM distance",
                      clustered: bool = False) -> go.Figure:
     """Heatmap of a k x k distance matrix with names, hover values and optional clustered order.
+
+    Cells show their value only where it fits (up to ``MAX_LABELLED``
+    networks, three decimals); long names are shortened on the axes and
+    given in full on hover.
 
     Parameters
     ----------
@@ -55,16 +64,18 @@ def distance_heatmap(d: pd.DataFrame, title: str = "HIM distance",
         order = cluster_order(d)
         d = d.iloc[order, order]
     names = [str(n) for n in d.index]
+    what = title.split()[0]
     heat = go.Heatmap(
         z=d.to_numpy(), x=names, y=names, colorscale="Viridis", zmin=0,
-        colorbar={"title": title.split()[0]},
-        hovertemplate="%{y} vs %{x}<br>" + title.split()[0] + " = %{z:.6g}<extra></extra>",
+        colorbar={"title": what, "thickness": 14},
+        hovertemplate="%{y} vs %{x}<br>" + what + " = %{z:.6g}<extra></extra>",
     )
     if len(d) <= MAX_LABELLED:
-        heat.update(texttemplate="%{z:.4g}", textfont={"size": 12})
-    fig = go.Figure(heat)
-    fig.update_layout(title=title, yaxis={"autorange": "reversed", "scaleanchor": "x"},
-                      margin={"l": 10, "r": 10, "t": 50, "b": 10}, height=420)
+        heat.update(texttemplate="%{z:.3f}", textfont={"size": 13 if len(d) <= 6 else 11})
+    fig = base_layout(go.Figure(heat), title, heatmap_height(len(d)))
+    ticks = {"tickvals": names, "ticktext": short_labels(names), "constrain": "domain"}
+    fig.update_layout(xaxis={**ticks, "tickangle": -30 if len(d) > 6 else 0},
+                      yaxis={**ticks, "autorange": "reversed", "scaleanchor": "x"})
     return fig
 
 
@@ -88,18 +99,37 @@ def mds_coordinates(d: pd.DataFrame | np.ndarray, dims: int = 2) -> np.ndarray:
     return coords
 
 
+def label_positions(xy: np.ndarray) -> list[str]:
+    """Where each point's label goes so that labels of close points do not collide:
+    above, and for a point close to one already labelled, below, right or left."""
+    span = float(np.ptp(xy, axis=0).max()) if len(xy) else 0.0
+    near = 0.08 * (span or 1.0)
+    spots = ["top center", "bottom center", "middle right", "middle left"]
+    out: list[str] = []
+    for i in range(len(xy)):
+        taken = {out[j] for j in range(i) if np.linalg.norm(xy[i] - xy[j]) < near}
+        out.append(next((s for s in spots if s not in taken), spots[i % len(spots)]))
+    return out
+
+
 def mds_map(d: pd.DataFrame, title: str = "MDS map of the networks") -> go.Figure:
-    """Classical MDS of a distance matrix: one labelled point per network."""
+    """Classical MDS of a distance matrix: one labelled point per network.
+
+    Labels are short (:func:`short_labels`) and placed apart; the full name
+    is on hover. Near points are near networks.
+    """
     d = square(d)
     xy = mds_coordinates(d)
     names = [str(n) for n in d.index]
     fig = go.Figure(go.Scatter(
-        x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=names, textposition="top center",
+        x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=short_labels(names),
+        customdata=names, textposition=label_positions(xy), cliponaxis=False,
         marker={"size": 12, "color": PALETTE[: len(names)] if len(names) <= len(PALETTE) else None},
-        hovertemplate="%{text}<extra></extra>"))
-    fig.update_layout(title=title, xaxis_title="MDS 1", yaxis_title="MDS 2",
-                      yaxis={"scaleanchor": "x"}, height=420,
-                      margin={"l": 10, "r": 10, "t": 50, "b": 10})
+        hovertemplate="%{customdata}<extra></extra>"))
+    base_layout(fig, title, 460)
+    fig.update_layout(xaxis={"title": "MDS 1", "zeroline": False},
+                      yaxis={"title": "MDS 2", "scaleanchor": "x", "zeroline": False},
+                      margin={"l": 50, "r": 30, "t": TOP_MARGIN, "b": 40})
     return fig
 
 
@@ -127,10 +157,10 @@ def him_scatter(h: pd.DataFrame, im: pd.DataFrame, rho: float = 1.0) -> go.Figur
                 "cmax": max(float(np.max(him, initial=0)), 1e-12), "colorbar": {"title": "HIM"}},
         hovertemplate="%{text}<br>H = %{x:.6g}<br>IM = %{y:.6g}<br>HIM = %{customdata:.6g}<extra></extra>"))
     top = max(float(np.max(hv, initial=0)), float(np.max(iv, initial=0)), 0.05) * 1.15
-    fig.update_layout(title="Hamming (H) vs Ipsen-Mikhailov (IM) for every pair",
-                      xaxis={"title": "H (Hamming)", "range": [0, min(1.02, top)]},
-                      yaxis={"title": "IM (Ipsen-Mikhailov)", "range": [0, min(1.02, top)]},
-                      height=420, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    base_layout(fig, "Hamming (H) vs Ipsen-Mikhailov (IM) for every pair", 460)
+    fig.update_layout(xaxis={"title": "H (Hamming: edges that differ)", "range": [0, min(1.02, top)]},
+                      yaxis={"title": "IM (Ipsen-Mikhailov: spectra)", "range": [0, min(1.02, top)]},
+                      margin={"l": 50, "r": 10, "t": TOP_MARGIN, "b": 40})
     return fig
 
 

@@ -22,7 +22,7 @@ from ..symmetry import is_symmetric
 
 __all__ = [
     "MIN_SAMPLES", "check_size", "min_samples", "constant_columns", "check_data", "check_adjacency",
-    "check_network_set", "check_resampling", "add_note",
+    "check_network_set", "check_resampling", "add_note", "ALIGN",
 ]
 
 # Fewest samples (rows) for which each inference method means something.
@@ -284,13 +284,14 @@ def check_adjacency(
     return result
 
 
-def check_network_set(
-    networks: Mapping[str, pd.DataFrame], *, min_count: int = 2
-) -> dict[str, pd.DataFrame]:
-    """Check that networks can be compared: same size and same node names.
+#: How networks on different node sets are matched (``check_network_set``'s ``align``).
+ALIGN = ("names", "shared", "union", "position")
 
-    Networks whose nodes are the same names in another order are reordered
-    to the first network's order (with a note).
+
+def check_network_set(
+    networks: Mapping[str, pd.DataFrame], *, min_count: int = 2, align: str = "names"
+) -> dict[str, pd.DataFrame]:
+    """Check that networks can be compared, matching their nodes as ``align`` says.
 
     Parameters
     ----------
@@ -298,40 +299,110 @@ def check_network_set(
         Checked adjacency matrices (see :func:`check_adjacency`).
     min_count : int
         Fewest networks the job needs.
+    align : {"names", "shared", "union", "position"}
+        ``"names"``: the same node names in every network (another order is
+        reordered to the first network's, with a note); ``"shared"``: only
+        the nodes every network has; ``"union"``: every node of any network,
+        a node missing from a network being isolated in it (a zero row and
+        column); ``"position"``: names ignored, node i of every network is
+        node i of the first (nettools' behaviour; sizes must match).
 
     Returns
     -------
     dict
-        The networks, aligned to the first one's node order.
+        The networks on one node list, in the first network's order (then,
+        for ``"union"``, the other networks' extra nodes in order of
+        appearance); what was changed is noted in ``attrs["notes"]``.
     """
     if len(networks) < min_count:
         raise InputError(
             f"{len(networks)} network(s) given; at least {min_count} are needed",
             hint="Upload or select more networks.")
+    if align not in ALIGN:
+        raise InputError(f"align must be one of {', '.join(ALIGN)}, not {align!r}",
+                         parameter="align")
     items = list(networks.items())
     first_name, first = items[0]
-    nodes = pd.Index([str(c) for c in first.columns])
-    out = {first_name: first}
-    for name, net in items[1:]:
-        cols = pd.Index([str(c) for c in net.columns])
+    sets = [pd.Index([str(c) for c in net.columns]) for _, net in items]
+    if align == "position":
+        return _by_position(items, sets)
+    if align == "names":
+        _same_names(items, sets)
+    if align == "shared":
+        nodes = [c for c in sets[0] if all(c in s for s in sets[1:])]
+        if len(nodes) < 2:
+            raise InputError(
+                f"only {len(nodes)} node(s) are in every one of the {len(items)} networks; "
+                "distances need at least 2", hint=_align_hint(sets))
+    else:  # names (same sets) or union
+        nodes = list(dict.fromkeys(c for s in sets for c in s))
+    out = {}
+    for (name, net), cols in zip(items, sets):
+        if cols.equals(pd.Index(nodes)):
+            out[name] = net
+            continue
+        aligned = net.reindex(index=nodes, columns=nodes, fill_value=0.0)
+        aligned.attrs = dict(net.attrs)
+        kept, added = len(set(cols) & set(nodes)), len(nodes) - len(set(cols) & set(nodes))
+        if align == "names":
+            add_note(aligned, f"Nodes were reordered to follow '{first_name}'.")
+        elif align == "shared":
+            add_note(aligned, f"Compared on the {len(nodes)} nodes every network has "
+                              f"({len(cols) - kept} of its {len(cols)} nodes left out).")
+        else:
+            add_note(aligned, f"Compared on all {len(nodes)} nodes of the networks: its "
+                              f"{added} missing nodes were added as isolated nodes.")
+        out[name] = aligned
+    return out
+
+
+def _same_names(items: list, sets: list[pd.Index]) -> None:
+    """Raise InputError, offering the other alignments, unless every network has the
+    first one's nodes."""
+    first_name, nodes = items[0][0], sets[0]
+    for (name, _), cols in zip(items[1:], sets[1:]):
         if len(cols) != len(nodes):
             raise InputError(
                 f"networks of different sizes: '{first_name}' has {len(nodes)} nodes "
-                f"but '{name}' has {len(cols)}", file=name,
-                hint="Distances compare networks on the same nodes: use networks "
-                     "with the same node names.")
+                f"but '{name}' has {len(cols)}", file=name, hint=_align_hint(sets))
+        if set(cols) != set(nodes):
+            missing = [c for c in nodes if c not in set(cols)]
+            raise InputError(
+                f"networks have different node names: '{first_name}' has node "
+                f"'{missing[0]}' which '{name}' lacks ({len(missing)} such nodes)",
+                file=name, hint=_align_hint(sets))
+
+
+def _align_hint(sets: list[pd.Index]) -> str:
+    """How to compare networks on different nodes, with the node counts each way gives."""
+    shared = len(set.intersection(*(set(s) for s in sets)))
+    union = len(set().union(*(set(s) for s in sets)))
+    sizes = {len(s) for s in sets}
+    position = (f"by position (align='position': names ignored, node i is node i, as nettools "
+                f"did; all have {sizes.pop()} nodes)" if len(sizes) == 1
+                else "by position (impossible here: the sizes differ)")
+    shared_text = (f"shared nodes only (align='shared': {shared} nodes are in every network)"
+                   if shared >= 2 else
+                   f"shared nodes only (impossible here: {shared} nodes are in every network)")
+    return ("Choose how to match the nodes ('node sets' in the dashboard, align= in Python, "
+            f"--align with renette): {shared_text}, all nodes (align='union': {union} nodes, "
+            f"a node missing from a network is isolated in it) or {position}.")
+
+
+def _by_position(items: list, sets: list[pd.Index]) -> dict[str, pd.DataFrame]:
+    """Networks of one size relabelled with the first one's node names (noted)."""
+    first_name, nodes = items[0][0], sets[0]
+    out = {first_name: items[0][1]}
+    for (name, net), cols in zip(items[1:], sets[1:]):
+        if len(cols) != len(nodes):
+            raise InputError(
+                f"comparing by position needs networks of one size: '{first_name}' has "
+                f"{len(nodes)} nodes but '{name}' has {len(cols)}", file=name,
+                hint=_align_hint(sets))
         if not cols.equals(nodes):
-            if set(cols) == set(nodes):
-                net = net.loc[list(nodes), list(nodes)]
-                add_note(net, f"Nodes were reordered to follow '{first_name}'.")
-            else:
-                missing = [c for c in nodes if c not in set(cols)]
-                raise InputError(
-                    f"networks have different node names: '{first_name}' has node "
-                    f"'{missing[0]}' which '{name}' lacks ({len(missing)} such nodes)",
-                    file=name,
-                    hint="Distances compare networks on the same nodes: use the same "
-                         "node names in every file.")
+            net = pd.DataFrame(net.to_numpy(), index=nodes, columns=nodes).__finalize__(net)
+            add_note(net, f"Compared by position: node i is node i of '{first_name}' "
+                          "(names ignored).")
         out[name] = net
     return out
 

@@ -15,9 +15,13 @@ So a distance between the two inferred networks is clearly non-zero, and a
 network view shows which edges moved. The committed CSVs in
 ``renette_widgets/data/`` are made by :func:`write_examples` with the default
 arguments (see ``data/README.md``).
+
+ReNette's own examples (MPBA/renette, GPL-3) are shipped gzipped beside them:
+:data:`RENETTE_SETS` names them, :func:`load_renette` reads one set.
 """
 from __future__ import annotations
 
+import gzip
 from importlib import resources
 from pathlib import Path
 
@@ -28,6 +32,16 @@ import pandas as pd
 EXAMPLE_FILES = {
     "data": ("condition_A.csv", "condition_B.csv"),
     "adjacency": ("network_A.csv", "network_B.csv"),
+}
+
+
+#: ReNette's example files (``data/<stem>.csv.gz``, tab-separated with row names),
+#: by set: the kind of matrix and the file stems. See ``data/README.md``.
+RENETTE_SETS = {
+    "microbiome-data": ("data", tuple(f"microbiome_Actinobacteria_{d}-diet" for d in ("0.0", "1.0"))),
+    "microbiome-networks": ("adjacency",
+                            tuple(f"microbiome_Actinobacteria_{d}-diet_adj" for d in ("0.0", "1.0"))),
+    "test-networks": ("adjacency", tuple(f"test_data_{i}" for i in range(1, 11))),
 }
 
 
@@ -157,6 +171,36 @@ def load_examples(kind: str = "data") -> dict[str, pd.DataFrame]:
     """
     return {Path(f).stem: pd.read_csv(example_path(f), index_col=0)
             for f in EXAMPLE_FILES[kind]}
+
+
+def load_renette(name: str) -> dict[str, pd.DataFrame]:
+    """One set of ReNette's example matrices, as the files hold them.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`RENETTE_SETS`: ``"microbiome-data"`` (389 and 269
+        samples x 187 taxa), ``"microbiome-networks"`` (their WGCNA networks)
+        or ``"test-networks"`` (ten 1000-gene yeast networks, each on another
+        set of genes).
+
+    Returns
+    -------
+    dict
+        File stem -> DataFrame (``attrs["source"]`` is the file name); values
+        read exactly (round-trip parsing), as R's ``read.table`` reads them.
+    """
+    if name not in RENETTE_SETS:
+        raise ValueError(f"unknown example set {name!r}; one of {', '.join(RENETTE_SETS)}")
+    out = {}
+    for stem in RENETTE_SETS[name][1]:
+        with gzip.open(example_path(f"{stem}.csv.gz"), "rt", encoding="utf-8") as f:
+            df = pd.read_csv(f, sep="\t", index_col=0, float_precision="round_trip")
+        df.columns = df.columns.astype(str)
+        df.index = df.index.astype(str)
+        df.attrs = {"source": f"{stem}.csv", "notes": []}
+        out[stem] = df
+    return out
 
 
 if __name__ == "__main__":  # python -m renette_widgets.examples: regenerate data/

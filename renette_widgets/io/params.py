@@ -29,7 +29,7 @@ import numpy as np
 
 from ..errors import InputError
 
-__all__ = ["Param", "INFERENCE_METHODS", "METHOD_PARAMS", "METHOD", "SEED", "DISTANCE",
+__all__ = ["Param", "INFERENCE_METHODS", "METHOD_INFO", "METHOD_PARAMS", "METHOD", "SEED", "DISTANCE",
            "COMPONENTS", "method_specs", "validate_method_params", "take", "coerce",
            "number", "defaults"]
 
@@ -62,6 +62,8 @@ class Param:
         Inference methods the parameter applies to (None: all).
     aliases : tuple
         Other accepted names (R's name, nettools' name).
+    choice_labels : tuple
+        What forms show for each of `choices` (default: the choices themselves).
     """
 
     name: str
@@ -77,6 +79,12 @@ class Param:
     nullable: bool = False
     methods: tuple | None = None
     aliases: tuple = field(default=())
+    choice_labels: tuple = field(default=())
+
+    def options(self) -> list[tuple[str, Any]]:
+        """``(label, value)`` of each choice, for forms."""
+        labels = self.choice_labels or tuple(map(str, self.choices or ()))
+        return list(zip(labels, self.choices or ()))
 
     def as_dict(self) -> dict:
         """Plain dict (type as its name), e.g. for JSON."""
@@ -129,9 +137,22 @@ METHOD_PARAMS: tuple[Param, ...] = (
           min=0, max=1e6),
 )
 
+#: What forms call each method, beside its R name.
+METHOD_NAMES = {
+    "cor": "correlation", "WGCNA": "soft-thresholded correlation",
+    "WGCNAFDR": "WGCNA + permutation filter", "bicor": "robust correlation",
+    "bicorFDR": "bicor + permutation filter", "TOM": "topological overlap",
+    "ARACNE": "mutual information, pruned", "CLR": "mutual information vs background",
+    "MINE": "maximal information (MIC)", "MINEFDR": "MIC + permutation filter",
+    "DTWMIC": "time series (DTW + MIC)", "c3net": "mutual-information core",
+    "bc3net": "bagged c3net",
+}
+
+
 # The inference method (of an inference or a stability job).
 METHOD = Param("method", str, "cor", "inference method", "How edges are weighted.",
-               choices=INFERENCE_METHODS, aliases=("infer.method", "adj.method"))
+               choices=INFERENCE_METHODS, aliases=("infer.method", "adj.method"),
+               choice_labels=tuple(f"{m} · {METHOD_NAMES[m]}" for m in INFERENCE_METHODS))
 SEED = Param("seed", int, 0, "seed", "Random seed (results are reproducible).",
               min=0, max=SEED_MAX)
 DISTANCE = (
@@ -263,3 +284,36 @@ def defaults(specs: Iterable[Param]) -> dict[str, Any]:
     """``{name: default}`` of ``specs``: where signatures and option parsers take
     their defaults from, so that each default is written once, in its spec."""
     return {p.name: p.default for p in specs}
+
+
+#: One line per inference method: what its weights measure, when to use it, a reference.
+METHOD_INFO = {
+    "cor": "Correlation |r| (Pearson, Spearman or Kendall): linear or rank co-variation; a fast "
+           "first look at any data.",
+    "WGCNA": "|r|^P, soft-thresholded correlation: strong co-expression stands out; gene "
+             "co-expression modules. Langfelder & Horvath 2008, BMC Bioinformatics 9:559.",
+    "WGCNAFDR": "|r| kept only where it beats shuffled data (1/FDR permutation rounds): sparser, "
+                "fewer chance edges; slow on many variables. nettools (Filosi et al. 2014).",
+    "bicor": "Biweight midcorrelation: a correlation robust to outliers, for noisy measurements. "
+             "Langfelder & Horvath 2012, J Stat Softw 46(11).",
+    "bicorFDR": "bicor kept only where it beats shuffled data (permutation filter). nettools.",
+    "TOM": "Topological overlap of the WGCNA network: two variables are close when they share "
+           "neighbours; smoother modules. Zhang & Horvath 2005, Stat Appl Genet Mol Biol 4:17.",
+    "ARACNE": "Mutual information, minus the weakest edge of each triangle (indirect links): "
+              "sparse regulatory networks. Margolin et al. 2006, BMC Bioinformatics 7:S7.",
+    "CLR": "Mutual information scored against each variable's background (z-scores): fewer links "
+           "from promiscuous variables. Faith et al. 2007, PLoS Biol 5:e8.",
+    "MINE": "Maximal information coefficient: any functional association, non-linear too; slow "
+            "(all pairs). Reshef et al. 2011, Science 334:1518.",
+    "MINEFDR": "MIC kept only where it beats shuffled data (permutation filter); very slow. nettools.",
+    "DTWMIC": "Dynamic time warping combined with MIC, for time series (samples in time order). "
+              "Riccadonna et al. 2016, PLoS One 11:e0152648.",
+    "c3net": "Conservative causal core: each variable keeps its strongest mutual-information "
+             "edge; very sparse. Altay & Emmert-Streib 2010, BMC Syst Biol 4:132.",
+    "bc3net": "Bagged (bootstrapped) c3net: more robust than c3net, random (seeded). de Matos "
+              "Simoes & Emmert-Streib 2012, PLoS One 7:e33624.",
+}
+
+def method_options() -> list[tuple[str, str]]:
+    """``(label, method)`` of every inference method, for forms."""
+    return METHOD.options()

@@ -165,7 +165,7 @@ def _where(col: int, names: list[str] | None, offset: int) -> tuple[str | int, s
 
 def read_matrix(
     path_or_buffer: Source,
-    kind: Literal["data", "adjacency"] = "data",
+    kind: Literal["data", "adjacency", "auto"] = "data",
     header: bool = True,
     row_names: bool | None = None,
     sep: str | None = None,
@@ -180,10 +180,13 @@ def read_matrix(
     ----------
     path_or_buffer : path, bytes or file-like
         The table. Uploads pass their bytes and the file name as `name`.
-    kind : {"data", "adjacency"}
+    kind : {"data", "adjacency", "auto"}
         ``"data"``: samples in rows, variables in columns.
         ``"adjacency"``: a square matrix of edge weights; the diagonal is
         zeroed and weights outside [0, 1] or asymmetry are noted.
+        ``"auto"``: a network when the matrix is square and its row names are
+        its column names (in any order), else a data matrix (noted).
+        ``attrs["kind"]`` says which it was read as.
     header : bool
         The first non-blank line holds column names (else V1..Vp).
     row_names : bool or None
@@ -218,8 +221,8 @@ def read_matrix(
     InputError
         For every problem with the file, naming the file, line and column.
     """
-    if kind not in ("data", "adjacency"):
-        raise InputError(f"kind must be 'data' or 'adjacency', not {kind!r}")
+    if kind not in ("data", "adjacency", "auto"):
+        raise InputError(f"kind must be 'data', 'adjacency' or 'auto', not {kind!r}")
     if na not in ("error", "drop", "impute"):
         raise InputError(f"na must be 'error', 'drop' or 'impute', not {na!r}")
     if decimal not in (None, ".", ","):
@@ -304,8 +307,14 @@ def _parse(raw: bytes, file: str, kind: str, header: bool, row_names: bool | Non
     values = _to_float(cells, names if header else None, body_lines, file, decimal, offset)
     df = pd.DataFrame(values, columns=pd.Index(names, dtype=object),
                       index=pd.Index(labels, dtype=object) if labels is not None else None)
+    if kind == "auto":
+        kind = "adjacency" if labels is not None and len(labels) == p \
+            and set(labels) == set(names) else "data"
+        notes.append("Read as a network: a square matrix whose rows and columns name the same "
+                     "nodes." if kind == "adjacency" else
+                     "Read as a data matrix (samples in rows, variables in columns).")
     df = _missing(df, na, kind, file, body_lines, offset, notes, cells)
-    df.attrs = {"source": file, "notes": notes}
+    df.attrs = {"source": file, "notes": notes, "kind": kind}
     if p < 1:
         raise InputError("no value columns were found", file=file)
     if kind == "adjacency":

@@ -5,12 +5,13 @@ watch the same object.  It is handed its workflow (an object with a ``name``
 and a ``plan``, see :mod:`renette_widgets.workflows`), submits the workflow's
 task graph from a background thread, counts finished tasks in future callbacks
 (the notebook kernel is never blocked), assembles the result when every task
-is done and hands the job to its ``persist`` callable (the store's ``write``),
-whatever the outcome.
+is done and hands the job to its store (any object with ``begin(job)`` and
+``write(job)``, e.g. :class:`~renette_widgets.jobs.store.Store`), whatever the
+outcome. The store is handed in, never imported: a job with no store keeps
+its result in memory.
 """
 from __future__ import annotations
 
-import hashlib
 import secrets
 import threading
 import time
@@ -19,11 +20,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
 import pandas as pd
 
+from ..engine.cache import content_hash
 from ..engine.tasks import t_versions
 from ..errors import InputError, JobError
 from .cluster import get_client
+from .plan import Context
 
 # The states a job ends in.
 FINAL = ("done", "failed", "cancelled")
@@ -32,9 +36,12 @@ _VERSIONS: dict[str, dict] = {}  # R and package versions by scheduler address
 SCHEDULER_GRACE_S = 30.0
 
 
-def frame_sha256(df: pd.DataFrame) -> str:
-    """SHA-256 of a matrix as stored (CSV with names, full float precision)."""
-    return hashlib.sha256(df.to_csv().encode("utf-8")).hexdigest()
+def frame_hash(df: pd.DataFrame) -> str:
+    """``"blake3:<hex>"`` of a matrix: its float64 values (as they lie in memory,
+    not copied) and its row and column names."""
+    h = content_hash(np.asarray(df.to_numpy(dtype=float)))
+    h.update(repr((list(map(str, df.index)), list(map(str, df.columns)))).encode())
+    return f"blake3:{h.hexdigest()}"
 
 
 class Job:
@@ -52,9 +59,11 @@ class Job:
         Validated workflow parameters (see the workflow's ``params``).
     client : distributed.Client, optional
         Defaults to :func:`renette_widgets.jobs.cluster.get_client`.
-    persist : callable, optional
-        ``persist(job) -> folder``, called once the job has ended, whatever
-        the outcome (e.g. ``Store().write``); None keeps the job in memory only.
+    store : Store, optional
+        Where the job lives: ``store.begin(job)`` before its tasks are planned
+        (a folder workers may write result arrays to, the inputs written
+        there), ``store.write(job)`` once it has ended, whatever the outcome.
+        None keeps the job in memory only.
 
     Attributes
     ----------
@@ -73,16 +82,16 @@ class Job:
     result : Any
         The workflow's result once done (see docs/architecture.md).
     folder : pathlib.Path or None
-        The job's folder in the store once written.
+        The job's folder in the store (from the start of its run).
     """
 
     def __init__(self, flow: Any, matrices: dict[str, pd.DataFrame], params: dict,
-                 client=None, persist: Callable[["Job"], Path] | None = None) -> None:
+                 client=None, store: Any = None) -> None:
         self.id = secrets.token_urlsafe(12)
         self.flow = flow
         self.params = dict(params)
         self.matrices = dict(matrices)
-        self._sha256: dict[str, str] | None = None  # hashed on first use (see input_sha256)
+        self._hashes: dict[str, str] | None = None  # hashed on first use (see input_hashes)
         self.status = "pending"
         self.done = 0
         self.total = 0
@@ -96,7 +105,7 @@ class Job:
         self.versions: dict = {}
         self._result: Any = None
         self._client = client
-        self._persist = persist
+        self._store = store
         self._lock = threading.RLock()
         self._finished_event = threading.Event()
         self._callbacks: list[Callable[[Job], None]] = []
@@ -113,7 +122,9 @@ class Job:
         """A finished job as a store wrote it (no inputs, ``result`` as given)."""
         job = cls(flow, {}, manifest["params"])
         job.id = manifest["id"]
-        job._sha256 = {e["name"]: e["sha256"] for e in manifest["inputs"]}
+        # the first store format hashed the CSV text (sha256)
+        job._hashes = {e["name"]: e.get("hash") or f"sha256:{e['sha256']}"
+                       for e in manifest["inputs"]}
         job.status, job.error = manifest["status"], manifest.get("error")
         job.error_type = manifest.get("error_type")
         job.message = manifest.get("message") or job.status
@@ -134,15 +145,12 @@ class Job:
         return self.flow.name
 
     @property
-    def input_sha256(self) -> dict[str, str]:
-        """Input name -> SHA-256 of its CSV, computed on first use.
-
-        Formatting a matrix as CSV can take longer than the job itself, so it
-        is not done before the job starts.
-        """
-        if self._sha256 is None:
-            self._sha256 = {name: frame_sha256(df) for name, df in self.matrices.items()}
-        return self._sha256
+    def input_hashes(self) -> dict[str, str]:
+        """Input name -> ``"blake3:<hex>"`` of its values and names (:func:`frame_hash`),
+        computed on first use."""
+        if self._hashes is None:
+            self._hashes = {name: frame_hash(df) for name, df in self.matrices.items()}
+        return self._hashes
 
     @property
     def result(self) -> Any:
@@ -208,6 +216,22 @@ class Job:
             raise TimeoutError(f"job {self.id} still {self.status} after {timeout} s")
         return self
 
+    def export(self, folder: str | Path, fmt: str = "csv", threshold: float | None = None,
+               top_k: int | None = None) -> list[Path]:
+        """Write the result as text files into ``folder`` (csv, tsv, json, or graphml
+        for networks: a dense one with ``threshold`` or ``top_k``); returns them.
+
+        Raises
+        ------
+        JobError
+            When the job has no result (not done).
+        """
+        if self.status != "done":
+            raise JobError(f"job {self.id} has no result to export ({self.status})",
+                           job_id=self.id)
+        return self.flow.export(self.result, Path(folder), fmt, threshold=threshold,
+                                top_k=top_k)
+
     def raise_for_status(self) -> None:
         """Raise :class:`JobError` when the job failed or was cancelled."""
         if self.status in ("failed", "cancelled"):
@@ -256,7 +280,11 @@ class Job:
             return
         plan = None
         try:
-            plan = self.flow.plan(client, self.matrices, self.params, self.id)
+            inputs = None
+            if self._store is not None:
+                self.folder, inputs = self._store.begin(self)
+            ctx = Context(client, self.id, self.folder, inputs)
+            plan = self.flow.plan(ctx, self.matrices, self.params)
             with self._lock:
                 self._futures, self._stages = plan.futures, plan.stages
                 self.total = len(plan.futures)
@@ -333,9 +361,9 @@ class Job:
             self.error = error
             self.finished = time.time()
             self.message = message or (error or status)
-        if self._persist is not None:
+        if self._store is not None:
             try:
-                self.folder = self._persist(self)
+                self.folder = self._store.write(self)
             except Exception as err:  # noqa: BLE001 - the job result stays in memory
                 self.message += f" (not saved: {err})"
         # Watchers see the final state before wait() returns.

@@ -9,6 +9,7 @@ batch.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 import dask
@@ -16,6 +17,35 @@ import numpy as np
 
 from ..engine.spectra import t_block
 from .grain import n_tiles, pair_tiles
+
+
+@dataclass
+class Context:
+    """What a workflow's plan is given besides its inputs and parameters.
+
+    Attributes
+    ----------
+    client : distributed.Client
+    job_id : str
+        Unique; task keys end with it.
+    folder : Path or None
+        The job's folder in the store: workers may write result arrays under
+        ``folder / "results"`` (a filesystem they share with the client). None:
+        a job kept in memory, whose results travel back as task results.
+    inputs : dict of str to Path, or None
+        Where each input matrix is stored (``folder / "inputs"``), for workers
+        to read instead of receiving it through the scheduler.
+    """
+
+    client: Any
+    job_id: str
+    folder: Path | None = None
+    inputs: dict[str, Path] | None = None
+
+    @property
+    def results(self) -> Path | None:
+        """Where result files go (None: in memory)."""
+        return None if self.folder is None else self.folder / "results"
 
 
 @dataclass

@@ -1,19 +1,26 @@
-"""The results store: every finished job as a folder under ``RENETTE_HOME``.
+"""The results store: every job as a folder under ``RENETTE_HOME``.
 
 Layout (``RENETTE_HOME`` defaults to ``~/.renette``)::
 
-    jobs/<id>/manifest.json    workflow, params, inputs (name, file, sha256,
+    jobs/<id>/manifest.json    workflow, params, inputs (name, file, hash,
                                shape), versions, seed, timings, status, error
-    jobs/<id>/inputs/*.csv     the inputs themselves (so a job can be re-run)
-    jobs/<id>/results/...      the workflow's result files (written and read
-                               by the workflow: ``write_result``/``read_result``)
-    tmp/                       jobs being written
+    jobs/<id>/inputs/*.zarr    the inputs themselves (so a job can be re-run,
+                               and workers read them from here)
+    jobs/<id>/results/...      the workflow's result files: matrices as Zarr,
+                               tables as Parquet (:mod:`renette_widgets.io.arrays`),
+                               written by the workflow (``write_result``) or, for
+                               large matrices, by the workers that computed them
+    tmp/                       manifests being written
 
-A job is written into ``tmp/`` and then renamed into ``jobs/`` (atomic on one
-file system), so a crash mid-write never leaves half a job in the list.
-Listing reads the folders, so results survive kernel restarts. The store
-knows folders and manifests, not workflows: reading a result back is
-:func:`renette_widgets.api.load_result`.
+A job's folder is made when it starts (:meth:`Store.begin`); its
+``manifest.json`` is written last, atomically (a temporary file renamed into
+place), so a folder without one is a job still running, or one that never
+finished: listing shows only jobs with a manifest, and a crash while writing
+removes the folder. Listing reads the folders, so results survive kernel
+restarts. The store knows folders and manifests, not workflows: reading a
+result back is :func:`renette_widgets.api.load_result`.
+
+Format 1 (CSV and GraphML files, SHA-256 of the CSV text) is still read.
 """
 from __future__ import annotations
 
@@ -32,9 +39,10 @@ import pandas as pd
 from .. import config
 from .._version import __version__
 from ..errors import InputError
+from ..io.arrays import as_frame, read_matrix_file, write_matrix
 from ..io.names import safe_name
 
-FORMAT = 1
+FORMAT = 2
 _ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
@@ -74,27 +82,46 @@ class Store:
         return self.root / "jobs"
 
     # ------------------------------------------------------------ writing
+    def begin(self, job) -> tuple[Path, dict[str, Path]]:
+        """Make the job's folder and write its inputs there (before its tasks run,
+        so that workers can read them); returns the folder and each input's path."""
+        folder = self.folder(job.id)
+        (folder / "inputs").mkdir(parents=True, exist_ok=True)
+        (folder / "results").mkdir(exist_ok=True)
+        paths = {}
+        for name, rel in _input_files(job).items():
+            path = folder / rel
+            if not path.exists():
+                write_matrix(path, job.matrices[name])
+            paths[name] = path
+        return folder, paths
+
     def write(self, job) -> Path:
-        """Write a finished job atomically; returns its folder."""
-        tmp = self.root / "tmp" / f"{job.id}-{secrets.token_hex(4)}"
-        (tmp / "inputs").mkdir(parents=True)
+        """Record a job that has ended (done, failed or cancelled); returns its folder.
+
+        Results are written only for a job that is done; the manifest last.
+        Should anything fail, the folder is removed: the store never lists half
+        a job.
+        """
+        folder = self.folder(job.id)
         try:
+            self.begin(job)
             manifest = self._manifest(job)
-            taken: set[str] = set()
-            for entry, (name, df) in zip(manifest["inputs"], job.matrices.items()):
-                entry["file"] = f"inputs/{safe_name(name, taken)}.csv"
-                df.to_csv(tmp / entry["file"])
+            files = _input_files(job)
+            for entry in manifest["inputs"]:
+                entry["file"] = files[entry["name"]]
             if job.status == "done":
-                (tmp / "results").mkdir()
-                manifest["results"] = job.flow.write_result(job.result, tmp / "results")
-            dump_json(tmp / "manifest.json", manifest)
-            final = self.jobs_dir / job.id
-            self.jobs_dir.mkdir(parents=True, exist_ok=True)
-            os.rename(tmp, final)
+                manifest["results"] = job.flow.write_result(job.result, folder / "results")
+            else:  # a failed job's partial results mean nothing
+                shutil.rmtree(folder / "results", ignore_errors=True)
+            tmp = self.root / "tmp" / f"{job.id}-{secrets.token_hex(4)}.json"
+            tmp.parent.mkdir(parents=True, exist_ok=True)
+            dump_json(tmp, manifest)
+            os.replace(tmp, folder / "manifest.json")
         except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(folder, ignore_errors=True)
             raise
-        return final
+        return folder
 
     def _manifest(self, job) -> dict:
         params = job.params
@@ -108,7 +135,7 @@ class Store:
             "message": job.message,
             "params": params,
             "seed": params.get("seed"),
-            "inputs": [{"name": name, "sha256": job.input_sha256[name],
+            "inputs": [{"name": name, "hash": job.input_hashes[name],
                         "shape": list(df.shape)} for name, df in job.matrices.items()],
             "package": {"renette_widgets": __version__},
             "versions": job.versions,
@@ -126,7 +153,7 @@ class Store:
         return self.jobs_dir / job_id
 
     def list(self) -> list[dict]:
-        """Manifests of all stored jobs, newest first."""
+        """Manifests of all stored jobs (those that have ended), newest first."""
         out = []
         if self.jobs_dir.is_dir():
             for d in self.jobs_dir.iterdir():
@@ -146,7 +173,7 @@ class Store:
     def load_inputs(self, job_id_or_manifest: str | dict | Path) -> dict[str, pd.DataFrame]:
         """The job's input matrices, by their original names."""
         manifest, folder = self.resolve(job_id_or_manifest)
-        return {e["name"]: pd.read_csv(folder / e["file"], index_col=0)
+        return {e["name"]: as_frame(read_matrix_file(folder / e["file"]))
                 for e in manifest["inputs"]}
 
     def resolve(self, ref: str | dict | Path) -> tuple[dict, Path]:
@@ -161,3 +188,9 @@ class Store:
                 raise InputError(f"no manifest at {ref}")
             return json.loads(path.read_text()), path.parent
         return self.manifest(str(ref)), self.folder(str(ref))
+
+
+def _input_files(job) -> dict[str, str]:
+    """Each input's file in the job folder (the same names every time they are asked)."""
+    taken: set[str] = set()
+    return {name: f"inputs/{safe_name(name, taken)}.zarr" for name in job.matrices}

@@ -9,6 +9,8 @@ from typing import Callable
 
 import ipywidgets as w
 import pandas as pd
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
 
 from ..errors import InputError, JobError
 
@@ -152,3 +154,118 @@ class SortableTable(w.VBox):
                             + shown.to_html(index=False, border=0, classes="renette-table",
                                             float_format=lambda v: f"{v:.6g}", na_rep="NA")
                             + f"</div><div style='color:#666'>{len(self.df)} rows</div>")
+
+
+#: Plotly's options for every figure of the page: no plotly logo, PNG export at
+#: twice the screen resolution, the figure follows its container's width.
+PLOT_CONFIG = {"displaylogo": False, "responsive": True,
+               "toImageButtonOptions": {"format": "png", "scale": 2}}
+_PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+
+class PlotBox(w.Output):
+    """A plotly figure in the page, drawn by the plotly renderer JupyterLab and
+    Voila already load (served by the notebook server, cached by the browser).
+
+    A ``go.FigureWidget`` would send plotly.js's 5 MB bundle with every figure;
+    this sends the figure's JSON only. ``show(fig)`` replaces the figure;
+    ``figure``, ``data`` and ``layout`` are the figure shown.
+    """
+
+    def __init__(self, fig: go.Figure | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.figure = go.Figure()
+        if fig is not None:
+            self.show(fig)
+
+    def show(self, fig: go.Figure) -> None:
+        """Draw ``fig`` in place of the figure shown."""
+        self.figure = fig
+        bundle = {_PLOTLY_MIME: {**fig.to_plotly_json(), "config": PLOT_CONFIG},
+                  "text/plain": f"<figure: {fig.layout.title.text or 'plot'}>"}
+        # Set outputs directly: works from any thread (a job's, a callback's),
+        # where "with self:" may capture nothing.
+        self.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+
+    @property
+    def data(self) -> tuple:
+        """The traces shown."""
+        return self.figure.data
+
+    @property
+    def layout(self) -> go.Layout:
+        """The layout shown."""
+        return self.figure.layout
+
+
+class LazyTabs(w.Tab):
+    """Tabs whose pages are built when first opened (the first one at once).
+
+    Parameters
+    ----------
+    pages : list of (title, callable)
+        Each callable returns the page's widget.
+    """
+
+    def __init__(self, pages: list[tuple[str, Callable[[], w.Widget]]]) -> None:
+        self.builders = [build for _, build in pages]
+        self.built: dict[int, w.Widget] = {}
+        super().__init__(children=[w.VBox() for _ in pages])
+        for i, (title, _) in enumerate(pages):
+            self.set_title(i, title)
+        self.observe(lambda ch: self.page(ch["new"]), "selected_index")
+        if pages:
+            self.page(0)
+
+    def page(self, index: int | None) -> w.Widget | None:
+        """The page ``index``, built now if it was not yet."""
+        if index is None or not 0 <= index < len(self.builders):
+            return None
+        if index not in self.built:
+            try:
+                self.built[index] = self.builders[index]()
+            except Exception as exc:  # noqa: BLE001 - said in the page, not in a log
+                box = ErrorBox()
+                box.show(exc)
+                self.built[index] = box
+            self.children[index].children = [self.built[index]]
+        return self.built[index]
+
+
+def figures_html(figs: dict[str, go.Figure], title: str) -> str:
+    """One standalone HTML page holding ``figs``, with plotly.js inside (works offline)."""
+    parts = [f"<h2 style='font-family:sans-serif'>{html.escape(name)}</h2>"
+             + fig.to_html(full_html=False, include_plotlyjs=False, config=PLOT_CONFIG)
+             for name, fig in figs.items()]
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            f"<script>{get_plotlyjs()}</script></head><body>{''.join(parts)}</body></html>")
+
+
+class LazyDownloads(w.HBox):
+    """Download links made when asked (a large table as a data URI is megabytes
+    sent to the browser: not worth it until someone wants the file).
+
+    Parameters
+    ----------
+    files : dict of file name to callable
+        Each callable returns the file's content (str or bytes).
+    label : str
+        The button's label.
+    mime : str
+        The files' MIME type.
+    """
+
+    def __init__(self, files: dict[str, Callable[[], str | bytes]],
+                 label: str = "prepare downloads (CSV)", mime: str = "text/csv") -> None:
+        self.files, self.mime = files, mime
+        self.button = w.Button(description=label, icon="download", layout=w.Layout(width="auto"))
+        self.links = w.HTML()
+        self.links.add_class("renette-downloads")
+        self.button.on_click(lambda _b: self.make())
+        super().__init__([self.button, self.links], layout=w.Layout(align_items="center"))
+
+    def make(self) -> None:
+        """Build the links (the button then hides)."""
+        self.links.value = "".join(download_link(name, make(), self.mime)
+                                   for name, make in self.files.items())
+        self.button.layout.display = "none"

@@ -6,6 +6,7 @@ allowed range) the panel shows, instead of being silently changed.
 """
 from __future__ import annotations
 
+import html
 from typing import Any, Iterable
 
 import ipywidgets as w
@@ -44,7 +45,7 @@ def widget_for(spec: Param) -> w.Widget:
     """The input widget of one parameter spec, with its allowed values as tooltip."""
     common = {"description": spec.label, "style": _STYLE, "layout": w.Layout(width=_WIDTH)}
     if spec.choices:
-        widget = w.Dropdown(options=list(spec.choices), value=spec.default, **common)
+        widget = w.Dropdown(options=spec.options(), value=spec.default, **common)
     elif spec.type is bool:
         widget = w.Checkbox(value=bool(spec.default), description=spec.label, indent=False)
     elif spec.nullable:
@@ -60,8 +61,21 @@ def widget_for(spec: Param) -> w.Widget:
     return widget
 
 
+def help_text(spec: Param) -> w.HTML:
+    """The parameter's help, shown beside its field (not only as a tooltip)."""
+    text = html.escape(spec.help)
+    return w.HTML(f"<span class='renette-help' style='color:#666;font-size:11px;line-height:1.3'>"
+                  f"{text}</span>", layout=w.Layout(width="360px", margin="0 0 0 8px"))
+
+
+def field_row(spec: Param, widget: w.Widget) -> w.HBox:
+    """A parameter's field with its help beside it."""
+    return w.HBox([widget, help_text(spec)], layout=w.Layout(align_items="center"))
+
+
 class ParamForm(w.VBox):
-    """Widgets for a list of parameter specs; ``values()`` gives ``{name: value}``.
+    """Widgets for a list of parameter specs, each with its help beside it;
+    ``values()`` gives ``{name: value}``, ``rows[name]`` a field with its help.
 
     Parameters
     ----------
@@ -75,7 +89,8 @@ class ParamForm(w.VBox):
         skip = set(skip)
         self.specs = {s.name: s for s in specs if s.name not in skip}
         self.inputs = {name: widget_for(s) for name, s in self.specs.items()}
-        super().__init__(list(self.inputs.values()))
+        self.rows = {name: field_row(self.specs[name], wd) for name, wd in self.inputs.items()}
+        super().__init__(list(self.rows.values()))
 
     def __getitem__(self, name: str) -> w.Widget:
         return self.inputs[name]

@@ -1,15 +1,24 @@
 """Inference panel: data matrices -> networks, with one or several methods at once."""
 from __future__ import annotations
 
+import html
+
 import ipywidgets as w
 import pandas as pd
 
 from ..errors import InputError
 from .. import workflows
-from ..io.params import INFERENCE_METHODS, method_specs
+from ..io.params import INFERENCE_METHODS, METHOD_INFO, method_options, method_specs
 from .form import ParamForm
 from .runner import RunPanel, select_options
 from .session import Session
+
+
+def method_guide(methods) -> str:
+    """One line per method: what it measures, when to use it, its reference."""
+    rows = "".join(f"<div style='margin:2px 0'><b>{html.escape(m)}</b>: {html.escape(METHOD_INFO[m])}</div>"
+                   for m in methods)
+    return f"<div class='renette-guide' style='font-size:12px;color:#333;max-width:760px'>{rows}</div>"
 
 
 class InferencePanel(RunPanel):
@@ -20,14 +29,15 @@ class InferencePanel(RunPanel):
     def __init__(self, session: Session) -> None:
         self.data = w.SelectMultiple(description="data matrices", rows=5,
                                      style={"description_width": "110px"}, layout=w.Layout(width="420px"))
-        self.methods = w.SelectMultiple(options=INFERENCE_METHODS, value=("cor",), rows=7,
-                                        description="methods", style={"description_width": "110px"},
-                                        layout=w.Layout(width="300px"))
+        self.methods = w.SelectMultiple(options=method_options(), value=("cor",), rows=9,
+                                        description="methods", style={"description_width": "70px"},
+                                        layout=w.Layout(width="380px"))
+        self.guide = w.HTML()
         self.forms = {m: ParamForm(method_specs(m)) for m in INFERENCE_METHODS}
         self.boxes = {m: w.VBox([w.HTML(f"<b>{m}</b> parameters"), form],
                                 layout=w.Layout(border="1px solid #ddd", padding="4px", margin="2px"))
                       for m, form in self.forms.items()}
-        self.params_area = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self.params_area = w.VBox()
         self.common = ParamForm(workflows.get(self.workflow).params, skip=("method",))
         self.methods.observe(self._show_forms, "value")
         self._show_forms()
@@ -35,16 +45,15 @@ class InferencePanel(RunPanel):
             w.HTML("Infer one network per data matrix and method (several of each can be chosen: "
                    "ctrl/shift-click). Networks are named <i>data_method</i> and become inputs of the "
                    "Distance and Statistics panels when done."),
-            w.HBox([self.data, self.methods]), self.params_area, self.common,
+            w.HBox([self.data, self.methods, self.guide]), self.params_area, self.common,
         ], "Infer networks")
 
     def refresh_inputs(self) -> None:
         select_options(self.data, list(self.session.data))
-        if not self.data.value and self.data.options:
-            self.data.value = tuple(self.data.options)
 
     def _show_forms(self, _change: dict | None = None) -> None:
         self.params_area.children = [self.boxes[m] for m in self.methods.value]
+        self.guide.value = method_guide(self.methods.value)
 
     def collect(self) -> tuple[dict[str, pd.DataFrame], dict]:
         if not self.data.value:

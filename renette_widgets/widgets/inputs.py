@@ -8,7 +8,7 @@ from pathlib import Path
 import ipywidgets as w
 
 from ..io import examples
-from ..io.checks import check_data, constant_columns
+from ..io.checks import check_adjacency, check_data, constant_columns
 from ..io.reader import read_matrix
 from ..errors import InputError
 from .common import ErrorBox, frame_html, guarded
@@ -18,13 +18,14 @@ SEPARATORS = {"auto-detect": None, "comma ,": ",", "tab": "\t", "semicolon ;": "
               "spaces": " "}
 ROW_NAMES = {"auto-detect": None, "yes": True, "no": False}
 MISSING = {"are an error": "error", "drop those samples": "drop", "impute column mean": "impute"}
-KINDS = {"data matrix (samples × variables)": "data", "network (adjacency matrix)": "adjacency"}
-
-
-def shared_examples() -> Path | None:
-    """ReNette's own example folder beside the repository, if present (never shipped)."""
-    folder = Path(__file__).resolve().parents[3] / "shared" / "data" / "renette-examples"
-    return folder if (folder / "microbiome_Actinobacteria_0.0-diet.csv").is_file() else None
+KINDS = {"auto-detect (square, same row and column names = network)": "auto",
+         "data matrix (samples × variables)": "data", "network (adjacency matrix)": "adjacency"}
+#: The example buttons: label, key, what they load.
+EXAMPLES = [("Example data (2 conditions)", "example-data"),
+            ("Example networks", "example-networks"),
+            ("ReNette microbiome data", "microbiome-data"),
+            ("ReNette microbiome networks", "microbiome-networks"),
+            ("ReNette test networks (10)", "test-networks")]
 
 
 class InputsPanel(w.VBox):
@@ -35,8 +36,8 @@ class InputsPanel(w.VBox):
         self.raw: dict[str, bytes] = {}  # file name -> bytes, kept to re-read with other options
         self.failed: dict[str, str] = {}  # file name -> reason in words
         self.errors = ErrorBox()
-        self.kind = w.Dropdown(options=KINDS, description="files are", style={"description_width": "70px"},
-                               layout=w.Layout(width="380px"))
+        self.kind = w.Dropdown(options=KINDS, index=0, description="files are",
+                               style={"description_width": "70px"}, layout=w.Layout(width="460px"))
         # index=0: the first option's value is None, which ipywidgets takes as "no selection"
         # (a blank dropdown in the page) unless the index is given.
         self.sep = w.Dropdown(options=SEPARATORS, index=0, description="separator",
@@ -50,15 +51,10 @@ class InputsPanel(w.VBox):
                                    description="Upload files", layout=w.Layout(width="180px"))
         self.upload.observe(self._uploaded, "value")
 
-        buttons = [("Example data (2 conditions)", "example-data", self._example_data),
-                   ("Example networks", "example-networks", self._example_networks)]
-        if shared_examples() is not None:
-            buttons += [("ReNette microbiome data", "renette-data", self._renette_data),
-                        ("ReNette microbiome networks", "renette-networks", self._renette_networks)]
         self.example_buttons = {}
-        for label, key, fn in buttons:
+        for label, key in EXAMPLES:
             b = w.Button(description=label, icon="database", layout=w.Layout(width="auto"))
-            b.on_click(guarded(self.errors)(lambda _b, fn=fn: fn()))
+            b.on_click(guarded(self.errors)(lambda _b, key=key: self.load_example(key)))
             self.example_buttons[key] = b
 
         self.loaded = w.HTML()
@@ -77,10 +73,12 @@ class InputsPanel(w.VBox):
         session.on("inputs", self.refresh)
 
         super().__init__([
-            w.HTML("<b>1. How to read the files</b> (the separator is detected per file unless you choose one)"),
-            w.HBox([self.kind, self.sep]), w.HBox([self.header, self.row_names, self.na]),
-            w.HTML("<b>2. Upload</b> CSV / TSV / ;-separated text files, or load example data"),
+            w.HTML("<b>Upload</b> CSV / TSV / ;-separated text files (data matrices or networks: "
+                   "told apart per file), or load example data"),
             w.HBox([self.upload] + list(self.example_buttons.values()), layout=w.Layout(flex_flow="row wrap")),
+            w.HTML("<b>How files are read</b> <span style='color:#555'>(detected per file; change an "
+                   "option, then re-read a file below)</span>"),
+            w.HBox([self.kind, self.sep]), w.HBox([self.header, self.row_names, self.na]),
             self.errors, self.rejected, self.loaded,
             w.HBox([self.preview_name, self.reread, self.drop_constant, self.remove]), self.preview,
         ])
@@ -107,49 +105,42 @@ class InputsPanel(w.VBox):
             self.refresh()
             return None
         stem = Path(name).stem
-        added = self.session.add(stem, frame, opts["kind"], origin=origin)
+        added = self.session.add(stem, frame, frame.attrs.get("kind", opts["kind"]), origin=origin)
         self.preview_name.value = added if added in self.preview_name.options else None
         return added
 
     def _uploaded(self, change: dict) -> None:
         files = change["new"]
-        if not files:
-            return
+        if not files or all(len(f["content"]) == 0 and f["size"] for f in files):
+            return  # nothing, or the emptied copy set below
         run = guarded(self.errors)(lambda: [self.read(f["name"], bytes(f["content"])) for f in files])
         run()
         self.refresh()
         self.preview_name.value = self._last_loaded(files)
-        # Forget the browser-side copy so the same file can be uploaded again.
-        self.upload.value = ()
+        # Keep the files' names (the button counts them) but not their bytes, so the
+        # same file can be uploaded again and is not held twice.
+        self.upload.value = tuple({**f, "content": memoryview(b"")} for f in files)
 
     def _last_loaded(self, files) -> str | None:
         names = [Path(f["name"]).stem for f in files if f["name"] not in self.failed]
         names = [n for n in names if n in self.preview_name.options]
         return names[-1] if names else self.preview_name.value
 
-    def _load_files(self, paths: list[Path], kind: str, origin: str, **options) -> None:
-        for path in paths:
-            self.read(path.name, path.read_bytes(), origin=origin, kind=kind, **options)
+    def load_example(self, key: str) -> list[str]:
+        """Load an example set (a key of ``EXAMPLES``); returns the names added."""
+        if key in ("example-data", "example-networks"):
+            kind = "data" if key == "example-data" else "adjacency"
+            paths = [examples.example_path(f) for f in examples.EXAMPLE_FILES[kind]]
+            added = [self.read(p.name, p.read_bytes(), origin="example", kind=kind, sep=",",
+                               header=True, row_names=True) for p in paths]
+        else:
+            kind = examples.RENETTE_SETS[key][0]
+            frames = examples.load_renette(key)
+            added = [self.session.add(name, frame if kind == "data" else check_adjacency(frame),
+                                      kind, origin="example (ReNette)")
+                     for name, frame in frames.items()]
         self.refresh()
-
-    def _example_data(self) -> None:
-        paths = [examples.example_path(f) for f in examples.EXAMPLE_FILES["data"]]
-        self._load_files(paths, "data", "example", sep=",", header=True, row_names=True)
-
-    def _example_networks(self) -> None:
-        paths = [examples.example_path(f) for f in examples.EXAMPLE_FILES["adjacency"]]
-        self._load_files(paths, "adjacency", "example", sep=",", header=True, row_names=True)
-
-    def _renette(self, suffix: str, kind: str) -> None:
-        folder = shared_examples()
-        paths = [folder / f"microbiome_Actinobacteria_{d}-diet{suffix}.csv" for d in ("0.0", "1.0")]
-        self._load_files(paths, kind, "example", sep="\t", header=True, row_names=True)
-
-    def _renette_data(self) -> None:
-        self._renette("", "data")
-
-    def _renette_networks(self) -> None:
-        self._renette("_adj", "adjacency")
+        return [a for a in added if a]
 
     # -------------------------------------------------------------- listing
     def _file_of(self, name: str) -> str | None:

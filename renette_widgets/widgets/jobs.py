@@ -11,6 +11,7 @@ import ipywidgets as w
 
 from .. import workflows
 from ..api import load_job
+from ..io.arrays import as_frame
 from ..jobs.job import FINAL
 from ..jobs.store import Store
 from .common import ErrorBox, guarded
@@ -113,6 +114,7 @@ class JobsPanel(w.VBox):
         self.auto_open = w.Checkbox(value=True, description="open results when a job finishes", indent=False)
         self._ticker: threading.Thread | None = None
         session.on("job", self.add_job)
+        session.on("finished", guarded(self.errors)(lambda job: self._ended(self.rows[job.id], job)))
         super().__init__([w.HBox([self.refresh_button, self.auto_open]), self.errors, self.list])
 
     def store(self) -> Any:
@@ -146,16 +148,22 @@ class JobsPanel(w.VBox):
 
     def _changed(self, row: JobRow, job: Any) -> None:
         row.update()
-        if job.status in FINAL and not getattr(row, "_finished_seen", False):
+        if job.status in FINAL:
+            self._ended(row, job)
+
+    def _ended(self, row: JobRow, job: Any) -> None:
+        """A job ended: redraw its row; the first time, take in what it made (once
+        when it is done, before the store has written it; again once written)."""
+        row._shown_status = None
+        row.update()
+        if job.status == "done" and not getattr(row, "_finished_seen", False):
             row._finished_seen = True
-            row._shown_status = None
-            row.update()
-            if job.status == "done":
-                self._job_done(job)
+            self._job_done(job)
 
     def _job_done(self, job: Any) -> None:
         for name, net in workflows.get(job.workflow).output_networks(job.result).items():
-            self.session.add(name, net, "adjacency", origin=f"job {job.id[:8]}")
+            # the page's panels work on DataFrames: a stored network is read here
+            self.session.add(name, as_frame(net), "adjacency", origin=f"job {job.id[:8]}")
         if self.auto_open.value:
             self.session.open(job)
 

@@ -1,8 +1,16 @@
-"""Results panel: interactive figures, sortable tables and downloads of one job."""
+"""Results panel: interactive figures, sortable tables and downloads of one job.
+
+Each workflow's view is built as ``View(result, stem=..., params=...,
+inputs=...)`` (what a workflow's ``view`` pointer names, see
+:class:`renette_widgets.workflows.base.Workflow`); ``inputs`` are the job's
+input matrices when they are at hand. A view builds its first page at once and
+the others when they are opened, so results show as soon as a job ends.
+"""
 from __future__ import annotations
 
 import html
 import importlib
+import inspect
 import io
 import json
 import zipfile
@@ -10,25 +18,17 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from .. import figures, workflows
 from ..io.params import defaults
-from .common import ErrorBox, SortableTable, download_link, frame_html, guarded
+from ..jobs.job import FINAL
+from .common import (ErrorBox, LazyDownloads, LazyTabs, PlotBox, SortableTable, download_link,
+                     figures_html, frame_html, guarded)
+from .networks import (InferenceView, NetworksView, StatisticsView,  # noqa: F401 - view pointers
+                       edge_table)
 from .session import Session
-
-
-def _fw(fig: go.Figure) -> go.FigureWidget:
-    return go.FigureWidget(fig)
-
-
-def _tabs(pages: list[tuple[str, w.Widget]]) -> w.Tab:
-    tab = w.Tab(children=[p for _, p in pages])
-    for i, (title, _) in enumerate(pages):
-        tab.set_title(i, title)
-    return tab
 
 
 def pair_table(result: dict) -> pd.DataFrame:
@@ -42,146 +42,92 @@ def pair_table(result: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["network 1", "network 2"] + comps)
 
 
-def edge_table(a: pd.DataFrame) -> pd.DataFrame:
-    """Edges of a network (upper triangle, weight != 0), strongest first."""
-    m = a.to_numpy(dtype=float)
-    i, j = np.triu_indices(len(m), 1)
-    keep = m[i, j] != 0
-    df = pd.DataFrame({"node 1": a.index[i[keep]].astype(str), "node 2": a.columns[j[keep]].astype(str),
-                       "weight": m[i, j][keep]})
-    return df.sort_values("weight", ascending=False, kind="stable").reset_index(drop=True)
+class FigureDownloads(LazyDownloads):
+    """The view's figures as one standalone HTML page, plotly.js inside (opens offline)."""
+
+    def __init__(self, figs: dict[str, Any], stem: str) -> None:
+        self.figs = figs  # name -> PlotBox or Figure (the figure shown when asked)
+        super().__init__({f"{stem}_figures.html": self._page},
+                         "prepare the figures as one HTML file (opens offline)", "text/html")
+        self.stem = stem
+
+    def _page(self) -> str:
+        figs = {name: box.figure if isinstance(box, PlotBox) else go.Figure(box)
+                for name, box in self.figs.items()}
+        return figures_html(figs, f"ReNette: {self.stem}")
 
 
-class FigureDownloads(w.VBox):
-    """A button that turns the given figures into standalone HTML download links."""
-
-    def __init__(self, figs: dict[str, go.Figure], stem: str) -> None:
-        self.figs, self.stem = figs, stem
-        self.button = w.Button(description="prepare figure downloads (HTML)", icon="download")
-        self.button.layout.width = "auto"
-        self.links = w.HTML()
-        self.button.on_click(self._make)
-        super().__init__([w.HBox([self.button]), self.links])
-
-    def _make(self, _b=None) -> None:
-        self.links.value = "".join(
-            download_link(f"{self.stem}_{name}.html", go.Figure(fig).to_html(include_plotlyjs="cdn"),
-                          "text/html") for name, fig in self.figs.items())
+DISTANCE_GUIDE = (
+    "<div class='renette-guide' style='color:#444;font-size:12px;max-width:1100px'>"
+    "<b>Reading distances</b>: 0 = identical networks, 1 = as far apart as the empty and the "
+    "complete network. <b>H</b> (Hamming) counts the edge weights that differ, <b>IM</b> "
+    "(Ipsen-Mikhailov) compares the networks' spectra (their overall structure), <b>HIM</b> "
+    "combines both. Networks close on the MDS map are close in distance.</div>")
 
 
-# ---------------------------------------------------------------- per workflow
-# Every view is built as View(result, stem=..., params=...): what a workflow's
-# ``view`` pointer names (see renette_widgets.workflows.base.Workflow).
 class DistanceView(w.VBox):
-    """Heatmap (component, clustered order), MDS map, H-vs-IM scatter and tables of a distance result."""
+    """Heatmap (component, clustered order), MDS map, H-vs-IM scatter, tables and,
+    given the networks, their view side by side."""
 
-    def __init__(self, result: dict, stem: str = "distance", params: dict | None = None) -> None:
+    def __init__(self, result: dict, stem: str = "distance", params: dict | None = None,
+                 inputs: dict | None = None) -> None:
         params = params or defaults(workflows.get("distance").params)
-        rho = float(params["rho"])
-        self.result = result
+        self.result, self.rho = result, float(params["rho"])
         self.components = [c for c in ("HIM", "IM", "H") if isinstance(result.get(c), pd.DataFrame)]
         self.component = w.ToggleButtons(options=self.components, description="distance")
         self.clustered = w.Checkbox(value=False, description="clustered order", indent=False)
-        self.heatmap = _fw(figures.distance_heatmap(result[self.components[0]], self._title()))
-        self.mds = _fw(figures.mds_map(result[self.components[0]]))
+        self.heatmap = PlotBox()
         self.matrix = w.HTML()
+        self.mds = PlotBox()
         self.component.observe(self._redraw, "value")
         self.clustered.observe(self._redraw, "value")
         gamma = result.get("gamma")
-        info = w.HTML(f"γ = {gamma:.6g}" if isinstance(gamma, (int, float)) else "")
-        pages = [("Heatmap", w.VBox([w.HBox([self.component, self.clustered]), self.heatmap, self.matrix])),
-                 ("MDS map", self.mds)]
-        figs = {"heatmap": self.heatmap, "mds": self.mds}
+        align = params.get("align", "names")
+        info = w.HTML(f"<span style='color:#555'>γ = {gamma:.6g}; nodes matched: "
+                      f"{html.escape(str(align))}</span>" if isinstance(gamma, (int, float)) else "")
+        pages = [("Heatmap", lambda: w.VBox([w.HBox([self.component, self.clustered]),
+                                              self.heatmap, self.matrix])),
+                 ("MDS map", lambda: self.mds)]
+        self.figs: dict[str, Any] = {"heatmap": self.heatmap, "mds": self.mds}
         if "H" in self.components and "IM" in self.components:
-            self.scatter = _fw(figures.him_scatter(result["H"], result["IM"], rho))
-            pages.append(("H vs IM", self.scatter))
-            figs["h_vs_im"] = self.scatter
-        self.pairs = SortableTable(pair_table(result), f"{stem}_pairs.csv")
-        pages.append(("Pairs table", self.pairs))
-        links = "".join(download_link(f"{stem}_{c}.csv", result[c].to_csv()) for c in self.components)
+            self.scatter = PlotBox()
+            self.figs["h_vs_im"] = self.scatter
+            pages.append(("H vs IM", self._scatter))
+        pages.append(("Pairs table", lambda: SortableTable(pair_table(result), f"{stem}_pairs.csv")))
+        if inputs and len(inputs) > 1:
+            names = list(inputs)
+            pages.append(("Networks", lambda: NetworksView(inputs, f"{stem}_networks",
+                                                           second=names[1])))
         self._redraw()
-        super().__init__([info, _tabs(pages), w.HTML("<b>Downloads</b> " + links),
-                          FigureDownloads(figs, stem)])
+        links = "".join(download_link(f"{stem}_{c}.csv", result[c].to_csv()) for c in self.components)
+        self.tabs = LazyTabs(pages)
+        super().__init__([info, w.HTML(DISTANCE_GUIDE), self.tabs,
+                          w.HTML("<b>Downloads</b> " + links), FigureDownloads(self.figs, stem)])
 
-    def _title(self) -> str:
-        return f"{self.component.value} distance"
+    def _scatter(self) -> PlotBox:
+        self.scatter.show(figures.him_scatter(self.result["H"], self.result["IM"], self.rho))
+        return self.scatter
 
     def _redraw(self, _change: dict | None = None) -> None:
-        d = self.result[self.component.value]
-        new = figures.distance_heatmap(d, self._title(), clustered=self.clustered.value)
-        with self.heatmap.batch_update():
-            self.heatmap.data[0].update(new.data[0].to_plotly_json())
-            self.heatmap.layout.title = new.layout.title
-        mds = figures.mds_map(d, f"MDS map of the networks ({self.component.value})")
-        with self.mds.batch_update():
-            self.mds.data[0].update(mds.data[0].to_plotly_json())
-            self.mds.layout.title = mds.layout.title
-        self.matrix.value = (f"<div class='renette-matrix' data-component='{self.component.value}'>"
+        c = self.component.value
+        d = self.result[c]
+        self.heatmap.show(figures.distance_heatmap(d, f"{c} distance", clustered=self.clustered.value))
+        self.mds.show(figures.mds_map(d, f"MDS map of the networks ({c})"))
+        self.matrix.value = (f"<div class='renette-matrix' data-component='{c}'>"
                              + frame_html(d, max_rows=30, digits=10) + "</div>")
 
 
-class NetworksView(w.VBox):
-    """Network view (one or two side by side, threshold slider), adjacency heatmap, distributions, edges."""
-
-    def __init__(self, networks: dict[str, pd.DataFrame], stem: str = "networks") -> None:
-        self.networks = networks
-        names = list(networks)
-        self.first = w.Dropdown(options=names, value=names[0], description="network")
-        self.second = w.Dropdown(options=["(none)"] + names, value=names[1] if len(names) > 1 else "(none)",
-                                 description="beside it")
-        self.threshold = w.FloatSlider(min=0.0, max=1.0, step=0.005, readout_format=".3f",
-                                       description="weight >", continuous_update=False,
-                                       layout=w.Layout(width="420px"))
-        self.view = _fw(go.Figure())
-        self.adjacency = _fw(go.Figure())
-        self.degrees = _fw(go.Figure())
-        self.weights = _fw(go.Figure())
-        self.edges = w.VBox()
-        self.first.observe(self._network_changed, "value")
-        self.second.observe(self._draw_view, "value")
-        self.threshold.observe(self._draw_view, "value")
-        self._network_changed()
-        links = "".join(download_link(f"{n}.csv", f.to_csv()) for n, f in networks.items())
-        pages = [("Network view", w.VBox([w.HBox([self.first, self.second]), self.threshold, self.view])),
-                 ("Adjacency", self.adjacency),
-                 ("Distributions", w.VBox([self.degrees, self.weights])),
-                 ("Edges table", self.edges)]
-        super().__init__([_tabs(pages), w.HTML("<b>Downloads</b> " + links),
-                          FigureDownloads({"network": self.view, "adjacency": self.adjacency,
-                                           "strength": self.degrees, "weights": self.weights}, stem)])
-
-    def _network_changed(self, _change: dict | None = None) -> None:
-        a = self.networks[self.first.value]
-        top = float(np.abs(a.to_numpy()).max()) or 1.0
-        self.threshold.max = max(top, 1e-9)
-        self.threshold.step = self.threshold.max / 200
-        self.threshold.value = min(figures.default_threshold(a), self.threshold.max)
-        self._replace(self.adjacency, figures.adjacency_heatmap(a, f"Adjacency matrix: {self.first.value}"))
-        self.edges.children = [SortableTable(edge_table(a), f"{self.first.value}_edges.csv")]
-        self._draw_view()
-
-    def _draw_view(self, _change: dict | None = None) -> None:
-        shown = {self.first.value: self.networks[self.first.value]}
-        if self.second.value not in ("(none)", self.first.value):
-            shown[self.second.value] = self.networks[self.second.value]
-        self._replace(self.view, figures.network_pair(shown, self.threshold.value))
-        # Distributions compare the networks shown side by side.
-        self._replace(self.degrees, figures.degree_histogram(shown))
-        self._replace(self.weights, figures.weight_histogram(shown))
-
-    @staticmethod
-    def _replace(target: go.FigureWidget, fig: go.Figure) -> None:
-        with target.batch_update():
-            target.data = []
-            target.add_traces(list(fig.data))
-            target.layout = fig.layout
-
-
-class InferenceView(NetworksView):
-    """The networks of an inference result."""
-
-    def __init__(self, result: dict, stem: str = "networks", params: dict | None = None) -> None:
-        super().__init__(result["networks"], stem)
+STABILITY_GUIDE = (
+    "<div class='renette-guide' style='font-size:12px;color:#333;max-width:1100px;"
+    "border-left:3px solid #1f77b4;padding-left:8px;margin:4px 0'>"
+    "<b>Reading stability</b> (netSI): each indicator is a distance between networks, "
+    "<b>lower is more stable</b> (0 = the same network every time). <b>S</b>: the network "
+    "inferred on all samples vs those inferred on each resample; <b>SI</b>: the resamples' "
+    "networks vs each other; <b>Sw</b>: per edge, (max - min) / mean of its weight over the "
+    "resamples; <b>Sd</b>: the same for each node's strength (degree). Compare S and SI of "
+    "two conditions, or of two inference methods, run with the same resampling (k, h, seed) "
+    "and distance: the lower value is the more reproducible network. A value is a mean over "
+    "the resamples: their spread is in the boxes below.</div>")
 
 
 class StabilityView(w.VBox):
@@ -189,70 +135,39 @@ class StabilityView(w.VBox):
 
     def __init__(self, result: Any, stem: str = "stability", params: dict | None = None) -> None:
         r = result
-        fmt = (lambda v: "NA" if v is None else f"{v:.6g}")
-        head = w.HTML(f"<div class='renette-stability' style='font-size:15px'>Distance <b>{html.escape(r.metric)}</b>, "
-                      f"{len(r.indices)} resamples: &nbsp; <b>S = {fmt(r.S)}</b> (network on all samples vs each "
-                      f"resample) &nbsp; <b>SI = {fmt(r.SI)}</b> (between resamples). Lower is more stable.</div>")
-        pages, figs, links = [], {}, []
+        fmt = (lambda v: "NA" if v is None else f"{v:.3g}")
+        head = w.HTML(f"<div class='renette-stability' style='font-size:15px'>Distance "
+                      f"<b>{html.escape(r.metric)}</b>, {len(r.indices)} resamples: &nbsp; "
+                      f"<b>S = {fmt(r.S)}</b> (network on all samples vs each resample) &nbsp; "
+                      f"<b>SI = {fmt(r.SI)}</b> (between resamples). Lower is more stable.</div>")
+        pages, self.figs, files = [], {}, {}
         if r.S_boot is not None and r.SI_boot is not None:
-            figs["s_si"] = _fw(figures.stability_boxes(r.S_boot["S"], r.SI_boot["SI"], r.S, r.SI, r.metric))
-            pages.append(("S and SI", figs["s_si"]))
+            self.figs["s_si"] = PlotBox()
+            pages.append(("S and SI", lambda: self._show("s_si", figures.stability_boxes(
+                r.S_boot["S"], r.SI_boot["SI"], r.S, r.SI, r.metric))))
         if r.Sd_boot is not None:
-            figs["hubs"] = _fw(figures.hub_strength_boxes(r.Sd_boot))
-            pages.append(("Hub strengths", figs["hubs"]))
+            self.figs["hubs"] = PlotBox()
+            pages.append(("Hub strengths", lambda: self._show("hubs", figures.hub_strength_boxes(r.Sd_boot))))
         for name in ("Sw", "Sd"):
             table = getattr(r, name)
             if table is not None:
-                figs[name] = _fw(figures.stability_histogram(table[name], name))
-                pages.append((f"{name} table", w.VBox([SortableTable(table, f"{stem}_{name}.csv"), figs[name]])))
-                links.append(download_link(f"{stem}_{name}.csv", table.to_csv(index=False)))
+                self.figs[name] = PlotBox()
+                pages.append((f"{name} table", lambda t=table, n=name: w.VBox([
+                    SortableTable(t, f"{stem}_{n}.csv"),
+                    self._show(n, figures.stability_histogram(t[n], n))])))
+                files[f"{stem}_{name}.csv"] = lambda t=table: t.to_csv(index=False)
         for name in ("S_boot", "SI_boot", "Sd_boot"):
             table = getattr(r, name)
             if table is not None:
-                links.append(download_link(f"{stem}_{name}.csv", table.to_csv(index=name == "Sd_boot")))
-        pages.append(("Network", NetworksView({"all samples": r.ADJ}, f"{stem}_network")))
-        super().__init__([head, _tabs(pages), w.HTML("<b>Downloads</b> " + "".join(links)),
-                          FigureDownloads(figs, stem)])
+                files[f"{stem}_{name}.csv"] = lambda t=table, n=name: t.to_csv(index=n == "Sd_boot")
+        pages.append(("Network", lambda: NetworksView({"all samples": r.ADJ}, f"{stem}_network")))
+        self.tabs = LazyTabs(pages)
+        super().__init__([head, w.HTML(STABILITY_GUIDE), self.tabs, LazyDownloads(files),
+                          FigureDownloads(self.figs, stem)])
 
-
-class StatisticsView(w.VBox):
-    """Network and node statistics of each network, with a histogram of any node statistic."""
-
-    def __init__(self, result: dict, stem: str = "statistics", params: dict | None = None) -> None:
-        self.result = result
-        self.network = w.Dropdown(options=list(result), description="network")
-        self.column = w.Dropdown(description="histogram of", style={"description_width": "100px"})
-        self.summary = w.HTML()
-        self.nodes = w.VBox()
-        self.hist = _fw(go.Figure())
-        self.network.observe(self._draw, "value")
-        self.column.observe(self._draw_hist, "value")
-        links = "".join(download_link(f"{stem}_{n}_{part}.csv", t[part].to_csv(index=False))
-                        for n, t in result.items() for part in ("nodes", "network"))
-        self._draw()
-        super().__init__([self.network, w.HTML("<b>Network statistics</b>"), self.summary,
-                          w.HTML("<b>Node statistics</b>"), self.nodes,
-                          self.column, self.hist, w.HTML("<b>Downloads</b> " + links)])
-
-    def _draw(self, _change: dict | None = None) -> None:
-        tables = self.result[self.network.value]
-        self.summary.value = frame_html(tables["network"], max_rows=50)
-        nodes = tables["nodes"]
-        self.nodes.children = [SortableTable(nodes, f"{self.network.value}_nodes.csv")]
-        numeric = [str(c) for c in nodes.columns
-                   if pd.api.types.is_numeric_dtype(nodes[c]) and str(c) != "node"]
-        self.column.options = numeric
-        # ipywidgets keeps value None after new options: choose one (strength if there is one).
-        self.column.value = "strength" if "strength" in numeric else (numeric[0] if numeric else None)
-        self._draw_hist()
-
-    def _draw_hist(self, _change: dict | None = None) -> None:
-        col = self.column.value
-        if col is None:
-            return
-        fig = figures.value_histogram(self.result[self.network.value]["nodes"][col],
-                                      f"{col} of the nodes of {self.network.value}", str(col))
-        NetworksView._replace(self.hist, fig)
+    def _show(self, key: str, fig: go.Figure) -> PlotBox:
+        self.figs[key].show(fig)
+        return self.figs[key]
 
 
 def folder_zip(folder: str | Path) -> bytes:
@@ -291,6 +206,14 @@ def view_class(workflow: str) -> type:
     return getattr(importlib.import_module(module), name)
 
 
+def _saved(job: Any) -> Path | None:
+    """The job's folder once the store has written it (its manifest is there)."""
+    folder = getattr(job, "folder", None)
+    if job.status in FINAL and folder and (Path(folder) / "manifest.json").is_file():
+        return Path(folder)
+    return None
+
+
 class ResultsPanel(w.VBox):
     """Shows the results of the job opened last (from the Jobs panel or when a job finishes)."""
 
@@ -300,13 +223,16 @@ class ResultsPanel(w.VBox):
         self.title = w.HTML("<i>No results yet: run a job, or open one in the Jobs tab.</i>")
         self.body = w.VBox()
         self.zip_button = w.Button(description="zip of the job folder (with manifest)", icon="file-archive-o",
-                                   layout=w.Layout(width="auto", display="none"))
+                                   layout=w.Layout(width="auto"), disabled=True)
+        self.zip_note = w.HTML()
         self.zip_link = w.HTML()
         self.zip_button.on_click(guarded(self.errors)(self._zip))
         self.job: Any = None
         self.view: w.Widget | None = None
         session.on("open", guarded(self.errors)(self.show))
-        super().__init__([self.title, self.errors, self.body, w.HBox([self.zip_button, self.zip_link])])
+        self.footer = w.HBox([self.zip_button, self.zip_note, self.zip_link],
+                             layout=w.Layout(display="none", align_items="center"))
+        super().__init__([self.title, self.errors, self.body, self.footer])
 
     def show(self, job: Any) -> None:
         """Show the results of a finished job (a live Job or one loaded from the store)."""
@@ -318,14 +244,38 @@ class ResultsPanel(w.VBox):
         if result is None:
             self.body.children = []
             self.job = job
+            self.footer.layout.display = "none"
             raise ValueError(f"Job {job.id} has no results ({job.status}"
                              + (f": {job.error}" if getattr(job, "error", None) else "") + ").")
         stem = f"{job.workflow}_{str(job.id)[:8]}"
-        self.view = view_class(job.workflow)(result, stem=stem, params=job.params)
+        cls = view_class(job.workflow)
+        kwargs = {"stem": stem, "params": job.params}
+        if "inputs" in inspect.signature(cls).parameters:
+            kwargs["inputs"] = self._inputs(job)
+        self.view = cls(result, **kwargs)
         self.body.children = [self.view]
-        self.job = job  # last: watchers see the job once its view is complete
-        folder = getattr(job, "folder", None)
-        self.zip_button.layout.display = None if folder and Path(folder).is_dir() else "none"
+        self.job = job  # watchers see the job once its view is complete
+        self.footer.layout.display = None
+        self._folder_changed(job)
+        if _saved(job) is None and hasattr(job, "add_callback"):
+            job.add_callback(self._folder_changed)
+
+    def _inputs(self, job: Any) -> dict | None:
+        """The job's input networks: in memory for a job of this page, else from the store."""
+        if getattr(job, "matrices", None):
+            return job.matrices
+        try:
+            return self.session.get_store().load_inputs(job.id)
+        except Exception:  # noqa: BLE001 - the view then goes without its network page
+            return None
+
+    def _folder_changed(self, job: Any) -> None:
+        """The zip of a job is offered once the store has written its folder."""
+        if job is not self.job:
+            return
+        ready = _saved(job) is not None
+        self.zip_button.disabled = not ready
+        self.zip_note.value = "" if ready else "<span style='color:#777'>saving the job…</span>"
 
     def _zip(self, _b=None) -> None:
         folder = Path(self.job.folder)

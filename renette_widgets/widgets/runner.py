@@ -79,9 +79,14 @@ class NetworksRunPanel(RunPanel):
 
 
 def select_options(widget: w.SelectMultiple | w.Dropdown, names: list[str]) -> None:
-    """Replace the options of a selector, keeping what is still available selected."""
+    """Replace the options of a selector, keeping what is still available selected.
+
+    A multiple choice also selects the names that are new: every matrix loaded
+    is selected until the user deselects it.
+    """
     if isinstance(widget, w.SelectMultiple):
-        keep = tuple(n for n in widget.value if n in names)
+        old = set(widget.options)
+        keep = tuple(n for n in names if n in widget.value or n not in old)
         widget.options = names
         widget.value = keep
     else:

@@ -5,6 +5,9 @@ Panels read and change it, and subscribe to its events:
 
 - ``"inputs"``: the set of data matrices / networks changed,
 - ``"job"``: a job was submitted (argument: the job),
+- ``"finished"``: a job of this page is done and its result ready, just
+  before the store writes it (argument: the job); the job's own callbacks
+  say when it is written (``job.folder``, final ``message``),
 - ``"open"``: results should be shown (argument: a job or a stored job).
 """
 from __future__ import annotations
@@ -18,6 +21,7 @@ import pandas as pd
 from ..api import submit
 from ..io.names import unique_name
 from ..jobs.cluster import get_client
+from ..jobs.store import Store
 
 
 class Session:
@@ -39,6 +43,8 @@ class Session:
         self.client = client
         self.store = store
         self._listeners: dict[str, list[Callable]] = defaultdict(list)
+        # Events come from the page's callbacks and from jobs' threads: one at a time.
+        self._emitting = threading.RLock()
 
     # -------------------------------------------------------------- events
     def on(self, event: str, fn: Callable) -> None:
@@ -46,9 +52,17 @@ class Session:
         self._listeners[event].append(fn)
 
     def emit(self, event: str, *args: Any) -> None:
-        """Tell the subscribers of ``event``."""
-        for fn in list(self._listeners[event]):
-            fn(*args)
+        """Tell every subscriber of ``event`` (one failing does not stop the
+        others; the first error is raised once all were told)."""
+        error = None
+        with self._emitting:
+            for fn in list(self._listeners[event]):
+                try:
+                    fn(*args)
+                except Exception as exc:  # noqa: BLE001 - raised below, after the others
+                    error = error or exc
+        if error is not None:
+            raise error
 
     # -------------------------------------------------------------- inputs
     def add(self, name: str, frame: pd.DataFrame, kind: str, origin: str = "upload") -> str:
@@ -90,14 +104,23 @@ class Session:
             done(None)
         threading.Thread(target=run, daemon=True, name="renette-connect").start()
 
+    def get_store(self) -> Any:
+        """The results store (the default one, under ``RENETTE_HOME``, unless given)."""
+        if self.store is None:
+            self.store = Store()
+        return self.store
+
     def submit(self, workflow: str, inputs: dict[str, pd.DataFrame], params: dict) -> Any:
         """Submit a job (see ``api.submit``), remember it and announce it.
 
         Inputs and parameters are validated here, at once (InputError); the
         job connects to the cluster in its own thread, so a slow or missing
-        scheduler never freezes the page.
+        scheduler never freezes the page. A job that is done is announced
+        (``"finished"``) before its result is written to the store, so the
+        page shows it without waiting for the files.
         """
-        job = submit(workflow, inputs, params, client=self.client, store=self.store)
+        store = _AnnounceFirst(self.get_store(), lambda job: self.emit("finished", job))
+        job = submit(workflow, inputs, params, client=self.client, store=store)
         self.jobs.append(job)
         self.emit("job", job)
         return job
@@ -105,3 +128,26 @@ class Session:
     def open(self, job: Any) -> None:
         """Ask the results panel to show ``job``."""
         self.emit("open", job)
+
+
+class _AnnounceFirst:
+    """A store that announces a job that is done before writing it.
+
+    A job hands itself to its store's ``write`` when it ends and tells its
+    watchers after that; writing a large job takes seconds its result need
+    not wait. Everything else is the wrapped store's.
+    """
+
+    def __init__(self, store: Any, announce: Callable[[Any], None]) -> None:
+        self._store, self._announce = store, announce
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def write(self, job: Any) -> Any:
+        if job.status == "done":
+            try:
+                self._announce(job)
+            except Exception:  # noqa: BLE001 - the page says it; the job is still saved
+                pass
+        return self._store.write(job)

@@ -8,6 +8,7 @@ from ..errors import InputError
 from .. import workflows
 from ..io.params import INFERENCE_METHODS, method_specs
 from .form import ParamForm
+from .inference import method_guide
 from .runner import RunPanel, select_options
 from .session import Session
 
@@ -20,21 +21,24 @@ class StabilityPanel(RunPanel):
     def __init__(self, session: Session) -> None:
         self.data = w.Dropdown(description="data matrix", style={"description_width": "170px"},
                                layout=w.Layout(width="460px"))
+        self.data.add_class("renette-stability-data")
         self.form = ParamForm(workflows.get(self.workflow).params)
+        self.guide = w.HTML()
         self.method_forms = {m: ParamForm(method_specs(m)) for m in INFERENCE_METHODS}
         self.method_area = w.VBox()
         self.form["method"].observe(self._show_method, "value")
         self.form["resampling"].observe(self._resampling, "value")
         self._show_method()
-        left = w.VBox([self.form[n] for n in ("resampling", "k", "h", "seed", "indicator")])
-        right = w.VBox([self.form[n] for n in ("metric", "rho", "gamma")])
+        left = w.VBox([self.form.rows[n] for n in ("resampling", "k", "h", "seed", "indicator")])
+        right = w.VBox([self.form.rows[n] for n in ("metric", "rho", "gamma")])
         super().__init__(session, [
             w.HTML("How stable is the network inferred from these data? The network on all samples is "
                    "compared with networks inferred on resampled subsets (S), the subsets' networks with "
                    "each other (SI), and each edge weight (Sw) and node strength (Sd) across subsets."),
             self.data,
             w.HBox([w.VBox([w.HTML("<b>Resampling</b>"), left]),
-                    w.VBox([w.HTML("<b>Inference</b>"), self.form["method"], self.method_area]),
+                    w.VBox([w.HTML("<b>Inference</b>"), self.form.rows["method"], self.guide,
+                            self.method_area]),
                     w.VBox([w.HTML("<b>Distance</b>"), right])],
                    layout=w.Layout(flex_flow="row wrap", justify_content="space-between")),
         ], "Run stability")
@@ -44,6 +48,7 @@ class StabilityPanel(RunPanel):
 
     def _show_method(self, _change: dict | None = None) -> None:
         self.method_area.children = [self.method_forms[self.form["method"].value]]
+        self.guide.value = method_guide([self.form["method"].value])
 
     def _resampling(self, change: dict) -> None:
         # LOO leaves out each sample once: k and h do not apply.

@@ -18,7 +18,8 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError
-from ..io import checks
+from ..io import checks, exports
+from ..io.names import safe_name
 from ..io.params import Param, take
 from ..jobs.plan import Plan
 
@@ -89,6 +90,40 @@ class Workflow:
     def output_networks(self, result: Any) -> dict[str, pd.DataFrame]:
         """The networks in a result that other workflows can take as inputs."""
         return {}
+
+    def exportables(self, result: Any) -> dict[str, tuple[str, Any]]:
+        """What an export writes: ``{file stem: (kind, value)}``, kind
+        ``"network"`` (a matrix that may go to GraphML), ``"matrix"``,
+        ``"table"`` or ``"indexed"`` (a table whose index is a column)."""
+        return {}
+
+    def export(self, result: Any, folder: Path, fmt: str = "csv",
+               threshold: float | None = None, top_k: int | None = None) -> list[Path]:
+        """Write the result in a text format into ``folder``; returns the files.
+
+        ``fmt``: csv, tsv, json, or graphml (networks only, with ``threshold``
+        or ``top_k`` for dense ones: :func:`renette_widgets.io.exports.edges`).
+        """
+        fmt = exports.check_format(fmt)
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        items = self.exportables(result)
+        if fmt == "graphml":
+            items = {k: v for k, v in items.items() if v[0] == "network"}
+            if not items:
+                raise InputError(f"a {self.name} result has no network to export as GraphML",
+                                 hint="Export it as csv, tsv or json.")
+        written = []
+        taken: set[str] = set()
+        for stem, (kind, value) in items.items():
+            path = folder / f"{safe_name(stem, taken)}.{fmt}"
+            if fmt == "graphml":
+                written.append(exports.export_graphml(value, path, threshold, top_k))
+            elif kind in ("network", "matrix"):
+                written.append(exports.export_matrix(value, path, fmt))
+            else:
+                written.append(exports.export_table(value, path, fmt, index=kind == "indexed"))
+        return written
 
     # ------------------------------------------------------------ command line
     def add_cli_arguments(self, parser: argparse.ArgumentParser) -> None:

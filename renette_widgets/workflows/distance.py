@@ -1,8 +1,10 @@
 """Distance: Hamming, Ipsen-Mikhailov and HIM between every pair of networks.
 
-Parameters: ``{"metric": "HIM", "rho": 1.0, "gamma": None, "components": True}``
-(``gamma`` None: nettools' optimal gamma). One network is compared with the
-empty network, as ReNette did.
+Parameters: ``{"metric": "HIM", "rho": 1.0, "gamma": None, "components": True,
+"align": "names"}`` (``gamma`` None: nettools' optimal gamma; ``align``: how
+networks on different node sets are matched, see
+:func:`~renette_widgets.io.checks.check_network_set`). One network is compared
+with the empty network, as ReNette did.
 
 Tasks: one per chunk of networks (spectrum and IM-grid density of each,
 :func:`~renette_widgets.engine.spectra.t_spectra`), one per tile of pairs
@@ -21,11 +23,12 @@ import pandas as pd
 from ..engine import packing
 from ..engine.spectra import t_spectra
 from ..io import checks
-from ..io.params import COMPONENTS, DISTANCE
+from ..io.arrays import as_frame, read_matrix_file, write_matrix
+from ..io.params import COMPONENTS, DISTANCE, Param
 from ..jobs.grain import (DEFAULT_WORKERS, cost_priority, n_parts, network_cost, split,
                           upper_pairs)
 from ..jobs.placement import chunk_placement, cluster_state
-from ..jobs.plan import Plan, distance_tiles, fill_pairs, gather, map_tasks
+from ..jobs.plan import Context, Plan, distance_tiles, fill_pairs, gather, map_tasks
 from ..jobs.store import dump_json
 from ..symmetry import is_directed
 from . import options
@@ -33,23 +36,31 @@ from .base import Workflow
 from .registry import register
 
 COMPONENT_NAMES = ("H", "IM", "HIM")
+ALIGN = Param("align", str, "names", "node sets",
+              "How nodes are matched between networks: by name (the same nodes in each), the "
+              "nodes all networks share, all nodes (a node missing from a network is isolated "
+              "in it), or by position (names ignored, as nettools did).",
+              choices=checks.ALIGN,
+              choice_labels=("same names in each network", "shared nodes only",
+                             "all nodes (missing = isolated)", "by position (names ignored)"))
 
 
 class Distance(Workflow):
     name = "distance"
     title = "Distance"
     input_kind = "adjacency"
-    params = DISTANCE + (COMPONENTS,)
+    params = DISTANCE + (COMPONENTS, ALIGN)
     view = "renette_widgets.widgets.results:DistanceView"
     cli_command = "distance"
     cli_help = "distances between networks"
 
     def check_inputs(self, matrices, params, drop_constant=False):
         nets = super().check_inputs(matrices, params, drop_constant)
-        return checks.check_network_set(nets, min_count=1)
+        return checks.check_network_set(nets, min_count=1, align=params["align"])
 
-    def plan(self, client, matrices, params, job_id):
+    def plan(self, ctx: Context, matrices, params):
         plan = Plan()
+        client, job_id = ctx.client, ctx.job_id
         names = list(matrices)
         mats = [df.to_numpy(dtype=float) for df in matrices.values()]
         if len(mats) == 1:  # as ReNette: one network is compared with the empty one
@@ -62,9 +73,14 @@ class Distance(Workflow):
         addresses, idle = cluster_state(client)
         workers = len(addresses) or DEFAULT_WORKERS
         gamma = params["gamma"]  # None: each chunk finds the optimal one (cached)
-        # Each network is needed by its chunk's task only: it travels inside that
-        # task (recomputable too); an input task per network would add N tasks.
-        send = [packing.pack(a) if e else a for a, e in zip(mats, exact)]
+        # Each network is needed by its chunk's task only. A stored job's chunks
+        # read their networks from the store; otherwise a network travels inside
+        # its chunk's task (recomputable too), packed when symmetric.
+        if ctx.inputs is not None:
+            send = [str(ctx.inputs[name]) for name in matrices]
+            send += [np.zeros_like(mats[0])] if len(send) < len(mats) else []
+        else:
+            send = [packing.pack(a) if e else a for a, e in zip(mats, exact)]
         where = []
         chunks = split(list(range(len(mats))),
                        n_parts(len(mats), len(mats) * network_cost(n), workers))
@@ -72,7 +88,7 @@ class Distance(Workflow):
         futs = map_tasks(client, plan, "spectra", keys, t_spectra,
                          [[send[i] for i in members] for members in chunks],
                          [directed] * len(chunks), [gamma] * len(chunks), priority=prio,
-                         place=chunk_placement(addresses, idle, keys, send[0]))
+                         place=chunk_placement(addresses, idle, keys, mats[0]))
         for fut, members in zip(futs, chunks):
             where += [(fut, k) for k in range(len(members))]
         tiles = distance_tiles(client, plan, where, upper_pairs(len(mats)), n, workers,
@@ -93,22 +109,29 @@ class Distance(Workflow):
     def write_result(self, result, folder: Path) -> dict:
         files = {}
         for key in COMPONENT_NAMES:
-            result[key].to_csv(folder / f"{key}.csv")
-            files[key] = f"{key}.csv"
+            write_matrix(folder / f"{key}.zarr", result[key])
+            files[key] = f"{key}.zarr"
         dump_json(folder / "summary.json", {"gamma": result["gamma"]})
         files["summary"] = "summary.json"
         return files
 
     def read_result(self, files, folder: Path):
-        res = {k: pd.read_csv(folder / files[k], index_col=0) for k in COMPONENT_NAMES}
+        res = {k: as_frame(read_matrix_file(folder / files[k])) for k in COMPONENT_NAMES}
         res["gamma"] = json.loads((folder / files["summary"]).read_text())["gamma"]
         return res
 
+    def exportables(self, result):
+        return {key: ("matrix", result[key]) for key in COMPONENT_NAMES}
+
     def add_cli_arguments(self, parser: argparse.ArgumentParser) -> None:
         options.add_distance_options(parser)
+        parser.add_argument("--align", default=ALIGN.default, choices=list(ALIGN.choices),
+                            help="match nodes by name (default), keep the shared nodes only, "
+                            "take all nodes (missing = isolated), or by position (names ignored)")
 
     def cli_params(self, args: argparse.Namespace) -> dict:
-        return {"metric": args.metric, "rho": args.rho, "gamma": args.gamma}
+        return {"metric": args.metric, "rho": args.rho, "gamma": args.gamma,
+                "align": args.align}
 
 
 register(Distance())

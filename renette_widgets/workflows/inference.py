@@ -5,9 +5,14 @@ Parameters (canonical form, as stored in a job's manifest):
 ``{"method": "WGCNA", "P": 6, "seed": 0}`` is accepted too. Method parameters
 carry the names of R's ``mat2adj`` arguments (:mod:`renette_widgets.io.params`).
 
-Tasks: one per (input, method); an all-pairs MINE as blocks of rows
-(:func:`~renette_widgets.jobs.grain.mine_row_blocks`) and a last task that
-puts them together. Result: ``{"networks": {"<input>_<method>": DataFrame}}``.
+Tasks: correlation networks (``cor`` Pearson or Spearman, ``WGCNA``) as
+blocks of rows computed by the workers (:mod:`renette_widgets.engine.correlation`)
+and written by them to the store; other methods one task per (input, method)
+in R, an all-pairs MINE as blocks of rows
+(:func:`~renette_widgets.jobs.grain.mine_row_blocks`) and a last task that puts
+them together. Result: ``{"networks": {"<input>_<method>": network}}``, each
+network a :class:`~renette_widgets.io.arrays.StoredMatrix` (read lazily) for a
+job in the store, a DataFrame for a job kept in memory.
 """
 from __future__ import annotations
 
@@ -15,16 +20,19 @@ import argparse
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from ..engine.correlation import block_method, t_cor_block, t_standardize
 from ..engine.tasks import t_infer, t_input, t_mine_finish, t_mine_rows
 from ..errors import InputError
 from ..io import checks
-from ..io.graphml import write_graphml
+from ..io.arrays import StoredMatrix, create_matrix, read_matrix_file, row_blocks, write_matrix
 from ..io.names import safe_name
 from ..io.params import METHOD, SEED, coerce, take, validate_method_params
-from ..jobs.grain import cost_priority, mine_row_blocks
-from ..jobs.plan import Plan, gather, submit_task
+from ..jobs.grain import DEFAULT_WORKERS, cost_priority, mine_row_blocks, tasks_per_worker
+from ..jobs.placement import cluster_state
+from ..jobs.plan import Context, Plan, gather, submit_task
 from . import options
 from .base import Workflow, source
 from .registry import register
@@ -77,31 +85,50 @@ class Inference(Workflow):
             out[name] = df
         return out
 
-    def plan(self, client, matrices, params, job_id):
+    def plan(self, ctx: Context, matrices, params):
         plan = Plan()
+        client, job_id = ctx.client, ctx.job_id
         methods = params["methods"]
         cost = sum(df.shape[0] * df.shape[1] ** 2 * (1000 if m in ("MINE", "DTWMIC") else 1)
                    for df in matrices.values() for m in methods)
         prio = cost_priority(cost)
-        jobs = []
+        addresses, _ = cluster_state(client)
+        slots = tasks_per_worker(len(addresses) or DEFAULT_WORKERS) * (len(addresses)
+                                                                        or DEFAULT_WORKERS)
+        out = {}  # network name -> (its stored matrix or None, [futures], columns)
+        taken: set[str] = set()
         for i, (name, df) in enumerate(matrices.items()):
             x = submit_task(client, plan, "sending inputs", f"input-{i}-{job_id}", t_input,
                             df.to_numpy(dtype=float), priority=prio)
             for method, mparams in methods.items():
-                if method == "MINE":
-                    fut = _plan_mine(client, plan, name, i, x, df.shape[1], dict(mparams),
-                                     job_id, prio)
+                net = f"{name}_{method}"
+                path = None
+                if ctx.results is not None:  # the workers write it to the store
+                    path = ctx.results / f"{safe_name(net, taken)}.zarr"
+                stage = f"inferring {name} with {method}"
+                if block_method(method, mparams):
+                    futs = _plan_blocks(ctx, plan, stage, f"{i}-{method}", x, df, method,
+                                        mparams, path, slots, prio)
+                elif method == "MINE":
+                    futs = [_plan_mine(client, plan, name, i, x, df, dict(mparams),
+                                       job_id, prio, path)]
                 else:
-                    fut = submit_task(client, plan, f"inferring {name} with {method}",
-                                      f"infer-{i}-{method}-{job_id}", t_infer, x, method,
-                                      dict(mparams), params["seed"], priority=prio)
-                jobs.append((name, method, df.columns, fut))
+                    _create(path, df)
+                    futs = [submit_task(client, plan, stage, f"infer-{i}-{method}-{job_id}",
+                                        t_infer, x, method, dict(mparams), params["seed"],
+                                        _path(path), priority=prio)]
+                out[net] = (path, futs, [str(c) for c in df.columns])
 
         def assemble():
-            got = gather(client, [fut for *_, fut in jobs])
-            return {"networks": {f"{name}_{method}": pd.DataFrame(got[fut.key], index=cols,
-                                                                   columns=cols)
-                                 for name, method, cols, fut in jobs}}
+            got = gather(client, [f for _, futs, _ in out.values() for f in futs])
+            nets = {}
+            for net, (path, futs, cols) in out.items():
+                if path is not None:
+                    nets[net] = StoredMatrix(path)
+                else:
+                    values = np.concatenate([got[f.key] for f in futs if got[f.key] is not None])
+                    nets[net] = pd.DataFrame(values, index=cols, columns=cols)
+            return {"networks": nets}
         plan.assemble = assemble
         return plan
 
@@ -109,18 +136,22 @@ class Inference(Workflow):
         networks: dict[str, dict] = {}
         taken: set[str] = set()
         for name, net in result["networks"].items():
-            stem = safe_name(name, taken)
-            net.to_csv(folder / f"{stem}.csv")
-            write_graphml(net, folder / f"{stem}.graphml", name=stem)
-            networks[name] = {"csv": f"{stem}.csv", "graphml": f"{stem}.graphml"}
+            stem = f"{safe_name(name, taken)}.zarr"
+            if not (isinstance(net, StoredMatrix) and net.path == folder / stem):
+                write_matrix(folder / stem, net)  # a job that kept it in memory
+            networks[name] = {"matrix": stem}
         return {"networks": networks}
 
     def read_result(self, files, folder: Path):
-        return {"networks": {name: pd.read_csv(folder / f["csv"], index_col=0)
+        # format 1 stored {"csv": ..., "graphml": ...}
+        return {"networks": {name: read_matrix_file(folder / (f.get("matrix") or f["csv"]))
                              for name, f in files["networks"].items()}}
 
     def output_networks(self, result):
         return dict(result["networks"])
+
+    def exportables(self, result):
+        return {name: ("network", net) for name, net in result["networks"].items()}
 
     def add_cli_arguments(self, parser: argparse.ArgumentParser) -> None:
         options.add_method_options(parser, several=True)
@@ -131,15 +162,48 @@ class Inference(Workflow):
                 "seed": args.seed}
 
 
-def _plan_mine(client, plan: Plan, name: str, i: int, x, p: int, mparams: dict,
-               job_id: str, prio: int):
+def _path(path: Path | None) -> str | None:
+    return None if path is None else str(path)
+
+
+# Largest block of a network one task computes (rows x p float64 values).
+BLOCK_BYTES = 256 * 2**20
+
+
+def _plan_blocks(ctx: Context, plan: Plan, stage: str, tag: str, x, df: pd.DataFrame,
+                 method: str, mparams: dict, path: Path | None, slots: int,
+                 prio: int) -> list:
+    """A correlation network as blocks of rows: one task standardises the data,
+    then each block task computes and writes its rows (enough blocks for every
+    task slot of the cluster, none over ``BLOCK_BYTES``)."""
+    n, p = df.shape
+    kind = mparams.get("method", "pearson")
+    power = float(mparams.get("P", 1)) if method == "WGCNA" else 1.0
+    _create(path, df)
+    z = submit_task(ctx.client, plan, stage, f"standardize-{tag}-{ctx.job_id}", t_standardize,
+                    x, kind, priority=prio)
+    rows = min(max(1, -(-p // slots)), max(1, BLOCK_BYTES // (8 * p)))
+    return [submit_task(ctx.client, plan, stage, f"block-{tag}-{a}-{ctx.job_id}", t_cor_block,
+                        z, a, b, power, _path(path), priority=prio)
+            for a, b in row_blocks(p, rows)]
+
+
+def _create(path: Path | None, df: pd.DataFrame) -> None:
+    """The empty network a worker will fill (its names are known here)."""
+    if path is not None:
+        create_matrix(path, (df.shape[1], df.shape[1]), list(df.columns), list(df.columns))
+
+
+def _plan_mine(client, plan: Plan, name: str, i: int, x, df: pd.DataFrame, mparams: dict,
+               job_id: str, prio: int, path: Path | None):
     """All-pairs MINE as blocks of rows, then one task putting them together."""
     stage = f"inferring {name} with MINE"
+    _create(path, df)
     blocks = [submit_task(client, plan, stage, f"mine-{i}-{b}-{job_id}", t_mine_rows, x, rows,
                           mparams, priority=prio)
-              for b, rows in enumerate(mine_row_blocks(p))]
+              for b, rows in enumerate(mine_row_blocks(df.shape[1]))]
     return submit_task(client, plan, stage, f"infer-{i}-MINE-{job_id}", t_mine_finish, x,
-                       blocks, mparams, priority=prio)
+                       blocks, mparams, _path(path), priority=prio)
 
 
 register(Inference())

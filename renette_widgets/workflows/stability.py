@@ -24,13 +24,13 @@ from ..engine.spectra import t_resample_spectra, t_spectra
 from ..engine.tasks import t_indices, t_infer, t_input, t_resamples, t_sd, t_sw
 from ..errors import InputError
 from ..io import checks
-from ..io.graphml import write_graphml
+from ..io.arrays import as_frame, read_matrix_file, read_table, write_matrix, write_table
 from ..io.params import (DISTANCE, METHOD, SEED_MAX, Param, defaults, number, take,
                          validate_method_params)
 from ..jobs.grain import (DEFAULT_WORKERS, cost_priority, infer_cost, n_parts, n_resamples,
                           network_cost, split, tasks_per_worker, upper_pairs)
 from ..jobs.placement import chunk_placement, cluster_state
-from ..jobs.plan import Plan, distance_tiles, fill_pairs, gather, submit_task
+from ..jobs.plan import Context, Plan, distance_tiles, fill_pairs, gather, submit_task
 from ..jobs.store import dump_json
 from ..results import StabilityResult
 from . import options
@@ -91,8 +91,9 @@ class Stability(Workflow):
                                 params["method"], name)
         return {name: df}
 
-    def plan(self, client, matrices, params, job_id):
+    def plan(self, ctx: Context, matrices, params):
         plan = Plan()
+        client, job_id = ctx.client, ctx.job_id
         (name, df), = matrices.items()
         nrow, p = df.shape
         method, mparams = params["method"], dict(params["method_params"])
@@ -196,35 +197,41 @@ class Stability(Workflow):
         files = {}
         dump_json(folder / "summary.json", result.summary())
         files["summary"] = "summary.json"
-        for key in ("Sw", "Sd", "S_boot", "SI_boot"):
+        for key in ("Sw", "Sd", "S_boot", "SI_boot", "Sd_boot"):
             table = getattr(result, key)
             if table is not None:
-                table.to_csv(folder / f"{key}.csv", index=False)
-                files[key] = f"{key}.csv"
-        if result.Sd_boot is not None:
-            result.Sd_boot.to_csv(folder / "Sd_boot.csv")
-            files["Sd_boot"] = "Sd_boot.csv"
-        result.ADJ.to_csv(folder / "ADJ.csv")
-        write_graphml(result.ADJ, folder / "ADJ.graphml", name="ADJ")
-        files["ADJ"] = "ADJ.csv"
+                # Sd_boot: one row per resample, its index the resample number
+                write_table(folder / f"{key}.parquet", table, index=key == "Sd_boot")
+                files[key] = f"{key}.parquet"
+        write_matrix(folder / "ADJ.zarr", result.ADJ)
+        files["ADJ"] = "ADJ.zarr"
         idx = pd.DataFrame([(r + 1, int(row) + 1) for r, rows in enumerate(result.indices)
-                           for row in rows], columns=["resample", "row"])
-        idx.to_csv(folder / "resampling_indices.csv", index=False)
-        files["resampling_indices"] = "resampling_indices.csv"
+                            for row in rows], columns=["resample", "row"])
+        write_table(folder / "resampling_indices.parquet", idx)
+        files["resampling_indices"] = "resampling_indices.parquet"
         return files
 
     def read_result(self, files, folder: Path) -> StabilityResult:
         summary = json.loads((folder / files["summary"]).read_text())
 
-        def table(key, **kw):
-            return pd.read_csv(folder / files[key], **kw) if key in files else None
-        idx = pd.read_csv(folder / files["resampling_indices"])
+        def table(key, **csv_options):
+            return read_table(folder / files[key], **csv_options) if key in files else None
+        idx = table("resampling_indices")
         indices = [g["row"].to_numpy() - 1 for _, g in idx.groupby("resample", sort=True)]
         return StabilityResult(S=summary["S"], SI=summary["SI"], Sw=table("Sw"),
                                Sd=table("Sd"), S_boot=table("S_boot"),
                                SI_boot=table("SI_boot"), Sd_boot=table("Sd_boot", index_col=0),
-                               ADJ=table("ADJ", index_col=0), indices=indices,
+                               ADJ=as_frame(read_matrix_file(folder / files["ADJ"])),
+                               indices=indices,
                                metric=summary["metric"])
+
+    def exportables(self, result: StabilityResult):
+        out = {"network_all_samples": ("network", result.ADJ),
+               "summary": ("table", pd.DataFrame([result.summary()]))}
+        for key in ("Sw", "Sd", "S_boot", "SI_boot", "Sd_boot"):
+            if getattr(result, key) is not None:
+                out[key] = ("indexed" if key == "Sd_boot" else "table", getattr(result, key))
+        return out
 
     def add_cli_arguments(self, parser: argparse.ArgumentParser) -> None:
         options.add_method_options(parser, several=False)

@@ -1,8 +1,14 @@
 """Statistics: node and network statistics of each network (degree, strength, ...).
 
-Parameters: ``{"seed": 0}`` (community detection). Tasks: one per network
+Parameters: ``{"seed": 0, "threshold": "none", "cut": 0.1, "top_k": 5,
+"density": 0.05}``: the seed of community detection, and which edges count
+(:func:`~renette_widgets.engine.graphs.keep_edges`: all, a weight cut, each
+node's k strongest, or the strongest up to a density). Tasks: one per network
 (:func:`~renette_widgets.engine.tasks.t_netstats`). Result: ``{network name:
 {"nodes": DataFrame (one row per node), "network": DataFrame (one row)}}``.
+Weighted node measures (strength, pagerank, eigenvector, alpha,
+clustering_weighted) use the weights of the kept edges; unweighted ones
+(degree, eccentricity, betweenness, closeness, clustering) count kept edges.
 """
 from __future__ import annotations
 
@@ -13,24 +19,43 @@ import pandas as pd
 
 from ..engine.tasks import t_netstats
 from ..io.names import safe_name
-from ..io.params import SEED
+from ..engine.graphs import THRESHOLDS
+from ..io.params import SEED, Param
 from ..jobs.grain import cost_priority
-from ..jobs.plan import Plan, gather, submit_task
+from ..io.arrays import read_table, write_table
+from ..jobs.plan import Context, Plan, gather, submit_task
 from .base import Workflow
 from .registry import register
+
+
+THRESHOLD = (
+    Param("threshold", str, "none", "edges counted",
+          "Dense weighted networks (WGCNA, correlation) link almost every pair: keep the "
+          "edges that matter first, or degree and density say nothing.",
+          choices=THRESHOLDS, choice_labels=(
+              "all edges (as given)", "weight above a cut", "k strongest edges per node",
+              "strongest edges up to a density")),
+    Param("cut", float, 0.1, "weight cut", "With 'weight above a cut': edges with |weight| "
+          "above this are kept.", min=0, max=1e12),
+    Param("top_k", int, 5, "edges per node", "With 'k strongest edges per node': an edge "
+          "stays when it is among the k strongest of either of its nodes.", min=1, max=100000),
+    Param("density", float, 0.05, "target density", "With 'strongest edges up to a density': "
+          "the fraction of all possible edges kept (0.05 = 5 %).", min=0, max=1, min_open=True),
+)
 
 
 class Statistics(Workflow):
     name = "statistics"
     title = "Statistics"
     input_kind = "adjacency"
-    params = (SEED,)
+    params = (SEED, *THRESHOLD)
     view = "renette_widgets.widgets.results:StatisticsView"
     cli_command = "stats"
     cli_help = "node and network statistics"
 
-    def plan(self, client, matrices, params, job_id):
+    def plan(self, ctx: Context, matrices, params):
         plan = Plan()
+        client, job_id = ctx.client, ctx.job_id
         seed = int(params["seed"])
         prio = cost_priority(sum(df.shape[0] ** 3 for df in matrices.values()))
         futs = {}
@@ -38,6 +63,8 @@ class Statistics(Workflow):
             futs[name] = (df.columns, submit_task(client, plan, f"statistics of {name}",
                                                   f"stats-{i}-{job_id}", t_netstats,
                                                   df.to_numpy(dtype=float), seed,
+                                                  params["threshold"], params["cut"],
+                                                  params["top_k"], params["density"],
                                                   priority=prio))
 
         def assemble():
@@ -59,21 +86,35 @@ class Statistics(Workflow):
         taken: set[str] = set()
         for name, tables in result.items():
             stem = safe_name(name, taken)
-            tables["nodes"].to_csv(folder / f"{stem}_nodes.csv", index=False)
-            tables["network"].to_csv(folder / f"{stem}_network.csv", index=False)
-            networks[name] = {"nodes": f"{stem}_nodes.csv", "network": f"{stem}_network.csv"}
+            networks[name] = {}
+            for part in ("nodes", "network"):
+                write_table(folder / f"{stem}_{part}.parquet", tables[part])
+                networks[name][part] = f"{stem}_{part}.parquet"
         return {"networks": networks}
 
     def read_result(self, files, folder: Path):
-        return {name: {"nodes": pd.read_csv(folder / f["nodes"]),
-                       "network": pd.read_csv(folder / f["network"])}
+        return {name: {part: read_table(folder / f[part]) for part in ("nodes", "network")}
                 for name, f in files["networks"].items()}
+
+    def exportables(self, result):
+        return {f"{name}_{part}": ("table", tables[part])
+                for name, tables in result.items() for part in ("nodes", "network")}
 
     def add_cli_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--seed", type=int, default=SEED.default)
+        spec = {p.name: p for p in THRESHOLD}
+        parser.add_argument("--threshold", default=spec["threshold"].default,
+                            choices=list(THRESHOLDS), help="which edges count (default: all)")
+        parser.add_argument("--cut", type=float, default=spec["cut"].default,
+                            help="weight cut, with --threshold weight")
+        parser.add_argument("--top-k", type=int, default=spec["top_k"].default,
+                            help="edges kept per node, with --threshold top_k")
+        parser.add_argument("--density", type=float, default=spec["density"].default,
+                            help="fraction of possible edges kept, with --threshold density")
 
     def cli_params(self, args: argparse.Namespace) -> dict:
-        return {"seed": args.seed}
+        return {"seed": args.seed, "threshold": args.threshold, "cut": args.cut,
+                "top_k": args.top_k, "density": args.density}
 
 
 register(Statistics())

@@ -55,11 +55,11 @@ pair_combine <- function(H, D, pairs, rho) {
   cbind(H = H, IM = IM, HIM = him_combine(H, IM, rho))
 }
 
-#' distance_block() for symmetric networks sent packed: half the bytes.
-#'
-#' Column j of P is network j as c(A[upper.tri(A)], diag(A)) (rescaled to
-#' [0, 1] already). With D = NULL, the densities come from `spectra` and `gamma`
-#' on the grid their largest value needs (as distance_block()).
+# distance_block() for symmetric networks sent packed: half the bytes.
+# Column j of P is network j as c(A[upper.tri(A)], diag(A)) (rescaled to
+# [0, 1] already). With D = NULL, the densities come from `spectra` and `gamma`
+# on the grid their largest value needs (as distance_block()).
+#' @rdname building_blocks
 #' @export
 distance_block_packed <- function(P, n, pairs, rho = 1, D = NULL, spectra = NULL,
                                   gamma = NULL) {

@@ -6,13 +6,11 @@
 # spectrum_density() once per network and passes the densities to
 # distance_block_dens(); the result equals distance_block()'s.
 
-#' Density of one spectrum on the IM quadrature grid (times sqrt(weight)).
-#'
-#' For rescaled networks (weights in [0, 1]) the grid depends only on the
-#' number of nodes and gamma, so densities of networks of the same size can
-#' be paired; densities of different lengths cannot (use distance_block).
-#' @param omega omegas of one network (laplacian_spectrum).
-#' @param gamma the Lorentzian half-width.
+# Density of one spectrum on the IM quadrature grid (times sqrt(weight)).
+# For rescaled networks (weights in [0, 1]) the grid depends only on the
+# number of nodes and gamma, so densities of networks of the same size can
+# be paired; densities of different lengths cannot (use distance_block).
+#' @rdname building_blocks
 #' @export
 spectrum_density <- function(omega, gamma) {
   omega <- as.numeric(omega)
@@ -20,8 +18,9 @@ spectrum_density <- function(omega, gamma) {
   density_on_grid(omega, gamma, grid)
 }
 
-#' distance_block() from densities: `D` has one column per network
-#' (spectrum_density), the rest as distance_block().
+# distance_block() from densities: `D` has one column per network
+# (spectrum_density), the rest as distance_block().
+#' @rdname building_blocks
 #' @export
 distance_block_dens <- function(A, D, pairs, rho = 1) {
   A <- network_array(A, "distance_block_dens")
@@ -31,17 +30,14 @@ distance_block_dens <- function(A, D, pairs, rho = 1) {
   pair_distances(A, D, matrix(as.integer(pairs), ncol = 2), rho)
 }
 
-#' Rescaled networks, spectra and IM densities of many networks in one call.
-#'
-#' What a distributed job needs of each network before pairing them: one R
-#' call per chunk of networks instead of three per network (each call from
-#' Python costs about a millisecond and a round trip of the matrix).
-#' @param A an n x n x N array of networks.
-#' @param directed treat every network as directed.
-#' @param gamma the Lorentzian half-width.
-#' @return list(A = list of rescaled networks, NULL for a network already in
-#'   [0, 1] (unchanged: not sent back), omega = list of spectra, D = list of
-#'   densities), each entry j from network j.
+# Rescaled networks, spectra and IM densities of many networks in one call:
+# what a distributed job needs of each network before pairing them, one R
+# call per chunk of networks instead of three per network (each call from
+# Python costs about a millisecond and a round trip of the matrix).
+# Returns list(A = list of rescaled networks, NULL for a network already in
+# [0, 1] (unchanged: not sent back), omega = list of spectra, D = list of
+# densities), each entry j from network j.
+#' @rdname building_blocks
 #' @export
 network_spectra <- function(A, directed = FALSE, gamma) {
   A <- network_array(A, "network_spectra")

@@ -17,14 +17,10 @@ mine_prepare <- function(x, use, tol) {
   x
 }
 
-#' MINE of columns `rows` against every later column: one block of the upper
-#' triangle of mat2adj(x, "MINE").
-#'
-#' @param x samples x variables, as for mat2adj.
-#' @param rows 1-based column indices (the rows of the upper triangle).
-#' @param measure,alpha,C,est as for mat2adj(x, "MINE").
-#' @param use,tol as for mat2adj.
-#' @return p x p matrix, zero except `[i, j]` for `i` in `rows` and `j > i`.
+# MINE of columns `rows` against every later column: one block of the upper
+# triangle of mat2adj(x, "MINE"). Returns a p x p matrix, zero except [i, j]
+# for i in rows and j > i.
+#' @rdname building_blocks
 #' @export
 mine_rows <- function(x, rows, measure = "MIC", alpha = 0.6, C = 15,
                       est = "mic_approx", use = "all.obs", tol = 1e-5) {
@@ -43,11 +39,9 @@ mine_rows <- function(x, rows, measure = "MIC", alpha = 0.6, C = 15,
   out
 }
 
-#' mat2adj(x, "MINE") from the sum of mine_rows blocks covering every row.
-#'
-#' @param upper p x p upper triangle (sum of the mine_rows results).
-#' @param measure,var.thr as for mat2adj(x, "MINE").
-#' @return the network, as mat2adj(x, "MINE", ...) returns it.
+# mat2adj(x, "MINE") from the sum of mine_rows blocks covering every row
+# (upper: the p x p sum of the mine_rows results).
+#' @rdname building_blocks
 #' @export
 mine_finish <- function(x, upper, measure = "MIC", var.thr = 1e-5,
                         use = "all.obs", tol = 1e-5) {

@@ -13,19 +13,125 @@ PAIRWISE_METHODS <- c("cor", "WGCNA", "bicor", "TOM")
 
 USE_OPTIONS <- c("all.obs", "complete.obs", "pairwise.complete.obs")
 
-#' Infer a network from a data matrix
+#' Infer a network (adjacency matrix) from a data matrix
 #'
-#' See the Rd page `?mat2adj` for the methods and their arguments.
+#' Computes a weighted, undirected network among the variables (columns) of a
+#' data matrix with one of thirteen inference methods. Names and arguments
+#' follow \code{nettools::mat2adj} (version 1.1.0), so code written for it runs
+#' unchanged; the methods are implemented from their mathematics.
 #'
-#' @param x numeric matrix or data.frame, samples in rows, variables in columns.
-#' @param infer.method one of `INFER_METHODS` (partial matching as in pmatch).
-#' @param use missing-value handling: "all.obs" (NA is an error),
-#'   "complete.obs" or "pairwise.complete.obs".
-#' @param tol columns with variance below `tol` are an input error; 0 disables.
-#' @param seed when not NULL, `set.seed(seed)` first (stochastic methods).
-#' @param ... method arguments (method, P, FDR, measure, alpha, C, var.thr,
-#'   DP, ...); unknown names are ignored, as nettools does.
-#' @return P x P numeric matrix, dimnames from the column names, diagonal 0.
+#' @param x numeric matrix or data.frame: samples in rows, variables in
+#'   columns. Numbers stored as text are converted; a column with text that is
+#'   not a number is an error naming it.
+#' @param infer.method one of \code{"cor"}, \code{"WGCNA"}, \code{"WGCNAFDR"},
+#'   \code{"bicor"}, \code{"bicorFDR"}, \code{"TOM"}, \code{"ARACNE"},
+#'   \code{"CLR"}, \code{"MINE"}, \code{"MINEFDR"}, \code{"DTWMIC"},
+#'   \code{"c3net"}, \code{"bc3net"}; partial names are matched as by
+#'   \code{\link{pmatch}}.
+#' @param use missing values: \code{"all.obs"} (a missing value is an error
+#'   saying where it is), \code{"complete.obs"} (rows with a missing value
+#'   are dropped) or \code{"pairwise.complete.obs"} (passed to the
+#'   correlation for cor, WGCNA, bicor and TOM; like complete.obs for the other
+#'   methods).
+#' @param tol a column whose variance is below \code{tol} is an input error
+#'   naming it; \code{tol = 0} disables the check (needed for data with very
+#'   small values, e.g. relative abundances of order 1e-11).
+#' @param seed if not \code{NULL}, \code{set.seed(seed)} is called first, so
+#'   the stochastic methods (WGCNAFDR, bicorFDR, MINEFDR, bc3net) are
+#'   reproducible; the same seed gives the network nettools gives after
+#'   \code{set.seed(seed)}.
+#' @param \dots arguments of the method (below). Names a method does not
+#'   use are ignored, as in nettools.
+#'
+#' @details
+#' Methods and their arguments (defaults in parentheses):
+#' \describe{
+#'   \item{cor}{\eqn{|r|}, any \code{method} of \code{\link{cor}}
+#'     (\code{"pearson"}, \code{"spearman"}, \code{"kendall"}).}
+#'   \item{WGCNA}{\eqn{|r|^P}, Pearson \eqn{r} (\code{P = 6};
+#'     \code{WGCNA::unsignedAdjacency}).}
+#'   \item{TOM}{unsigned topological overlap of \eqn{|r|^P} (\code{P = 6};
+#'     \code{WGCNA::TOMsimilarityFromExpr}). Unlike nettools the result keeps
+#'     the variable names.}
+#'   \item{bicor}{absolute biweight midcorrelation (\code{WGCNA::bicor},
+#'     \code{maxPOutliers = 1}).}
+#'   \item{ARACNE}{Gaussian mutual information of Spearman correlations,
+#'     \eqn{-\frac12\log(1-\min(\rho^2, 0.999999))}, pruned by the
+#'     data-processing inequality (in every triangle the edge weaker than both
+#'     others is removed), divided by the maximum.}
+#'   \item{CLR}{the same mutual information turned into per-variable z-scores,
+#'     \eqn{\sqrt{z_{ij}^2 + z_{ji}^2}}, divided by the maximum.}
+#'   \item{MINE}{a statistic of \code{minerva::mine}: \code{measure} one of
+#'     \code{"MIC"} (default), \code{"MAS"}, \code{"MEV"}, \code{"MCN"},
+#'     \code{"MICR2"}, \code{"GMIC"}, \code{"TIC"}; \code{alpha = 0.6},
+#'     \code{C = 15}, \code{var.thr = 1e-5}, \code{est = "mic_approx"}.
+#'     minerva sets the \emph{row} of every variable with variance below
+#'     \code{var.thr} to 0, so the result can be asymmetric; MICR2
+#'     (\eqn{MIC - r^2}) can be negative. Both are kept as minerva gives them.
+#'     The last all-pairs result is cached, so asking for another measure of the
+#'     same data is immediate.}
+#'   \item{DTWMIC}{\eqn{((d^2 + m^2)/2)^{DP/2}} with \eqn{d = 1/(1 + DTW)}, the
+#'     dynamic-time-warping distance (symmetric2 step pattern, absolute
+#'     difference cost, divided by \eqn{2N}), and \eqn{m} the MIC with minerva's
+#'     defaults (\code{DP = 1}).}
+#'   \item{c3net}{conservative causal core network: mutual information of
+#'     Pearson correlations of copula-transformed data; values below the mean
+#'     are dropped and every variable keeps only its strongest edge. Values are
+#'     raw mutual information and may exceed 1.}
+#'   \item{bc3net}{bagged c3net: \code{boot = 100} bootstrap c3 networks whose
+#'     edges are tested against a permutation null (Bonferroni,
+#'     \code{alpha1 = 0.05}); the result is the frequency of each edge, kept
+#'     where a binomial test finds it more frequent than chance
+#'     (Bonferroni, \code{alpha2 = 0.05}).}
+#'   \item{WGCNAFDR, bicorFDR, MINEFDR}{a permutation filter of \eqn{|r|}
+#'     (WGCNAFDR always uses power 1, as nettools), \eqn{|bicor|} or a MINE
+#'     statistic (\code{measure}, \code{alpha}, \code{C} as for MINE): during
+#'     \code{floor(1/FDR)} rounds every surviving pair is compared with the
+#'     statistic of one variable against a permutation of the other, and is
+#'     dropped the first time it does not beat it. \code{FDR = 1e-3} (1000
+#'     rounds) by default. It is not a false discovery rate.}
+#' }
+#'
+#' @return A \eqn{P \times P}{P x P} numeric matrix with the column names of
+#'   \code{x} as dimnames and a zero diagonal; non-negative except MINE's MICR2.
+#'
+#' @section Differences from nettools:
+#' \itemize{
+#'   \item A column with variance below \code{tol} is an error of class
+#'     \code{renette_input_error} naming the columns; nettools warns and returns
+#'     \code{NULL}.
+#'   \item \code{use} is honoured (nettools 1.1.0 ignores it); missing values
+#'     with \code{use = "all.obs"} are an error saying where they are.
+#'   \item TOM keeps the variable names.
+#'   \item bicorFDR and MINEFDR have defaults for every argument (nettools
+#'     requires FDR, and for MINEFDR also measure, alpha and C); MINEFDR uses
+#'     the given \code{alpha} and \code{C} in the permutations too, and keeps a
+#'     single surviving edge (nettools uses minerva's defaults there and returns
+#'     an empty network when exactly one edge survives).
+#' }
+#' All input errors are conditions of class
+#' \code{c("renette_input_error", "error", "condition")}.
+#'
+#' @seealso \code{\link{netdist}}, \code{\link{netSI}}, \code{\link{diffconn}}
+#' @examples
+#' set.seed(1)
+#' x <- matrix(rnorm(40 * 5), 40, 5, dimnames = list(NULL, paste0("gene", 1:5)))
+#' x[, 2] <- x[, 1] + rnorm(40, sd = 0.5)
+#' x[, 3] <- x[, 1]^2 + rnorm(40, sd = 0.5)
+#'
+#' round(mat2adj(x), 2)                              # |Pearson correlation|
+#' round(mat2adj(x, "cor", method = "spearman"), 2)
+#' round(mat2adj(x, "WGCNA", P = 6), 3)
+#' round(mat2adj(x, "ARACNE"), 2)
+#' round(mat2adj(x, "MINE", measure = "MIC"), 2)     # also sees non-linear links
+#' mat2adj(x, "WGCNAFDR", FDR = 0.05, seed = 1)      # reproducible permutations
+#'
+#' # near-constant columns are an input error, unless tol = 0
+#' y <- x
+#' y[, 4] <- y[, 4] * 1e-4
+#' tryCatch(mat2adj(y), renette_input_error = function(e) conditionMessage(e))
+#' dim(mat2adj(y, tol = 0))
+#' @keywords models
 #' @export
 mat2adj <- function(x, infer.method = "cor", use = "all.obs", tol = 1e-5,
                     seed = NULL, ...) {

@@ -33,6 +33,30 @@ supra_adjacency <- function(m, label) {
   S
 }
 
+#' Distances between multiplex networks
+#'
+#' H, IM and HIM between two multiplex networks (nettools' \code{mpnetdist}),
+#' through their supra-adjacency matrices.
+#'
+#' @param x,y multiplex networks, each \code{list(I = , L = )} with \code{I}
+#'   the symmetric \eqn{l \times l}{l x l} inter-layer adjacency and \code{L} an
+#'   \eqn{n \times n \times l}{n x n x l} array of layer adjacencies.
+#' @param d,ga,components,rho,\dots as in \code{\link{netdist}}.
+#'
+#' @details
+#' The supra-adjacency is \eqn{blockdiag(L_1,\dots,L_l) + I \otimes I_n}, each
+#' layer symmetrised from its lower triangle; its Laplacian is the
+#' supra-Laplacian. The distances are those of \code{\link{netdist}} on the two
+#' supra-adjacencies (\eqn{nl} nodes, gamma = \code{optimal_gamma(n l)}), without
+#' rescaling and without directed handling, as in nettools.
+#'
+#' @return A named numeric vector as for a pair in \code{\link{netdist}}.
+#' @examples
+#' set.seed(1)
+#' I <- 1 - diag(2)
+#' L1 <- array(runif(5 * 5 * 2), c(5, 5, 2))
+#' L2 <- array(runif(5 * 5 * 2), c(5, 5, 2))
+#' mpnetdist(list(I = I, L = L1), list(I = I, L = L2))
 #' @export
 mpnetdist <- function(x, y, d = "HIM", ga = NULL, components = TRUE, rho = 1, ...) {
   d <- match_distance(d)

@@ -108,6 +108,62 @@ split_netsi_dots <- function(dots) {
        infer = dots[!nm %in% c("ga", "rho", "components", "n.cores", "verbose")])
 }
 
+#' Stability indicators of an inferred network under resampling
+#'
+#' How stable a network inferred by \code{\link{mat2adj}} is when the samples
+#' are resampled (nettools' \code{netSI}): the same seed gives the same
+#' resamples and the same numbers as nettools 1.1.0, with its bugs fixed (SI
+#' uses the chosen distance; each indicator can be asked for alone).
+#'
+#' @param x data matrix or data.frame, samples in rows, variables in columns.
+#' @param indicator \code{"all"} or any of \code{"S"}, \code{"SI"},
+#'   \code{"Sw"}, \code{"Sd"}.
+#' @param d distance for S and SI: \code{"HIM"}, \code{"IM"} or \code{"H"}
+#'   (see \code{\link{netdist}}).
+#' @param adj.method inference method passed to \code{mat2adj} as
+#'   \code{infer.method}.
+#' @param resamp.method \code{"montecarlo"} (\code{h} draws of
+#'   \code{floor(N(1-1/k))} rows without replacement), \code{"kCV"} (\code{h}
+#'   repetitions of a random split into \code{k} folds, each resample leaving
+#'   one fold out: \code{h*k} resamples) or \code{"LOO"} (leave one row out:
+#'   \code{N} resamples; \code{k} and \code{h} ignored).
+#' @param k,h see \code{resamp.method}.
+#' @param sseed \code{set.seed(sseed)} is called just before the resampling.
+#' @param save also return the networks, the bootstrap values and the index sets.
+#' @param symm Sw over edges \eqn{i<j} (\code{TRUE}) or over all ordered
+#'   pairs \eqn{i \ne j}.
+#' @param \dots \code{ga} and \code{rho} go to the distance; every other named
+#'   argument (\code{method}, \code{P}, \code{FDR}, \code{measure}, \code{alpha},
+#'   \code{C}, \code{DP}, \code{var.thr}, \code{tol}, \code{use}, ...) goes to
+#'   \code{mat2adj}. \code{components}, \code{n.cores} and \code{verbose} are
+#'   accepted and ignored.
+#'
+#' @details
+#' With ADJ the network inferred on all rows and \eqn{ADJ_r} those inferred on
+#' the resamples: \code{S} is the mean of \eqn{d(ADJ, ADJ_r)}; \code{SI} the mean
+#' of \eqn{d(ADJ_r, ADJ_s)} over all pairs \eqn{r<s}; \code{Sw} for each edge and
+#' \code{Sd} for each node strength (row sums) are (max - min) / mean over the
+#' resamples (\code{NA} when the mean is 0). When some network is asymmetric
+#' \code{Sd} has in-strengths (column sums, names \code{"node-in"}) then
+#' out-strengths (row sums, \code{"node-out"}). Networks are rescaled and
+#' distances computed exactly as in \code{\link{netdist}}.
+#'
+#' @return A list with the requested \code{S}, \code{SI}, \code{Sw} (named by
+#'   edge \code{"i-j"}), \code{Sd} (named by node). With \code{save = TRUE}
+#'   also \code{call}, \code{ADJ}, \code{ADJlist}, \code{S_boot} (one value per
+#'   resample), \code{SI_boot} (pairs \eqn{r<s} in column-major upper-triangle
+#'   order), \code{Sw_boot} (edges x resamples), \code{Sd_boot} (resamples x
+#'   nodes) and \code{indices} (the 1-based rows of every resample).
+#' @seealso \code{\link{netdist}}, \code{\link{resampling_indices}}
+#' @examples
+#' set.seed(1)
+#' x <- matrix(rnorm(30 * 6), 30, 6, dimnames = list(NULL, paste0("g", 1:6)))
+#' x[, 2] <- x[, 1] + rnorm(30, sd = 0.3)
+#' s <- netSI(x, d = "HIM", adj.method = "cor", resamp.method = "montecarlo", h = 10)
+#' s$S
+#' s$SI
+#' s$Sd
+#' netSI(x, indicator = "Sw", resamp.method = "kCV", k = 3, h = 2)
 #' @export
 netSI <- function(x, indicator = "all", d = "HIM", adj.method = "cor",
                   resamp.method = "montecarlo", k = 3, h = 20, sseed = 0,

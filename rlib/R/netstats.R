@@ -11,6 +11,36 @@ with_seed <- function(seed, expr) {
   expr
 }
 
+#' Node and network statistics of a weighted network
+#'
+#' Per-node and per-network statistics computed with igraph (what ReNette's
+#' statistics page promised). Weights are used as edge weights, without
+#' rescaling; self-loops are dropped.
+#'
+#' @param A a network: square numeric matrix (weights >= 0), data.frame,
+#'   Matrix or igraph object. Asymmetric means directed.
+#' @param seed seed of the random choices (Louvain's node order, ARPACK's
+#'   start vector); the caller's random stream is left untouched.
+#'
+#' @return \code{list(nodes = , network = )}.
+#'   \code{nodes}: a data.frame with one row per node: \code{node} (name),
+#'   \code{strength} (sum of weights, in + out when directed), \code{degree}
+#'   (number of edges), \code{community} (Louvain on the weighted graph; a
+#'   directed graph is first made undirected by summing reciprocal weights),
+#'   \code{pagerank} (weighted, damping 0.85), \code{eigenvector} (weighted
+#'   eigenvector centrality scaled to max 1), \code{alpha} (alpha centrality
+#'   with exogenous score 1 and alpha = 0.5 / spectral radius, which always
+#'   converges), \code{eccentricity} (in hops, ignoring weights).
+#'   \code{network}: a one-row data.frame: \code{n_nodes}, \code{n_edges},
+#'   \code{density} (edges / possible edges), \code{total_weight},
+#'   \code{modularity} (weighted, of the Louvain communities; \code{NA} without
+#'   edges), \code{n_communities}, \code{radius} (in hops), \code{directed}.
+#' @examples
+#' set.seed(1)
+#' x <- matrix(rnorm(40 * 6), 40, 6, dimnames = list(NULL, paste0("g", 1:6)))
+#' s <- netstats(mat2adj(x), seed = 1)
+#' s$nodes
+#' s$network
 #' @export
 netstats <- function(A, seed = 0) {
   # Louvain and ARPACK's start vector draw from R's RNG: seeding the whole

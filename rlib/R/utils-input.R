@@ -68,3 +68,59 @@ as_network_list <- function(nets, labels) {
 is_directed <- function(A) {
   !(exactly_symmetric_matrix(A) || isSymmetric(unname(A)))
 }
+
+# Two conditions (samples x variables each) for the differential functions:
+# numeric matrices on the same variables in the same order. When both have
+# column names, the variables they share are kept in x's order (a message
+# says how many were left out); without names the counts must agree and the
+# names become V1..Vp. Returns list(x, y).
+align_conditions <- function(x, y, caller) {
+  x <- condition_matrix(x, "x (condition A)")
+  y <- condition_matrix(y, "y (condition B)")
+  cx <- colnames(x)
+  cy <- colnames(y)
+  for (nm in list(list(cx, "x"), list(cy, "y"))) {
+    dup <- unique(nm[[1]][duplicated(nm[[1]])])
+    if (length(dup))
+      input_error(caller, "(): ", nm[[2]], " has duplicated column names (",
+                  name_list(dup), "): each variable must appear once.")
+  }
+  if (!is.null(cx) && !is.null(cy)) {
+    if (!setequal(cx, cy)) {
+      shared <- cx[cx %in% cy]
+      only_x <- setdiff(cx, cy)
+      only_y <- setdiff(cy, cx)
+      if (length(shared) < 2L)
+        input_error(caller, "(): x and y share ", length(shared), " variable name(s) ",
+                    "(x has ", ncol(x), " columns, y ", ncol(y), "): both conditions ",
+                    "need the same variables (columns).")
+      message(caller, "(): ", length(only_x) + length(only_y), " variable(s) present in ",
+              "only one condition were left out (", length(only_x), " only in x",
+              if (length(only_x)) paste0(": ", name_list(only_x)), "; ", length(only_y),
+              " only in y", if (length(only_y)) paste0(": ", name_list(only_y)),
+              "); ", length(shared), " shared variables are compared.")
+      x <- x[, shared, drop = FALSE]
+      y <- y[, shared, drop = FALSE]
+    } else if (!identical(cx, cy)) {
+      y <- y[, cx, drop = FALSE]   # the same variables in another order
+    }
+  } else {
+    if (ncol(x) != ncol(y))
+      input_error(caller, "(): x has ", ncol(x), " variables (columns) and y has ",
+                  ncol(y), ", and without column names on both they cannot be ",
+                  "aligned: give both conditions the same variables in the same ",
+                  "order, or name the columns.")
+    nm <- if (!is.null(cx)) cx else if (!is.null(cy)) cy else paste0("V", seq_len(ncol(x)))
+    colnames(x) <- colnames(y) <- nm
+  }
+  if (ncol(x) < 2L)
+    input_error(caller, "(): at least 2 variables (columns) are needed; the data have ",
+                ncol(x), ".")
+  list(x = x, y = y)
+}
+
+# One condition as a numeric matrix; input errors name the condition.
+condition_matrix <- function(x, label) {
+  tryCatch(as_data_matrix(x), renette_input_error = function(e)
+    input_error(label, ": ", conditionMessage(e), call = NULL))
+}

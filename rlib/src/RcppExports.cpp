@@ -10,6 +10,21 @@ Rcpp::Rostream<true>&  Rcpp::Rcout = Rcpp::Rcpp_cout_get();
 Rcpp::Rostream<false>& Rcpp::Rcerr = Rcpp::Rcpp_cerr_get();
 #endif
 
+// diffcor_null_counts
+Rcpp::NumericVector diffcor_null_counts(Rcpp::NumericMatrix RA, Rcpp::NumericMatrix RB, double cutoff, double se, Rcpp::NumericVector a);
+RcppExport SEXP _renette_diffcor_null_counts(SEXP RASEXP, SEXP RBSEXP, SEXP cutoffSEXP, SEXP seSEXP, SEXP aSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type RA(RASEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type RB(RBSEXP);
+    Rcpp::traits::input_parameter< double >::type cutoff(cutoffSEXP);
+    Rcpp::traits::input_parameter< double >::type se(seSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type a(aSEXP);
+    rcpp_result_gen = Rcpp::wrap(diffcor_null_counts(RA, RB, cutoff, se, a));
+    return rcpp_result_gen;
+END_RCPP
+}
 // hamming_sums
 Rcpp::NumericVector hamming_sums(Rcpp::RObject nets, Rcpp::IntegerMatrix pairs, int n);
 RcppExport SEXP _renette_hamming_sums(SEXP netsSEXP, SEXP pairsSEXP, SEXP nSEXP) {
@@ -135,6 +150,7 @@ END_RCPP
 }
 
 static const R_CallMethodDef CallEntries[] = {
+    {"_renette_diffcor_null_counts", (DL_FUNC) &_renette_diffcor_null_counts, 5},
     {"_renette_hamming_sums", (DL_FUNC) &_renette_hamming_sums, 3},
     {"_renette_packed_hamming_sums", (DL_FUNC) &_renette_packed_hamming_sums, 3},
     {"_renette_ipsen_pairs", (DL_FUNC) &_renette_ipsen_pairs, 2},

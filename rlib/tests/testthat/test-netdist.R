@@ -1,14 +1,6 @@
 # netdist behaviour the corpus does not cover: directed networks, input
 # types, list shapes, aliases, building-block consistency and input errors.
 
-wnet <- function(n, seed, sym = TRUE) {
-  set.seed(seed)
-  A <- matrix(runif(n * n) * (runif(n * n) < 0.4), n)
-  if (sym) { A[lower.tri(A)] <- t(A)[lower.tri(A)] }
-  diag(A) <- 0
-  A
-}
-
 test_that("directed networks follow the 1.0.1/netrd convention", {
   A <- wnet(8, 1, sym = FALSE); B <- wnet(8, 2, sym = FALSE)
   got <- netdist(A, B)
@@ -87,22 +79,4 @@ test_that("bad input is a renette_input_error naming the problem", {
   expect_error(netdist(list(A)), class = "renette_input_error")
   expect_error(netdist(A), class = "renette_input_error")
   expect_error(netdist(A, A, ga = -1), class = "renette_input_error")
-})
-
-test_that("mpnetdist equals netdist on the supra-adjacency", {
-  set.seed(3)
-  L1 <- array(runif(4 * 4 * 3), c(4, 4, 3)); L2 <- array(runif(4 * 4 * 3), c(4, 4, 3))
-  I <- 1 - diag(3)
-  supra <- function(L) {
-    S <- kronecker(I, diag(4))
-    for (s in 1:3) {
-      A <- L[, , s]; A[upper.tri(A)] <- t(A)[upper.tri(A)]
-      S[(s - 1) * 4 + 1:4, (s - 1) * 4 + 1:4] <- A
-    }
-    S
-  }
-  expect_equal(mpnetdist(list(I = I, L = L1), list(I = I, L = L2)),
-               netdist(supra(L1), supra(L2)), tolerance = 1e-15)
-  expect_error(mpnetdist(list(I = I, L = L1), list(I = I, L = L2[1:3, 1:3, ])),
-               class = "renette_input_error")
 })

@@ -1,7 +1,7 @@
 # netSI behaviour beyond the corpus: each indicator alone, argument routing,
-# resampling checks, directed strengths.
+# directed strengths, Sw in blocks, errors naming the resample.
 
-small_data <- function() {
+netsi_data <- function() {
   set.seed(11)
   x <- matrix(rnorm(20 * 5), 20, 5, dimnames = list(NULL, paste0("g", 1:5)))
   x[, 2] <- x[, 1] + rnorm(20, sd = 0.5)
@@ -9,7 +9,7 @@ small_data <- function() {
 }
 
 test_that("each indicator alone equals its value in 'all'", {
-  x <- small_data()
+  x <- netsi_data()
   all <- netSI(x, h = 5)
   for (ind in c("S", "SI", "Sw", "Sd")) {
     one <- netSI(x, indicator = ind, h = 5)
@@ -23,7 +23,7 @@ test_that("each indicator alone equals its value in 'all'", {
 })
 
 test_that("extra arguments reach mat2adj and netdist", {
-  x <- small_data()
+  x <- netsi_data()
   a <- netSI(x, adj.method = "WGCNA", P = 3, h = 4, save = TRUE)
   expect_equal(a$ADJ, mat2adj(x, infer.method = "WGCNA", P = 3))
   b <- netSI(x, d = "IM", ga = 0.2, h = 4, save = TRUE)
@@ -31,16 +31,6 @@ test_that("extra arguments reach mat2adj and netdist", {
   r <- netSI(x, rho = 2, h = 4, save = TRUE)
   expect_equal(r$SI_boot[1],
                unname(netdist(r$ADJlist[[1]], r$ADJlist[[2]], rho = 2)["HIM"]), tolerance = 1e-15)
-})
-
-test_that("resampling follows set.seed(sseed) and checks its arguments", {
-  a <- resampling_indices(10, "montecarlo", k = 3, h = 4, sseed = 5)
-  set.seed(5)
-  expect_identical(a[[1]], sample(1:10, 6))
-  expect_length(resampling_indices(10, "kCV", k = 5, h = 2), 10)
-  expect_identical(resampling_indices(4, "LOO")[[2]], c(1L, 3L, 4L))
-  expect_error(resampling_indices(5, "kCV", k = 5), class = "renette_input_error")
-  expect_error(resampling_indices(5, "boot"), class = "renette_input_error")
 })
 
 test_that("netsi_sw and netsi_sd handle symmetric and directed networks", {
@@ -87,7 +77,7 @@ test_that("netsi_sw in blocks of rows gives the parts of the whole", {
 })
 
 test_that("an input error on one resample says which resample", {
-  x <- small_data()
+  x <- netsi_data()
   x[, 3] <- 0
   x[1, 3] <- 5   # constant once row 1 is left out
   expect_error(netSI(x, resamp.method = "LOO"), "Resample 1 of 20",

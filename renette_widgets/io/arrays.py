@@ -1,0 +1,209 @@
+"""Matrices and tables on disk: the binary formats of the results store.
+
+Matrices (inputs, networks, distance matrices, resampled strengths) are Zarr
+arrays: one folder each, float64 in chunks of at most ``CHUNK`` x ``CHUNK``
+values, uncompressed (correlation weights do not compress, and an
+uncompressed write costs what ``np.save`` costs: ``benchmarks/RESULTS.md``),
+with the row and column names in the array's attributes. Zarr rather than
+``.npy``: it is chunked, so dask workers write blocks of rows of one network
+in parallel (each block whole chunks of rows: no two writers share a chunk),
+a reader takes a block, a row or the top edges without loading the whole,
+and the same code reads a store on object storage (fsspec) when the dask
+cluster is not this machine.
+
+Tables (pairs of a differential analysis, edge and node tables) are Parquet
+(pyarrow): columnar and typed, read by columns.
+
+Jobs written by the first store format (CSV) still open: the readers here
+take ``.csv`` files too.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import zarr
+
+CHUNK = 1024
+
+
+def _chunks(shape: tuple[int, int]) -> tuple[int, int]:
+    return tuple(max(1, min(CHUNK, s)) for s in shape)
+
+
+def row_blocks(n_rows: int, rows_per_block: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` of blocks of rows, each a whole number of chunks (so that
+    parallel writers never share a chunk); about ``rows_per_block`` rows each."""
+    step = max(1, math.ceil(max(1, rows_per_block) / CHUNK)) * CHUNK if n_rows > CHUNK else n_rows
+    return [(a, min(a + step, n_rows)) for a in range(0, n_rows, max(1, step))]
+
+
+def create_matrix(path: str | Path, shape: tuple[int, int], rows: list[str],
+                  cols: list[str]) -> "StoredMatrix":
+    """An empty (zero) matrix on disk, to be filled by :func:`write_rows`."""
+    zarr.create_array(store=str(path), shape=tuple(shape), chunks=_chunks(tuple(shape)),
+                      dtype="f8", compressors=None, fill_value=0.0, overwrite=True,
+                      attributes={"rows": [str(r) for r in rows],
+                                  "cols": [str(c) for c in cols]})
+    return StoredMatrix(path)
+
+
+def write_rows(path: str | Path, start: int, block: np.ndarray) -> None:
+    """Write ``block`` as rows ``start:start + len(block)`` of a stored matrix
+    (what a worker does with the block it computed)."""
+    arr = zarr.open_array(str(path), mode="r+")
+    arr[start:start + block.shape[0], :] = block
+
+
+def write_matrix(path: str | Path, values: pd.DataFrame | np.ndarray,
+                 rows: list[str] | None = None, cols: list[str] | None = None) -> "StoredMatrix":
+    """Write a whole matrix (a DataFrame keeps its names)."""
+    if isinstance(values, pd.DataFrame):
+        rows = list(values.index) if rows is None else rows
+        cols = list(values.columns) if cols is None else cols
+        values = values.to_numpy(dtype=float)
+    values = np.asarray(values, dtype=float)
+    rows = [str(i) for i in range(values.shape[0])] if rows is None else rows
+    cols = [str(j) for j in range(values.shape[1])] if cols is None else cols
+    out = create_matrix(path, values.shape, rows, cols)
+    zarr.open_array(str(path), mode="r+")[...] = values
+    return out
+
+
+class StoredMatrix:
+    """A matrix in the store, read lazily: a block, a row, the top edges, or all.
+
+    Parameters
+    ----------
+    path : str or Path
+        The matrix's Zarr folder.
+
+    Attributes
+    ----------
+    path : Path
+    shape : tuple of int
+    rows, cols : list of str
+        Row and column names.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        arr = self._array()
+        self.shape = tuple(arr.shape)
+        self.rows = list(arr.attrs["rows"])
+        self.cols = list(arr.attrs["cols"])
+
+    def _array(self) -> zarr.Array:
+        return zarr.open_array(str(self.path), mode="r")
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the whole matrix in memory (float64)."""
+        return 8 * self.shape[0] * self.shape[1]
+
+    def to_numpy(self) -> np.ndarray:
+        """The whole matrix in memory."""
+        return self._array()[...]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The whole matrix in memory, with its names."""
+        return pd.DataFrame(self.to_numpy(), index=self.rows, columns=self.cols)
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        a = self.to_numpy()
+        return a if dtype is None else a.astype(dtype)
+
+    def block(self, rows: slice, cols: slice = slice(None)) -> np.ndarray:
+        """Rows ``rows`` and columns ``cols`` (slices), read from disk."""
+        return self._array()[rows, cols]
+
+    def row(self, name: str) -> pd.Series:
+        """One row by name."""
+        i = self.rows.index(str(name))
+        return pd.Series(self._array()[i, :], index=self.cols, name=name)
+
+    def top_edges(self, k: int, upper: bool = True) -> pd.DataFrame:
+        """The ``k`` largest weights (by absolute value; ``upper``: pairs i < j only),
+        strongest first, read a block of rows at a time (memory: one block)."""
+        best_w = np.empty(0)
+        best_i = np.empty(0, dtype=np.int64)
+        best_j = np.empty(0, dtype=np.int64)
+        arr = self._array()
+        for a, b in row_blocks(self.shape[0], CHUNK):
+            block = arr[a:b, :]
+            ii, jj = np.nonzero(block)
+            ii = ii + a
+            if upper:
+                keep = jj > ii
+                ii, jj = ii[keep], jj[keep]
+            w = block[ii - a, jj]
+            best_w = np.concatenate([best_w, w])
+            best_i = np.concatenate([best_i, ii])
+            best_j = np.concatenate([best_j, jj])
+            if len(best_w) > k:
+                top = np.argpartition(-np.abs(best_w), k - 1)[:k]
+                best_w, best_i, best_j = best_w[top], best_i[top], best_j[top]
+        order = np.lexsort((best_j, best_i, -np.abs(best_w)))
+        names_r, names_c = np.asarray(self.rows, dtype=object), np.asarray(self.cols, dtype=object)
+        return pd.DataFrame({"node 1": names_r[best_i[order]], "node 2": names_c[best_j[order]],
+                             "weight": best_w[order]})
+
+    def pooled(self, max_cells: int = 1000, how: str = "mean") -> tuple[np.ndarray, list, list]:
+        """The matrix pooled to at most ``max_cells`` x ``max_cells`` cells (``how``:
+        "mean" or "max" of |weight| over each f x f square), with a label per cell
+        ("first .. last" name), read a block of rows at a time."""
+        f = max(1, math.ceil(max(self.shape) / max_cells))
+        n_r, n_c = math.ceil(self.shape[0] / f), math.ceil(self.shape[1] / f)
+        out = np.zeros((n_r, n_c))
+        arr = self._array()
+        for a, b in row_blocks(self.shape[0], max(f, CHUNK // f * f)):
+            block = np.abs(arr[a:b, :]) if how == "max" else arr[a:b, :]
+            out[a // f:(b + f - 1) // f] = _pool(block, f, how)
+        return out, _labels(self.rows, f), _labels(self.cols, f)
+
+    def __repr__(self) -> str:
+        return f"<StoredMatrix {self.shape[0]} x {self.shape[1]} at {self.path}>"
+
+
+def _pool(block: np.ndarray, f: int, how: str) -> np.ndarray:
+    r, c = block.shape
+    pad = np.full((math.ceil(r / f) * f, math.ceil(c / f) * f), np.nan)
+    pad[:r, :c] = block
+    cells = pad.reshape(pad.shape[0] // f, f, pad.shape[1] // f, f)
+    return np.nanmax(cells, axis=(1, 3)) if how == "max" else np.nanmean(cells, axis=(1, 3))
+
+
+def _labels(names: list[str], f: int) -> list[str]:
+    if f == 1:
+        return list(names)
+    return [f"{names[a]} .. {names[min(a + f, len(names)) - 1]}" for a in range(0, len(names), f)]
+
+
+def as_frame(x: pd.DataFrame | StoredMatrix) -> pd.DataFrame:
+    """A matrix as a DataFrame (a stored one is read whole)."""
+    return x.to_frame() if isinstance(x, StoredMatrix) else x
+
+
+def read_matrix_file(path: str | Path) -> pd.DataFrame | StoredMatrix:
+    """A stored matrix: a Zarr folder (lazily), or a CSV of the first format."""
+    path = Path(path)
+    if path.suffix == ".csv":
+        return pd.read_csv(path, index_col=0)
+    return StoredMatrix(path)
+
+
+def write_table(path: str | Path, table: pd.DataFrame, index: bool = False) -> None:
+    """A table as Parquet (with its index when ``index``)."""
+    table.to_parquet(path, index=index)
+
+
+def read_table(path: str | Path, **csv_options: Any) -> pd.DataFrame:
+    """A stored table: Parquet, or a CSV of the first format (``csv_options``:
+    how that format wrote it, e.g. ``index_col=0``)."""
+    path = Path(path)
+    if path.suffix == ".csv":
+        return pd.read_csv(path, **csv_options)
+    return pd.read_parquet(path)

@@ -1,0 +1,289 @@
+"""Results views of networks: the network view (one network or two side by side)
+with its controls, and the views of inference and statistics results."""
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as w
+import numpy as np
+import pandas as pd
+
+from .. import figures
+from ..io.arrays import as_frame
+from .common import LazyDownloads, LazyTabs, PlotBox, SortableTable, frame_html
+
+#: Edges shown at first in the network view (the strongest of each network).
+SHOWN_EDGES = 300
+#: Edges of the networks' sum used to lay them out (the strongest), per node.
+LAYOUT_EDGES_PER_NODE = 3
+
+
+def edge_table(a: pd.DataFrame) -> pd.DataFrame:
+    """Edges of a network (upper triangle, weight != 0), strongest first."""
+    m = a.to_numpy(dtype=float)
+    i, j = np.triu_indices(len(m), 1)
+    keep = m[i, j] != 0
+    df = pd.DataFrame({"node 1": a.index[i[keep]].astype(str), "node 2": a.columns[j[keep]].astype(str),
+                       "weight": m[i, j][keep]})
+    return df.sort_values("weight", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def partner(names: list[str], first: str, methods: list[str] | None = None) -> str | None:
+    """The network shown beside ``first`` at first: the other condition inferred
+    with the same method (``<input>_<method>`` names), else the next network."""
+    for m in methods or ():
+        if first.endswith(f"_{m}"):
+            same = [n for n in names if n != first and n.endswith(f"_{m}")]
+            if same:
+                return same[0]
+    others = [n for n in names if n != first]
+    return others[0] if others else None
+
+
+class NetworkExplorer(w.VBox):
+    """One network, or two on the same layout, with the controls a reader needs.
+
+    Edges shown: the same number (the strongest) in each network, or those
+    above one weight; the readout says the cut and how many edges each
+    network shows. Node labels on demand, a node search that highlights a
+    node and its neighbours in both networks, and the edges shown in one
+    network only in red.
+
+    Parameters
+    ----------
+    networks : dict of name to DataFrame
+        Networks on the same nodes.
+    second : str, optional
+        The network shown beside the first at first (default: none).
+    edges : int, optional
+        How many edges to show at first (default ``SHOWN_EDGES``).
+    """
+
+    def __init__(self, networks: dict[str, pd.DataFrame], second: str | None = None,
+                 edges: int | None = None) -> None:
+        self.networks = networks
+        names = list(networks)
+        self.first = w.Dropdown(options=names, value=names[0], description="network",
+                                layout=w.Layout(width="340px"))
+        self.second = w.Dropdown(options=["(none)"] + names, value=second or "(none)",
+                                 description="beside it", layout=w.Layout(width="340px"))
+        self.mode = w.ToggleButtons(options=[("strongest edges of each", "count"),
+                                             ("weight above", "weight")],
+                                    style={"button_width": "160px"})
+        top = max(float(np.abs(f.to_numpy()).max()) for f in networks.values()) or 1.0
+        most = max(len(figures.edge_weights(f)) for f in networks.values())
+        self.count = w.IntSlider(value=min(edges or SHOWN_EDGES, most), min=0, max=max(most, 1),
+                                 step=1, readout=False, continuous_update=False,
+                                 layout=w.Layout(width="360px"))
+        self.cut = w.FloatSlider(value=0.0, min=0.0, max=top, step=top / 400, readout=False,
+                                 continuous_update=False, layout=w.Layout(width="360px",
+                                                                          display="none"))
+        self.readout = w.HTML()
+        self.readout.add_class("renette-threshold")
+        self.labels = w.Checkbox(value=False, description="node labels", indent=False,
+                                 layout=w.Layout(width="120px"))
+        self.differences = w.Checkbox(value=True, description="red: edges in one network only",
+                                      indent=False, layout=w.Layout(width="250px"))
+        nodes = sorted({str(c) for f in networks.values() for c in f.columns})
+        self.find = w.Combobox(options=nodes, placeholder="find a node (name)", ensure_option=True,
+                               description="highlight", layout=w.Layout(width="320px"))
+        self.plot = PlotBox()
+        self._layouts: dict[tuple, np.ndarray] = {}
+        for control in (self.first, self.second, self.count, self.cut, self.labels,
+                        self.differences, self.find):
+            control.observe(self.draw, "value")
+        self.mode.observe(self._mode_changed, "value")
+        super().__init__([w.HBox([self.first, self.second]),
+                          w.HBox([w.HTML("<b>edges shown</b>&nbsp;"), self.mode, self.count, self.cut]),
+                          self.readout,
+                          w.HBox([self.labels, self.differences, self.find]), self.plot])
+        self.draw()
+
+    def shown(self) -> dict[str, pd.DataFrame]:
+        """The network(s) drawn, by name."""
+        out = {self.first.value: self.networks[self.first.value]}
+        if self.second.value not in ("(none)", self.first.value):
+            out[self.second.value] = self.networks[self.second.value]
+        return out
+
+    def cuts(self) -> dict[str, float]:
+        """Each shown network's weight cut (edges with ``|w| > cut`` are drawn)."""
+        nets = self.shown()
+        if self.mode.value == "weight":
+            return {n: float(self.cut.value) for n in nets}
+        return {n: figures.edges_cut(f, int(self.count.value)) for n, f in nets.items()}
+
+    def _mode_changed(self, _change: dict | None = None) -> None:
+        if self.mode.value == "weight":
+            # start from the cut that shows what was shown
+            self.cut.value = min(self.cuts_from_count(), self.cut.max)
+        self.count.layout.display = None if self.mode.value == "count" else "none"
+        self.cut.layout.display = None if self.mode.value == "weight" else "none"
+        self.draw()
+
+    def cuts_from_count(self) -> float:
+        return figures.edges_cut(self.networks[self.first.value], int(self.count.value))
+
+    def _positions(self, nets: dict[str, pd.DataFrame]) -> np.ndarray:
+        """Node positions of these networks together (cached): the layout of the
+        strongest edges of their sum."""
+        key = tuple(nets)
+        if key not in self._layouts:
+            total = sum(np.abs(f.to_numpy(dtype=float)) for f in nets.values())
+            n = len(total)
+            total = np.where(np.abs(total) > figures.edges_cut(total, LAYOUT_EDGES_PER_NODE * n),
+                             total, 0.0)
+            self._layouts[key] = figures.layout(total)
+        return self._layouts[key]
+
+    def draw(self, _change: dict | None = None) -> None:
+        """Redraw the figure and the readout from the controls."""
+        nets = self.shown()
+        cuts = self.cuts()
+        counts = {n: int((np.abs(figures.edge_weights(f)) > cuts[n]).sum()) for n, f in nets.items()}
+        self.differences.layout.display = None if len(nets) == 2 else "none"
+        parts = [f"<b>{html.escape(n)}</b>: {counts[n]} edges with weight &gt; "
+                 f"{figures.fmt_weight(cuts[n])}" for n in nets]
+        self.readout.value = "<span style='font-size:13px'>" + " &nbsp;·&nbsp; ".join(parts) + "</span>"
+        self.plot.show(figures.network_pair(nets, cuts, pos=self._positions(nets),
+                                            labels=self.labels.value, focus=self.find.value or None,
+                                            differences=self.differences.value))
+
+
+class NetworksView(w.VBox):
+    """Network view, adjacency heatmap, distributions and edge table of networks
+    (each page built when first opened), and their downloads."""
+
+    def __init__(self, networks: dict[str, Any], stem: str = "networks",
+                 second: str | None = None, edges: int | None = None) -> None:
+        self.networks = {k: as_frame(v) for k, v in networks.items()}
+        names = list(self.networks)
+        second = second if second in names else None
+        self.tabs = LazyTabs([
+            ("Network view", lambda: NetworkExplorer(self.networks, second, edges)),
+            ("Adjacency", self._adjacency),
+            ("Distributions", self._distributions),
+            ("Edges table", self._edges),
+        ])
+        self.downloads = LazyDownloads(
+            {f"{n}.csv": (lambda f=f: f.to_csv()) for n, f in self.networks.items()})
+        super().__init__([self.tabs, self.downloads])
+
+    @property
+    def explorer(self) -> NetworkExplorer:
+        """The network view's page (built now if it was not)."""
+        return self.tabs.page(0)
+
+    def _picker(self, draw) -> w.VBox:
+        pick = w.Dropdown(options=list(self.networks), description="network",
+                          layout=w.Layout(width="340px"))
+        body = w.VBox()
+        pick.observe(lambda _ch: draw(pick.value, body), "value")
+        draw(pick.value, body)
+        return w.VBox([pick, body])
+
+    def _adjacency(self) -> w.Widget:
+        return self._picker(lambda n, body: setattr(body, "children", [PlotBox(
+            figures.adjacency_heatmap(self.networks[n], f"Adjacency matrix: {n}"))]))
+
+    def _distributions(self) -> w.Widget:
+        nets = {n: self.networks[n] for n in list(self.networks)[:2]}
+        return w.VBox([PlotBox(figures.degree_histogram(nets)), PlotBox(figures.weight_histogram(nets))])
+
+    def _edges(self) -> w.Widget:
+        return self._picker(lambda n, body: setattr(body, "children", [
+            SortableTable(edge_table(self.networks[n]), f"{n}_edges.csv")]))
+
+
+class InferenceView(NetworksView):
+    """The networks of an inference result; the other condition, inferred with the
+    same method, is shown beside the first."""
+
+    def __init__(self, result: dict, stem: str = "networks", params: dict | None = None) -> None:
+        names = list(result["networks"])
+        methods = list((params or {}).get("methods") or {})
+        super().__init__(result["networks"], stem, second=partner(names, names[0], methods))
+
+
+#: How the statistics' node measures use weights (shown in the view's headers).
+WEIGHTED = ("strength", "pagerank", "eigenvector", "alpha", "clustering_weighted")
+UNWEIGHTED = ("degree", "eccentricity", "betweenness", "closeness", "clustering")
+
+
+def labelled(nodes: pd.DataFrame) -> pd.DataFrame:
+    """The node table with each measure's header saying whether it is weighted."""
+    return nodes.rename(columns={**{c: f"{c} (weighted)" for c in WEIGHTED},
+                                 **{c: f"{c} (unweighted)" for c in UNWEIGHTED}})
+
+
+class StatisticsView(w.VBox):
+    """Network and node statistics of each network, a histogram of any node
+    statistic, and (given the networks) the network view of the edges counted."""
+
+    def __init__(self, result: dict, stem: str = "statistics", params: dict | None = None,
+                 inputs: dict | None = None) -> None:
+        self.result, self.params = result, params or {}
+        self.network = w.Dropdown(options=list(result), description="network",
+                                  layout=w.Layout(width="420px"))
+        self.column = w.Dropdown(description="histogram of", style={"description_width": "100px"},
+                                 layout=w.Layout(width="360px"))
+        self.advice = w.HTML()
+        self.summary = w.HTML()
+        self.nodes = w.VBox()
+        self.hist = PlotBox()
+        self.network.observe(self._draw, "value")
+        self.column.observe(self._draw_hist, "value")
+        self._draw()
+        pages = [("Tables", lambda: w.VBox([
+            w.HTML("<b>Network statistics</b>"), self.summary,
+            w.HTML("<b>Node statistics</b> <span style='color:#555'>(weighted measures use "
+                   "the weights of the edges counted; unweighted ones count those edges; "
+                   "betweenness and closeness in hops)</span>"), self.nodes])),
+                 ("Histogram", lambda: w.VBox([self.column, self.hist]))]
+        if inputs:
+            pages.append(("Network view", lambda: self._network_view(inputs, stem)))
+        self.downloads = LazyDownloads(
+            {f"{stem}_{n}_{part}.csv": (lambda t=t, part=part: t[part].to_csv(index=False))
+             for n, t in result.items() for part in ("nodes", "network")})
+        super().__init__([self.network, self.advice, LazyTabs(pages), self.downloads])
+
+    def _draw(self, _change: dict | None = None) -> None:
+        tables = self.result[self.network.value]
+        net = tables["network"]
+        self.summary.value = frame_html(net, max_rows=50)
+        self.advice.value = self._advice(net)
+        nodes = tables["nodes"]
+        self.nodes.children = [SortableTable(labelled(nodes), f"{self.network.value}_nodes.csv")]
+        numeric = [str(c) for c in nodes.columns
+                   if pd.api.types.is_numeric_dtype(nodes[c]) and str(c) != "node"]
+        self.column.options = numeric
+        # ipywidgets keeps value None after new options: choose one (degree if there is one).
+        self.column.value = "degree" if "degree" in numeric else (numeric[0] if numeric else None)
+        self._draw_hist()
+
+    def _advice(self, net: pd.DataFrame) -> str:
+        """A warning when the statistics describe an (almost) complete network."""
+        density = float(net["density"].iloc[0]) if "density" in net else 0.0
+        if density < 0.5:
+            return ""
+        return ("<div class='renette-advice' style='color:#8a5a00'>&#9888; Density "
+                f"{density:.2f}: almost every pair of nodes is linked, so degree, density, "
+                "betweenness and clustering say little. Run the statistics again with "
+                "<i>edges counted</i> set to a weight cut, the k strongest edges per node or a "
+                "target density (e.g. 0.05).</div>")
+
+    def _draw_hist(self, _change: dict | None = None) -> None:
+        col = self.column.value
+        if col is None:
+            return
+        self.hist.show(figures.value_histogram(self.result[self.network.value]["nodes"][col],
+                                               f"{col} of the nodes of {self.network.value}",
+                                               str(col)))
+
+    def _network_view(self, inputs: dict, stem: str) -> w.Widget:
+        """The networks with the edges the statistics counted (the same number)."""
+        kept = {n: int(t["network"]["n_edges"].iloc[0]) for n, t in self.result.items()
+                if "n_edges" in t["network"]}
+        edges = min(kept.values()) if kept else None
+        return NetworksView({n: inputs[n] for n in self.result if n in inputs}, stem, edges=edges)
