@@ -13,6 +13,9 @@ wgcna_use <- function(use) if (use == "all.obs") "all.obs" else "pairwise.comple
 #' @noRd
 infer_wgcna <- function(x, P = 6, use = "all.obs") {
   P <- check_power(P)
+  # |r|^P (WGCNA's unsigned adjacency) from the exact correlations of
+  # infer-cor.R; with missing values, WGCNA's pairwise version.
+  if (use == "all.obs" && !anyNA(x)) return(abs(cor_matrix(x))^P)
   # unsignedAdjacency evaluates corOptions as text: ours is a constant.
   opts <- if (use == "all.obs") "use = 'all.obs'" else "use = 'p'"
   WGCNA::unsignedAdjacency(x, power = P, corFnc = "cor", corOptions = opts)
