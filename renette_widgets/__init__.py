@@ -10,12 +10,12 @@ the only place R is started); ``jobs`` (dask plumbing, the Job, the store);
 from ._version import __version__
 from .api import (distance, infer, load_job, load_result, netstats, read_matrix, rerun,
                   stability, submit)
-from .errors import InputError, JobError
+from .errors import InputError, JobError, TooLargeError
 from .jobs.cluster import get_client
 from .jobs.job import Job
 from .jobs.store import Store
 from .results import StabilityResult
 
 __all__ = ["read_matrix", "infer", "distance", "stability", "netstats", "submit",
-           "load_result", "load_job", "rerun", "Job", "InputError", "JobError",
+           "load_result", "load_job", "rerun", "Job", "InputError", "JobError", "TooLargeError",
            "StabilityResult", "Store", "get_client", "__version__"]

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import workflows
-from .errors import InputError, JobError
+from .errors import InputError, JobError, TooLargeError
 from .io.arrays import StoredMatrix, as_frame
 from .io.params import defaults
 from .io.reader import read_matrix as _read_matrix
@@ -163,6 +163,8 @@ def _run(workflow: str, inputs: Any, params: dict, client, store, timeout,
     if job.status != "done":
         if job.error_type == "InputError":  # R rejected the input, in words
             raise InputError(job.error)
+        if job.error_type == "TooLargeError":  # refused before it started
+            raise TooLargeError(job.error)
         raise JobError(job.error or job.status, job_id=job.id)
     return job.result
 
@@ -219,7 +221,8 @@ def rerun(job_id_or_manifest: str | dict | Path, client=None, store: Store | Non
 
 def infer(data: MatrixLike, method: str = _INFER["method"], *, client=None, store=None,
           timeout: float | None = None, seed: int = _INFER["seed"],
-          drop_constant: bool = False, **params: Any) -> pd.DataFrame:
+          top_variance: int | None = _INFER["top_variance"], drop_constant: bool = False,
+          **params: Any) -> pd.DataFrame:
     """Infer a network from a data matrix (samples in rows, variables in columns).
 
     Parameters
@@ -230,6 +233,9 @@ def infer(data: MatrixLike, method: str = _INFER["method"], *, client=None, stor
         CLR, MINE, DTWMIC, c3net, bc3net and the FDR variants).
     seed : int
         ``set.seed`` before inference (stochastic methods).
+    top_variance : int, optional
+        Keep only the N variables of largest variance (genome-scale data:
+        e.g. 5000 of 20,000 genes); noted in ``attrs["notes"]`` of the input.
     drop_constant : bool
         Drop constant columns (variance at most ``tol``) instead of refusing
         the data; the network then lacks those variables.
@@ -242,7 +248,8 @@ def infer(data: MatrixLike, method: str = _INFER["method"], *, client=None, stor
     DataFrame
         p x p adjacency with the variable names.
     """
-    res = _run("inference", {"data": data}, {"methods": {method: params}, "seed": seed},
+    res = _run("inference", {"data": data}, {"methods": {method: params}, "seed": seed,
+                                             "top_variance": top_variance},
                client, store, timeout, drop_constant)
     return as_frame(next(iter(res["networks"].values())))
 
@@ -282,7 +289,8 @@ def distance(networks: Any, metric: str = _DIST["metric"], rho: float = _DIST["r
 def stability(data: MatrixLike, method: str = _STAB["method"], metric: str = _STAB["metric"],
               resampling: str = _STAB["resampling"], k: int = _STAB["k"], h: int = _STAB["h"],
               seed: int = _STAB["seed"], *, indicator: str = _STAB["indicator"], client=None,
-              store=None, timeout: float | None = None, drop_constant: bool = False,
+              store=None, timeout: float | None = None,
+              top_variance: int | None = _STAB["top_variance"], drop_constant: bool = False,
               **params: Any) -> StabilityResult:
     """Stability of the inferred network under resampling (nettools' netSI).
 
@@ -297,6 +305,8 @@ def stability(data: MatrixLike, method: str = _STAB["method"], metric: str = _ST
         Folds / repetitions as in netSI.
     seed : int
         netSI's ``sseed``: the same seed gives nettools' resamples.
+    top_variance : int, optional
+        Keep only the N variables of largest variance.
     drop_constant : bool
         Drop constant columns (variance at most ``tol``) instead of refusing
         the data.
@@ -308,7 +318,8 @@ def stability(data: MatrixLike, method: str = _STAB["method"], metric: str = _ST
     return _run("stability", {"data": data},
                 {"method": method, "method_params": params, "metric": metric,
                  "resampling": resampling, "k": k, "h": h, "seed": seed,
-                 "indicator": indicator}, client, store, timeout, drop_constant)
+                 "indicator": indicator, "top_variance": top_variance},
+                client, store, timeout, drop_constant)
 
 
 def netstats(network: MatrixLike, seed: int = _STATS["seed"], *,

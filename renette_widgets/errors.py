@@ -6,7 +6,7 @@ never a traceback.  Locations are 1-based, as a spreadsheet user counts.
 """
 from __future__ import annotations
 
-__all__ = ["InputError", "JobError"]
+__all__ = ["InputError", "JobError", "TooLargeError"]
 
 
 class InputError(ValueError):
@@ -83,6 +83,11 @@ class InputError(ValueError):
 
 def _rebuild_input_error(reason: str, fields: dict) -> InputError:
     return InputError(reason, **fields)
+
+
+class TooLargeError(InputError):
+    """A job that would not fit in memory, refused before it starts: what it would
+    need, what there is, and what to do (fewer variables, a bigger cluster)."""
 
 
 class JobError(RuntimeError):

@@ -42,17 +42,20 @@ def test_nettools_and_renette_defaults():
     assert (st["resampling"], st["k"], st["h"], st["seed"], st["metric"]) == \
         ("montecarlo", 3, 20, 0, "HIM")
     assert validate_params("distance", {}) == \
-        {"metric": "HIM", "rho": 1.0, "gamma": None, "components": True}
+        {"metric": "HIM", "rho": 1.0, "gamma": None, "components": True, "align": "names"}
+    assert validate_params("statistics", {}) == \
+        {"seed": 0, "threshold": "none", "cut": 0.1, "top_k": 5, "density": 0.05}
 
 
 def test_strings_from_forms_are_typed():
     out = validate_params("inference", {"method": "wgcna", "P": " 4 ", "tol": "1e-6",
                                         "seed": "7"})
-    assert out == {"methods": {"WGCNA": {"P": 4, "tol": 1e-6}}, "seed": 7}
+    assert out == {"methods": {"WGCNA": {"P": 4, "tol": 1e-6}}, "seed": 7, "top_variance": None}
     assert type(out["methods"]["WGCNA"]["P"]) is int
     d = validate_params("distance", {"d": "im", "ga": "0.3", "rho": np.float32(2),
                                      "components": "false"})
-    assert d == {"metric": "IM", "gamma": pytest.approx(0.3), "rho": 2.0, "components": False}
+    assert d == {"metric": "IM", "gamma": pytest.approx(0.3), "rho": 2.0, "components": False,
+                 "align": "names"}
     assert type(d["rho"]) is float
     assert validate_params("distance", {"gamma": "auto"})["gamma"] is None
 

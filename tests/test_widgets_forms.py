@@ -34,11 +34,12 @@ def test_inference_collects_several_methods(app):
     panel.forms["cor"]["method"].value = "spearman"
     panel.forms["WGCNA"]["P"].value = 8
     panel.common["seed"].value = 7
+    panel.common["top_variance"].value = "30"
     inputs, p = panel.collect()
     assert list(inputs) == ["condition_A", "condition_B"]
     assert inputs["condition_A"] is app.session.data["condition_A"]
     assert p == {"methods": {"cor": {"method": "spearman", "tol": 0.0}, "WGCNA": {"P": 8, "tol": 0.0}},
-                 "seed": 7}
+                 "seed": 7, "top_variance": 30}
     assert workflows.get("inference").validate_params(p) == p  # already canonical and typed
 
 
@@ -57,8 +58,10 @@ def test_nothing_chosen_is_said_in_words(app):
     app.inference.data.value = ()
     app.inference.run.click()
     assert app.inference.errors.text.startswith("No data matrix chosen")
+    app.distance.networks.value = ()
     app.distance.run.click()
     assert "No network chosen" in app.distance.errors.text
+    app.statistics.networks.value = ()
     app.statistics.run.click()
     assert "No network chosen" in app.statistics.errors.text
 
@@ -67,13 +70,18 @@ def test_distance_form(app):
     panel = app.distance
     assert panel.networks.options == ("network_A", "network_B")
     panel.networks.value = ("network_A", "network_B")
-    assert panel.collect()[1] == {"metric": "HIM", "rho": 1.0, "gamma": None, "components": True}
+    assert panel.collect()[1] == {"metric": "HIM", "rho": 1.0, "gamma": None, "components": True,
+                                  "align": "names"}
     assert panel.form["gamma"].number.disabled  # automatic by default
     panel.form["metric"].value = "IM"
     panel.form["rho"].value = 0.5
     panel.form["gamma"].auto.value = False
     panel.form["gamma"].number.value = 0.2
-    assert panel.collect()[1] == {"metric": "IM", "rho": 0.5, "gamma": 0.2, "components": True}
+    panel.form["align"].value = "shared"
+    assert panel.collect()[1] == {"metric": "IM", "rho": 0.5, "gamma": 0.2, "components": True,
+                                  "align": "shared"}
+    assert "shared nodes only" in [label for label, _ in panel.form["align"].options]
+    assert "nettools" in panel.form.rows["align"].children[1].value  # its help, beside it
     panel.form["gamma"].number.value = -1
     panel.run.click()
     assert "gamma" in panel.errors.text and app.session.jobs == []
@@ -91,7 +99,8 @@ def test_stability_form(app):
     inputs, p = panel.collect()
     assert list(inputs) == ["condition_A"]
     assert p == {"method": "WGCNA", "metric": "HIM", "rho": 1.0, "gamma": None, "resampling": "kCV",
-                 "k": 4, "h": 2, "seed": 3, "indicator": "all", "method_params": {"P": 6, "tol": 0.0}}
+                 "k": 4, "h": 2, "seed": 3, "indicator": "all", "top_variance": None,
+                 "method_params": {"P": 6, "tol": 0.0}}
     panel.form["resampling"].value = "LOO"
     assert panel.form["k"].disabled and panel.form["h"].disabled
 

@@ -4,6 +4,7 @@ import base64
 import io
 import re
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,8 @@ def test_distance_job_opens_its_heatmap(app):
     app.distance.networks.value = ("network_A", "network_B")
     job = _finish(app, app.distance)
     assert job.workflow == "distance"
-    assert job.params == {"metric": "HIM", "rho": 1.0, "gamma": None, "components": True}
+    assert job.params == {"metric": "HIM", "rho": 1.0, "gamma": None, "components": True,
+                          "align": "names"}
     # The results opened by themselves, on the Results tab.
     assert app.results.job is job and app.tabs.selected_index == 6
     view = app.results.view
@@ -66,13 +68,21 @@ def test_distance_job_opens_its_heatmap(app):
     row = app.jobs.rows[job.id]
     assert "done" in row.status.value and row.bar.value == 1.0 and not row.open_button.disabled
     # Downloads: the CSV link carries the matrix; figures become standalone HTML on request.
-    links = view.children[2].value
+    links = view.links.value
     him_csv = re.search(r'download="[^"]*_HIM\.csv" href="data:text/csv;base64,([^"]+)"', links).group(1)
     got = pd.read_csv(io.BytesIO(base64.b64decode(him_csv)), index_col=0)
     np.testing.assert_allclose(got.to_numpy(), job.result["HIM"].to_numpy(), rtol=1e-12)
-    figs = view.children[3]
+    figs = view.figure_downloads
     figs.button.click()
-    assert figs.links.value.count("data:text/html;base64,") == 3  # heatmap, MDS, H vs IM
+    page = re.search(r'href="data:text/html;base64,([^"]+)"', figs.links.value).group(1)
+    page = base64.b64decode(page).decode()
+    # one page, plotly.js inside (it opens offline), the three figures in it
+    assert "cdn.plot.ly" not in page and "https://cdn" not in page and len(page) > 3_000_000
+    assert page.count("Plotly.newPlot") == 3
+    # The zip of the job folder is offered once the store has written it.
+    assert not app.results.zip_button.disabled
+    app.results.zip_button.click()
+    assert "application/zip;base64," in app.results.zip_link.value
 
 
 def test_single_network_is_compared_with_the_empty_one(app):
@@ -98,15 +108,20 @@ def test_inference_several_methods(app):
     assert {"condition_A_cor", "condition_A_WGCNA"} <= set(app.distance.networks.options)
     view = app.results.view
     assert isinstance(view, NetworksView)
+    ex = view.explorer
+    # one condition: the other method is beside the first (see test_partner_is_the_other_condition)
+    assert (ex.first.value, ex.second.value) == ("condition_A_cor", "condition_A_WGCNA")
     edges = lambda: sum(int(np.isnan(np.asarray(t.x, float)).sum())  # noqa: E731
-                        for t in view.view.data if t.mode == "lines")
-    view.second.value = "(none)"
-    view.first.value = "condition_A_cor"
-    view.threshold.value = 0.5
+                        for t in ex.plot.data if t.mode == "lines")
+    ex.second.value = "(none)"
+    ex.first.value = "condition_A_cor"
+    ex.mode.value = "weight"
+    ex.cut.value = 0.5
     m = nets["condition_A_cor"].to_numpy()
     assert edges() == int((np.triu(m, 1) > 0.5).sum())
-    view.threshold.value = 0.3
+    ex.cut.value = 0.3
     assert edges() == int((np.triu(m, 1) > 0.3).sum())
+    assert f"{int((np.triu(m, 1) > 0.3).sum())} edges with weight &gt; 0.3" in ex.readout.value
 
 
 def test_stability_job(app):
@@ -119,7 +134,7 @@ def test_stability_job(app):
     view = app.results.view
     assert isinstance(view, StabilityView)
     assert f"S = {r.S:.6g}" in view.children[0].value
-    boxes = [t for t in view.children[1].children[0].data if t.type == "box"]
+    boxes = [t for t in view.tabs.page(0).data if t.type == "box"]
     np.testing.assert_allclose(boxes[0].y, r.S_boot["S"].to_numpy())
     assert r.S == pytest.approx(r.S_boot["S"].mean())
 
@@ -133,10 +148,12 @@ def test_statistics_job(app):
     table = view.nodes.children[0]
     assert len(table.df) == 40
     assert list(table.df["node"]) == [f"G{i:02d}" for i in range(1, 41)]  # names, not positions
-    numeric = [c for c in nodes.columns if pd.api.types.is_numeric_dtype(nodes[c])]
-    table.sort_by.value = str(numeric[0])
+    # each measure says whether it uses weights
+    assert {"strength (weighted)", "betweenness (unweighted)"} <= set(table.df.columns)
+    table.sort_by.value = "strength (weighted)"
     table.order.value = "descending"
-    top = table.sorted_frame()[numeric[0]].to_numpy()
+    top = table.sorted_frame()["strength (weighted)"].to_numpy()
+    assert sorted(top, reverse=True) == list(top) and len(nodes) == 40
     assert (np.diff(top[~np.isnan(top)]) <= 0).all()
 
 
@@ -170,3 +187,27 @@ def test_cancel_a_running_job(app):
     job.wait(TIMEOUT)
     assert job.status == "cancelled"
     assert "cancelled" in app.jobs.rows[job.id].status.value
+
+
+def test_results_show_before_the_store_has_written_the_job(client, tmp_path):
+    """A job's results open as soon as it is done; the zip waits for the job folder."""
+    class SlowStore(Store):
+        def write(self, job):
+            time.sleep(3)  # a large job's files
+            return super().write(job)
+
+    app = App(client=client, store=SlowStore(tmp_path))
+    app.inputs.example_buttons["example-networks"].click()
+    app.distance.networks.value = ("network_A", "network_B")
+    app.distance.run.click()
+    job = app.distance.last_job
+    for _ in range(400):
+        if app.results.job is job:
+            break
+        time.sleep(0.05)
+    assert app.results.job is job and isinstance(app.results.view, DistanceView)
+    assert app.results.zip_button.disabled and "saving" in app.results.zip_note.value
+    assert not (tmp_path / "jobs" / job.id / "manifest.json").exists()
+    job.wait(TIMEOUT)
+    assert (Path(job.folder) / "manifest.json").is_file()
+    assert not app.results.zip_button.disabled and app.results.zip_note.value == ""

@@ -47,7 +47,7 @@ def distance_heatmap(d: pd.DataFrame, title: str = "HIM distance",
     """Heatmap of a k x k distance matrix with names, hover values and optional clustered order.
 
     Cells show their value only where it fits (up to ``MAX_LABELLED``
-    networks, three decimals); long names are shortened on the axes and
+    networks, three significant digits); long names are shortened on the axes and
     given in full on hover.
 
     Parameters
@@ -71,7 +71,7 @@ def distance_heatmap(d: pd.DataFrame, title: str = "HIM distance",
         hovertemplate="%{y} vs %{x}<br>" + what + " = %{z:.6g}<extra></extra>",
     )
     if len(d) <= MAX_LABELLED:
-        heat.update(texttemplate="%{z:.3f}", textfont={"size": 13 if len(d) <= 6 else 11})
+        heat.update(texttemplate="%{z:.3g}", textfont={"size": 13 if len(d) <= 6 else 11})
     fig = base_layout(go.Figure(heat), title, heatmap_height(len(d)))
     ticks = {"tickvals": names, "ticktext": short_labels(names), "constrain": "domain"}
     fig.update_layout(xaxis={**ticks, "tickangle": -30 if len(d) > 6 else 0},
@@ -127,8 +127,14 @@ def mds_map(d: pd.DataFrame, title: str = "MDS map of the networks") -> go.Figur
         marker={"size": 12, "color": PALETTE[: len(names)] if len(names) <= len(PALETTE) else None},
         hovertemplate="%{customdata}<extra></extra>"))
     base_layout(fig, title, 460)
-    fig.update_layout(xaxis={"title": "MDS 1", "zeroline": False},
-                      yaxis={"title": "MDS 2", "scaleanchor": "x", "zeroline": False},
+    # Equal ranges around the points (a quarter of their spread as margin): close
+    # networks stay apart on screen however small their distances are.
+    half = max(float(np.ptp(xy, axis=0).max()), 1e-12) * 0.75
+    mid = (xy.max(axis=0) + xy.min(axis=0)) / 2
+    fig.update_layout(xaxis={"title": "MDS 1", "zeroline": False,
+                             "range": [mid[0] - half, mid[0] + half]},
+                      yaxis={"title": "MDS 2", "scaleanchor": "x", "zeroline": False,
+                             "range": [mid[1] - half, mid[1] + half]},
                       margin={"l": 50, "r": 30, "t": TOP_MARGIN, "b": 40})
     return fig
 

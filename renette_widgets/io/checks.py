@@ -64,6 +64,20 @@ def _source(df: pd.DataFrame, name: str | None) -> str | None:
     return name or df.attrs.get("source")
 
 
+def keep_most_variable(df: pd.DataFrame, n: int | None, name: str | None = None) -> pd.DataFrame:
+    """The ``n`` columns of largest variance, in their order (all when ``n`` is None
+    or at least the number of columns), with a note saying what was kept."""
+    if n is None or n >= df.shape[1]:
+        return df
+    var = df.var(axis=0, ddof=1).to_numpy()
+    keep = np.sort(np.argsort(-var, kind="stable")[:n])
+    out = df.iloc[:, keep]
+    out.attrs = dict(df.attrs)
+    add_note(out, f"{name or 'the data'}: kept the {n:,} variables of largest variance out of "
+                  f"{df.shape[1]:,} (the smallest kept has variance {var[keep].min():.3g})")
+    return out
+
+
 def min_samples(method: str) -> int:
     """Fewest samples (rows) method `method` accepts (3 for unknown methods)."""
     return MIN_SAMPLES.get(method, 3)

@@ -29,7 +29,8 @@ import numpy as np
 
 from ..errors import InputError
 
-__all__ = ["Param", "INFERENCE_METHODS", "METHOD_INFO", "METHOD_PARAMS", "METHOD", "SEED", "DISTANCE",
+__all__ = ["Param", "INFERENCE_METHODS", "METHOD_INFO", "METHOD_PARAMS", "METHOD", "SEED",
+           "TOP_VARIANCE", "DISTANCE",
            "COMPONENTS", "method_specs", "validate_method_params", "take", "coerce",
            "number", "defaults"]
 
@@ -153,6 +154,10 @@ METHOD_NAMES = {
 METHOD = Param("method", str, "cor", "inference method", "How edges are weighted.",
                choices=INFERENCE_METHODS, aliases=("infer.method", "adj.method"),
                choice_labels=tuple(f"{m} · {METHOD_NAMES[m]}" for m in INFERENCE_METHODS))
+# Keep only the most variable variables (a common reduction of genome-scale data).
+TOP_VARIANCE = Param("top_variance", int, None, "keep the N most variable",
+                     "Keep only the N variables of largest variance (all when automatic).",
+                     min=2, max=10**7, nullable=True)
 SEED = Param("seed", int, 0, "seed", "Random seed (results are reproducible).",
               min=0, max=SEED_MAX)
 DISTANCE = (

@@ -26,6 +26,7 @@ import pandas as pd
 from ..engine.cache import content_hash
 from ..engine.tasks import t_versions
 from ..errors import InputError, JobError
+from . import memory
 from .cluster import get_client
 from .plan import Context
 
@@ -280,6 +281,7 @@ class Job:
             return
         plan = None
         try:
+            memory.check(self.flow.memory(self.matrices, self.params), client)
             inputs = None
             if self._store is not None:
                 self.folder, inputs = self._store.begin(self)
@@ -309,6 +311,7 @@ class Job:
             self._result = result
             self._finish("done", message=f"done: {self.total} tasks in {self.elapsed:.1f} s")
         except Exception as err:  # noqa: BLE001 - any failure ends the job, in words
+            self.error_type = type(err).__name__
             self._finish("failed", error=_describe(err))
         finally:
             # Drop the futures so the cluster frees the job's data.

@@ -64,8 +64,8 @@ def widget_for(spec: Param) -> w.Widget:
 def help_text(spec: Param) -> w.HTML:
     """The parameter's help, shown beside its field (not only as a tooltip)."""
     text = html.escape(spec.help)
-    return w.HTML(f"<span class='renette-help' style='color:#666;font-size:11px;line-height:1.3'>"
-                  f"{text}</span>", layout=w.Layout(width="360px", margin="0 0 0 8px"))
+    return w.HTML(f"<div class='renette-help' style='color:#666;font-size:11px;line-height:1.3'>"
+                  f"{text}</div>", layout=w.Layout(width="360px", margin="0 0 0 8px"))
 
 
 def field_row(spec: Param, widget: w.Widget) -> w.HBox:

@@ -18,7 +18,8 @@ def method_guide(methods) -> str:
     """One line per method: what it measures, when to use it, its reference."""
     rows = "".join(f"<div style='margin:2px 0'><b>{html.escape(m)}</b>: {html.escape(METHOD_INFO[m])}</div>"
                    for m in methods)
-    return f"<div class='renette-guide' style='font-size:12px;color:#333;max-width:760px'>{rows}</div>"
+    return (f"<div class='renette-guide' style='font-size:12px;color:#333;max-width:560px;"
+            f"line-height:1.35'>{rows}</div>")
 
 
 class InferencePanel(RunPanel):

@@ -49,6 +49,7 @@ class InputsPanel(w.VBox):
                              layout=w.Layout(width="320px"))
         self.upload = w.FileUpload(multiple=True, accept=".csv,.tsv,.txt,.tab,text/csv",
                                    description="Upload files", layout=w.Layout(width="180px"))
+        self._emptied: tuple = ()
         self.upload.observe(self._uploaded, "value")
 
         self.example_buttons = {}
@@ -111,7 +112,7 @@ class InputsPanel(w.VBox):
 
     def _uploaded(self, change: dict) -> None:
         files = change["new"]
-        if not files or all(len(f["content"]) == 0 and f["size"] for f in files):
+        if not files or files == self._emptied:
             return  # nothing, or the emptied copy set below
         run = guarded(self.errors)(lambda: [self.read(f["name"], bytes(f["content"])) for f in files])
         run()
@@ -119,7 +120,8 @@ class InputsPanel(w.VBox):
         self.preview_name.value = self._last_loaded(files)
         # Keep the files' names (the button counts them) but not their bytes, so the
         # same file can be uploaded again and is not held twice.
-        self.upload.value = tuple({**f, "content": memoryview(b"")} for f in files)
+        self._emptied = tuple({**f, "content": memoryview(b"")} for f in files)
+        self.upload.value = self._emptied
 
     def _last_loaded(self, files) -> str | None:
         names = [Path(f["name"]).stem for f in files if f["name"] not in self.failed]

@@ -13,7 +13,8 @@ from .. import figures
 from ..io.arrays import as_frame
 from .common import LazyDownloads, LazyTabs, PlotBox, SortableTable, frame_html
 
-#: Edges shown at first in the network view (the strongest of each network).
+#: Edges shown at first in the network view (the strongest of each network):
+#: two per node on average, at most this many.
 SHOWN_EDGES = 300
 #: Edges of the networks' sum used to lay them out (the strongest), per node.
 LAYOUT_EDGES_PER_NODE = 3
@@ -68,12 +69,17 @@ class NetworkExplorer(w.VBox):
                                 layout=w.Layout(width="340px"))
         self.second = w.Dropdown(options=["(none)"] + names, value=second or "(none)",
                                  description="beside it", layout=w.Layout(width="340px"))
-        self.mode = w.ToggleButtons(options=[("strongest edges of each", "count"),
+        self.mode = w.ToggleButtons(options=[("same number in each", "count"),
                                              ("weight above", "weight")],
-                                    style={"button_width": "160px"})
+                                    tooltips=["the strongest edges of each network (networks "
+                                              "on different scales compare fairly)",
+                                              "one weight cut for every network"],
+                                    style={"button_width": "185px"})
         top = max(float(np.abs(f.to_numpy()).max()) for f in networks.values()) or 1.0
         most = max(len(figures.edge_weights(f)) for f in networks.values())
-        self.count = w.IntSlider(value=min(edges or SHOWN_EDGES, most), min=0, max=max(most, 1),
+        n = max(len(f) for f in networks.values())
+        self.count = w.IntSlider(value=min(edges or min(SHOWN_EDGES, 2 * n), most), min=0,
+                                 max=max(most, 1),
                                  step=1, readout=False, continuous_update=False,
                                  layout=w.Layout(width="360px"))
         self.cut = w.FloatSlider(value=0.0, min=0.0, max=top, step=top / 400, readout=False,

@@ -58,7 +58,7 @@ class FigureDownloads(LazyDownloads):
 
 
 DISTANCE_GUIDE = (
-    "<div class='renette-guide' style='color:#444;font-size:12px;max-width:1100px'>"
+    "<div class='renette-guide' style='color:#444;font-size:12px;max-width:1100px;line-height:1.4'>"
     "<b>Reading distances</b>: 0 = identical networks, 1 = as far apart as the empty and the "
     "complete network. <b>H</b> (Hamming) counts the edge weights that differ, <b>IM</b> "
     "(Ipsen-Mikhailov) compares the networks' spectra (their overall structure), <b>HIM</b> "
@@ -101,8 +101,9 @@ class DistanceView(w.VBox):
         self._redraw()
         links = "".join(download_link(f"{stem}_{c}.csv", result[c].to_csv()) for c in self.components)
         self.tabs = LazyTabs(pages)
-        super().__init__([info, w.HTML(DISTANCE_GUIDE), self.tabs,
-                          w.HTML("<b>Downloads</b> " + links), FigureDownloads(self.figs, stem)])
+        self.links = w.HTML("<b>Downloads</b> " + links)
+        self.figure_downloads = FigureDownloads(self.figs, stem)
+        super().__init__([info, w.HTML(DISTANCE_GUIDE), self.tabs, self.links, self.figure_downloads])
 
     def _scatter(self) -> PlotBox:
         self.scatter.show(figures.him_scatter(self.result["H"], self.result["IM"], self.rho))
@@ -118,7 +119,7 @@ class DistanceView(w.VBox):
 
 
 STABILITY_GUIDE = (
-    "<div class='renette-guide' style='font-size:12px;color:#333;max-width:1100px;"
+    "<div class='renette-guide' style='font-size:12px;color:#333;max-width:1100px;line-height:1.4;"
     "border-left:3px solid #1f77b4;padding-left:8px;margin:4px 0'>"
     "<b>Reading stability</b> (netSI): each indicator is a distance between networks, "
     "<b>lower is more stable</b> (0 = the same network every time). <b>S</b>: the network "

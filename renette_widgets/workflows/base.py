@@ -21,6 +21,7 @@ from ..errors import InputError
 from ..io import checks, exports
 from ..io.names import safe_name
 from ..io.params import Param, take
+from ..jobs.memory import Estimate
 from ..jobs.plan import Plan
 
 
@@ -76,6 +77,11 @@ class Workflow:
              job_id: str) -> Plan:
         """Submit the job's tasks; the returned plan assembles the result."""
         raise NotImplementedError
+
+    def memory(self, matrices: dict[str, pd.DataFrame], params: dict) -> Estimate | None:
+        """Peak memory of the job's largest task and of what the client will hold
+        (None: not estimated): checked against the cluster before it starts."""
+        return None
 
     # ------------------------------------------------------------ results
     def write_result(self, result: Any, folder: Path) -> dict:

@@ -27,6 +27,7 @@ from ..io.arrays import as_frame, read_matrix_file, write_matrix
 from ..io.params import COMPONENTS, DISTANCE, Param
 from ..jobs.grain import (DEFAULT_WORKERS, cost_priority, n_parts, network_cost, split,
                           upper_pairs)
+from ..jobs.memory import Estimate
 from ..jobs.placement import chunk_placement, cluster_state
 from ..jobs.plan import Context, Plan, distance_tiles, fill_pairs, gather, map_tasks
 from ..jobs.store import dump_json
@@ -57,6 +58,13 @@ class Distance(Workflow):
     def check_inputs(self, matrices, params, drop_constant=False):
         nets = super().check_inputs(matrices, params, drop_constant)
         return checks.check_network_set(nets, min_count=1, align=params["align"])
+
+    def memory(self, matrices, params) -> Estimate:
+        # a chunk: its network in numpy and R (rescaled, Laplacian, eigen work);
+        # a tile: every network it touches, twice (fetched, and in R)
+        n, k = next(iter(matrices.values())).shape[0], len(matrices) + (len(matrices) == 1)
+        return Estimate(8 * n * n * (5 + 2 * k), 8 * n * n * k,
+                        f"{k} networks of {n:,} nodes")
 
     def plan(self, ctx: Context, matrices, params):
         plan = Plan()

@@ -29,8 +29,9 @@ from ..errors import InputError
 from ..io import checks
 from ..io.arrays import StoredMatrix, create_matrix, read_matrix_file, row_blocks, write_matrix
 from ..io.names import safe_name
-from ..io.params import METHOD, SEED, coerce, take, validate_method_params
+from ..io.params import METHOD, SEED, TOP_VARIANCE, coerce, take, validate_method_params
 from ..jobs.grain import DEFAULT_WORKERS, cost_priority, mine_row_blocks, tasks_per_worker
+from ..jobs.memory import Estimate
 from ..jobs.placement import cluster_state
 from ..jobs.plan import Context, Plan, gather, submit_task
 from . import options
@@ -42,7 +43,7 @@ class Inference(Workflow):
     name = "inference"
     title = "Inference"
     input_kind = "data"
-    params = (METHOD, SEED)
+    params = (METHOD, SEED, TOP_VARIANCE)
     view = "renette_widgets.widgets.results:InferenceView"
     cli_command = "infer"
     cli_help = "infer networks"
@@ -51,7 +52,8 @@ class Inference(Workflow):
         """``{"methods": {method: {...}} or [methods], "seed"}``, or the flat form
         ``{"method": "WGCNA", "P": 6, "seed": 0}``; strings from forms are typed."""
         p = dict(params or {})
-        seed = take([SEED], {k: p.pop(k) for k in ("seed",) if k in p}, context=self.name)
+        seed = take([SEED, TOP_VARIANCE], {k: p.pop(k) for k in ("seed", "top_variance") if k in p},
+                    context=self.name)
         methods = p.pop("methods", None)
         if methods is None:
             methods = {p.pop("method", p.pop("infer.method", METHOD.default)): p}
@@ -79,11 +81,26 @@ class Inference(Workflow):
     def check_inputs(self, matrices, params, drop_constant=False):
         out = {}
         for name, df in matrices.items():
+            df = checks.keep_most_variable(df, params.get("top_variance"), source(name, df))
             for method, mp in params["methods"].items():
                 df = checks.check_data(df, method=method, tol=float(mp.get("tol") or 0.0),
                                        drop_constant=drop_constant, name=source(name, df))
             out[name] = df
         return out
+
+    def memory(self, matrices, params) -> Estimate:
+        per_task, client, what = 0, 0, ""
+        for df in matrices.values():
+            n, p = df.shape
+            for method, mp in params["methods"].items():
+                if block_method(method, mp):  # the data twice and a block
+                    need = 16 * n * p + 3 * min(BLOCK_BYTES, 8 * p * p)
+                else:  # R holds the whole network, and its working copies
+                    need = 8 * n * p + R_COPIES.get(method, 4) * 8 * p * p
+                if need > per_task:
+                    per_task, what = need, f"a {p:,} x {p:,} network by {method}"
+                client += 8 * p * p
+        return Estimate(per_task, client, what)
 
     def plan(self, ctx: Context, matrices, params):
         plan = Plan()
@@ -159,7 +176,7 @@ class Inference(Workflow):
 
     def cli_params(self, args: argparse.Namespace) -> dict:
         return {"methods": options.method_params(args.method or [METHOD.default], args.param),
-                "seed": args.seed}
+                "seed": args.seed, "top_variance": args.top_variance}
 
 
 def _path(path: Path | None) -> str | None:
@@ -168,6 +185,11 @@ def _path(path: Path | None) -> str | None:
 
 # Largest block of a network one task computes (rows x p float64 values).
 BLOCK_BYTES = 256 * 2**20
+# Copies of a p x p matrix R makes while inferring one by each method (measured
+# peaks, rounded up; cor and WGCNA with Kendall or missing values go to R too).
+R_COPIES = {"cor": 4, "WGCNA": 4, "bicor": 4, "TOM": 8, "WGCNAFDR": 6, "bicorFDR": 6,
+            "ARACNE": 6, "CLR": 6, "MINE": 4, "MINEFDR": 6, "DTWMIC": 6, "c3net": 6,
+            "bc3net": 6}
 
 
 def _plan_blocks(ctx: Context, plan: Plan, stage: str, tag: str, x, df: pd.DataFrame,

@@ -53,6 +53,8 @@ def add_method_options(parser: argparse.ArgumentParser, several: bool) -> None:
     parser.add_argument("--drop-constant", action="store_true",
                         help="drop constant columns (variance at most tol) instead of "
                         "refusing the data")
+    parser.add_argument("--top-variance", type=int, metavar="N",
+                        help="keep only the N variables of largest variance")
 
 
 def add_distance_options(parser: argparse.ArgumentParser) -> None:

@@ -25,16 +25,18 @@ from ..engine.tasks import t_indices, t_infer, t_input, t_resamples, t_sd, t_sw
 from ..errors import InputError
 from ..io import checks
 from ..io.arrays import as_frame, read_matrix_file, read_table, write_matrix, write_table
-from ..io.params import (DISTANCE, METHOD, SEED_MAX, Param, defaults, number, take,
-                         validate_method_params)
+from ..io.params import (DISTANCE, METHOD, SEED_MAX, TOP_VARIANCE, Param, defaults, number,
+                         take, validate_method_params)
 from ..jobs.grain import (DEFAULT_WORKERS, cost_priority, infer_cost, n_parts, n_resamples,
                           network_cost, split, tasks_per_worker, upper_pairs)
+from ..jobs.memory import Estimate
 from ..jobs.placement import chunk_placement, cluster_state
 from ..jobs.plan import Context, Plan, distance_tiles, fill_pairs, gather, submit_task
 from ..jobs.store import dump_json
 from ..results import StabilityResult
 from . import options
 from .base import Workflow, source
+from .inference import R_COPIES
 from .registry import register
 
 K = Param("k", int, 3, "k", "Monte Carlo keeps (1 - 1/k) of the samples; kCV uses k "
@@ -59,6 +61,7 @@ class Stability(Workflow):
               min=0, max=SEED_MAX, aliases=("sseed",)),
         Param("indicator", str, "all", "indicators", "Which stability indicators.",
               choices=INDICATORS),
+        TOP_VARIANCE,
     )
     view = "renette_widgets.widgets.results:StabilityView"
     cli_command = "stability"
@@ -84,12 +87,21 @@ class Stability(Workflow):
             raise InputError(f"stability takes one data matrix, got {len(matrices)}",
                              hint="Run one stability job per data set.")
         (name, df), = matrices.items()
+        df = checks.keep_most_variable(df, params["top_variance"], source(name, df))
         df = checks.check_data(df, method=params["method"],
                                tol=float(params["method_params"].get("tol") or 0.0),
                                drop_constant=drop_constant, name=source(name, df))
         checks.check_resampling(df.shape[0], params["resampling"], params["k"],
                                 params["method"], name)
         return {name: df}
+
+    def memory(self, matrices, params) -> Estimate:
+        # a chunk infers a resampled network in R, its spectrum and edge extremes
+        (df,) = matrices.values()
+        n, p = df.shape
+        copies = R_COPIES.get(params["method"], 4) + 8
+        return Estimate(8 * n * p + copies * 8 * p * p, 24 * p * p,
+                        f"resampled {p:,} x {p:,} networks by {params['method']}")
 
     def plan(self, ctx: Context, matrices, params):
         plan = Plan()
@@ -252,7 +264,7 @@ class Stability(Workflow):
                 "method_params": options.key_values(args.param),
                 "metric": args.metric, "rho": args.rho, "gamma": args.gamma,
                 "resampling": args.resampling, "k": args.k, "h": args.h, "seed": args.seed,
-                "indicator": args.indicator}
+                "indicator": args.indicator, "top_variance": args.top_variance}
 
 
 def edge_table(sw: np.ndarray, nodes: list) -> pd.DataFrame:

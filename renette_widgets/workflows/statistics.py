@@ -23,6 +23,7 @@ from ..engine.graphs import THRESHOLDS
 from ..io.params import SEED, Param
 from ..jobs.grain import cost_priority
 from ..io.arrays import read_table, write_table
+from ..jobs.memory import Estimate
 from ..jobs.plan import Context, Plan, gather, submit_task
 from .base import Workflow
 from .registry import register
@@ -52,6 +53,11 @@ class Statistics(Workflow):
     view = "renette_widgets.widgets.results:StatisticsView"
     cli_command = "stats"
     cli_help = "node and network statistics"
+
+    def memory(self, matrices, params) -> Estimate:
+        # igraph's graph of a dense network and R's copies of it
+        n = max(df.shape[0] for df in matrices.values())
+        return Estimate(6 * 8 * n * n, 0, f"a network of {n:,} nodes")
 
     def plan(self, ctx: Context, matrices, params):
         plan = Plan()
