@@ -245,15 +245,13 @@ def check_adjacency(
     notes = list(df.attrs.get("notes", []))
     cols = pd.Index([str(c) for c in df.columns])
     _check_duplicates(cols, "column", file)
-    out = df.copy()
-    out.columns = cols
+    order = None  # rows in the order of the columns, when they come in another
     if not isinstance(df.index, pd.RangeIndex):
         rows = pd.Index([str(r) for r in df.index])
         _check_duplicates(rows, "row", file)
         if not rows.equals(cols):
             if set(rows) == set(cols):
-                out.index = rows
-                out = out.loc[cols]
+                order = rows.get_indexer(cols)
                 notes.append("Rows were reordered to follow the order of the column names.")
             else:
                 k = next(i for i, (r, c) in enumerate(zip(rows, cols)) if r != c)
@@ -263,9 +261,11 @@ def check_adjacency(
                     "must be the same nodes", file=file, column=cols[k],
                     hint="Use the same node names in the first column and in the "
                          "header, or leave out the row names.")
-    out.index = cols
-    x = out.to_numpy(dtype=np.float64, copy=True)
-    _check_finite(x, out, file)
+    # One copy, ours to fix, in Fortran order: the DataFrame below wraps it as is
+    # (and R, which gets it next, reads columns).
+    x = df.to_numpy(dtype=np.float64)
+    x = np.array(x if order is None else x[order], dtype=np.float64, order="F")
+    _check_finite(x, pd.DataFrame(x, index=cols, columns=cols, copy=False), file)
     diag = np.diag(x).copy()
     if np.any(diag != 0):
         if not zero_diagonal:
@@ -292,7 +292,7 @@ def check_adjacency(
         notes.append(
             "The matrix is not symmetric, so the network is treated as directed "
             f"(e.g. {cols[i]}->{cols[j]} = {x[i, j]:g}, {cols[j]}->{cols[i]} = {x[j, i]:g}).")
-    result = pd.DataFrame(x, index=cols, columns=cols)
+    result = pd.DataFrame(x, index=cols, columns=cols, copy=False)
     result.attrs = dict(df.attrs)
     result.attrs["notes"] = notes
     return result
