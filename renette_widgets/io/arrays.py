@@ -1,8 +1,8 @@
 """Matrices and tables on disk: the binary formats of the results store.
 
 Matrices (inputs, networks, distance matrices, resampled strengths) are Zarr
-arrays: one folder each, float64 in chunks of at most ``CHUNK`` x ``CHUNK``
-values, uncompressed (correlation weights do not compress, and an
+arrays: one folder each, float64 in chunks of at most ``CHUNK_ROWS`` x
+``CHUNK_COLS`` values (8 MB), uncompressed (correlation weights do not compress, and an
 uncompressed write costs what ``np.save`` costs: ``benchmarks/RESULTS.md``),
 with the row and column names in the array's attributes. Zarr rather than
 ``.npy``: it is chunked, so dask workers write blocks of rows of one network
@@ -27,18 +27,29 @@ import numpy as np
 import pandas as pd
 import zarr
 
-CHUNK = 1024
+# Chunks of 256 rows: a block of rows written by one task is a whole number of
+# chunk rows, so small chunk rows keep the blocks (and a worker's memory) small.
+CHUNK_ROWS, CHUNK_COLS = 256, 4096
+# Values read at a time by the lazy readers (top edges, pooling, exports): 32 MB.
+READ_VALUES = 4 * 2**20
+
+
+def read_rows(n_cols: int) -> int:
+    """Rows a lazy reader takes at a time from a matrix of ``n_cols`` columns."""
+    return max(1, READ_VALUES // max(1, n_cols))
 
 
 def _chunks(shape: tuple[int, int]) -> tuple[int, int]:
-    return tuple(max(1, min(CHUNK, s)) for s in shape)
+    return max(1, min(CHUNK_ROWS, shape[0])), max(1, min(CHUNK_COLS, shape[1]))
 
 
 def row_blocks(n_rows: int, rows_per_block: int) -> list[tuple[int, int]]:
-    """``(start, stop)`` of blocks of rows, each a whole number of chunks (so that
-    parallel writers never share a chunk); about ``rows_per_block`` rows each."""
-    step = max(1, math.ceil(max(1, rows_per_block) / CHUNK)) * CHUNK if n_rows > CHUNK else n_rows
-    return [(a, min(a + step, n_rows)) for a in range(0, n_rows, max(1, step))]
+    """``(start, stop)`` of blocks of rows, each a whole number of chunk rows (so
+    that parallel writers never share a chunk); about ``rows_per_block`` each."""
+    if n_rows <= CHUNK_ROWS:
+        return [(0, n_rows)]
+    step = max(1, math.ceil(max(1, rows_per_block) / CHUNK_ROWS)) * CHUNK_ROWS
+    return [(a, min(a + step, n_rows)) for a in range(0, n_rows, step)]
 
 
 def create_matrix(path: str | Path, shape: tuple[int, int], rows: list[str],
@@ -110,7 +121,7 @@ class StoredMatrix:
 
     def to_frame(self) -> pd.DataFrame:
         """The whole matrix in memory, with its names."""
-        return pd.DataFrame(self.to_numpy(), index=self.rows, columns=self.cols)
+        return pd.DataFrame(self.to_numpy(), index=self.rows, columns=self.cols, copy=False)
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
         a = self.to_numpy()
@@ -132,16 +143,18 @@ class StoredMatrix:
         best_i = np.empty(0, dtype=np.int64)
         best_j = np.empty(0, dtype=np.int64)
         arr = self._array()
-        for a, b in row_blocks(self.shape[0], CHUNK):
+        for a, b in row_blocks(self.shape[0], read_rows(self.shape[1])):
             block = arr[a:b, :]
-            ii, jj = np.nonzero(block)
-            ii = ii + a
-            if upper:
-                keep = jj > ii
-                ii, jj = ii[keep], jj[keep]
-            w = block[ii - a, jj]
-            best_w = np.concatenate([best_w, w])
-            best_i = np.concatenate([best_i, ii])
+            strength = np.abs(block)
+            if upper:  # only pairs i < j: the rest can never be chosen
+                strength[np.tril_indices(b - a, k=a, m=self.shape[1])] = 0.0
+            flat = strength.ravel()
+            cand = (np.argpartition(flat, flat.size - k)[flat.size - k:] if flat.size > k
+                    else np.arange(flat.size))
+            cand = cand[flat[cand] > 0]
+            ii, jj = np.divmod(cand, self.shape[1])
+            best_w = np.concatenate([best_w, block[ii, jj]])
+            best_i = np.concatenate([best_i, ii + a])
             best_j = np.concatenate([best_j, jj])
             if len(best_w) > k:
                 top = np.argpartition(-np.abs(best_w), k - 1)[:k]
@@ -159,9 +172,11 @@ class StoredMatrix:
         n_r, n_c = math.ceil(self.shape[0] / f), math.ceil(self.shape[1] / f)
         out = np.zeros((n_r, n_c))
         arr = self._array()
-        for a, b in row_blocks(self.shape[0], max(f, CHUNK // f * f)):
-            block = np.abs(arr[a:b, :]) if how == "max" else arr[a:b, :]
-            out[a // f:(b + f - 1) // f] = _pool(block, f, how)
+        step = f * max(1, read_rows(self.shape[1]) // f)  # whole squares per read
+        for a in range(0, self.shape[0], step):
+            block = arr[a:a + step, :]
+            block = np.abs(block) if how == "max" else block
+            out[a // f:a // f + math.ceil(block.shape[0] / f)] = _pool(block, f, how)
         return out, _labels(self.rows, f), _labels(self.cols, f)
 
     def __repr__(self) -> str:

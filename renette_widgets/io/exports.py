@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .arrays import CHUNK, StoredMatrix, row_blocks
+from .arrays import StoredMatrix, read_rows, row_blocks
 
 FORMATS = ("csv", "tsv", "graphml", "json")
 # Most edges a GraphML export takes without being told which to keep.
@@ -44,7 +44,7 @@ def export_matrix(m: pd.DataFrame | StoredMatrix, path: Path, fmt: str) -> Path:
         return path
     with open(path, "w", encoding="utf-8") as out:
         out.write(_SEP[fmt].join([""] + [_quote(c, fmt) for c in m.cols]) + "\n")
-        for a, b in row_blocks(m.shape[0], CHUNK):
+        for a, b in row_blocks(m.shape[0], read_rows(m.shape[1])):
             block = pd.DataFrame(m.block(slice(a, b)), index=m.rows[a:b])
             block.to_csv(out, sep=_SEP[fmt], header=False, float_format="%.17g")
     return path
@@ -80,7 +80,7 @@ def edges(m: pd.DataFrame | StoredMatrix, threshold: float | None = None,
     names_r = np.asarray(m.rows if sm else m.index.astype(str), dtype=object)
     names_c = np.asarray(m.cols if sm else m.columns.astype(str), dtype=object)
     count = 0
-    for a, b in row_blocks(m.shape[0], CHUNK):
+    for a, b in row_blocks(m.shape[0], read_rows(m.shape[1])):
         block = sm.block(slice(a, b)) if sm else m.to_numpy(dtype=float)[a:b]
         ii, jj = np.nonzero(np.abs(block) > cut)
         keep = (jj != ii + a) if directed else (jj > ii + a)
@@ -102,7 +102,7 @@ def _symmetric(m: pd.DataFrame | StoredMatrix) -> bool:
     if isinstance(m, pd.DataFrame):
         a = m.to_numpy(dtype=float)
         return bool(np.allclose(a, a.T, equal_nan=True))
-    for a, b in row_blocks(m.shape[0], CHUNK):
+    for a, b in row_blocks(m.shape[0], read_rows(m.shape[1])):
         if not np.allclose(m.block(slice(a, b)), m.block(slice(None), slice(a, b)).T,
                            equal_nan=True):
             return False

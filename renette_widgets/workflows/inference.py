@@ -144,7 +144,7 @@ class Inference(Workflow):
                     nets[net] = StoredMatrix(path)
                 else:
                     values = np.concatenate([got[f.key] for f in futs if got[f.key] is not None])
-                    nets[net] = pd.DataFrame(values, index=cols, columns=cols)
+                    nets[net] = pd.DataFrame(values, index=cols, columns=cols, copy=False)
             return {"networks": nets}
         plan.assemble = assemble
         return plan
@@ -183,8 +183,10 @@ def _path(path: Path | None) -> str | None:
     return None if path is None else str(path)
 
 
-# Largest block of a network one task computes (rows x p float64 values).
-BLOCK_BYTES = 256 * 2**20
+# Largest block of a network one task computes (rows x p float64 values): two
+# workers' blocks and the network the client reads back stay within a few times
+# the network's size (benchmarks/RESULTS.md).
+BLOCK_BYTES = 32 * 2**20
 # Copies of a p x p matrix R makes while inferring one by each method (measured
 # peaks, rounded up; cor and WGCNA with Kendall or missing values go to R too).
 R_COPIES = {"cor": 4, "WGCNA": 4, "bicor": 4, "TOM": 8, "WGCNAFDR": 6, "bicorFDR": 6,
