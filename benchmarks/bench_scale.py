@@ -70,8 +70,10 @@ class PeakRSS:
 
 
 def cluster_pids(client) -> list[int]:
-    return [os.getpid(), client.run_on_scheduler(os.getpid),
-            *client.run(os.getpid).values()]
+    """This process, the scheduler's and the workers' (the embedded cluster's
+    scheduler runs in this process: counted once)."""
+    return sorted({os.getpid(), client.run_on_scheduler(os.getpid),
+                   *client.run(os.getpid).values()})
 
 
 def bench_infer(client, p: int, method: str, tmp: Path) -> dict:
