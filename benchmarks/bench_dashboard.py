@@ -9,9 +9,18 @@ Chromium (Playwright):
   line showing the connected workers;
 - run -> first progress: after loading the example networks, from the click
   on "Compute distances" to the first feedback in the page (the "submitted
-  job" notice) and to the first "N/M tasks done" progress message.
+  job" notice) and to the first "N/M tasks done" progress message;
+- click -> job row and job end -> first figure (issue 17): for the example
+  inference (both conditions, cor), distance (the two example networks) and
+  stability (condition A, defaults) jobs, and ReNette's ten test networks
+  compared by position (45 pairs of 1000-node networks): from the click on
+  the Run button to the job's row in the Jobs list, and from the job's end
+  (``timings.finished`` in its manifest: its last task done and its result
+  assembled) to its first figure drawn in the Results tab. Times are the
+  browser's and the kernel's clocks, on the same machine.
 
-Targets (issue 6): interactive <= 5 s after load; first progress <= 1 s after run.
+Targets: interactive <= 5 s after load; first progress <= 1 s after run
+(issue 6); click -> row <= 0.5 s and job end -> first figure <= 1.5 s (issue 17).
 """
 from __future__ import annotations
 
@@ -20,6 +29,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 from common import save, table
@@ -61,6 +71,71 @@ def run_once(page) -> tuple[float, float]:
     return notice, progress
 
 
+# Marks the figures already in the page, so that the next one drawn is the new job's.
+MARK_FIGURES = "() => document.querySelectorAll('.jp-RenderedPlotly').forEach(e => e.dataset.seen = 1)"
+NEW_FIGURE = """() => {
+    const e = [...document.querySelectorAll('.jp-RenderedPlotly')]
+        .find(e => !e.dataset.seen && e.querySelector('.main-svg') && e.offsetParent);
+    return e ? Date.now() : false; }"""
+NEW_ROW = """n => document.querySelectorAll('.renette-status').length > n ? Date.now() : false"""
+
+
+def tab(page, name: str) -> None:
+    page.locator(".lm-TabBar-tab:visible", has_text=re.compile(f"^{name}$")).first.click()
+
+
+def timed_job(page, home: Path, button: str) -> tuple[float, float]:
+    """Click ``button``; seconds from the click to the job's row, and from the job's
+    end (its manifest) to its first figure on screen."""
+    from renette_widgets.jobs.store import Store
+    page.evaluate(MARK_FIGURES)
+    rows = page.locator(".renette-status").count()
+    before = {m["id"] for m in Store(home).list()}
+    t0 = page.evaluate("Date.now()")
+    page.get_by_role("button", name=button).click()
+    row = page.wait_for_function(NEW_ROW, arg=rows, polling=10).json_value()
+    shown = page.wait_for_function(NEW_FIGURE, polling=10, timeout=600_000).json_value()
+    for _ in range(600):  # the manifest is written once the page has the result
+        new = [m for m in Store(home).list() if m["id"] not in before]
+        if new and new[0].get("timings", {}).get("finished"):
+            break
+        time.sleep(0.1)
+    finished = datetime.fromisoformat(new[0]["timings"]["finished"]).timestamp() * 1000
+    return (row - t0) / 1000, (shown - finished) / 1000
+
+
+def job_feedback(browser, url: str, home: Path, reps: int) -> dict[str, list]:
+    """Click -> row and job end -> first figure of the example jobs (and of the ten
+    ReNette test networks once)."""
+    out: dict[str, list] = {"inference": [], "distance": [], "stability": [], "test networks": []}
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(600_000)
+    page.goto(url)
+    page.get_by_role("button", name="Example networks").wait_for(state="visible")
+    page.wait_for_selector(".renette-cluster >> text=/workers? at tcp/")
+    for button in ("Example networks", "Example data (2 conditions)", "ReNette test networks (10)"):
+        page.get_by_role("button", name=button).click()
+    page.locator(".renette-table", has_text="test_data_10").wait_for()
+    for _ in range(reps):
+        tab(page, "Inference")
+        page.locator("select[multiple]:visible").nth(0).select_option(["condition_A", "condition_B"])
+        out["inference"].append(timed_job(page, home, "Infer networks"))
+        tab(page, "Distance")
+        page.locator("select[multiple]:visible").select_option(["network_A", "network_B"])
+        out["distance"].append(timed_job(page, home, "Compute distances"))
+        tab(page, "Stability")
+        page.locator(".renette-stability-data select").select_option("condition_A")
+        out["stability"].append(timed_job(page, home, "Run stability"))
+    tab(page, "Distance")
+    page.locator("select[multiple]:visible").select_option([f"test_data_{i}" for i in range(1, 11)])
+    page.locator(".widget-dropdown:visible", has_text="node sets").locator("select") \
+        .select_option(label="by position (names ignored)")
+    out["test networks"].append(timed_job(page, home, "Compute distances"))
+    context.close()
+    return out
+
+
 def main(quick: bool = False) -> None:
     from playwright.sync_api import sync_playwright
     from renette_widgets.serve import Stack
@@ -71,6 +146,7 @@ def main(quick: bool = False) -> None:
             sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         load(browser, stack.url)[2].context.close()  # warm-up: Voila's first kernel
+        feedback = job_feedback(browser, stack.url, Path(tmp) / "home", reps)
         for _ in range(reps):
             inter, cluster, page = load(browser, stack.url)
             loads.append((inter, cluster))
@@ -88,7 +164,14 @@ def main(quick: bool = False) -> None:
             med(r[1] for r in runs), len(loads), len(runs)]],
           f"max over runs: interactive {max(l[0] for l in loads):.2f} s, first progress "
           f"{max(r[1] for r in runs):.2f} s. Each page load starts a new Voila kernel.")
-    save("dashboard", {"loads": loads, "runs": runs})
+    table("Job feedback (issue 17; make run stack, headless Chromium; medians, max)",
+          ["job", "click -> row s (<=0.5)", "max", "job end -> first figure s (<=1.5)", "max", "runs"],
+          [[name, med(r[0] for r in rs), max(r[0] for r in rs), med(r[1] for r in rs),
+            max(r[1] for r in rs), len(rs)] for name, rs in feedback.items()],
+          "example inference: condition_A and condition_B, cor; distance: network_A vs network_B; "
+          "stability: condition_A, defaults (montecarlo, k 3, h 20); test networks: ReNette's ten "
+          "test networks by position (45 pairs of 1000-node networks).")
+    save("dashboard", {"loads": loads, "runs": runs, "feedback": feedback})
 
 
 if __name__ == "__main__":

@@ -8,14 +8,14 @@ the only place R is started); ``jobs`` (dask plumbing, the Job, the store);
 ``serve`` and ``widgets`` (the front doors).
 """
 from ._version import __version__
-from .api import (distance, infer, load_job, load_result, netstats, read_matrix, rerun,
-                  stability, submit)
+from .api import (differential, distance, infer, load_job, load_result, netstats, read_matrix,
+                  rerun, stability, submit)
 from .errors import InputError, JobError, TooLargeError
 from .jobs.cluster import get_client
 from .jobs.job import Job
 from .jobs.store import Store
-from .results import StabilityResult
+from .results import DifferentialResult, StabilityResult
 
-__all__ = ["read_matrix", "infer", "distance", "stability", "netstats", "submit",
+__all__ = ["read_matrix", "infer", "distance", "stability", "netstats", "differential", "submit",
            "load_result", "load_job", "rerun", "Job", "InputError", "JobError", "TooLargeError",
-           "StabilityResult", "Store", "get_client", "__version__"]
+           "StabilityResult", "DifferentialResult", "Store", "get_client", "__version__"]

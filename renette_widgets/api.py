@@ -1,7 +1,7 @@
 """Python API for analysts: every registered workflow, synchronous or as jobs.
 
 Synchronous functions (:func:`infer`, :func:`distance`, :func:`stability`,
-:func:`netstats`) are :func:`submit` + ``wait`` + ``result``; they run on the
+:func:`netstats`, :func:`differential`) are :func:`submit` + ``wait`` + ``result``; they run on the
 same dask cluster and write the same store as the dashboard and the CLI.
 :func:`submit` runs any workflow of the registry
 (:mod:`renette_widgets.workflows`) by name, :func:`load_result`,
@@ -27,7 +27,7 @@ from .io.params import defaults
 from .io.reader import read_matrix as _read_matrix
 from .jobs.job import Job
 from .jobs.store import Store
-from .results import StabilityResult
+from .results import DifferentialResult, StabilityResult
 
 MatrixLike = pd.DataFrame | np.ndarray | str | Path
 
@@ -36,6 +36,7 @@ _INFER = defaults(workflows.get("inference").params)
 _DIST = defaults(workflows.get("distance").params)
 _STAB = defaults(workflows.get("stability").params)
 _STATS = defaults(workflows.get("statistics").params)
+_DIFF = defaults(workflows.get("differential").params)
 
 
 def read_matrix(path_or_buffer: Any, kind: str = "data", header: bool = True,
@@ -353,3 +354,69 @@ def netstats(network: MatrixLike, seed: int = _STATS["seed"], *,
                 "density": density}, client, store, timeout)
     tables = next(iter(res.values()))
     return tables["nodes"], tables["network"]
+
+
+def differential(a: Any, b: MatrixLike | None = None, method: str = _DIFF["method"],
+                 adjust: str = _DIFF["adjust"], *, n_perm: int = _DIFF["n_perm"],
+                 seed: int = _DIFF["seed"], cor_cutoff: float = _DIFF["cor_cutoff"],
+                 cor_alpha: float = _DIFF["cor_alpha"], fdr: float = _DIFF["fdr"],
+                 node_method: str = _DIFF["node_method"], lp: float = _DIFF["lp"],
+                 node_perm: int = _DIFF["node_perm"], threshold: float = _DIFF["threshold"],
+                 top_variance: int | None = _DIFF["top_variance"], drop_constant: bool = False,
+                 client=None, store=None, timeout: float | None = None,
+                 **node_params: Any) -> DifferentialResult:
+    """Differential network analysis: which pairs and which nodes change between conditions.
+
+    Parameters
+    ----------
+    a, b : DataFrame, ndarray or path
+        The data matrices of conditions A and B (samples in rows, variables in
+        columns), compared on the variables they share (named ``"A"`` and
+        ``"B"``, or by their file names). For k >= 2 conditions give ``a`` as a
+        mapping ``{name: matrix}`` (or a list) and leave ``b`` out: every pair of
+        conditions is compared.
+    method : {"pearson", "spearman"}
+        Correlation of each pair in each condition (edge level).
+    adjust : {"BH", "none", "perm"}
+        Adjustment of the p-values of the differences over all pairs;
+        ``"perm"``: permutation FDR with ``n_perm`` label permutations and ``seed``
+        (the same seed gives the same q-values on any number of workers).
+    cor_cutoff, cor_alpha : float
+        Correlations above ``cor_cutoff`` are clipped before the Fisher
+        transformation; a correlation is + or - in a pair's class when its
+        p-value is below ``cor_alpha``.
+    fdr : float
+        Pairs with ``q_diff <= fdr`` are significant (``result.significant()``).
+    node_method : str
+        Inference method of each condition's network (node level, distances);
+        its parameters in ``**node_params`` (e.g. ``P=6`` for WGCNA).
+    lp : float
+        Node change ``d_i = sum_j |A_ij - B_ij|^lp``.
+    node_perm : int
+        Label permutations of the node test (0: none).
+    threshold : float
+        Across conditions, an edge is present in a condition when ``|r| > threshold``.
+    top_variance : int, optional
+        Keep only the N variables of largest variance (over all samples).
+    drop_constant : bool
+        Drop constant columns instead of refusing the data.
+
+    Returns
+    -------
+    DifferentialResult
+        ``pairs()``, ``significant()``, ``nodes()``, ``comparison(name)``, the
+        k x k ``H``, ``IM``, ``HIM`` between the conditions' networks, ``edges``
+        (the summary across conditions) and ``networks``.
+    """
+    if b is None:
+        inputs = a
+    else:
+        names = [Path(x).stem if isinstance(x, (str, Path)) else d for x, d in ((a, "A"), (b, "B"))]
+        if names[0] == names[1]:
+            names = ["A", "B"]
+        inputs = dict(zip(names, (a, b)))
+    params = {"method": method, "adjust": adjust, "n_perm": n_perm, "seed": seed,
+              "cor_cutoff": cor_cutoff, "cor_alpha": cor_alpha, "fdr": fdr,
+              "node_method": node_method, "node_method_params": node_params, "lp": lp,
+              "node_perm": node_perm, "threshold": threshold, "top_variance": top_variance}
+    return _run("differential", inputs, params, client, store, timeout, drop_constant)

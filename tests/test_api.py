@@ -159,3 +159,69 @@ def test_constant_columns_are_refused_or_dropped_on_request(client):
     assert 0 <= res.S and list(res.ADJ.columns) == list("abcd")
     with pytest.raises(rw.InputError, match="data matrices"):
         rw.submit("distance", {"n": net}, {}, drop_constant=True)
+
+
+def test_renette_test_networks_by_position_are_nettools(client, cases):
+    """ReNette's test networks hold different genes: by position (names ignored),
+    the package's copies give nettools' netdist of the matrices as read."""
+    from renette_widgets.io import examples
+    case = cases["netdist_renette_testdata_1-5_HIM"]
+    nets = examples.load_renette("test-networks")
+    with pytest.raises(rw.InputError, match="align='position'"):
+        rw.distance({n: nets[n] for n in case["list_names"][:2]})
+    got = rw.distance({n: nets[n] for n in case["list_names"]}, align="position")
+    for field in ("H", "IM", "HIM"):
+        expected = read_case_csv(case["expected"][field])
+        assert list(got[field].columns) == case["list_names"]
+        assert_within(got[field].to_numpy(), expected.to_numpy(), case, field)
+
+
+def test_distance_on_shared_and_on_all_nodes(client):
+    """H of the aligned networks, checked by hand: sum |A - B| / (n (n - 1))."""
+    rng = np.random.default_rng(3)
+
+    def net(nodes):
+        m = np.triu(rng.random((len(nodes), len(nodes))), 1)
+        return pd.DataFrame(m + m.T, index=nodes, columns=nodes)
+    a, b = net(list("ABCDEF")), net(list("DEFGHIJ"))
+    shared = rw.distance({"a": a, "b": b}, align="shared")
+    s = list("DEF")
+    h = np.abs(a.loc[s, s].to_numpy() - b.loc[s, s].to_numpy()).sum() / (3 * 2)
+    assert shared["H"].iat[0, 1] == pytest.approx(h, abs=1e-12)
+    union = rw.distance({"a": a, "b": b}, align="union")
+    nodes = list("ABCDEFGHIJ")
+    fa = a.reindex(index=nodes, columns=nodes, fill_value=0.0).to_numpy()
+    fb = b.reindex(index=nodes, columns=nodes, fill_value=0.0).to_numpy()
+    assert union["H"].iat[0, 1] == pytest.approx(np.abs(fa - fb).sum() / (10 * 9), abs=1e-12)
+    job = rw.submit("distance", {"a": a, "b": b}, {"align": "union"}).wait(120)
+    manifest = rw.Store().manifest(job.id)
+    assert manifest["params"]["align"] == "union"
+    assert [e["shape"] for e in manifest["inputs"]] == [[10, 10], [10, 10]]
+
+
+def test_statistics_with_a_density_threshold_against_igraph(client):
+    """The WGCNA example network links every pair; kept to 5 % of its edges, its
+    degrees vary and the centralities are igraph's on those edges."""
+    import igraph
+    from renette_widgets.io import examples
+    a = examples.load_renette("microbiome-networks")["microbiome_Actinobacteria_0.0-diet_adj"]
+    m = a.to_numpy()
+    n = len(m)
+    nodes, network = rw.netstats(a)  # every edge: the complaint of issue 17
+    assert set(nodes["degree"]) == {n - 1} and network["density"].iloc[0] == 1
+    nodes, network = rw.netstats(a, threshold="density", density=0.05)
+    # the strongest floor(5 % of n (n - 1) / 2) edges, found here independently
+    iu = np.triu_indices(n, 1)
+    order = np.argsort(-m[iu], kind="stable")[: int(0.05 * n * (n - 1) / 2)]
+    g = igraph.Graph(n=n, edges=list(zip(iu[0][order], iu[1][order])))
+    assert network["n_edges"].iloc[0] == g.ecount() and network["edges_given"].iloc[0] == n * (n - 1) // 2
+    assert network["threshold"].iloc[0] == "density"
+    np.testing.assert_array_equal(nodes["degree"], g.degree())
+    assert nodes["degree"].nunique() > 5
+    np.testing.assert_allclose(nodes["betweenness"],
+                               np.array(g.betweenness()) / ((n - 1) * (n - 2) / 2), atol=1e-12)
+    np.testing.assert_allclose(nodes["closeness"], g.closeness(normalized=True), atol=1e-12)
+    np.testing.assert_allclose(nodes["clustering"], g.transitivity_local_undirected(mode="zero"),
+                               atol=1e-12)
+    top_k, _ = rw.netstats(a, threshold="top_k", top_k=3)
+    assert top_k["degree"].min() >= 3

@@ -117,3 +117,49 @@ def test_stability_figures():
     assert len(hubs.data) == 5 and hubs.data[0].name == "n7"
     hist = figures.stability_histogram(pd.Series([0.1, np.nan, 0.3]), "Sw")
     assert len(hist.data[0].x) == 2
+
+
+def test_heatmap_values_only_where_they_fit():
+    small = figures.distance_heatmap(D, "HIM distance")
+    assert small.data[0].texttemplate == "%{text}" and small.data[0].text[0][2] == "0.5"
+    names = [f"network_{i}" for i in range(20)]
+    big = figures.distance_heatmap(_dist(np.ones((20, 20)) - np.eye(20), names), "HIM distance")
+    assert not big.data[0].texttemplate  # 20 x 20: values on hover only
+    assert big.layout.height > small.layout.height  # sized to the number of networks
+
+
+def test_long_names_are_shortened_on_axes_and_maps_full_on_hover():
+    names = [f"microbiome_Actinobacteria_{d}-diet_adj" for d in ("0.0", "1.0", "2.0")]
+    assert figures.short_labels(names) == ["0.0", "1.0", "2.0"]
+    assert figures.short_labels(["a", "b"]) == ["a", "b"]
+    d = _dist([[0, 0.1, 0.2], [0.1, 0, 0.15], [0.2, 0.15, 0]], names)
+    heat = figures.distance_heatmap(d)
+    assert list(heat.data[0].x) == names and list(heat.layout.xaxis.ticktext) == ["0.0", "1.0", "2.0"]
+    mds = figures.mds_map(d).data[0]
+    assert list(mds.text) == ["0.0", "1.0", "2.0"] and list(mds.customdata) == names
+    tests = [f"test_data_{i}" for i in range(1, 11)]
+    assert figures.mds_map(_dist(np.ones((10, 10)) - np.eye(10), tests)).data[0].text[9] == "10"
+
+
+def test_close_points_get_labels_on_different_sides():
+    xy = np.array([[0, 0], [0.001, 0], [1, 1]])
+    pos = figures.label_positions(xy)
+    assert pos[0] != pos[1] and pos[2] == "top center"
+
+
+def test_network_pair_per_network_cuts_focus_and_differences(nets):
+    a, b = nets
+    cuts = {"A": figures.edges_cut(a, 40), "B": figures.edges_cut(b, 40)}
+    fig = figures.network_pair({"A": a, "B": b}, cuts, differences=True, focus="G01", labels=True)
+    assert [ann.text.split(":")[1].strip().split()[0] for ann in fig.layout.annotations] == ["40", "40"]
+    lines = [t for t in fig.data if t.mode == "lines"]
+    nodes = [t for t in fig.data if t.mode != "lines"]
+    assert nodes[0].mode == "markers+text" and "G01" in nodes[0].text
+    red = [t for t in lines if t.line.color == figures.network.ONLY_HERE]
+    kept = {n: set(zip(*np.nonzero(np.triu(m.to_numpy(), 1) > cuts[n]))) for n, m in (("A", a), ("B", b))}
+    # edges drawn red in A: in A's 40 and not in B's (except those of the focused node)
+    only_a = {e for e in kept["A"] - kept["B"] if 0 not in e}
+    assert int(np.isnan(np.asarray(red[0].x, float)).sum()) == len(only_a)
+    focus = [t for t in lines if t.line.color == figures.network.FOCUS]
+    assert int(np.isnan(np.asarray(focus[0].x, float)).sum()) == sum(1 for e in kept["A"] if 0 in e)
+    assert nodes[0].marker.opacity[0] == 1.0 and min(nodes[0].marker.opacity) < 1

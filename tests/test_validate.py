@@ -108,6 +108,43 @@ def test_network_set_alignment_and_errors():
         check_network_set({"a": a, "c": c})
 
 
+def _net(nodes, seed):
+    rng = np.random.default_rng(seed)
+    m = np.triu(rng.random((len(nodes), len(nodes))), 1)
+    return pd.DataFrame(m + m.T, index=nodes, columns=nodes)
+
+
+def test_network_set_on_different_nodes_offers_the_alignments():
+    a, b = _net(list("ABCD"), 1), _net(list("CDEFG"), 2)
+    with pytest.raises(InputError) as info:
+        check_network_set({"a": a, "b": b})
+    text = str(info.value)
+    # the sizes differ: by position is impossible; shared and union are counted
+    assert "align='shared': 2 nodes" in text and "align='union': 7 nodes" in text
+    assert "impossible here" in text and "--align" in text
+
+
+def test_network_set_shared_union_position():
+    a, b = _net(list("ABCD"), 1), _net(list("DCEF"), 2)
+    shared = check_network_set({"a": a, "b": b}, align="shared")
+    assert list(shared["a"].index) == list(shared["b"].columns) == ["C", "D"]
+    assert shared["b"].loc["C", "D"] == b.loc["C", "D"]
+    assert "2 of its 4 nodes left out" in shared["b"].attrs["notes"][-1]
+    union = check_network_set({"a": a, "b": b}, align="union")
+    assert list(union["b"].index) == list("ABCDEF")
+    # a node missing from a network is isolated in it; its own edges are untouched
+    assert (union["b"].loc[["A", "B"]].to_numpy() == 0).all()
+    assert (union["a"].loc[:, ["E", "F"]].to_numpy() == 0).all()
+    assert union["a"].loc["A", "B"] == a.loc["A", "B"] and union["b"].loc["E", "F"] == b.loc["E", "F"]
+    pos = check_network_set({"a": a, "b": b}, align="position")
+    np.testing.assert_array_equal(pos["b"].to_numpy(), b.to_numpy())  # the matrix as read
+    assert list(pos["b"].index) == list("ABCD") and "names ignored" in pos["b"].attrs["notes"][-1]
+    with pytest.raises(InputError, match="one size"):
+        check_network_set({"a": a, "c": _net(list("XYZ"), 3)}, align="position")
+    with pytest.raises(InputError, match="only 0 node"):
+        check_network_set({"a": a, "c": _net(list("XYZ"), 3)}, align="shared")
+
+
 @pytest.mark.parametrize("n, scheme, k, ok", [
     (10, "kCV", 10, False), (10, "kCV", 3, True), (4, "montecarlo", 3, False),
     (5, "montecarlo", 3, True), (4, "LOO", 1, True), (3, "LOO", 1, False),

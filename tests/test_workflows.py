@@ -24,12 +24,14 @@ from renette_widgets.workflows import Workflow
 BUILT_IN = ["inference", "distance", "stability", "statistics"]
 
 
-def tiny_inputs(kind: str) -> dict[str, pd.DataFrame]:
-    """Two small inputs of the kind a workflow takes."""
+def tiny_inputs(kind: str, count: int = 1) -> dict[str, pd.DataFrame]:
+    """Small inputs of the kind a workflow takes: ``count`` data matrices (at least
+    the workflow's ``min_inputs``), or two networks."""
     rng = np.random.default_rng(0)
     names = [f"g{j}" for j in range(6)]
     if kind == "data":
-        return {"d": pd.DataFrame(rng.normal(size=(20, 6)), columns=names)}
+        return {f"d{k or ''}": pd.DataFrame(rng.normal(size=(20, 6)), columns=names)
+                for k in range(count)}
     out = {}
     for k in range(2):
         a = rng.random((6, 6))
@@ -83,8 +85,8 @@ def test_a_tiny_job_runs_round_trips_the_store_and_has_a_view(name, client, tmp_
     from renette_widgets.widgets.results import view_class
     flow = workflows.get(name)
     store = Store(tmp_path)
-    job = rw.submit(name, tiny_inputs(flow.input_kind), {}, client=client,
-                    store=store).wait(180)
+    job = rw.submit(name, tiny_inputs(flow.input_kind, getattr(flow, "min_inputs", 1)), {},
+                    client=client, store=store).wait(180)
     assert job.status == "done", job.error
     assert_same(job.result, rw.load_result(job.id, store))
     again = rw.load_job(job.id, store)

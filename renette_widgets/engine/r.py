@@ -420,3 +420,60 @@ def _columns(df: Any) -> dict:
             col = ri.baseenv["as.character"](col)
         out[str(name)] = np.asarray(_py(col)).ravel().tolist()
     return out
+
+
+# ---------------------------------------------------------------- differential networks
+DIFFCOR_COLUMNS = ("r_A", "p_A", "r_B", "p_B", "z_diff", "p_diff")
+
+
+def diffcor_values(x: np.ndarray, y: np.ndarray, method: str, cor_cutoff: float,
+                   cor_alpha: float) -> dict[str, np.ndarray]:
+    """``renette::diffcor_values``: the numbers of every pair i < j (row-major) of two
+    conditions, no names: ``DIFFCOR_COLUMNS`` (float64) and ``class`` (int8 codes 1..9)."""
+    with converter():
+        res = _call("diffcor_values", _matrix(x), _matrix(y), method=method,
+                    cor_cutoff=float(cor_cutoff), cor_alpha=float(cor_alpha))
+        # a column at a time (100 MB each at 5000 variables)
+        out = {k: np.asarray(_py(res[i]), dtype=float).ravel()
+               for i, k in enumerate(DIFFCOR_COLUMNS)}
+        out["class"] = np.asarray(_py(res[6])).ravel().astype(np.int8)
+        return out
+
+
+def diffcor_perm_counts(x: np.ndarray, y: np.ndarray, perms: list[int], method: str,
+                        cor_cutoff: float, seed: int) -> np.ndarray:
+    """``renette::diffcor_perm_counts`` of permutations ``perms`` (numbers >= 1), the
+    observed z computed in R."""
+    with converter():
+        return np.asarray(_py(_call(
+            "diffcor_perm_counts", _matrix(x), _matrix(y), None, np.asarray(perms, np.int32),
+            method=method, cor_cutoff=float(cor_cutoff), seed=int(seed))), dtype=float).ravel()
+
+
+def diffconn(a: np.ndarray, b: np.ndarray, lp: float) -> np.ndarray:
+    """``renette::diffconn``: per node, sum_j |A_ij - B_ij|^lp."""
+    with converter():
+        return np.asarray(_py(_call("diffconn", _matrix(a), _matrix(b), lp=float(lp))),
+                          dtype=float).ravel()
+
+
+def diffconn_perm_counts(x: np.ndarray, y: np.ndarray, method: str, params: dict,
+                         perms: list[int], seed: int, lp: float, d_obs: np.ndarray) -> np.ndarray:
+    """``renette::diffconn_perm_counts``: per node, how many permutations in ``perms``
+    change it at least as much as ``d_obs`` (``params``: typed mat2adj arguments)."""
+    import rpy2.rinterface as ri
+    with converter():
+        plist = ri.ListSexpVector([_r_value(v) for v in params.values()])
+        plist = ri.baseenv["names<-"](plist, ri.StrSexpVector([str(k) for k in params]))
+        return np.asarray(_py(_call(
+            "diffconn_perm_counts", _matrix(x), _matrix(y), method=method, params=plist,
+            perms=np.asarray(perms, np.int32), seed=int(seed), lp=float(lp),
+            d_obs=np.asarray(d_obs, dtype=float)))).ravel().astype(np.int64)
+
+
+def hamming_node_share(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``renette::hamming_node_share`` of the networks rescaled as ``netdist`` does
+    (``rescale_network``): the shares split the H of their distance."""
+    with converter():  # the rescaled networks stay in R
+        return np.asarray(_py(_call("hamming_node_share", _call("rescale_network", _matrix(a)),
+                                    _call("rescale_network", _matrix(b)))), dtype=float).ravel()

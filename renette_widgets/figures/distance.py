@@ -47,7 +47,7 @@ def distance_heatmap(d: pd.DataFrame, title: str = "HIM distance",
     """Heatmap of a k x k distance matrix with names, hover values and optional clustered order.
 
     Cells show their value only where it fits (up to ``MAX_LABELLED``
-    networks, three significant digits); long names are shortened on the axes and
+    networks, two significant digits); long names are shortened on the axes and
     given in full on hover.
 
     Parameters
@@ -71,7 +71,9 @@ def distance_heatmap(d: pd.DataFrame, title: str = "HIM distance",
         hovertemplate="%{y} vs %{x}<br>" + what + " = %{z:.6g}<extra></extra>",
     )
     if len(d) <= MAX_LABELLED:
-        heat.update(texttemplate="%{z:.3g}", textfont={"size": 13 if len(d) <= 6 else 11})
+        # two significant digits fit a cell (at most five characters); hover has six
+        heat.update(text=[[f"{v:.2g}" for v in row] for row in d.to_numpy()], texttemplate="%{text}",
+                    textfont={"size": 13 if len(d) <= 6 else 10})
     fig = base_layout(go.Figure(heat), title, heatmap_height(len(d)))
     ticks = {"tickvals": names, "ticktext": short_labels(names), "constrain": "domain"}
     fig.update_layout(xaxis={**ticks, "tickangle": -30 if len(d) > 6 else 0},
@@ -122,7 +124,7 @@ def mds_map(d: pd.DataFrame, title: str = "MDS map of the networks") -> go.Figur
     xy = mds_coordinates(d)
     names = [str(n) for n in d.index]
     fig = go.Figure(go.Scatter(
-        x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=short_labels(names),
+        x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=short_labels(names, 10),
         customdata=names, textposition=label_positions(xy), cliponaxis=False,
         marker={"size": 12, "color": PALETTE[: len(names)] if len(names) <= len(PALETTE) else None},
         hovertemplate="%{customdata}<extra></extra>"))
@@ -131,7 +133,7 @@ def mds_map(d: pd.DataFrame, title: str = "MDS map of the networks") -> go.Figur
     # networks stay apart on screen however small their distances are.
     half = max(float(np.ptp(xy, axis=0).max()), 1e-12) * 0.75
     mid = (xy.max(axis=0) + xy.min(axis=0)) / 2
-    fig.update_layout(xaxis={"title": "MDS 1", "zeroline": False,
+    fig.update_layout(xaxis={"title": "MDS 1", "zeroline": False, "constrain": "domain",
                              "range": [mid[0] - half, mid[0] + half]},
                       yaxis={"title": "MDS 2", "scaleanchor": "x", "zeroline": False,
                              "range": [mid[1] - half, mid[1] + half]},

@@ -17,7 +17,7 @@ from .common import PALETTE, TOP_MARGIN, base_layout, short_labels, square
 #: Edge colours of the network view: edges in both networks, in this one only.
 SHARED_EDGE = "rgba(90,90,90,0.45)"
 ONLY_HERE = "rgba(214,39,40,0.85)"
-FOCUS = "#d62728"
+FOCUS = "#111111"  # the highlighted node and its edges: black, apart from the red ones
 
 
 def fmt_weight(v: float) -> str:

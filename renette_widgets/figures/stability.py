@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .common import PALETTE
+from .common import PALETTE, base_layout
 
 
 # ---------------------------------------------------------------- stability (netSI)
@@ -24,9 +24,9 @@ def stability_boxes(s_boot: np.ndarray, si_boot: np.ndarray, s: float, si: float
         fig.add_trace(go.Scatter(x=[name], y=[mean], mode="markers", showlegend=False,
                                  marker={"symbol": "diamond", "size": 14, "color": "black"},
                                  hovertemplate=f"mean {name} = {mean:.6g}<extra></extra>"))
-    fig.update_layout(title=f"Stability: S (network vs each resample) and SI (between resamples), {metric}",
-                      yaxis_title=f"{metric} distance", showlegend=False, height=380,
-                      margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    base_layout(fig, f"Stability: S (network vs each resample) and SI (between resamples), {metric}",
+                400)
+    fig.update_layout(yaxis_title=f"{metric} distance (lower is more stable)", showlegend=False)
     return fig
 
 
@@ -47,9 +47,8 @@ def hub_strength_boxes(sd_boot: pd.DataFrame, top: int = 15) -> go.Figure:
         fig.add_trace(go.Box(y=sd_boot[node].to_numpy(dtype=float), name=str(node),
                              marker_color=PALETTE[0], boxpoints=False,
                              hovertemplate=f"{node}: " + "%{y:.4g}<extra></extra>"))
-    fig.update_layout(title=f"Strength of the {len(order)} main hubs across resamples",
-                      yaxis_title="node strength", showlegend=False, height=380,
-                      margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    base_layout(fig, f"Strength of the {len(order)} main hubs across resamples", 400)
+    fig.update_layout(yaxis_title="node strength", showlegend=False)
     return fig
 
 
@@ -57,9 +56,8 @@ def stability_histogram(values: pd.Series | np.ndarray, what: str = "Sw") -> go.
     """Histogram of edge (Sw) or node (Sd) stability values, (max - min) / mean; NA dropped."""
     v = pd.Series(values, dtype=float).dropna()
     fig = go.Figure(go.Histogram(x=v.to_numpy(), nbinsx=40, marker_color=PALETTE[2]))
-    fig.update_layout(title=f"{what}: (max - min) / mean over resamples (0 = perfectly stable)",
-                      xaxis_title=what, yaxis_title="count", bargap=0.05, height=320,
-                      margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    base_layout(fig, f"{what}: (max - min) / mean over resamples (0 = perfectly stable)", 340)
+    fig.update_layout(xaxis_title=what, yaxis_title="count", bargap=0.05)
     return fig
 
 
@@ -67,6 +65,6 @@ def value_histogram(values: pd.Series | np.ndarray, title: str, xlabel: str) -> 
     """Histogram of any numeric column (e.g. a node statistic); NA dropped."""
     v = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
     fig = go.Figure(go.Histogram(x=v.to_numpy(), nbinsx=30, marker_color=PALETTE[3]))
-    fig.update_layout(title=title, xaxis_title=xlabel, yaxis_title="count", bargap=0.05,
-                      height=320, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    base_layout(fig, title, 340)
+    fig.update_layout(xaxis_title=xlabel, yaxis_title="count", bargap=0.05)
     return fig

@@ -336,7 +336,7 @@ def check_network_set(
         raise InputError(f"align must be one of {', '.join(ALIGN)}, not {align!r}",
                          parameter="align")
     items = list(networks.items())
-    first_name, first = items[0]
+    first_name = items[0][0]
     sets = [pd.Index([str(c) for c in net.columns]) for _, net in items]
     if align == "position":
         return _by_position(items, sets)

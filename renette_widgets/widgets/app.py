@@ -8,6 +8,7 @@ import ipywidgets as w
 
 from .._version import __version__
 from .common import TABLE_CSS, ErrorBox
+from .differential import DifferentialPanel
 from .distance import DistancePanel
 from .inference import InferencePanel
 from .inputs import InputsPanel
@@ -17,7 +18,8 @@ from .session import Session
 from .stability import StabilityPanel
 from .statistics import StatisticsPanel
 
-TITLES = ["Inputs", "Inference", "Distance", "Stability", "Statistics", "Jobs", "Results"]
+TITLES = ["Inputs", "Inference", "Distance", "Stability", "Statistics", "Differential", "Jobs",
+          "Results"]
 
 
 class App(w.VBox):
@@ -46,10 +48,11 @@ class App(w.VBox):
         self.distance = DistancePanel(self.session)
         self.stability = StabilityPanel(self.session)
         self.statistics = StatisticsPanel(self.session)
+        self.differential = DifferentialPanel(self.session)
         self.jobs = JobsPanel(self.session)
         self.results = ResultsPanel(self.session)
         panels = [self.inputs, self.inference, self.distance, self.stability, self.statistics,
-                  self.jobs, self.results]
+                  self.differential, self.jobs, self.results]
         self.tabs = w.Tab(children=panels)
         for i, title in enumerate(TITLES):
             self.tabs.set_title(i, title)

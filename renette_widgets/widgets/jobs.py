@@ -13,7 +13,6 @@ from .. import workflows
 from ..api import load_job
 from ..io.arrays import as_frame
 from ..jobs.job import FINAL
-from ..jobs.store import Store
 from .common import ErrorBox, guarded
 from .session import Session
 
@@ -119,9 +118,7 @@ class JobsPanel(w.VBox):
 
     def store(self) -> Any:
         """The results store (the session's, or the default one)."""
-        if self.session.store is None:
-            self.session.store = Store()
-        return self.session.store
+        return self.session.get_store()
 
     def refresh(self) -> None:
         """Re-read the store: stored jobs not in this page are added (a reload shows them all)."""
@@ -161,11 +158,12 @@ class JobsPanel(w.VBox):
             self._job_done(job)
 
     def _job_done(self, job: Any) -> None:
+        # the results first: the other panels' choices can wait a moment
+        if self.auto_open.value:
+            self.session.open(job)
         for name, net in workflows.get(job.workflow).output_networks(job.result).items():
             # the page's panels work on DataFrames: a stored network is read here
             self.session.add(name, as_frame(net), "adjacency", origin=f"job {job.id[:8]}")
-        if self.auto_open.value:
-            self.session.open(job)
 
     def _start_ticker(self) -> None:
         """Tick elapsed times of running jobs once a second (no progress event while a task runs)."""

@@ -71,8 +71,8 @@ class NetworkExplorer(w.VBox):
                                  description="beside it", layout=w.Layout(width="340px"))
         self.mode = w.ToggleButtons(options=[("same number in each", "count"),
                                              ("weight above", "weight")],
-                                    tooltips=["the strongest edges of each network (networks "
-                                              "on different scales compare fairly)",
+                                    tooltips=[("the strongest edges of each network (networks "
+                                               "on different scales compare fairly)"),
                                               "one weight cut for every network"],
                                     style={"button_width": "185px"})
         top = max(float(np.abs(f.to_numpy()).max()) for f in networks.values()) or 1.0

@@ -8,5 +8,6 @@ call (see ``docs/architecture.md``).
 from .base import Workflow
 from .registry import get, names, register, unregister
 from . import inference, distance, stability, statistics  # noqa: E402,F401 - they register
+from . import differential  # noqa: E402,F401 - registers itself
 
 __all__ = ["Workflow", "get", "names", "register", "unregister"]

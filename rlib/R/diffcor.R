@@ -16,7 +16,7 @@ DIFFCOR_CLASSES <- c("-/-", "-/0", "-/+", "0/-", "0/0", "0/+", "+/-", "+/0", "+/
 #' in condition B, their p-values, the Fisher z test of the difference, its
 #' adjustment over all pairs and a class naming what happens to the pair
 #' (e.g. \code{"+/0"}: a positive correlation in A lost in B). The building
-#' blocks \code{diffcor_pairs}, \code{diffcor_perm_counts} and
+#' blocks \code{diffcor_pairs}, \code{diffcor_values}, \code{diffcor_perm_counts} and
 #' \code{diffcor_perm_adjust} split the permutation FDR into blocks of
 #' permutations (e.g. dask tasks) that give exactly the numbers of one
 #' \code{diffcor(adjust = "perm")} call.
@@ -109,6 +109,15 @@ DIFFCOR_CLASSES <- c("-/-", "-/0", "-/+", "0/-", "0/0", "0/+", "+/-", "+/0", "+/
 #'   \code{diffcor_pairs}: the same table without \code{q_diff} (no
 #'   adjustment).
 #'
+#'   \code{diffcor_values}: the numbers of \code{diffcor_pairs} as a list of
+#'   vectors in pair order, without the variable names (for callers that
+#'   number the pairs themselves: 12.5 million pairs are 25 million strings):
+#'   \code{r_A}, \code{p_A}, \code{r_B}, \code{p_B}, \code{z_diff},
+#'   \code{p_diff} (numeric) and \code{class} (integer code 1 to 9 of
+#'   \code{"-/-"}, \code{"-/0"}, \code{"-/+"}, \code{"0/-"}, \code{"0/0"},
+#'   \code{"0/+"}, \code{"+/-"}, \code{"+/0"}, \code{"+/+"}, in this
+#'   order: \eqn{3(s_A + 1) + s_B + 2}{3 (sA + 1) + sB + 2} with \eqn{s_X}{sX} in -1, 0, 1).
+#'
 #'   \code{diffcor_perm_counts}: a numeric (double: counts can exceed the
 #'   integer range) vector of length \eqn{m}, the counts of pairs in table
 #'   order (\code{NA} where \code{z_obs} is \code{NA}).
@@ -174,6 +183,16 @@ diffcor_pairs <- function(x, y, method = c("pearson", "spearman"), cor_cutoff = 
   d <- diffcor_data(x, y, "diffcor_pairs")
   tab <- diffcor_table(d, method, cor_cutoff, cor_alpha)
   as_table(tab, length(tab$z_diff))
+}
+
+#' @rdname diffcor
+#' @export
+diffcor_values <- function(x, y, method = c("pearson", "spearman"), cor_cutoff = 0.99,
+                           cor_alpha = 0.05) {
+  method <- match_choice(method, DIFFCOR_METHODS, "method")
+  check_cor_cutoff(cor_cutoff)
+  check_cor_alpha(cor_alpha)
+  diffcor_numbers(diffcor_data(x, y, "diffcor_values"), method, cor_cutoff, cor_alpha)
 }
 
 #' @rdname diffcor
@@ -303,22 +322,30 @@ cor_pvalue <- function(r, n) {
   p
 }
 
-# The columns of the pair table as a list (no q_diff).
-diffcor_table <- function(d, method, cor_cutoff, cor_alpha) {
-  nm <- colnames(d$x)
-  pr <- upper_pairs(ncol(d$x))
-  rA <- pair_cor(d$x, method, pr$idx)
-  rB <- pair_cor(d$y, method, pr$idx)
-  pr$idx <- NULL
+# The numbers of the pair table (no names, no q_diff): what diffcor_values
+# returns, class as its code 1..9 (DIFFCOR_CLASSES).
+diffcor_numbers <- function(d, method, cor_cutoff, cor_alpha) {
+  idx <- lower_index(ncol(d$x))
+  rA <- pair_cor(d$x, method, idx)
+  rB <- pair_cor(d$y, method, idx)
+  rm(idx)
   pA <- cor_pvalue(rA, nrow(d$x))
   pB <- cor_pvalue(rB, nrow(d$y))
   z <- fisher_z_diff(rA, rB, nrow(d$x), nrow(d$y), method, cor_cutoff)
   # class code 1..9: 3 (sA + 1) + (sB + 1) + 1 with sX in -1, 0, 1
   code <- 3L * as.integer((pA < cor_alpha) * sign(rA)) +
     as.integer((pB < cor_alpha) * sign(rB)) + 5L
-  list(var1 = nm[pr$i], var2 = nm[pr$j], r_A = rA, p_A = pA, r_B = rB, p_B = pB,
-       z_diff = z, p_diff = 2 * stats::pnorm(abs(z), lower.tail = FALSE),
-       class = DIFFCOR_CLASSES[code])
+  list(r_A = rA, p_A = pA, r_B = rB, p_B = pB, z_diff = z,
+       p_diff = 2 * stats::pnorm(abs(z), lower.tail = FALSE), class = code)
+}
+
+# The columns of the pair table as a list (no q_diff).
+diffcor_table <- function(d, method, cor_cutoff, cor_alpha) {
+  nm <- colnames(d$x)
+  pr <- upper_pairs(ncol(d$x))
+  v <- diffcor_numbers(d, method, cor_cutoff, cor_alpha)
+  v$class <- DIFFCOR_CLASSES[v$class]
+  c(list(var1 = nm[pr$i], var2 = nm[pr$j]), v)
 }
 
 # A list of equal-length columns as a data.frame, without data.frame()'s copies.

@@ -48,9 +48,12 @@ def browser():
 
 @pytest.fixture(scope="module")
 def page(browser, dashboard):
-    """A fresh dashboard page (its own Voila kernel) per test module."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    """A fresh dashboard page (its own Voila kernel) per test module, at 1400 x 900;
+    ``page.requests`` lists every URL it asked for."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
     pg = context.new_page()
+    pg.requests = []
+    pg.on("request", lambda r: pg.requests.append(r.url))
     pg.set_default_timeout(60_000)
     pg.goto(dashboard.url)
     pg.wait_for_selector(".renette-app")

@@ -63,6 +63,21 @@ test_that("the pair table follows its definitions pair by pair", {
   expect_identical(got$class[1], "+/0")      # g1-g2: lost in B
 })
 
+test_that("diffcor_values holds the numbers of diffcor_pairs, classes as codes", {
+  d <- two_conditions()
+  for (method in c("pearson", "spearman")) {
+    tab <- diffcor_pairs(d$x, d$y, method, cor_cutoff = 0.9, cor_alpha = 0.1)
+    v <- diffcor_values(d$x, d$y, method, cor_cutoff = 0.9, cor_alpha = 0.1)
+    expect_identical(names(v), c("r_A", "p_A", "r_B", "p_B", "z_diff", "p_diff", "class"))
+    for (f in names(v)[1:6]) expect_identical(v[[f]], tab[[f]], label = paste(method, f))
+    expect_true(is.integer(v$class) && all(v$class %in% 1:9))
+    labels <- c("-/-", "-/0", "-/+", "0/-", "0/0", "0/+", "+/-", "+/0", "+/+")
+    expect_identical(labels[v$class], tab$class)
+  }
+  expect_error(diffcor_values(d$x[1:3, ], d$y), "diffcor_values\\(\\): x \\(condition A\\)",
+               class = "renette_input_error")
+})
+
 test_that("pairs are in row-major order; names default to V1..Vp", {
   d <- two_conditions(p = 4)
   r <- diffcor(unname(d$x), unname(d$y))

@@ -1,0 +1,491 @@
+"""Differential networks: which edges and which nodes change between conditions.
+
+Inputs: k >= 2 data matrices (conditions, samples x variables), named by the
+user; they are compared on the variables all of them share (in the first
+one's order; a note says how many were left out). Every pair of conditions
+is a comparison ``"A vs B"``.
+
+Parameters (canonical form, as stored in a job's manifest)::
+
+    {"method": "pearson", "adjust": "BH", "n_perm": 1000, "seed": 0,
+     "cor_cutoff": 0.99, "cor_alpha": 0.05, "fdr": 0.05,
+     "node_method": "cor", "node_method_params": {"method": "pearson", "tol": 0.0},
+     "lp": 2.0, "node_perm": 100, "threshold": 0.5, "top_variance": None}
+
+- edge level: ``method`` (pearson or spearman) correlates each pair in each
+  condition; the Fisher z difference is adjusted over all pairs by ``adjust``
+  (``BH``, ``none``, or ``perm``: ``n_perm`` label permutations with ``seed``);
+  ``cor_cutoff`` and ``cor_alpha`` as R's ``diffcor``; pairs with
+  ``q_diff <= fdr`` are significant;
+- node level: each condition's network is inferred with ``node_method`` (any
+  inference method; method parameters flat or in ``node_method_params``, whose
+  correlation type for ``cor`` defaults to ``method``); per node
+  ``d = sum_j |A_ij - B_ij|^lp``, tested with ``node_perm`` label permutations
+  (0: no test), and its share of the Hamming distance;
+- across conditions: an edge is present in a condition when ``|r| > threshold``.
+
+Tasks: per comparison one pair-table task (:func:`~renette_widgets.engine.differential.t_pairs`,
+written by the worker as Parquet), blocks of permutations (count vectors only:
+memory does not grow with ``n_perm``), the node differences and blocks of
+node permutations; per condition its network; the spectra and tiles of the
+k x k distances (as the distance workflow); one task for the summary across
+conditions. Result: a :class:`~renette_widgets.results.DifferentialResult`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+import igraph
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..engine import differential as ed
+from ..engine.spectra import t_spectra
+from ..engine.tasks import t_input
+from ..errors import InputError
+from ..io import checks, exports
+from ..io.arrays import (as_frame, create_matrix, read_matrix_file, write_matrix,
+                         write_table)
+from ..io.names import safe_name
+from ..io.params import (INFERENCE_METHODS, METHOD, SEED, TOP_VARIANCE, Param, take,
+                         validate_method_params)
+from ..jobs.grain import (DEFAULT_WORKERS, cost_priority, infer_cost, network_cost,
+                          tasks_per_worker, upper_pairs)
+from ..jobs.memory import Estimate
+from ..jobs.placement import cluster_state
+from ..jobs.plan import Context, Plan, distance_tiles, fill_pairs, gather, submit_task
+from ..jobs.store import dump_json
+from ..results import Comparison, DifferentialResult, PairTable
+from . import options
+from .base import Workflow, source
+from .inference import R_COPIES
+from .registry import register
+
+PARAMS = (
+    Param("method", str, "pearson", "correlation", "How each pair is correlated in each "
+          "condition (edge level).", choices=("pearson", "spearman"),
+          aliases=("cor_method",)),
+    Param("adjust", str, "BH", "adjustment", "How the p-values of the differences are adjusted "
+          "over all pairs: Benjamini-Hochberg, none, or a permutation FDR (sample labels "
+          "permuted between the conditions).", choices=("BH", "none", "perm"),
+          choice_labels=("Benjamini-Hochberg (BH)", "none", "permutation FDR")),
+    Param("n_perm", int, 1000, "permutations (pairs)", "Label permutations of the "
+          "permutation FDR.", min=1, max=10**6),
+    SEED,
+    Param("cor_cutoff", float, 0.99, "correlation cutoff", "Correlations above it are set to "
+          "it before the Fisher transformation (as DGCA).", min=0, max=1, min_open=True),
+    Param("cor_alpha", float, 0.05, "correlation alpha", "A correlation counts as + or - in a "
+          "pair's class (e.g. +/0) when its p-value is below this; else 0.",
+          min=0, max=1, min_open=True),
+    Param("fdr", float, 0.05, "FDR threshold", "Pairs with q <= this are significant (tables, "
+          "network view, GraphML).", min=0, max=1, min_open=True),
+    Param("node_method", str, "cor", "inference method (nodes)", "The network of each "
+          "condition for the node level and the distances (any inference method).",
+          choices=INFERENCE_METHODS, choice_labels=METHOD.choice_labels),
+    Param("lp", float, 2.0, "exponent lp", "A node's change d = sum over its edges of "
+          "|A_ij - B_ij|^lp.", min=0, max=100, min_open=True),
+    Param("node_perm", int, 100, "permutations (nodes)", "Label permutations of the node "
+          "test (both networks inferred again each time); 0: no test.", min=0, max=10**5),
+    Param("threshold", float, 0.5, "presence threshold", "Across conditions: an edge is "
+          "present in a condition when |r| is above this.", min=0, max=1, max_open=True),
+    TOP_VARIANCE,
+)
+MIN_SAMPLES = 4  # the Fisher z test divides by n - 3
+# All count vectors of a comparison's permutation blocks together at most this
+# many bytes (held until the pair table is made), and at most this many blocks:
+# the number of blocks does not depend on n_perm, so neither does memory.
+PERM_BYTES = 512 * 2**20
+MAX_PERM_BLOCKS = 32
+# Node permutations: blocks of about this many estimated seconds, at most this many.
+NODE_BLOCK_S = 2.0
+MAX_NODE_BLOCKS = 64
+
+
+class Differential(Workflow):
+    name = "differential"
+    title = "Differential"
+    input_kind = "data"
+    min_inputs = 2
+    params = PARAMS
+    view = "renette_widgets.widgets.differential:DifferentialView"
+    cli_command = "differential"
+    cli_help = "differential networks: which pairs and nodes change between conditions"
+
+    def validate_params(self, params: Mapping | None) -> dict:
+        """Its own parameters plus ``node_method_params`` (or those given flat)."""
+        p = dict(params or {})
+        own = {k for s in self.params for k in (s.name, *s.aliases)}
+        mp = dict(p.pop("node_method_params", None) or {})
+        mp.update({k: p.pop(k) for k in list(p) if k not in own})
+        out = take(list(self.params), p, context=self.name)
+        if out["node_method"] == "cor" and not {"method", "cor_method", "correlation"} & set(mp):
+            mp["method"] = out["method"]  # cor networks of the edge level's correlation
+        out["node_method_params"] = validate_method_params(out["node_method"], mp)
+        return out
+
+    def check_inputs(self, matrices, params, drop_constant=False):
+        if len(matrices) < 2:
+            raise InputError(f"a differential analysis compares at least 2 conditions (data "
+                             f"matrices); {len(matrices)} given",
+                             hint="Choose two or more data matrices, e.g. condition_A and "
+                                  "condition_B.")
+        method = params["node_method"]
+        tol = float(params["node_method_params"].get("tol") or 0.0)
+        out = {}
+        for name, df in matrices.items():
+            df = df.rename(columns=str)
+            df = checks.check_data(df, method=method, tol=tol, drop_constant=drop_constant,
+                                   name=source(name, df))
+            if df.shape[0] < MIN_SAMPLES:
+                raise InputError(
+                    f"{df.shape[0]} samples (rows); a differential analysis needs at least "
+                    f"{MIN_SAMPLES} per condition (the Fisher z test divides by n - 3)",
+                    file=source(name, df), hint="Add samples, or check whether the table "
+                    "should be transposed (samples in rows, variables in columns).")
+            out[name] = df
+        return _top_variance(align(out), params["top_variance"])
+
+    def memory(self, matrices, params) -> Estimate:
+        n = max(df.shape[0] for df in matrices.values())
+        p, k = next(iter(matrices.values())).shape[1], len(matrices)
+        m = p * (p - 1) // 2
+        copies = R_COPIES.get(params["node_method"], 4)
+        per_task = max(8 * m * 20 + 48 * p * p,        # the pair table (R, numpy, Parquet)
+                       8 * m * 6 + 24 * p * p,         # a block of permutations
+                       2 * copies * 8 * p * p + 16 * n * p,  # networks of a permutation
+                       8 * p * p * (5 + 2 * k))        # spectra and tiles of the distances
+        return Estimate(per_task, 8 * p * p * k + 8 * m,
+                        f"{m:,} pairs of {p:,} variables in {k} conditions")
+
+    def plan(self, ctx: Context, matrices, params):
+        plan = Plan()
+        client, job_id = ctx.client, ctx.job_id
+        conds = list(matrices)
+        frames = list(matrices.values())
+        names = [str(c) for c in frames[0].columns]
+        p, k, n = len(names), len(conds), max(df.shape[0] for df in frames)
+        m = p * (p - 1) // 2
+        method, seed = params["node_method"], int(params["seed"])
+        mparams = dict(params["node_method_params"])
+        addresses, _ = cluster_state(client)
+        workers = len(addresses) or DEFAULT_WORKERS
+        slots = tasks_per_worker(workers) * workers
+        per_perm = 2 * infer_cost(n, p, method) + 1e-8 * p * p
+        perm = params["adjust"] == "perm"
+        cost = k * k * (m * 1e-6 + params["node_perm"] * per_perm
+                        + (params["n_perm"] * m * 1e-7 if perm else 0)) + k * network_cost(p)
+        prio = cost_priority(cost)
+        res = ctx.results
+        labels = [f"{conds[a]} vs {conds[b]}" for a, b in upper_pairs(k).tolist()]
+        net_stems, pair_stems = _stems(conds), dict(zip(labels, _stems(labels)))
+        xs = [submit_task(client, plan, "sending inputs", f"input-{c}-{job_id}", t_input,
+                          df.to_numpy(dtype=float), priority=prio + 1)
+              for c, df in enumerate(frames)]
+        nets = []
+        for c in range(k):
+            path = None
+            if res is not None:
+                path = res / f"network_{net_stems[c]}.zarr"
+                create_matrix(path, (p, p), names, names)
+            nets.append(submit_task(client, plan, "inferring networks", f"net-{c}-{job_id}",
+                                    ed.t_network, xs[c], method, mparams, seed,
+                                    None if path is None else str(path), priority=prio + 1))
+        comps = {}
+        for a, b in upper_pairs(k).tolist():
+            label, tag = f"{conds[a]} vs {conds[b]}", f"{a}-{b}-{job_id}"
+            counts = None
+            if perm:
+                counts = [submit_task(client, plan, f"permutations of {label}",
+                                      f"perm-{t}-{tag}", ed.t_perm_counts, xs[a], xs[b], block,
+                                      params["method"], params["cor_cutoff"], seed, priority=prio)
+                          for t, block in enumerate(perm_blocks(params["n_perm"], m, slots))]
+            out = None if res is None else str(res / f"pairs_{pair_stems[label]}.parquet")
+            pairs = submit_task(client, plan, f"pairs of {label}", f"pairs-{tag}", ed.t_pairs,
+                                xs[a], xs[b], names, params["method"], params["cor_cutoff"],
+                                params["cor_alpha"], params["adjust"], params["fdr"], out,
+                                counts, params["n_perm"], priority=prio)
+            diff = submit_task(client, plan, f"nodes of {label}", f"nodes-{tag}", ed.t_node_diff,
+                               nets[a], nets[b], params["lp"], priority=prio)
+            blocks = [submit_task(client, plan, f"node permutations of {label}",
+                                  f"nodeperm-{t}-{tag}", ed.t_node_counts, xs[a], xs[b], method,
+                                  mparams, block, seed, params["lp"], diff, priority=prio)
+                      for t, block in enumerate(node_blocks(params["node_perm"], per_perm,
+                                                            slots))]
+            comps[(a, b)] = (label, out, pairs, diff, blocks)
+        # the k x k distances of the conditions' networks, as the distance workflow
+        spectra = [submit_task(client, plan, "spectra", f"spectra-{c}-{job_id}", t_spectra,
+                               [nets[c]], None, None, priority=prio) for c in range(k)]
+        tiles = distance_tiles(client, plan, [(f, 0) for f in spectra], upper_pairs(k), p,
+                               workers, 1.0, job_id, prio, "diff")
+        edges_out = None if res is None else str(res / "edges_across_conditions.parquet")
+        summary = submit_task(client, plan, "edges across conditions", f"edges-{job_id}",
+                              ed.t_edge_summary, xs, names, conds, params["method"],
+                              params["threshold"], edges_out, priority=prio)
+        notes = [n for df in frames for n in df.attrs.get("notes", [])]
+
+        def assemble() -> DifferentialResult:
+            futs = [f for c in comps.values() for f in (c[2], c[3], *c[4])]
+            got = gather(client, futs + [f for _, f in tiles] + [summary]
+                         + (nets if res is None else []))
+            dist = {}
+            for col, key in enumerate(("H", "IM", "HIM")):
+                d = np.zeros((k, k))
+                fill_pairs(d, tiles, got, col)
+                dist[key] = pd.DataFrame(d, index=conds, columns=conds)
+            comparisons = {}
+            for (a, b), (label, out, pf, df_, blocks) in comps.items():
+                comparisons[label] = comparison(
+                    label, conds[a], conds[b], names, got[pf.key], got[df_.key],
+                    [got[f.key] for f in blocks], params, out,
+                    {key: float(dist[key].iat[a, b]) for key in dist})
+            edges = got[summary.key]
+            networks = {cond: (pd.DataFrame(got[nets[c].key], index=names, columns=names)
+                               if res is None else
+                               read_matrix_file(res / f"network_{net_stems[c]}.zarr"))
+                        for c, cond in enumerate(conds)}
+            return DifferentialResult(
+                conditions=conds, comparisons=comparisons, **dist,
+                edges=PairTable(path=None if edges_out is None else Path(edges_out),
+                                frame=edges["frame"]),
+                edge_counts=edges["counts"], networks=networks, params=dict(params),
+                notes=notes)
+        plan.assemble = assemble
+        return plan
+
+    # ------------------------------------------------------------ results
+    def write_result(self, result: DifferentialResult, folder: Path) -> dict:
+        files: dict = {"comparisons": {}, "networks": {}}
+        for c, stem in zip(result.comparisons.values(), _stems(list(result.comparisons))):
+            files["comparisons"][c.name] = {
+                "a": c.a, "b": c.b, "summary": c.summary,
+                "pairs": _write_pairs(c.pairs, folder / f"pairs_{stem}.parquet"),
+                "nodes": _write_frame(c.nodes, folder / f"nodes_{stem}.parquet"),
+                "classes": _write_frame(c.classes, folder / f"classes_{stem}.parquet")}
+        for key in ("H", "IM", "HIM"):
+            write_matrix(folder / f"{key}.zarr", getattr(result, key))
+            files[key] = f"{key}.zarr"
+        files["edges"] = _write_pairs(result.edges, folder / "edges_across_conditions.parquet")
+        for cond, stem in zip(result.conditions, _stems(result.conditions)):
+            path, net = folder / f"network_{stem}.zarr", result.networks[cond]
+            if getattr(net, "path", None) != path:  # a job kept in memory
+                write_matrix(path, as_frame(net))
+            files["networks"][cond] = path.name
+        dump_json(folder / "summary.json", {"conditions": result.conditions,
+                                            "edge_counts": result.edge_counts,
+                                            "params": result.params, "notes": result.notes})
+        files["summary"] = "summary.json"
+        return files
+
+    def read_result(self, files, folder: Path) -> DifferentialResult:
+        s = json.loads((folder / files["summary"]).read_text())
+        comparisons = {
+            name: Comparison(name=name, a=f["a"], b=f["b"],
+                             pairs=PairTable(path=folder / f["pairs"]),
+                             nodes=pd.read_parquet(folder / f["nodes"]),
+                             classes=pd.read_parquet(folder / f["classes"]),
+                             summary=f["summary"])
+            for name, f in files["comparisons"].items()}
+        return DifferentialResult(
+            conditions=s["conditions"], comparisons=comparisons,
+            **{k: as_frame(read_matrix_file(folder / files[k])) for k in ("H", "IM", "HIM")},
+            edges=PairTable(path=folder / files["edges"]), edge_counts=s["edge_counts"],
+            networks={c: read_matrix_file(folder / f) for c, f in files["networks"].items()},
+            params=s["params"], notes=s["notes"])
+
+    def output_networks(self, result: DifferentialResult) -> dict:
+        method = result.params.get("node_method", "net")
+        return {f"{c}_{method}": net for c, net in result.networks.items()}
+
+    def exportables(self, result: DifferentialResult) -> dict:
+        out = {}
+        for c in result.comparisons.values():
+            stem = c.name.replace(" ", "_")
+            out[f"{stem}_pairs"] = ("table", c.pairs)
+            out[f"{stem}_nodes"] = ("table", c.nodes)
+            out[f"{stem}_classes"] = ("table", c.classes)
+        out.update({key: ("matrix", getattr(result, key)) for key in ("H", "IM", "HIM")})
+        out["edges_across_conditions"] = ("table", result.edges)
+        return out
+
+    def export(self, result, folder: Path, fmt: str = "csv", threshold: float | None = None,
+               top_k: int | None = None) -> list[Path]:
+        """Tables as csv/tsv/json (the pair tables streamed); ``graphml``: per comparison
+        the network of its significant pairs (q <= fdr; ``threshold``: |z_diff| above
+        it, ``top_k``: the strongest by |z_diff|), with each pair's numbers and class."""
+        if exports.check_format(fmt) != "graphml":
+            return super().export(result, folder, fmt, threshold, top_k)
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        return [write_graphml(result, c.name, folder / f"{stem}.graphml", threshold, top_k)
+                for c, stem in zip(result.comparisons.values(), _stems(list(result.comparisons)))]
+
+    # ------------------------------------------------------------ command line
+    def add_cli_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("-m", "--method", default=PARAMS[0].default,
+                            choices=list(PARAMS[0].choices), help=PARAMS[0].help)
+        for spec in self.params[1:]:  # --adjust, --n-perm, ... from the specs
+            parser.add_argument("--" + spec.name.replace("_", "-"), type=spec.type,
+                                default=spec.default, help=spec.help,
+                                choices=list(spec.choices) if spec.choices else None)
+        parser.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
+                            help="parameter of the node-level method, e.g. P=6")
+        parser.add_argument("--drop-constant", action="store_true",
+                            help="drop constant columns instead of refusing the data")
+
+    def cli_params(self, args: argparse.Namespace) -> dict:
+        return {**{s.name: getattr(args, s.name) for s in self.params},
+                "node_method_params": options.key_values(args.param)}
+
+
+
+# ---------------------------------------------------------------- inputs
+
+def align(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The conditions on the variables all of them share, in the first one's order;
+    a note on each condition that lost variables says how many and which."""
+    items = list(frames.items())
+    sets = [set(df.columns) for _, df in items]
+    shared = [c for c in items[0][1].columns if all(c in s for s in sets[1:])]
+    if len(shared) < 2:
+        sizes = "; ".join(f"{source(n, df)} has {df.shape[1]}" for n, df in items)
+        raise InputError(f"the conditions share {len(shared)} variable(s) (columns, by name: "
+                         f"{sizes}); a differential analysis needs at least 2",
+                         hint="Give every condition the same variables: the same column "
+                              "names in the header of each file.")
+    keep = set(shared)
+    out = {}
+    for name, df in items:
+        sub = df.loc[:, shared]
+        sub.attrs = dict(df.attrs)
+        left = [str(c) for c in df.columns if c not in keep]
+        if left:
+            shown = ", ".join(f"'{c}'" for c in left[:5]) + (" ..." if len(left) > 5 else "")
+            checks.add_note(sub, f"{source(name, df)}: {len(left)} of its {df.shape[1]} "
+                                 f"variables are not in every condition and were left out "
+                                 f"({shown}); the {len(shared)} shared variables are compared.")
+        out[name] = sub
+    return out
+
+
+def _top_variance(frames: dict[str, pd.DataFrame], n: int | None) -> dict[str, pd.DataFrame]:
+    """The ``n`` variables of largest variance over all conditions' samples (noted)."""
+    p = next(iter(frames.values())).shape[1]
+    if n is None or n >= p:
+        return frames
+    var = pd.concat(frames.values(), ignore_index=True).var(axis=0, ddof=1).to_numpy()
+    keep = np.sort(np.argsort(-var, kind="stable")[:n])
+    out = {}
+    for k, (name, df) in enumerate(frames.items()):
+        out[name] = df.iloc[:, keep]
+        out[name].attrs = dict(df.attrs)
+        if k == 0:
+            checks.add_note(out[name], f"kept the {n:,} variables of largest variance (over the "
+                                       f"samples of all conditions) out of {p:,}")
+    return out
+
+
+# ---------------------------------------------------------------- plan pieces
+
+def perm_blocks(n_perm: int, m: int, slots: int) -> list[range]:
+    """Permutation numbers (1-based) in blocks: at least one per task slot, more for
+    small tables, never so many that their count vectors pass ``PERM_BYTES``; the
+    number of blocks does not depend on ``n_perm`` (once it exceeds it)."""
+    blocks = max(1, min(n_perm, max(slots, min(MAX_PERM_BLOCKS, PERM_BYTES // max(8 * m, 1)))))
+    bounds = np.linspace(0, n_perm, blocks + 1).round().astype(int)
+    return [range(a + 1, b + 1) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+
+
+def node_blocks(node_perm: int, per_perm: float, slots: int) -> list[range]:
+    """Node permutations in blocks of about ``NODE_BLOCK_S`` estimated seconds."""
+    if node_perm < 1:
+        return []
+    blocks = min(node_perm, MAX_NODE_BLOCKS,
+                 max(slots, math.ceil(node_perm * per_perm / NODE_BLOCK_S)))
+    bounds = np.linspace(0, node_perm, blocks + 1).round().astype(int)
+    return [range(a + 1, b + 1) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+
+
+def comparison(label: str, a: str, b: str, names: list[str], pairs: dict, diff: dict,
+               counts: list[np.ndarray], params: dict, out: str | None,
+               dist: dict) -> Comparison:
+    """One comparison from its tasks' results: the node table (permutation p and BH
+    q as R's ``diffconn_perm``), the class counts and the summary."""
+    node_perm = params["node_perm"]
+    if node_perm:
+        pval = (np.sum(counts, axis=0) + 1) / (node_perm + 1)
+        q = ed.bh(pval)
+    else:
+        pval = q = np.full(len(names), np.nan)
+    z = pairs["nodes"]
+    nodes = pd.DataFrame({"node": names, "d": diff["d"], "p": pval, "q": q,
+                          "hamming_share": diff["share"], "mean_z": z["mean_z"],
+                          "median_z": z["median_z"], "n_significant": z["n_significant"]})
+    nodes = nodes.sort_values("d", ascending=False, kind="stable").reset_index(drop=True)
+    classes = pd.DataFrame([(c, n, s) for c, (n, s) in pairs["classes"].items()],
+                           columns=["class", "pairs", "significant"])
+    summary = {"n_pairs": int(pairs["n_pairs"]), "n_significant": int(pairs["n_significant"]),
+               "fdr": float(params["fdr"]), **dist}
+    table = PairTable(path=None if out is None else Path(out), frame=pairs["frame"])
+    return Comparison(name=label, a=a, b=b, pairs=table, nodes=nodes, classes=classes,
+                      summary=summary)
+
+
+# ---------------------------------------------------------------- files
+
+def _stems(names: list[str]) -> list[str]:
+    """File stems of names, unique among themselves (the plan and the store agree)."""
+    taken: set[str] = set()
+    return [safe_name(n, taken) for n in names]
+
+
+def _write_pairs(table: PairTable, path: Path) -> str:
+    if table.path is not None and Path(table.path) != path:
+        shutil.copyfile(table.path, path)
+    elif table.path is None:  # a job kept in memory
+        pq.write_table(pa.Table.from_pandas(table.frame, preserve_index=False), path,
+                       row_group_size=ed.ROW_GROUP)
+    return path.name
+
+
+def _write_frame(df: pd.DataFrame, path: Path) -> str:
+    write_table(path, df)
+    return path.name
+
+
+def write_graphml(result: DifferentialResult, name: str, path: Path,
+                  threshold: float | None = None, top_k: int | None = None) -> Path:
+    """The significant pairs (q <= fdr) of a comparison as GraphML: every variable a
+    node (with ``d``, ``q`` and ``hamming_share``), every pair an edge with ``weight``
+    = z_diff and its ``r_A``, ``r_B``, ``q_diff`` and ``class``."""
+    c = result.comparison(name)
+    pairs = c.pairs.select(q_max=result.params["fdr"], top=top_k, sort="|z_diff|",
+                           descending=True)
+    if threshold is not None:
+        pairs = pairs[pairs["z_diff"].abs() > threshold]
+    if len(pairs) > exports.MAX_GRAPHML_EDGES:
+        raise InputError(f"{len(pairs):,} significant pairs: more than a viewer can draw",
+                         hint="Export the strongest only (--top-edges 5000; top_k=5000) or "
+                              "those with |z_diff| above a value (--min-weight 4).")
+    nodes = c.nodes
+    pos = {n: i for i, n in enumerate(nodes["node"])}
+    g = igraph.Graph(n=len(nodes))
+    g.vs["name"] = list(nodes["node"])
+    for col in ("d", "q", "hamming_share"):
+        g.vs[col] = nodes[col].astype(float).tolist()
+    g.add_edges(list(zip(pairs["var1"].astype(str).map(pos), pairs["var2"].astype(str).map(pos))))
+    g.es["weight"] = pairs["z_diff"].astype(float).tolist()
+    for col in ("r_A", "r_B", "q_diff"):
+        g.es[col] = pairs[col].astype(float).tolist()
+    g.es["class"] = pairs["class"].astype(str).tolist()
+    g.write_graphml(str(path))
+    return path
+
+
+register(Differential())

@@ -1,0 +1,108 @@
+"""Permutation FDR of the differential workflow: R's numbers, the same q-values on
+1 and 2 workers, and memory that does not grow with the number of permutations
+(acceptance of issue 15, at its size: 2 x (100 x 500), 100 vs 1000 permutations)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import renette_widgets as rw
+from renette_widgets.config import default_r_libs
+
+pytestmark = pytest.mark.timeout(900)
+
+
+def conditions(p: int, n: int = 100, seed: int = 7) -> dict[str, pd.DataFrame]:
+    """Two conditions; the first 10 variables correlated in A only."""
+    rng = np.random.default_rng(seed)
+    cols = [f"g{j}" for j in range(p)]
+    a, b = rng.standard_normal((n, p)), rng.standard_normal((n, p))
+    a[:, :10] += 1.5 * rng.standard_normal((n, 1))
+    return {"A": pd.DataFrame(a, columns=cols), "B": pd.DataFrame(b, columns=cols)}
+
+
+def perm_q(client, data: dict, n_perm: int, seed: int, store=False) -> pd.DataFrame:
+    res = rw.differential(data, adjust="perm", n_perm=n_perm, seed=seed, node_perm=0,
+                          client=client, store=store, timeout=600)
+    return res.comparison().pairs.read()
+
+
+def test_permutation_fdr_is_r_diffcor(client, tmp_path):
+    """q-values equal, to the last bit, those of renette::diffcor(adjust = "perm")
+    run by Rscript on the same numbers."""
+    data = conditions(30, n=40, seed=3)
+    for name, df in data.items():
+        df.to_csv(tmp_path / f"{name}.csv", index=False, float_format="%.17g")
+    got = perm_q(client, data, 150, 11)
+    code = (f'library(renette); x <- as.matrix(read.csv("{tmp_path}/A.csv")); '
+            f'y <- as.matrix(read.csv("{tmp_path}/B.csv")); '
+            'r <- diffcor(x, y, adjust = "perm", n_perm = 150L, seed = 11L); '
+            'f <- function(v) sprintf("%.17g", v); '  # every bit of the doubles
+            'cat(jsonlite::toJSON(list(q = f(r$q_diff), p = f(attr(r, "p_perm")), '
+            'v1 = r$var1, v2 = r$var2)))')
+    env = {**os.environ, "R_LIBS": default_r_libs() or ""}
+    out = subprocess.run(["Rscript", "-e", code], capture_output=True, text=True, env=env,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    ref = json.loads(out.stdout)
+    assert got["var1"].astype(str).tolist() == ref["v1"]
+    assert got["var2"].astype(str).tolist() == ref["v2"]
+    np.testing.assert_array_equal(got["p_perm"].to_numpy(), np.asarray(ref["p"], dtype=float))
+    np.testing.assert_array_equal(got["q_diff"].to_numpy(), np.asarray(ref["q"], dtype=float))
+    module = got["var1"].isin([f"g{j}" for j in range(10)]) & got["var2"].isin(
+        [f"g{j}" for j in range(10)])
+    assert (got.loc[module, "q_diff"] < 0.05).mean() > 0.5  # most of A's module is found
+
+
+def _start_sampler(dask_worker) -> None:
+    """Sample this worker's RSS every 10 ms until stopped (the peak of a job)."""
+    import threading
+    import time
+
+    import psutil
+    proc = psutil.Process()
+    state = {"base": proc.memory_info().rss, "peak": 0, "stop": False}
+
+    def loop():
+        while not state["stop"]:
+            state["peak"] = max(state["peak"], proc.memory_info().rss)
+            time.sleep(0.01)
+    threading.Thread(target=loop, daemon=True).start()
+    dask_worker._renette_rss = state
+
+
+def _stop_sampler(dask_worker) -> tuple[int, int]:
+    state = dask_worker._renette_rss
+    state["stop"] = True
+    return state["base"], max(state["peak"], state["base"])
+
+
+def measured(data: dict, n_perm: int, seed: int) -> tuple[pd.DataFrame, int, int]:
+    """q-values, peak RSS and its growth during the job, on a fresh 1-worker cluster."""
+    from distributed import Client
+    from renette_widgets.jobs.cluster import attach, local_cluster
+    with local_cluster(1) as lc, attach(Client(lc, set_as_default=False)) as c:
+        c.submit(sum, [1], pure=False).result()  # R started by the worker plugin
+        c.run(_start_sampler)
+        table = perm_q(c, data, n_perm, seed)
+        (base, peak), = c.run(_stop_sampler).values()
+    return table, peak, peak - base
+
+
+def test_same_q_on_one_and_two_workers_and_memory_flat_in_n_perm(client):
+    data = conditions(500)
+    two = perm_q(client, data, 1000, 5)
+    one, peak_1000, grew_1000 = measured(data, 1000, 5)
+    np.testing.assert_array_equal(one["q_diff"].to_numpy(), two["q_diff"].to_numpy())
+    np.testing.assert_array_equal(one["p_perm"].to_numpy(), two["p_perm"].to_numpy())
+    _, peak_100, grew_100 = measured(data, 100, 5)
+    # whole worker within 20 %, and what the job added not larger either (a null
+    # vector per permutation would be 1 GB at 1000 permutations)
+    assert abs(peak_1000 - peak_100) <= 0.2 * peak_100, (peak_100, peak_1000)
+    assert grew_1000 <= 1.2 * grew_100 + 32 * 2**20, (grew_100, grew_1000)
+    assert (two["q_diff"] < 0.05).sum() >= 30  # the module of A is found
