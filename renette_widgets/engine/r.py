@@ -322,6 +322,13 @@ def network_spectra(nets: list[np.ndarray], directed: bool, gamma: float) -> lis
                 for s, om, d in zip(res[0], res[1], res[2])]
 
 
+def spectrum_density(omega: np.ndarray, gamma: float) -> np.ndarray:
+    """``renette::spectrum_density``: a spectrum's IM density on the quadrature grid."""
+    with converter():
+        res = _py(_call("spectrum_density", np.asarray(omega, dtype=float), float(gamma)))
+        return np.asarray(res, dtype=float).ravel()
+
+
 def optimal_gamma(n: int, directed: bool = False) -> float:
     """``renette::optimal_gamma``."""
     with converter():

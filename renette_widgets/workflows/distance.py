@@ -10,6 +10,12 @@ Tasks: one per chunk of networks (spectrum and IM-grid density of each,
 :func:`~renette_widgets.engine.spectra.t_spectra`), one per tile of pairs
 (:func:`~renette_widgets.engine.spectra.t_block`). Result: ``H``, ``IM``,
 ``HIM`` (k x k DataFrames with the networks' names) and ``gamma``.
+
+``spectrum="approximate"`` (undirected networks of 10,000+ nodes) estimates
+each spectrum's density by stochastic Lanczos quadrature
+(:mod:`renette_widgets.engine.approx`) instead of an eigendecomposition; the
+result then has ``IM_error`` and ``HIM_error``, the estimated bound of each
+pair's error next to its number. It is used only when asked for.
 """
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine import packing
+from ..engine.approx import t_spectra_approx
 from ..engine.spectra import t_spectra
 from ..io import checks
 from ..io.arrays import as_frame, read_matrix_file, write_matrix
@@ -32,11 +39,13 @@ from ..jobs.placement import chunk_placement, cluster_state
 from ..jobs.plan import Context, Plan, distance_tiles, fill_pairs, gather, map_tasks
 from ..jobs.store import dump_json
 from ..symmetry import is_directed
+from ..errors import InputError
 from . import options
 from .base import Workflow
 from .registry import register
 
 COMPONENT_NAMES = ("H", "IM", "HIM")
+ERROR_NAMES = ("IM_error", "HIM_error")  # with approximate spectra only
 ALIGN = Param("align", str, "names", "node sets",
               "How nodes are matched between networks: by name (the same nodes in each), the "
               "nodes all networks share, all nodes (a node missing from a network is isolated "
@@ -46,18 +55,34 @@ ALIGN = Param("align", str, "names", "node sets",
                              "all nodes (missing = isolated)", "by position (names ignored)"))
 
 
+SPECTRUM = Param("spectrum", str, "exact", "spectrum",
+                 "Exact Laplacian spectra, or approximate ones (stochastic Lanczos quadrature: "
+                 "for undirected networks of 10,000+ nodes, with the estimated error shown "
+                 "next to each IM and HIM).", choices=("exact", "approximate"))
+# Random vectors and Lanczos steps of an approximate spectrum (engine/approx.py).
+SLQ_VECTORS, SLQ_STEPS = 16, 80
+
+
 class Distance(Workflow):
     name = "distance"
     title = "Distance"
     input_kind = "adjacency"
-    params = DISTANCE + (COMPONENTS, ALIGN)
+    params = DISTANCE + (COMPONENTS, ALIGN, SPECTRUM)
     view = "renette_widgets.widgets.results:DistanceView"
     cli_command = "distance"
     cli_help = "distances between networks"
 
     def check_inputs(self, matrices, params, drop_constant=False):
         nets = super().check_inputs(matrices, params, drop_constant)
-        return checks.check_network_set(nets, min_count=1, align=params["align"])
+        nets = checks.check_network_set(nets, min_count=1, align=params["align"])
+        if params["spectrum"] == "approximate":
+            directed = [name for name, df in nets.items() if is_directed(df.to_numpy())]
+            if directed:
+                raise InputError(f"approximate spectra are for undirected networks, and "
+                                 f"{directed[0]} is directed", file=directed[0],
+                                 hint="Use spectrum='exact' (--spectrum exact), or make the "
+                                      "networks symmetric.")
+        return nets
 
     def memory(self, matrices, params) -> Estimate:
         # a chunk: its network in numpy and R (rescaled, Laplacian, eigen work);
@@ -93,53 +118,71 @@ class Distance(Workflow):
         chunks = split(list(range(len(mats))),
                        n_parts(len(mats), len(mats) * network_cost(n), workers))
         keys = [f"spectra-{c}-{job_id}" for c in range(len(chunks))]
-        futs = map_tasks(client, plan, "spectra", keys, t_spectra,
-                         [[send[i] for i in members] for members in chunks],
-                         [directed] * len(chunks), [gamma] * len(chunks), priority=prio,
-                         place=chunk_placement(addresses, idle, keys, mats[0]))
+        groups = [[send[i] for i in members] for members in chunks]
+        approx = params["spectrum"] == "approximate"
+        futs = map_tasks(client, plan, "spectra", keys,
+                         *((t_spectra_approx, groups, [gamma] * len(chunks),
+                            [SLQ_VECTORS] * len(chunks), [SLQ_STEPS] * len(chunks))
+                           if approx else
+                           (t_spectra, groups, [directed] * len(chunks), [gamma] * len(chunks))),
+                         priority=prio, place=chunk_placement(addresses, idle, keys, mats[0]))
         for fut, members in zip(futs, chunks):
             where += [(fut, k) for k in range(len(members))]
         tiles = distance_tiles(client, plan, where, upper_pairs(len(mats)), n, workers,
                                params["rho"], job_id, prio, "dist")
 
         def assemble():
-            got = gather(client, [fut for _, fut in tiles])
+            got = gather(client, [fut for _, fut in tiles] + (futs if approx else []))
             res = {}
             for col, c in enumerate(COMPONENT_NAMES):
                 out = np.zeros((len(mats), len(mats)))
                 fill_pairs(out, tiles, got, col)
                 res[c] = pd.DataFrame(out, index=names, columns=names)
             res["gamma"] = float(got[tiles[0][1].key]["gamma"])
+            if approx:  # each pair's bound: the sum of its two networks' errors
+                err = np.array([got[f.key]["error"][k] for f, k in where])
+                im = np.add.outer(err, err)
+                np.fill_diagonal(im, 0.0)
+                res["IM_error"] = pd.DataFrame(im, index=names, columns=names)
+                # HIM is sqrt(rho / (1 + rho))-Lipschitz in IM
+                scale = np.sqrt(params["rho"] / (1 + params["rho"]))
+                res["HIM_error"] = pd.DataFrame(scale * im, index=names, columns=names)
             return res
         plan.assemble = assemble
         return plan
 
     def write_result(self, result, folder: Path) -> dict:
         files = {}
-        for key in COMPONENT_NAMES:
-            write_matrix(folder / f"{key}.zarr", result[key])
-            files[key] = f"{key}.zarr"
+        for key in COMPONENT_NAMES + ERROR_NAMES:
+            if key in result:
+                write_matrix(folder / f"{key}.zarr", result[key])
+                files[key] = f"{key}.zarr"
         dump_json(folder / "summary.json", {"gamma": result["gamma"]})
         files["summary"] = "summary.json"
         return files
 
     def read_result(self, files, folder: Path):
-        res = {k: as_frame(read_matrix_file(folder / files[k])) for k in COMPONENT_NAMES}
+        res = {k: as_frame(read_matrix_file(folder / files[k]))
+               for k in COMPONENT_NAMES + ERROR_NAMES if k in files}
         res["gamma"] = json.loads((folder / files["summary"]).read_text())["gamma"]
         return res
 
     def exportables(self, result):
-        return {key: ("matrix", result[key]) for key in COMPONENT_NAMES}
+        return {key: ("matrix", result[key]) for key in COMPONENT_NAMES + ERROR_NAMES
+                if key in result}
 
     def add_cli_arguments(self, parser: argparse.ArgumentParser) -> None:
         options.add_distance_options(parser)
         parser.add_argument("--align", default=ALIGN.default, choices=list(ALIGN.choices),
                             help="match nodes by name (default), keep the shared nodes only, "
                             "take all nodes (missing = isolated), or by position (names ignored)")
+        parser.add_argument("--spectrum", default=SPECTRUM.default, choices=list(SPECTRUM.choices),
+                            help="approximate: spectral densities by stochastic Lanczos "
+                            "quadrature, with each pair's estimated error (large networks)")
 
     def cli_params(self, args: argparse.Namespace) -> dict:
         return {"metric": args.metric, "rho": args.rho, "gamma": args.gamma,
-                "align": args.align}
+                "align": args.align, "spectrum": args.spectrum}
 
 
 register(Distance())
