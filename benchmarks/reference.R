@@ -104,6 +104,20 @@ result <- switch(task,
       eigen(L, symmetric = TRUE, only.values = TRUE)
     }, reps))
   },
+  # Two conditions of rows x cols each (back to back): the floor of a
+  # differential job, its two correlation matrices (cor_matrix: what diffcor
+  # and mat2adj use, one BLAS crossprod each), and diffcor's whole pair table.
+  diffcor = {
+    rows <- num[[1]]; cols <- num[[2]]; reps <- num[[3]]
+    v <- read_doubles(2 * rows * cols)
+    x <- matrix(v[seq_len(rows * cols)], rows, cols)
+    y <- matrix(v[rows * cols + seq_len(rows * cols)], rows, cols)
+    rm(v)
+    invisible(diffcor(x[, 1:min(10, cols)], y[, 1:min(10, cols)]))  # warm-up
+    list(cor2 = best(function() { renette:::cor_matrix(x, "pearson")
+                                  renette:::cor_matrix(y, "pearson") }, reps),
+         diffcor = best(function() diffcor(x, y), 1))
+  },
   stop("unknown task ", task))
 
 cat(toJSON(result, auto_unbox = TRUE, digits = NA), "\n")

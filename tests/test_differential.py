@@ -357,3 +357,65 @@ def test_three_conditions_in_one_job_and_the_store(client, tmp_path):
     g = igraph.Graph.Read_GraphML(str(next(p for p in graphs if p.name == "A_vs_C.graphml")))
     assert g.vcount() == 30 and g.ecount() == len(ac)
     assert set(g.es["class"]) <= {"+/-"} and "r_A" in g.es.attributes()
+
+
+@pytest.mark.parametrize("method, params", [("WGCNA", {"P": 4}), ("ARACNE", {})])
+def test_node_level_with_other_inference_methods(client, method, params):
+    data = load_examples("data")
+    res = rw.differential(data["condition_A"], data["condition_B"], node_method=method,
+                          node_perm=10, seed=2, client=client, store=False, **params)
+    assert res.params["node_method_params"] == {**params, "tol": 0.0}
+    assert res.conditions == ["A", "B"]
+    a, b = (np.asarray(res.networks[c], dtype=float) for c in res.conditions)
+    if method == "WGCNA":  # |r|^P: the networks are those of the parameters given
+        r = np.corrcoef(data["condition_A"].to_numpy(), rowvar=False)
+        np.testing.assert_allclose(a, np.abs(r - np.diag(np.diag(r))) ** 4, atol=1e-12)
+    nodes = res.nodes().set_index("node").loc[list(data["condition_A"].columns)]
+    np.testing.assert_allclose(nodes["d"], ((a - b) ** 2).sum(axis=1), rtol=1e-12)
+    assert nodes["p"].between(1 / 11, 1).all() and nodes["q"].notna().all()
+    assert res.HIM.iat[0, 1] > 0
+
+
+def test_the_command_line(stack, tmp_path):
+    import os
+    import subprocess
+    import sys
+    renette = str(Path(sys.executable).parent / "renette")
+    env = {**os.environ, "DASK_SCHEDULER_ADDRESS": stack.scheduler_address,
+           "RENETTE_HOME": str(tmp_path / "home")}
+    files = []
+    for name, df in load_examples("data").items():
+        files.append(str(tmp_path / f"{name}.csv"))
+        df.to_csv(files[-1])
+    out = tmp_path / "out"
+    run = subprocess.run([renette, "differential", *files, "-m", "spearman", "--node-perm", "20",
+                          "-o", str(out), "-q"], env=env, capture_output=True, text=True,
+                         timeout=300, stdin=subprocess.DEVNULL)
+    assert run.returncode == 0, run.stderr
+    pairs = pd.read_csv(out / "condition_A_vs_condition_B_pairs.csv")
+    assert list(pairs.columns) == COLUMNS and len(pairs) == 780
+    nodes = pd.read_csv(out / "condition_A_vs_condition_B_nodes.csv")
+    assert set(nodes["node"].head(24)) == REWIRED
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["params"]["method"] == "spearman" and manifest["workflow"] == "differential"
+    graph = subprocess.run([renette, "export", manifest["id"], "--format", "graphml",
+                            "-o", str(tmp_path / "g")], env=env, capture_output=True, text=True,
+                           timeout=120)
+    assert graph.returncode == 0, graph.stderr
+    g = igraph.Graph.Read_GraphML(str(tmp_path / "g" / "condition_A_vs_condition_B.graphml"))
+    assert g.ecount() == int((pairs["q_diff"] <= 0.05).sum())
+    bad = subprocess.run([renette, "differential", files[0], "-o", str(out)], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "at least 2 conditions" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_the_benchmark_reference_times_the_floor(tmp_path):
+    """benchmarks/reference.R's diffcor step (the floor of bench_differential.py)."""
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import common
+    rng = np.random.default_rng(0)
+    common.write_doubles(tmp_path / "x.bin", [rng.standard_normal((12, 8)) for _ in range(2)])
+    ref = common.run_reference("diffcor", tmp_path / "x.bin", 12, 8, 1, timeout=120)
+    assert set(ref) == {"cor2", "diffcor"} and ref["cor2"]["wall"] >= 0

@@ -42,7 +42,7 @@ def test_nettools_and_renette_defaults():
     assert (st["resampling"], st["k"], st["h"], st["seed"], st["metric"]) == \
         ("montecarlo", 3, 20, 0, "HIM")
     assert validate_params("distance", {}) == \
-        {"metric": "HIM", "rho": 1.0, "gamma": None, "components": True, "align": "names"}
+        {"metric": "HIM", "rho": 1.0, "gamma": None, "components": True, "align": "names", "spectrum": "exact"}
     assert validate_params("statistics", {}) == \
         {"seed": 0, "threshold": "none", "cut": 0.1, "top_k": 5, "density": 0.05}
 
@@ -55,7 +55,7 @@ def test_strings_from_forms_are_typed():
     d = validate_params("distance", {"d": "im", "ga": "0.3", "rho": np.float32(2),
                                      "components": "false"})
     assert d == {"metric": "IM", "gamma": pytest.approx(0.3), "rho": 2.0, "components": False,
-                 "align": "names"}
+                 "align": "names", "spectrum": "exact"}
     assert type(d["rho"]) is float
     assert validate_params("distance", {"gamma": "auto"})["gamma"] is None
 

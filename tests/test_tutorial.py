@@ -21,7 +21,7 @@ def test_tutorial_executes(stack, monkeypatch):
     assert not [o for o in outputs if o.output_type == "error"]
     # The figures are inline plotly figures (their data, no script from a CDN).
     plots = [o for o in outputs if "application/vnd.plotly.v1+json" in o.get("data", {})]
-    assert len(plots) >= 6
+    assert len(plots) == 6  # networks, heatmap, MDS map, stability, degree histogram, volcano
     text = "\n".join(str(o.get("data", {}).get("text/plain", o.get("text", ""))) for o in outputs)
     assert "align='position'" in text and "test_data_3" in text  # the refusal names the choices
-    assert "'S':" in text and "betweenness" in text
+    assert "'S':" in text and "betweenness" in text and "z_diff" in text

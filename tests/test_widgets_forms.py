@@ -71,7 +71,7 @@ def test_distance_form(app):
     assert panel.networks.options == ("network_A", "network_B")
     panel.networks.value = ("network_A", "network_B")
     assert panel.collect()[1] == {"metric": "HIM", "rho": 1.0, "gamma": None, "components": True,
-                                  "align": "names"}
+                                  "align": "names", "spectrum": "exact"}
     assert panel.form["gamma"].number.disabled  # automatic by default
     panel.form["metric"].value = "IM"
     panel.form["rho"].value = 0.5
@@ -79,7 +79,7 @@ def test_distance_form(app):
     panel.form["gamma"].number.value = 0.2
     panel.form["align"].value = "shared"
     assert panel.collect()[1] == {"metric": "IM", "rho": 0.5, "gamma": 0.2, "components": True,
-                                  "align": "shared"}
+                                  "align": "shared", "spectrum": "exact"}
     assert "shared nodes only" in [label for label, _ in panel.form["align"].options]
     assert "nettools" in panel.form.rows["align"].children[1].value  # its help, beside it
     panel.form["gamma"].number.value = -1

@@ -12,7 +12,7 @@ import pytest
 
 from renette_widgets.io import examples
 from renette_widgets import Store
-from renette_widgets.widgets.app import App
+from renette_widgets.widgets.app import TITLES, App
 from renette_widgets.widgets.jobs import StoredJob
 from renette_widgets.widgets.results import DistanceView, NetworksView, StabilityView, StatisticsView
 
@@ -51,9 +51,9 @@ def test_distance_job_opens_its_heatmap(app):
     job = _finish(app, app.distance)
     assert job.workflow == "distance"
     assert job.params == {"metric": "HIM", "rho": 1.0, "gamma": None, "components": True,
-                          "align": "names"}
+                          "align": "names", "spectrum": "exact"}
     # The results opened by themselves, on the Results tab.
-    assert app.results.job is job and app.tabs.selected_index == 6
+    assert app.results.job is job and app.tabs.selected_index == TITLES.index("Results")
     view = app.results.view
     assert isinstance(view, DistanceView), app.results.errors.details.value
     heat = view.heatmap.data[0]

@@ -38,12 +38,14 @@ ROW_GROUP = 1 << 20
 
 def bh(p: np.ndarray) -> np.ndarray:
     """Benjamini-Hochberg q-values, bit for bit R's ``p.adjust(p, "BH")``: the same
-    operations (``n / i * p`` in decreasing order of p, a running minimum, capped at 1)."""
+    operations (``n / i * p`` in decreasing order of p, a running minimum, capped at 1).
+    The order among tied p-values does not matter (they all get the running minimum
+    at the first of them), so an unstable sort will do: 4x faster at 12.5 million."""
     p = np.asarray(p, dtype=float)
     n = len(p)
     if n == 0:
         return p.copy()
-    o = np.argsort(-p, kind="stable")
+    o = np.argsort(-p)
     i = np.arange(n, 0, -1, dtype=float)
     q = np.minimum.accumulate(n / i * p[o])
     out = np.empty(n)

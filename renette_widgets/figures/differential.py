@@ -7,6 +7,7 @@ a figure never holds millions of pairs.
 """
 from __future__ import annotations
 
+import igraph
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -114,13 +115,24 @@ def node_ranking(nodes: pd.DataFrame, top: int = 30, fdr: float = 0.05,
 
 
 def _positions(pairs: pd.DataFrame, nodes: list[str]) -> np.ndarray:
-    """One layout for the three panels: the pairs' |z| pull their nodes together."""
+    """One layout for the three panels: the pairs' |z| pull their nodes together;
+    each connected group laid out on its own, the groups side by side in a grid
+    (largest first), so none is lost in the space a joint layout puts between them."""
     idx = {n: i for i, n in enumerate(nodes)}
     w = np.zeros((len(nodes), len(nodes)))
     i = pairs["var1"].astype(str).map(idx).to_numpy()
     j = pairs["var2"].astype(str).map(idx).to_numpy()
     w[i, j] = w[j, i] = np.abs(pairs["z_diff"].to_numpy(dtype=float))
-    return layout(w)
+    groups = igraph.Graph.Weighted_Adjacency((w > 0).astype(int).tolist(), mode="upper") \
+        .connected_components()
+    groups = sorted((list(g) for g in groups), key=lambda g: (-len(g), g[0]))
+    cols = int(np.ceil(np.sqrt(len(groups))))
+    pos = np.zeros((len(nodes), 2))
+    for k, members in enumerate(groups):
+        sub = layout(w[np.ix_(members, members)]) if len(members) > 1 else np.zeros((1, 2))
+        scale = 0.42 * np.sqrt(len(members) / len(groups[0]))  # bigger groups, bigger cells
+        pos[members] = sub * scale + [2.2 * (k % cols), -2.2 * (k // cols)]
+    return pos
 
 
 def _segments(pairs: pd.DataFrame, pos: np.ndarray, idx: dict) -> tuple[list, list]:
