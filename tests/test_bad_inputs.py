@@ -97,7 +97,7 @@ def test_bad_file_through_the_api(case):
 
 def test_a_few_bad_files_through_the_dashboard_inputs_panel():
     """Uploaded bad files are listed with their message; the good one stays usable."""
-    from datetime import datetime, timezone
+    from upload_driver import upload
 
     from renette_widgets.widgets.inputs import InputsPanel
     from renette_widgets.widgets.session import Session
@@ -108,9 +108,7 @@ def test_a_few_bad_files_through_the_dashboard_inputs_panel():
     files = [(c["files"][0], (BAD / c["files"][0]).read_bytes()) for c in cases]
     files.append(("ok_semicolon_decimal_comma.csv",
                   (BAD / "ok_semicolon_decimal_comma.csv").read_bytes()))
-    panel.upload.value = tuple(
-        {"name": n, "type": "text/csv", "size": len(b), "content": memoryview(b),
-         "last_modified": datetime.now(timezone.utc)} for n, b in files)
+    upload(panel, *files)
     assert "ok_semicolon_decimal_comma" in panel.session.data
     for case in cases:
         name = case["files"][0]

@@ -19,6 +19,7 @@ def declared() -> set[str]:
 
 @pytest.mark.parametrize("module, distribution", [
     ("plotly.basewidget", "anywidget"),  # FigureWidget subclasses anywidget.AnyWidget
+    ("renette_widgets.widgets.upload", "anywidget"),
     ("renette_widgets.io.arrays", "zarr"),
     ("renette_widgets.io.exports", "igraph"),
     ("renette_widgets.engine.correlation", "scipy"),

@@ -304,3 +304,10 @@ def test_tile_count_weighs_network_copies_against_workers():
     for workers in (4, 8, 16):  # a large cluster: most workers get a tile, none two
         t = n_tiles(1225, 50, 200, workers)
         assert workers / 2 < t <= TASKS_PER_WORKER * workers
+
+
+def test_job_ids_never_look_like_options():
+    from renette_widgets.jobs.job import new_id
+    ids = {new_id() for _ in range(2000)}
+    assert len(ids) == 2000 and not any(i.startswith("-") for i in ids)
+    assert all(len(i) == 16 for i in ids)

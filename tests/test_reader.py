@@ -166,3 +166,104 @@ def test_every_small_conformance_input_reads_bit_for_bit():
             np.fill_diagonal(want, 0.0)  # uploaded self-loops are zeroed (noted)
             assert list(df.index) == list(df.columns)
         np.testing.assert_array_equal(df.to_numpy(), want, err_msg=path.name)
+
+
+# ------------------------------------------------------------- the fast path
+def _general_only(monkeypatch):
+    """Make read_matrix take its general (per-cell) path only."""
+    from renette_widgets.io import reader
+    monkeypatch.setattr(reader._PlainNumbers, "of", classmethod(lambda cls, *a, **k: None))
+
+
+def _both(monkeypatch, data: bytes, **options):
+    """(fast-path outcome, general-path outcome): a frame or the InputError's text."""
+    def outcome():
+        try:
+            return read_matrix(data, name="t.csv", **options)
+        except InputError as exc:
+            return f"InputError: {exc} (row {exc.row}, column {exc.column})"
+    fast = outcome()
+    with monkeypatch.context() as m:
+        _general_only(m)
+        general = outcome()
+    return fast, general
+
+
+def _assert_same(fast, general):
+    assert type(fast) is type(general), (fast, general)
+    if isinstance(fast, str):
+        assert fast == general
+    else:
+        pd.testing.assert_frame_equal(fast, general)
+        np.testing.assert_array_equal(fast.to_numpy(), general.to_numpy())  # bit for bit
+        assert fast.attrs == general.attrs
+
+
+def _table(values: np.ndarray, fmt: str, sep: str = ",", row_names: str | None = "",
+           quote: bool = False, decimal: str = ".") -> bytes:
+    q = (lambda s: f'"{s}"') if quote else (lambda s: s)
+    cells = np.char.mod(fmt, values)
+    if decimal == ",":
+        cells = np.char.replace(cells, ".", ",")
+    head = ([q(row_names)] if row_names is not None else []) + \
+        [q(f"g{j}") for j in range(values.shape[1])]
+    lines = [sep.join(head)]
+    for i, row in enumerate(cells):
+        lines.append(sep.join(([q(f"s{i}")] if row_names is not None else []) + row.tolist()))
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("fmt, sep, row_names, quote, decimal", [
+    ("%.17g", ",", "", False, "."),        # every bit of a float64
+    ("%.5f", ",", "", True, "."),          # R's write.csv: quoted names
+    ("%.3e", "\t", "", False, "."),
+    ("%.4f", ";", "", False, ","),         # a spreadsheet's decimal comma
+    ("%+.6g", ",", None, False, "."),      # no row names, explicit signs
+    ("%.2f", ",", "id", False, "."),       # row names under a header name
+    ("%d", "\t", "", False, "."),
+])
+def test_fast_path_reads_as_the_general_path(monkeypatch, fmt, sep, row_names, quote, decimal):
+    rng = np.random.default_rng(3)
+    values = rng.standard_normal((30, 12)) * 10.0 ** rng.integers(-5, 5, (30, 12))
+    if fmt == "%d":
+        values = np.rint(values * 100)
+    data = _table(values, fmt, sep, row_names, quote, decimal)
+    from renette_widgets.io import reader
+    parsed, values_of = [], reader._PlainNumbers.values
+    monkeypatch.setattr(reader._PlainNumbers, "values",
+                        lambda self, *a: parsed.append(values_of(self, *a)) or parsed[-1])
+    fast, general = _both(monkeypatch, data)
+    _assert_same(fast, general)
+    assert isinstance(fast, pd.DataFrame) and fast.shape == (30, 12)
+    assert parsed and parsed[0] is not None  # read by the fast path indeed
+    _assert_same(*_both(monkeypatch, data, kind="auto"))
+    _assert_same(*_both(monkeypatch, data, row_names=False))
+    _assert_same(*_both(monkeypatch, data, header=False))
+
+
+@pytest.mark.parametrize("token", [
+    "-", "+", ".", "e", "E5", "1e", "1e+", "--1", "1-2", "1.2.3", ".e5", "1e5.5", "+-1", "1+",
+    "0x1", "1_0", "inf", "-Infinity", "nan", "NA", "", " 1", "1 ", "1e400", "-1e999", "5e-324",
+    "1e-400", "+.5", "1.", "-.0", "007", "1E+05", '"1"', "1,5", "١",
+])
+def test_any_cell_reads_the_same_on_both_paths(monkeypatch, token):
+    """A table of plain numbers but one cell: the same frame, or the same message."""
+    cells = [["0.5", "1", "2"], ["3", token, "4"], ["5", "6", "7.25"]]
+    text = "a,b,c\n" + "\n".join(",".join(r) for r in cells) + "\n"
+    _assert_same(*_both(monkeypatch, text.encode()))
+    _assert_same(*_both(monkeypatch, text.encode(), na="impute"))
+    semi = text.replace(",", ";").replace("0.5", "0,5")
+    _assert_same(*_both(monkeypatch, semi.encode()))
+
+
+def test_lines_longer_than_the_csv_field_limit(monkeypatch):
+    """20,000 columns with R's quoted header (a header line of 160 kB: Python's csv
+    module refuses a field over 128 kB by default, e.g. while another separator
+    is tried)."""
+    values = np.random.default_rng(4).standard_normal((3, 20000))
+    data = _table(values, "%.5f", ",", "", quote=True)
+    fast, general = _both(monkeypatch, data)
+    _assert_same(fast, general)
+    assert fast.shape == (3, 20000) and fast.columns[-1] == "g19999" and fast.index[0] == "s0"
+    tabbed = _table(values, "%.5f", "\t", "", quote=True)
+    _assert_same(*_both(monkeypatch, tabbed))

@@ -3,10 +3,10 @@ files rejected at upload are listed with their message; problems found when a jo
 prepared are said in the panel that was about to submit it; good files load."""
 import html
 import json
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from upload_driver import upload
 
 from renette_widgets import Store
 from renette_widgets.widgets.app import App
@@ -22,10 +22,7 @@ def _id(case: dict) -> str:
 
 def _upload(app: App, kind: str, files: list[str]) -> None:
     app.inputs.kind.value = kind
-    app.inputs.upload.value = tuple(
-        {"name": f, "type": "text/csv", "size": (BAD / f).stat().st_size,
-         "content": memoryview((BAD / f).read_bytes()), "last_modified": datetime.now(timezone.utc)}
-        for f in files)
+    upload(app.inputs, *[(f, (BAD / f).read_bytes()) for f in files])
 
 
 @pytest.fixture

@@ -103,6 +103,33 @@ def test_stability_form(app):
                  "method_params": {"P": 6, "tol": 0.0}}
     panel.form["resampling"].value = "LOO"
     assert panel.form["k"].disabled and panel.form["h"].disabled
+    panel.form["top_variance"].auto.value = False
+    panel.form["top_variance"].number.value = 40
+    assert panel.collect()[1]["top_variance"] == 40
+
+
+def _shown(widget) -> list:
+    """Every widget in the tree under ``widget``."""
+    out, todo = [], [widget]
+    while todo:
+        wd = todo.pop()
+        out.append(wd)
+        todo.extend(getattr(wd, "children", ()) or ())
+    return out
+
+
+@pytest.mark.parametrize("name, form", [("inference", "common"), ("distance", "form"),
+                                        ("stability", "form"), ("statistics", "form")])
+def test_every_parameter_of_a_panel_is_in_its_page(app, name, form):
+    """A panel that places its fields by name shows every parameter of its workflow
+    (the stability panel once left out top_variance)."""
+    panel = getattr(app, name)
+    shown = {id(wd) for wd in _shown(panel)}
+    rows = getattr(panel, form).rows
+    missing = [n for n, row in rows.items() if id(row) not in shown]
+    assert missing == []
+    skipped = {"method"} if name == "inference" else set()  # the methods' list, not a field
+    assert set(rows) | skipped == {s.name for s in workflows.get(panel.workflow).params}
 
 
 def test_inferred_networks_become_choices(app):

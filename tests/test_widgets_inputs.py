@@ -1,18 +1,12 @@
 """Inputs panel without a browser: uploads, options, examples, rejected files."""
-from datetime import datetime, timezone
-
 import numpy as np
 import pytest
+from upload_driver import send_file
+from upload_driver import upload as _upload
 
 from renette_widgets.io import examples
 from renette_widgets.widgets.inputs import InputsPanel
 from renette_widgets.widgets.session import Session
-
-
-def _upload(panel, *files):
-    """What the browser's file input sets: a tuple of dicts with name and content."""
-    panel.upload.value = tuple({"name": n, "type": "text/csv", "size": len(c), "content": memoryview(c),
-                                "last_modified": datetime.now(timezone.utc)} for n, c in files)
 
 
 @pytest.fixture
@@ -28,9 +22,9 @@ def test_upload_several_files_separator_detected_per_file(panel):
     assert s.data["semi"].iloc[0, 0] == 1.5  # decimal comma, ';' separated
     assert s.data["tabs"].shape == (3, 3)
     assert "semi" in panel.loaded.value and "3 × 3" in panel.loaded.value
-    # The button counts the files of the last upload; their bytes are not kept twice.
-    assert [f["name"] for f in panel.upload.value] == ["semi.csv", "tabs.tsv"]
-    assert all(len(f["content"]) == 0 for f in panel.upload.value)
+    # The button counts the files of the last upload; their bytes are on disk, not in memory.
+    assert panel.upload.count == 2
+    assert all(p.is_file() and p.parent == panel.upload.folder for p in panel.raw.values())
 
 
 def test_the_same_file_can_be_uploaded_again(panel):
@@ -117,3 +111,76 @@ def test_drop_constant_columns_offered_for_data(panel):
     panel.drop_constant.click()  # nothing left to drop: said in words, data unchanged
     assert "no constant column" in panel.errors.text
     assert list(panel.session.data["flat"].columns) == ["a", "c"]
+
+
+# ------------------------------------------------------------ uploads in pieces
+GOOD = b"a,b,c\n1,2,3\n4,5,7.5\n7,9,8\n2,1,-0.5\n"
+
+
+def test_a_file_in_many_pieces_reads_as_a_whole(panel):
+    replies = send_file(panel.upload, "pieces.csv", GOOD, chunk=7)
+    acks = [r["received"] for r in replies if r["type"] == "ack"]
+    assert acks == [0, *range(7, len(GOOD), 7), len(GOOD)]  # one per piece, in order
+    assert replies[-1] == {"type": "done", "id": replies[-1]["id"], "ok": True, "message": ""}
+    from renette_widgets.io.reader import read_matrix
+    np.testing.assert_array_equal(panel.session.data["pieces"].to_numpy(),
+                                  read_matrix(GOOD).to_numpy())
+    assert panel.preview_name.value == "pieces"
+
+
+def test_a_file_over_the_cap_is_refused_with_the_reason(monkeypatch):
+    monkeypatch.setenv("RENETTE_MAX_UPLOAD_MB", "0.00005")  # 52 bytes
+    panel = InputsPanel(Session())
+    assert panel.upload.max_bytes == 52
+    assert send_file(panel.upload, "small.csv", GOOD)[-1]["ok"]
+    big = GOOD + b"3,3,3\n" * 10
+    assert send_file(panel.upload, "big.csv", big) == []  # the browser sent nothing
+    assert "big" not in panel.session.data
+    assert "more than the limit of 52 bytes" in panel.failed["big.csv"]
+    assert "RENETTE_MAX_UPLOAD_MB" in panel.failed["big.csv"]
+    assert "big.csv" in panel.rejected.value
+    # a page that sends it anyway is refused by the kernel too, before any byte is kept
+    panel.upload.max_bytes = 10**9
+    replies = send_file(panel.upload, "big2.csv", big)
+    assert replies[-1]["type"] == "refused" and "limit of 52 bytes" in replies[-1]["message"]
+    assert "big2.csv" in panel.failed and list(panel.upload.folder.iterdir()) == [
+        panel.raw["small.csv"]]
+
+
+def test_a_broken_upload_is_listed_never_lost(panel):
+    r = panel.upload.receiver
+    sent = []
+    panel.upload.send = lambda msg, buffers=None: sent.append(msg)
+    panel.upload._message(panel.upload, {"type": "start", "id": "a", "name": "cut.csv",
+                                         "size": len(GOOD)}, [])
+    panel.upload._message(panel.upload, {"type": "chunk", "id": "a", "offset": 0},
+                          [memoryview(GOOD[:10])])
+    panel.upload._message(panel.upload, {"type": "end", "id": "a"}, [])
+    assert sent[-1]["type"] == "error" and "10 of 35 bytes arrived" in sent[-1]["message"]
+    assert "10 of 35 bytes arrived" in panel.failed["cut.csv"]
+    # a piece out of order
+    panel.upload._message(panel.upload, {"type": "start", "id": "b", "name": "order.csv",
+                                         "size": len(GOOD)}, [])
+    panel.upload._message(panel.upload, {"type": "chunk", "id": "b", "offset": 5},
+                          [memoryview(GOOD[5:9])])
+    assert sent[-1]["type"] == "error" and "out of order" in panel.failed["order.csv"]
+    # the browser could not read the file
+    panel.upload._message(panel.upload, {"type": "start", "id": "c", "name": "gone.csv",
+                                         "size": len(GOOD)}, [])
+    panel.upload._message(panel.upload, {"type": "abort", "id": "c", "name": "gone.csv",
+                                         "reason": "NotReadableError"}, [])
+    assert "NotReadableError" in panel.failed["gone.csv"]
+    assert r.incoming == {} and list(panel.upload.folder.iterdir()) == []  # nothing left behind
+    assert panel.session.data == {}
+    del panel.upload.send
+
+
+def test_uploading_a_file_again_replaces_it_on_disk(panel):
+    send_file(panel.upload, "again.csv", GOOD)
+    first = panel.raw["again.csv"]
+    send_file(panel.upload, "again.csv", GOOD.replace(b"7.5", b"8.5"))
+    assert not first.exists() and panel.raw["again.csv"].is_file()
+    assert panel.session.data["again"].iloc[1, 2] == 8.5
+    panel.preview_name.value = "again"
+    panel.remove.click()
+    assert list(panel.upload.folder.iterdir()) == []

@@ -37,6 +37,14 @@ _VERSIONS: dict[str, dict] = {}  # R and package versions by scheduler address
 SCHEDULER_GRACE_S = 30.0
 
 
+def new_id() -> str:
+    """An unguessable job id (96 random bits, URL-safe) that does not start with
+    "-", so that a command line never reads it as an option."""
+    while (job_id := secrets.token_urlsafe(12)).startswith("-"):
+        pass
+    return job_id
+
+
 def frame_hash(df: pd.DataFrame) -> str:
     """``"blake3:<hex>"`` of a matrix: its float64 values (as they lie in memory,
     not copied) and its row and column names."""
@@ -88,7 +96,7 @@ class Job:
 
     def __init__(self, flow: Any, matrices: dict[str, pd.DataFrame], params: dict,
                  client=None, store: Any = None) -> None:
-        self.id = secrets.token_urlsafe(12)
+        self.id = new_id()
         self.flow = flow
         self.params = dict(params)
         self.matrices = dict(matrices)

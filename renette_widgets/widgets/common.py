@@ -99,12 +99,15 @@ def download_link(filename: str, data: bytes | str, mime: str = "text/csv",
             f'class="renette-download" style="margin-right:1em">{text}</a>')
 
 
-def frame_html(df: pd.DataFrame, max_rows: int = 10, digits: int = 6) -> str:
-    """A compact HTML table of the first ``max_rows`` rows of a DataFrame."""
+def frame_html(df: pd.DataFrame, max_rows: int = 10, digits: int = 6,
+               shape: tuple[int, int] | None = None) -> str:
+    """A compact HTML table of the first ``max_rows`` rows of a DataFrame (``shape``:
+    the whole matrix's, when ``df`` is only its corner)."""
     shown = df.head(max_rows)
     table = shown.to_html(float_format=lambda v: f"{v:.{digits}g}", border=0,
                           classes="renette-table", max_cols=12)
-    more = f"<div style='color:#666'>{len(df)} rows × {df.shape[1]} columns</div>"
+    rows, cols = shape or df.shape
+    more = f"<div style='color:#666'>{rows} rows × {cols} columns</div>"
     return f"<div style='overflow-x:auto'>{table}</div>{more}"
 
 

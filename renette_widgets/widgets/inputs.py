@@ -6,13 +6,16 @@ import io
 from pathlib import Path
 
 import ipywidgets as w
+import pandas as pd
 
+from ..config import DEFAULT_MAX_UPLOAD_MB, max_upload_bytes
+from ..errors import InputError
 from ..io import examples
 from ..io.checks import check_adjacency, check_data, constant_columns
 from ..io.reader import read_matrix
-from ..errors import InputError
 from .common import ErrorBox, frame_html, guarded
 from .session import Session
+from .upload import ChunkedUpload
 
 SEPARATORS = {"auto-detect": None, "comma ,": ",", "tab": "\t", "semicolon ;": ";",
               "spaces": " "}
@@ -33,7 +36,9 @@ class InputsPanel(w.VBox):
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.raw: dict[str, bytes] = {}  # file name -> bytes, kept to re-read with other options
+        # file name -> its bytes (examples) or the uploaded file on disk, to re-read it
+        # with other options
+        self.raw: dict[str, bytes | Path] = {}
         self.failed: dict[str, str] = {}  # file name -> reason in words
         self.errors = ErrorBox()
         self.kind = w.Dropdown(options=KINDS, index=0, description="files are",
@@ -47,10 +52,16 @@ class InputsPanel(w.VBox):
                                     style={"description_width": "170px"}, layout=w.Layout(width="290px"))
         self.na = w.Dropdown(options=MISSING, description="missing values", style={"description_width": "100px"},
                              layout=w.Layout(width="320px"))
-        self.upload = w.FileUpload(multiple=True, accept=".csv,.tsv,.txt,.tab,text/csv",
-                                   description="Upload files", layout=w.Layout(width="180px"))
-        self._emptied: tuple = ()
-        self.upload.observe(self._uploaded, "value")
+        try:
+            cap = max_upload_bytes()
+        except InputError as exc:  # a bad RENETTE_MAX_UPLOAD_MB: said, and the default used
+            self.errors.show(exc)
+            cap = DEFAULT_MAX_UPLOAD_MB * 2**20
+        # Not ipywidgets' FileUpload: it sends a file whole, and the server drops a
+        # message over 10 MiB without a word (see upload.py).
+        self.upload = ChunkedUpload(on_file=self._received, on_refused=self._refused,
+                                    max_bytes=cap, accept=".csv,.tsv,.txt,.tab,text/csv",
+                                    description="Upload files")
 
         self.example_buttons = {}
         for label, key in EXAMPLES:
@@ -75,7 +86,7 @@ class InputsPanel(w.VBox):
 
         super().__init__([
             w.HTML("<b>Upload</b> CSV / TSV / ;-separated text files (data matrices or networks: "
-                   "told apart per file), or load example data"),
+                   f"told apart per file; up to {cap / 2**20:.0f} MB each), or load example data"),
             w.HBox([self.upload] + list(self.example_buttons.values()), layout=w.Layout(flex_flow="row wrap")),
             w.HTML("<b>How files are read</b> <span style='color:#555'>(detected per file; change an "
                    "option, then re-read a file below)</span>"),
@@ -91,8 +102,10 @@ class InputsPanel(w.VBox):
         return {"kind": self.kind.value, "sep": self.sep.value, "header": self.header.value,
                 "row_names": self.row_names.value, "na": self.na.value}
 
-    def read(self, name: str, content: bytes, origin: str = "upload", **options) -> str | None:
-        """Read one file and add it to the session; a failure is listed, not raised.
+    def read(self, name: str, content: bytes | Path, origin: str = "upload",
+             **options) -> str | None:
+        """Read one file (its bytes, or its path on this machine) and add it to the
+        session; a failure is listed, not raised.
 
         Returns the name it was added under, or None if it was rejected.
         """
@@ -100,7 +113,8 @@ class InputsPanel(w.VBox):
         self.raw[name] = content
         self.failed.pop(name, None)
         try:
-            frame = read_matrix(io.BytesIO(content), name=name, **opts)
+            frame = read_matrix(content if isinstance(content, Path) else io.BytesIO(content),
+                                name=name, **opts)
         except InputError as exc:
             self.failed[name] = str(exc)
             self.refresh()
@@ -110,23 +124,22 @@ class InputsPanel(w.VBox):
         self.preview_name.value = added if added in self.preview_name.options else None
         return added
 
-    def _uploaded(self, change: dict) -> None:
-        files = change["new"]
-        if not files or files == self._emptied:
-            return  # nothing, or the emptied copy set below
-        run = guarded(self.errors)(lambda: [self.read(f["name"], bytes(f["content"])) for f in files])
-        run()
+    def _received(self, name: str, path: Path) -> str | None:
+        """An uploaded file is on disk: read it. None when it was loaded, else why not."""
+        old = self.raw.get(name)
+        added = self.read(name, path)
+        if isinstance(old, Path) and old != path:
+            old.unlink(missing_ok=True)  # the same file uploaded again
         self.refresh()
-        self.preview_name.value = self._last_loaded(files)
-        # Keep the files' names (the button counts them) but not their bytes, so the
-        # same file can be uploaded again and is not held twice.
-        self._emptied = tuple({**f, "content": memoryview(b"")} for f in files)
-        self.upload.value = self._emptied
+        if added:
+            self.preview_name.value = added
+            return None
+        return self.failed.get(name, "it could not be read")
 
-    def _last_loaded(self, files) -> str | None:
-        names = [Path(f["name"]).stem for f in files if f["name"] not in self.failed]
-        names = [n for n in names if n in self.preview_name.options]
-        return names[-1] if names else self.preview_name.value
+    def _refused(self, name: str, message: str) -> None:
+        """A file the upload refused (over the cap) or lost: listed with the reason."""
+        self.failed[name] = message
+        self.refresh()
 
     def load_example(self, key: str) -> list[str]:
         """Load an example set (a key of ``EXAMPLES``); returns the names added."""
@@ -172,8 +185,12 @@ class InputsPanel(w.VBox):
                          origin=self.session.origin.get(name, "upload"))
 
     def _remove(self, _button=None) -> None:
-        if self.preview_name.value:
-            self.session.remove(self.preview_name.value)
+        name = self.preview_name.value
+        if name:
+            file = self._file_of(name)
+            if file is not None and isinstance(self.raw[file], Path):
+                self.raw.pop(file).unlink(missing_ok=True)
+            self.session.remove(name)
 
     def refresh(self) -> None:
         """Redraw the lists of loaded and rejected files."""
@@ -181,7 +198,7 @@ class InputsPanel(w.VBox):
         rows = []
         for kind, frames in (("data", s.data), ("network", s.networks)):
             for name, f in frames.items():
-                notes = "; ".join(f.attrs.get("notes", []))
+                notes = "; ".join(getattr(f, "attrs", {}).get("notes", []))
                 rows.append(f"<tr><td>{html.escape(name)}</td><td>{kind}</td>"
                             f"<td>{f.shape[0]} × {f.shape[1]}</td><td>{html.escape(s.origin.get(name, ''))}</td>"
                             f"<td style='text-align:left;color:#555'>{html.escape(notes)}</td></tr>")
@@ -200,4 +217,17 @@ class InputsPanel(w.VBox):
     def _preview(self, _change: dict | None = None) -> None:
         name = self.preview_name.value
         frame = self.session.data.get(name, self.session.networks.get(name)) if name else None
-        self.preview.value = "" if frame is None else frame_html(frame, max_rows=6)
+        if frame is None:
+            self.preview.value = ""
+        elif isinstance(frame, pd.DataFrame):
+            self.preview.value = frame_html(frame, max_rows=6)
+        else:
+            self.preview.value = frame_html(corner(frame), max_rows=6, shape=frame.shape)
+
+
+def corner(m) -> pd.DataFrame:
+    """The first rows and columns of a matrix kept in the store (a network inferred
+    here), read from disk: enough for a preview, without loading the whole."""
+    rows, cols = min(m.shape[0], 6), min(m.shape[1], 12)
+    return pd.DataFrame(m.block(slice(0, rows), slice(0, cols)), index=m.rows[:rows],
+                        columns=m.cols[:cols])

@@ -29,18 +29,24 @@ class StabilityPanel(RunPanel):
         self.form["method"].observe(self._show_method, "value")
         self.form["resampling"].observe(self._resampling, "value")
         self._show_method()
-        left = w.VBox([self.form.rows[n] for n in ("resampling", "k", "h", "seed", "indicator")])
-        right = w.VBox([self.form.rows[n] for n in ("metric", "rho", "gamma")])
+        # Fields are placed by name; a parameter no column names (one added to the
+        # workflow later) still shows, below the columns, rather than being left out.
+        columns = {"data": ("top_variance",), "left": ("resampling", "k", "h", "seed", "indicator"),
+                   "method": ("method",), "right": ("metric", "rho", "gamma")}
+        placed = {n for names in columns.values() for n in names}
+        rows = {key: [self.form.rows[n] for n in names] for key, names in columns.items()}
+        others = [row for n, row in self.form.rows.items() if n not in placed]
         super().__init__(session, [
             w.HTML("How stable is the network inferred from these data? The network on all samples is "
                    "compared with networks inferred on resampled subsets (S), the subsets' networks with "
                    "each other (SI), and each edge weight (Sw) and node strength (Sd) across subsets."),
-            self.data,
-            w.HBox([w.VBox([w.HTML("<b>Resampling</b>"), left]),
-                    w.VBox([w.HTML("<b>Inference</b>"), self.form.rows["method"], self.guide,
+            self.data, *rows["data"],
+            w.HBox([w.VBox([w.HTML("<b>Resampling</b>"), *rows["left"]]),
+                    w.VBox([w.HTML("<b>Inference</b>"), *rows["method"], self.guide,
                             self.method_area]),
-                    w.VBox([w.HTML("<b>Distance</b>"), right])],
+                    w.VBox([w.HTML("<b>Distance</b>"), *rows["right"]])],
                    layout=w.Layout(flex_flow="row wrap", justify_content="space-between")),
+            *others,
         ], "Run stability")
 
     def refresh_inputs(self) -> None:

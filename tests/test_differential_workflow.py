@@ -1,7 +1,8 @@
 """The differential workflow (issue 15): parameters, input checks, the pair table's
 reader, figures, panel, and on the cluster the shared test vectors, calibration
 under the null, the example data's rewired nodes, k conditions, the store and
-exports. Permutations (determinism, memory) are in test_differential_perm.py."""
+exports. Permutations (determinism, memory) are in test_differential_perm.py, the
+dashboard in e2e/test_differential.py."""
 from __future__ import annotations
 
 import json
