@@ -85,7 +85,7 @@ def test_a_tiny_job_runs_round_trips_the_store_and_has_a_view(name, client, tmp_
     from renette_widgets.widgets.results import view_class
     flow = workflows.get(name)
     store = Store(tmp_path)
-    job = rw.submit(name, tiny_inputs(flow.input_kind, getattr(flow, "min_inputs", 1)), {},
+    job = rw.submit(name, tiny_inputs(flow.input_kind, flow.min_inputs), {},
                     client=client, store=store).wait(180)
     assert job.status == "done", job.error
     assert_same(job.result, rw.load_result(job.id, store))

@@ -45,6 +45,8 @@ class Workflow:
         view.
     cli_command, cli_help : str
         The ``renette`` subcommand and its one-line help (None: no command).
+    min_inputs : int
+        Fewest inputs a job takes (a differential analysis compares two).
     """
 
     name: str = ""
@@ -54,6 +56,7 @@ class Workflow:
     view: str | None = None
     cli_command: str | None = None
     cli_help: str = ""
+    min_inputs: int = 1
 
     # ------------------------------------------------------------ checks
     def validate_params(self, params: Mapping | None) -> dict:

@@ -379,11 +379,11 @@ def _top_variance(frames: dict[str, pd.DataFrame], n: int | None) -> dict[str, p
     p = next(iter(frames.values())).shape[1]
     if n is None or n >= p:
         return frames
-    var = pd.concat(frames.values(), ignore_index=True).var(axis=0, ddof=1).to_numpy()
-    keep = np.sort(np.argsort(-var, kind="stable")[:n])
+    pooled = pd.concat(frames.values(), ignore_index=True)
+    keep = checks.keep_most_variable(pooled, n).columns  # the same ranking as one matrix's
     out = {}
     for k, (name, df) in enumerate(frames.items()):
-        out[name] = df.iloc[:, keep]
+        out[name] = df.loc[:, keep]
         out[name].attrs = dict(df.attrs)
         if k == 0:
             checks.add_note(out[name], f"kept the {n:,} variables of largest variance (over the "
