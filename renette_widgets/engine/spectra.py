@@ -112,6 +112,23 @@ def t_gamma(n: int, directed: bool, net: np.ndarray | None = None) -> float:
     return cache.GAMMAS[key]
 
 
+def t_pair_distances(pairs: list[tuple[np.ndarray, np.ndarray]], rho: float,
+                     gamma: float | None) -> np.ndarray:
+    """H, IM, HIM (one row per pair) of pairs of networks, each pair on its own
+    node list (e.g. the nodes both networks share): both spectra, with the
+    optimal gamma of the pair's size unless ``gamma`` is given, then the pair."""
+    r, out = engine(), []
+    for a, b in pairs:
+        nets = [np.asfortranarray(a, dtype=float), np.asfortranarray(b, dtype=float)]
+        directed = any(is_directed(x) for x in nets)
+        g = t_gamma(a.shape[0], directed) if gamma is None else gamma
+        specs = r.network_spectra(nets, directed, g)
+        scaled = [s["A"] if s["A"] is not None else x for s, x in zip(specs, nets)]
+        out.append(r.distance_block_dens(scaled, [s["D"] for s in specs],
+                                         np.array([[0, 1]]), rho)[0])
+    return np.array(out).reshape(len(pairs), 3)
+
+
 def t_resample_spectra(chunk: dict, gamma: float | None,
                        full: np.ndarray | None = None) -> dict:
     """:func:`t_spectra` of the networks of a :func:`t_resamples` result; ``gamma=None``:

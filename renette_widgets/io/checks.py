@@ -315,8 +315,11 @@ def check_network_set(
         Fewest networks the job needs.
     align : {"names", "shared", "union", "position"}
         ``"names"``: the same node names in every network (another order is
-        reordered to the first network's, with a note); ``"shared"``: only
-        the nodes every network has; ``"union"``: every node of any network,
+        reordered to the first network's, with a note); ``"shared"``: each
+        pair of networks on the nodes both have (when every pair shares the
+        same nodes, all networks are put on that list here; otherwise they are
+        returned as they are, and :func:`shared_pairs` says which pairs share
+        which nodes); ``"union"``: every node of any network,
         a node missing from a network being isolated in it (a zero row and
         column); ``"position"``: names ignored, node i of every network is
         node i of the first (nettools' behaviour; sizes must match).
@@ -344,10 +347,17 @@ def check_network_set(
         _same_names(items, sets)
     if align == "shared":
         nodes = [c for c in sets[0] if all(c in s for s in sets[1:])]
-        if len(nodes) < 2:
+        few = min(((len(set(a) & set(b)), i, j) for i, a in enumerate(sets)
+                   for j, b in enumerate(sets) if i < j), default=(len(nodes), 0, 0))
+        if few[0] < 2:
+            _, i, j = few
             raise InputError(
-                f"only {len(nodes)} node(s) are in every one of the {len(items)} networks; "
-                "distances need at least 2", hint=_align_hint(sets))
+                f"'{items[i][0]}' and '{items[j][0]}' share {few[0]} node(s); distances "
+                "need at least 2", hint=_align_hint(sets))
+        if any(len(set(a) & set(b)) != len(nodes) for a in sets for b in sets if a is not b):
+            for name, net in items:  # pair by pair: each pair's own shared nodes
+                add_note(net, "Each pair of networks is compared on the nodes both have.")
+            return dict(items)
     else:  # names (same sets) or union
         nodes = list(dict.fromkeys(c for s in sets for c in s))
     out = {}
@@ -368,6 +378,16 @@ def check_network_set(
                               f"{added} missing nodes were added as isolated nodes.")
         out[name] = aligned
     return out
+
+
+def shared_pairs(networks: Mapping[str, pd.DataFrame]) -> list[list[str]] | None:
+    """For ``align="shared"``: the nodes each pair of networks shares (pairs in
+    ``upper_pairs`` order, nodes in the first network's order), or None when all
+    networks are on one node list (then the pairs need no restriction)."""
+    sets = [[str(c) for c in net.columns] for net in networks.values()]
+    if all(s == sets[0] for s in sets):
+        return None
+    return [[c for c in a if c in set(b)] for i, a in enumerate(sets) for b in sets[i + 1:]]
 
 
 def _same_names(items: list, sets: list[pd.Index]) -> None:
@@ -395,9 +415,11 @@ def _align_hint(sets: list[pd.Index]) -> str:
     position = (f"by position (align='position': names ignored, node i is node i, as nettools "
                 f"did; all have {sizes.pop()} nodes)" if len(sizes) == 1
                 else "by position (impossible here: the sizes differ)")
-    shared_text = (f"shared nodes only (align='shared': {shared} nodes are in every network)"
-                   if shared >= 2 else
-                   f"shared nodes only (impossible here: {shared} nodes are in every network)")
+    pair = min((len(set(a) & set(b)) for i, a in enumerate(sets) for b in sets[i + 1:]),
+               default=shared)
+    shared_text = (f"shared nodes only (align='shared': each pair on the nodes both have, "
+                   f"at least {pair}; {shared} are in every network)" if pair >= 2 else
+                   f"shared nodes only (impossible here: two networks share {pair} node(s))")
     return ("Choose how to match the nodes ('node sets' in the dashboard, align= in Python, "
             f"--align with renette): {shared_text}, all nodes (align='union': {union} nodes, "
             f"a node missing from a network is isolated in it) or {position}.")

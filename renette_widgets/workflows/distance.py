@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..engine import packing
 from ..engine.approx import t_spectra_approx
-from ..engine.spectra import t_spectra
+from ..engine.spectra import t_pair_distances, t_spectra
 from ..io import checks
 from ..io.arrays import as_frame, read_matrix_file, write_matrix
 from ..io.params import COMPONENTS, DISTANCE, Param
@@ -45,7 +45,8 @@ from .base import Workflow
 from .registry import register
 
 COMPONENT_NAMES = ("H", "IM", "HIM")
-ERROR_NAMES = ("IM_error", "HIM_error")  # with approximate spectra only
+# with approximate spectra: each pair's error; pair by pair on shared nodes: their number
+ERROR_NAMES = ("IM_error", "HIM_error", "shared_nodes")
 ALIGN = Param("align", str, "names", "node sets",
               "How nodes are matched between networks: by name (the same nodes in each), the "
               "nodes all networks share, all nodes (a node missing from a network is isolated "
@@ -92,6 +93,10 @@ class Distance(Workflow):
                         f"{k} networks of {n:,} nodes")
 
     def plan(self, ctx: Context, matrices, params):
+        if params["align"] == "shared" and len(matrices) > 1:
+            nodes = checks.shared_pairs(matrices)
+            if nodes is not None:
+                return _plan_pairs(ctx, matrices, params, nodes)
         plan = Plan()
         client, job_id = ctx.client, ctx.job_id
         names = list(matrices)
@@ -183,6 +188,43 @@ class Distance(Workflow):
     def cli_params(self, args: argparse.Namespace) -> dict:
         return {"metric": args.metric, "rho": args.rho, "gamma": args.gamma,
                 "align": args.align, "spectrum": args.spectrum}
+
+
+def _plan_pairs(ctx: Context, matrices: dict, params: dict, nodes: list[list[str]]) -> Plan:
+    """Each pair of networks on the nodes both have (``align="shared"`` when the node
+    sets differ pair by pair): tasks of whole pairs, two spectra each."""
+    plan = Plan()
+    names = list(matrices)
+    pairs = upper_pairs(len(names))
+    subs = [(matrices[names[i]].loc[common, common].to_numpy(dtype=float),
+             matrices[names[j]].loc[common, common].to_numpy(dtype=float))
+            for (i, j), common in zip(pairs, nodes)]
+    sizes = [len(c) for c in nodes]
+    cost = sum(2 * network_cost(n) for n in sizes)
+    addresses, _ = cluster_state(ctx.client)
+    groups = split(list(range(len(subs))), n_parts(len(subs), cost,
+                                                    len(addresses) or DEFAULT_WORKERS))
+    keys = [f"pairs-{g}-{ctx.job_id}" for g in range(len(groups))]
+    futs = map_tasks(ctx.client, plan, "distances", keys, t_pair_distances,
+                     [[subs[p] for p in g] for g in groups], [params["rho"]] * len(groups),
+                     [params["gamma"]] * len(groups),
+                     priority=cost_priority(sum(2 * n ** 3 for n in sizes)), place={})
+
+    def assemble():
+        got = gather(ctx.client, futs)
+        values = np.concatenate([got[f.key] for f in futs])
+        res = {}
+        for col, c in enumerate(COMPONENT_NAMES):
+            out = np.zeros((len(names), len(names)))
+            out[pairs[:, 0], pairs[:, 1]] = out[pairs[:, 1], pairs[:, 0]] = values[:, col]
+            res[c] = pd.DataFrame(out, index=names, columns=names)
+        shared = np.diag([float(matrices[n].shape[0]) for n in names])
+        shared[pairs[:, 0], pairs[:, 1]] = shared[pairs[:, 1], pairs[:, 0]] = sizes
+        res["shared_nodes"] = pd.DataFrame(shared, index=names, columns=names)
+        res["gamma"] = params["gamma"]  # None: each pair's own optimal gamma
+        return res
+    plan.assemble = assemble
+    return plan
 
 
 register(Distance())
