@@ -17,6 +17,9 @@ from ..errors import TooLargeError
 
 # dask pauses a worker at 80 % of its limit: a task must fit below that.
 HEADROOM = 0.8
+# Below this, a job fits any worker and any client: asking the scheduler for its
+# workers' limits (a round trip) is not worth it.
+SMALL = 256 * 2**20
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ def worker_memory(client) -> int | None:
 def check(estimate: Estimate | None, client) -> None:
     """Raise :class:`TooLargeError` when ``estimate`` does not fit the workers or
     this process."""
-    if estimate is None:
+    if estimate is None or max(estimate.per_task, estimate.client) < SMALL:
         return
     limit = worker_memory(client)
     todo = ("Keep fewer variables (e.g. the top N by variance: top_variance=N in Python, "
