@@ -43,6 +43,7 @@ def test_a_job_too_large_for_the_workers_is_refused_in_words():
     assert "top_variance" in err.value.hint and "DASK_SCHEDULER_ADDRESS" in err.value.hint
     memory.check(memory.Estimate(per_task=2**30), FakeClient(12 * 2**30))  # fits
     memory.check(est, FakeClient(0))  # no limit said: nothing to check
+    memory.check(memory.Estimate(per_task=memory.SMALL - 1), None)  # small: not even asked
 
 
 def test_keep_most_variable_keeps_order_and_says_so():
@@ -60,6 +61,7 @@ def test_refused_job_runs_nothing_and_top_variance_fits_it(client, monkeypatch):
                      columns=[f"g{j}" for j in range(300)])
     # workers of 2 MB: a 300 x 300 TOM (8 copies of 0.7 MB) does not fit
     monkeypatch.setattr(memory, "worker_memory", lambda c: 2 * 2**20)
+    monkeypatch.setattr(memory, "SMALL", 0)  # check small jobs too
     with pytest.raises(rw.TooLargeError, match="300 x 300 network by TOM"):
         rw.infer(x, "TOM", client=client, store=False)
     job = rw.submit("inference", {"x": x}, {"method": "TOM"}, client=client, store=False).wait(60)
