@@ -48,3 +48,33 @@ def test_top_edge_network_has_the_strongest_edges(tmp_path):
         assert fig.data[0].x.count(None) == 50  # one segment per edge
         assert "the 50 strongest edges of a network of 400 nodes" in fig.layout.title.text
     assert len(large.top_edges(frame, 10**6)) == large.MAX_EDGES
+
+
+def test_strongest_edges_read_in_one_pass_equal_the_stores_and_break_ties_by_position(
+        tmp_path, monkeypatch):
+    p = 600
+    a = _net(p, seed=5)
+    a[a < 0.2] = 0.0
+    a = np.where(np.random.default_rng(1).random((p, p)) < 0.5, a, -a)  # signs: |w| ranks
+    a = np.triu(a, 1) + np.triu(a, 1).T
+    names = [f"n{j}" for j in range(p)]
+    m = write_matrix(tmp_path / "m.zarr", a, names, names)
+    monkeypatch.setattr(large, "READ_VALUES", 20_000)  # many blocks of rows
+    for k in (1, 37, 3000):
+        got = large.top_edges(m, k)
+        want = m.top_edges(k)  # the store's own reader (no ties in these weights)
+        pd.testing.assert_frame_equal(got, want)
+    # ties: a 0/1 network; the earliest pairs (row by row) win, as in the matrix's order
+    b = (np.abs(a) > 0.5).astype(float)
+    frame = pd.DataFrame(b, index=names, columns=names)
+    got = large.top_edges(frame, 100)
+    i, j = np.nonzero(np.triu(b, 1))  # row-major order
+    assert list(got["node 1"]) == [names[x] for x in i[:100]]
+    assert list(got["node 2"]) == [names[y] for y in j[:100]]
+    assert (got["weight"] == 1.0).all()
+    stored = write_matrix(tmp_path / "b.zarr", b, names, names)
+    pd.testing.assert_frame_equal(large.top_edges(stored, 100), got)
+    # fewer non-zero pairs than asked: only those
+    c = np.zeros((5, 5))
+    c[0, 3] = c[3, 0] = 0.5
+    assert len(large.top_edges(pd.DataFrame(c), 10)) == 1

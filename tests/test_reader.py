@@ -171,8 +171,8 @@ def test_every_small_conformance_input_reads_bit_for_bit():
 # ------------------------------------------------------------- the fast path
 def _general_only(monkeypatch):
     """Make read_matrix take its general (per-cell) path only."""
-    from renette_widgets.io import reader
-    monkeypatch.setattr(reader._PlainNumbers, "of", classmethod(lambda cls, *a, **k: None))
+    from renette_widgets.io import fields
+    monkeypatch.setattr(fields.PlainNumbers, "of", classmethod(lambda cls, *a, **k: None))
 
 
 def _both(monkeypatch, data: bytes, **options):
@@ -228,9 +228,9 @@ def test_fast_path_reads_as_the_general_path(monkeypatch, fmt, sep, row_names, q
     if fmt == "%d":
         values = np.rint(values * 100)
     data = _table(values, fmt, sep, row_names, quote, decimal)
-    from renette_widgets.io import reader
-    parsed, values_of = [], reader._PlainNumbers.values
-    monkeypatch.setattr(reader._PlainNumbers, "values",
+    from renette_widgets.io import fields
+    parsed, values_of = [], fields.PlainNumbers.values
+    monkeypatch.setattr(fields.PlainNumbers, "values",
                         lambda self, *a: parsed.append(values_of(self, *a)) or parsed[-1])
     fast, general = _both(monkeypatch, data)
     _assert_same(fast, general)

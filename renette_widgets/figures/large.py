@@ -17,6 +17,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from scipy.cluster.hierarchy import leaves_list, linkage
+from scipy.spatial.distance import pdist
+
+from .common import PALETTE, base_layout
 
 
 # 600 x 600 float32 cells: under 2 MB of base64 in the figure's message.
@@ -38,7 +41,9 @@ def cluster_order(values: np.ndarray) -> np.ndarray:
     (scipy), so that modules show as blocks on the diagonal."""
     if len(values) < 3:
         return np.arange(len(values))
-    return leaves_list(linkage(np.nan_to_num(values), method="average", metric="euclidean"))
+    # the distances given condensed: scipy takes a square, hollow matrix of weights
+    # handed to linkage for a distance matrix and warns
+    return leaves_list(linkage(pdist(np.nan_to_num(values), "euclidean"), method="average"))
 
 
 def pooled_heatmap(m: pd.DataFrame | Any, title: str = "Network (pooled)",
@@ -67,19 +72,59 @@ def pooled_heatmap(m: pd.DataFrame | Any, title: str = "Network (pooled)",
     return fig
 
 
-def top_edges(m: pd.DataFrame | Any, k: int) -> pd.DataFrame:
-    """The ``k`` strongest edges (``node 1``, ``node 2``, ``weight``), read from the
-    store a block at a time when stored."""
-    k = int(min(max(1, k), MAX_EDGES))
-    if hasattr(m, "top_edges"):
-        return m.top_edges(k)
-    a = m.to_numpy(dtype=float)
-    i, j = np.triu_indices(len(a), 1)
-    w = a[i, j]
-    top = np.argsort(-np.abs(w), kind="stable")[:k]
-    top = top[w[top] != 0]
-    return pd.DataFrame({"node 1": m.index.astype(str)[i[top]],
-                         "node 2": m.columns.astype(str)[j[top]], "weight": w[top]})
+def top_edges(m: pd.DataFrame | Any, k: int, limit: int = MAX_EDGES) -> pd.DataFrame:
+    """The ``k`` strongest edges (``node 1``, ``node 2``, ``weight``; pairs i < j with a
+    non-zero weight; at most ``limit``: the network view draws ``MAX_EDGES``, a table
+    may list more), strongest first, ties in the matrix's order.
+
+    One pass over blocks of rows (read from the store when stored: the whole is
+    never in memory): once ``k`` are held, a block only offers what beats the
+    weakest of them, one comparison a value.
+    """
+    k = int(min(max(1, k), limit))
+    n, p = m.shape
+    rows = max(1, READ_VALUES // max(1, p))
+    rows = rows - rows % 256 if rows > 256 else rows  # whole chunks of the store's rows
+    cut = 0.0  # |weight| to beat (0: no edge)
+    w, i, j = np.empty(0), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    for a in range(0, n, rows):
+        block = (m.block(slice(a, a + rows)) if hasattr(m, "block")
+                 else m.iloc[a:a + rows].to_numpy(dtype=float))
+        upper = np.triu(np.abs(block), a + 1)  # pairs i < j only
+        hit = np.flatnonzero(upper > cut)  # in the matrix's order
+        ii, jj = np.divmod(hit, p)
+        w = np.concatenate([w, block[ii, jj]])
+        i, j = np.concatenate([i, ii + a]), np.concatenate([j, jj])
+        if len(w) >= k:
+            w, i, j = _strongest(w, i, j, k)
+            cut = float(np.abs(w).min())
+    order = np.lexsort((j, i, -np.abs(w)))
+    names_r, names_c = _names(m)
+    return pd.DataFrame({"node 1": names_r[i[order]], "node 2": names_c[j[order]],
+                         "weight": w[order]})
+
+
+#: Values a block of rows holds when a matrix is read a block at a time (32 MB).
+READ_VALUES = 4 * 2**20
+
+
+def _strongest(w: np.ndarray, i: np.ndarray, j: np.ndarray,
+               k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``k`` largest |w|, the earliest first among ties, in their order."""
+    if len(w) <= k:
+        return w, i, j
+    strength = np.abs(w)
+    kth = np.partition(strength, len(w) - k)[len(w) - k]
+    above = strength > kth
+    tied = np.flatnonzero(strength == kth)[:k - int(above.sum())]
+    keep = np.sort(np.concatenate([np.flatnonzero(above), tied]))
+    return w[keep], i[keep], j[keep]
+
+
+def _names(m: pd.DataFrame | Any) -> tuple[np.ndarray, np.ndarray]:
+    if isinstance(m, pd.DataFrame):
+        return m.index.astype(str).to_numpy(dtype=object), m.columns.astype(str).to_numpy(dtype=object)
+    return np.asarray(m.rows, dtype=object), np.asarray(m.cols, dtype=object)
 
 
 def top_edge_network(edges: pd.DataFrame, title: str = "Strongest edges",
@@ -117,3 +162,90 @@ def top_edge_network(edges: pd.DataFrame, title: str = "Strongest edges",
 def _seed_layout(n: int, seed: int) -> list[list[float]]:
     """Seeded starting positions, so the same edges always give the same picture."""
     return np.random.default_rng(seed).random((n, 2)).tolist()
+
+
+# -------------------------------------------------------- zoomable pictures
+#: Cells with their node names as tick labels, at most (a zoom down to a few nodes).
+LABELLED_CELLS = 40
+
+
+def positions(selection: Any, n: int) -> np.ndarray:
+    """Positions 0..n-1 chosen by None (all), a slice or a sequence of positions."""
+    if selection is None:
+        return np.arange(n)
+    if isinstance(selection, slice):
+        return np.arange(n)[selection]
+    return np.asarray(selection, dtype=np.int64).ravel()
+
+
+def pool(m: pd.DataFrame | Any, max_cells: int = MAX_CELLS,
+         region: tuple[Any, Any] | None = None) -> tuple[np.ndarray, list[str], list[str]]:
+    """``m`` (or its ``region``: rows, columns as slices or positions, in that order)
+    pooled to at most ``max_cells`` cells a side: the mean weight of each f x f
+    square of nodes, and a label per cell row and column ("first .. last" node).
+
+    A stored matrix is read from the store a block at a time
+    (``StoredMatrix.pooled``); a DataFrame is pooled in memory the same way.
+    """
+    if hasattr(m, "pooled"):
+        # the whole as a region: StoredMatrix reads a region with one sum a cell, cheaper
+        # than its whole-matrix path (NaN-aware means; networks hold no NaN)
+        return m.pooled(max_cells, region=region or (slice(None), slice(None)))
+    rows = positions(None if region is None else region[0], m.shape[0])
+    cols = positions(None if region is None else region[1], m.shape[1])
+    sub = m.to_numpy(dtype=float)[np.ix_(rows, cols)]
+    f = max(1, -(-max(len(rows), len(cols)) // max_cells))
+    pad = np.full((-(-len(rows) // f) * f, -(-len(cols) // f) * f), np.nan)
+    pad[:len(rows), :len(cols)] = sub
+    cells = pad.reshape(pad.shape[0] // f, f, pad.shape[1] // f, f)
+    names_r, names_c = m.index.astype(str), m.columns.astype(str)
+    return (np.nanmean(cells, axis=(1, 3)), _cell_labels(names_r[rows], f),
+            _cell_labels(names_c[cols], f))
+
+
+def _cell_labels(names: Any, f: int) -> list[str]:
+    names = list(names)
+    if f == 1:
+        return names
+    return [f"{names[a]} .. {names[min(a + f, len(names)) - 1]}" for a in range(0, len(names), f)]
+
+
+def cell_heatmap(z: np.ndarray, rows: list[str], cols: list[str], title: str,
+                 note: str = "") -> go.Figure:
+    """A heatmap of pooled cells (float32: under 2.5 MB at 600 x 600) on categorical
+    axes named by the cells' labels: hover says which nodes a cell holds, and a
+    zoom's range is in cells (what :class:`~renette_widgets.widgets.large.ZoomHeatmap`
+    reads again at a finer resolution). ``note`` (which nodes, how pooled) goes
+    under the picture, so that a PNG of it says so too."""
+    pooled = any(" .. " in r for r in rows[:1] + cols[:1])
+    fig = go.Figure(go.Heatmap(
+        z=np.asarray(z, dtype=np.float32), x=list(cols), y=list(rows), colorscale="Viridis",
+        hovertemplate=(f"rows %{{y}}<br>columns %{{x}}<br>{'mean ' if pooled else ''}"
+                       "weight %{z:.3g}<extra></extra>"),
+        colorbar={"title": "mean weight" if pooled else "weight", "thickness": 14}))
+    base_layout(fig, title, 600)
+    fig.update_layout(
+        xaxis={"showticklabels": len(cols) <= LABELLED_CELLS, "type": "category",
+               "constrain": "domain", "title": {"text": note, "font": {"size": 11}}},
+        yaxis={"showticklabels": len(rows) <= LABELLED_CELLS, "type": "category",
+               "autorange": "reversed", "scaleanchor": "x", "constrain": "domain"},
+        dragmode="zoom")
+    return fig
+
+
+def binned_histogram(counts: dict[str, np.ndarray], edges: np.ndarray, title: str,
+                     x_title: str, y_title: str) -> go.Figure:
+    """Histograms counted in the kernel (the browser gets the bins, not the values),
+    one per name, overlaid."""
+    centres, widths = (edges[1:] + edges[:-1]) / 2, np.diff(edges)
+    fig = go.Figure()
+    for i, (name, c) in enumerate(counts.items()):
+        fig.add_trace(go.Bar(x=centres, y=c, width=widths, name=name,
+                             marker_color=PALETTE[i % len(PALETTE)],
+                             opacity=0.6 if len(counts) > 1 else 1.0,
+                             hovertemplate=f"{name}<br>{x_title} %{{x:.3g}}<br>%{{y:,}}"
+                                           "<extra></extra>"))
+    base_layout(fig, title, 340)
+    fig.update_layout(barmode="overlay", bargap=0, showlegend=len(counts) > 1,
+                      xaxis_title=x_title, yaxis_title=y_title)
+    return fig

@@ -164,10 +164,22 @@ class StoredMatrix:
         return pd.DataFrame({"node 1": names_r[best_i[order]], "node 2": names_c[best_j[order]],
                              "weight": best_w[order]})
 
-    def pooled(self, max_cells: int = 1000, how: str = "mean") -> tuple[np.ndarray, list, list]:
+    def pooled(self, max_cells: int = 1000, how: str = "mean",
+               region: tuple[Any, Any] | None = None) -> tuple[np.ndarray, list, list]:
         """The matrix pooled to at most ``max_cells`` x ``max_cells`` cells (``how``:
         "mean" or "max" of |weight| over each f x f square), with a label per cell
-        ("first .. last" name), read a block of rows at a time."""
+        ("first .. last" name), read a block of rows at a time.
+
+        ``region``: (rows, columns), each a slice or a sequence of positions (a
+        clustered order, say): only those rows and columns, in that order, pooled
+        on their own (a zoom reads the region at a finer resolution). Each read
+        is a block of whole rows of the matrix: rows in any order cost one pass
+        over the rows they fall in, never one read per row.
+        """
+        if how not in ("mean", "max"):
+            raise ValueError(f"how must be 'mean' or 'max', not {how!r}")
+        if region is not None:
+            return self._pooled_region(max_cells, how, *region)
         f = max(1, math.ceil(max(self.shape) / max_cells))
         n_r, n_c = math.ceil(self.shape[0] / f), math.ceil(self.shape[1] / f)
         out = np.zeros((n_r, n_c))
@@ -179,8 +191,67 @@ class StoredMatrix:
             out[a // f:a // f + math.ceil(block.shape[0] / f)] = _pool(block, f, how)
         return out, _labels(self.rows, f), _labels(self.cols, f)
 
+    def _pooled_region(self, max_cells: int, how: str, rows: Any,
+                       cols: Any) -> tuple[np.ndarray, list, list]:
+        rows, cols = _positions(rows, self.shape[0]), _positions(cols, self.shape[1])
+        f = max(1, math.ceil(max(len(rows), len(cols)) / max_cells))
+        n_r, n_c = math.ceil(len(rows) / f), math.ceil(len(cols) / f)
+        total = np.full((n_r, n_c), -np.inf) if how == "max" else np.zeros((n_r, n_c))
+        lo, hi = int(cols.min()), int(cols.max()) + 1  # the columns' span, read once a block
+        # columns in the matrix's order (a slice, no copy) or picked (a zoom in clustered order)
+        take = slice(cols[0] - lo, cols[-1] - lo + 1) if _run(cols) else cols - lo
+        starts = np.arange(0, len(cols), f)  # each cell's first column
+        wanted = np.argsort(rows, kind="stable")  # display positions, by row of the matrix
+        in_order = rows[wanted]
+        arr = self._array()
+        for a, b in row_blocks(self.shape[0], read_rows(hi - lo)):
+            shown = wanted[np.searchsorted(in_order, a):np.searchsorted(in_order, b)]
+            if not len(shown):
+                continue
+            block = arr[a:b, lo:hi]
+            picked = rows[shown] - a
+            block = (block[picked[0]:picked[-1] + 1] if _run(picked) else block[picked])[:, take]
+            # each cell's columns reduced first, then its rows
+            part = (np.maximum.reduceat(np.abs(block), starts, axis=1) if how == "max"
+                    else np.add.reduceat(block, starts, axis=1))
+            cells = shown // f
+            if np.all(np.diff(cells) >= 0):  # rows in display order: reduce runs of a cell
+                first = np.flatnonzero(np.diff(cells, prepend=-1))
+                part = (np.maximum.reduceat(part, first, axis=0) if how == "max"
+                        else np.add.reduceat(part, first, axis=0))
+                cells = cells[first]
+            if how == "max":
+                np.maximum.at(total, cells, part)
+            else:
+                np.add.at(total, cells, part)
+        if how == "mean":
+            sizes_r = np.diff(np.append(np.arange(0, len(rows), f), len(rows)))
+            sizes_c = np.diff(np.append(starts, len(cols)))
+            total /= np.outer(sizes_r, sizes_c)
+        return (total, _labels([self.rows[i] for i in rows], f),
+                _labels([self.cols[j] for j in cols], f))
+
     def __repr__(self) -> str:
         return f"<StoredMatrix {self.shape[0]} x {self.shape[1]} at {self.path}>"
+
+
+def _positions(selection: Any, n: int) -> np.ndarray:
+    """Positions 0..n-1 chosen by a slice or a sequence of positions (checked)."""
+    if isinstance(selection, slice):
+        out = np.arange(n)[selection]
+    else:
+        out = np.asarray(selection, dtype=np.int64).ravel()
+        if len(out) and (out.min() < 0 or out.max() >= n):
+            raise IndexError(f"positions must be in 0..{n - 1}")
+    if not len(out):
+        raise ValueError("an empty region has nothing to pool")
+    return out
+
+
+def _run(positions: np.ndarray) -> bool:
+    """Whether positions are consecutive and increasing (read as a slice: no copy)."""
+    return bool(len(positions)) and positions[-1] - positions[0] == len(positions) - 1 \
+        and bool(np.all(np.diff(positions) == 1))
 
 
 def _pool(block: np.ndarray, f: int, how: str) -> np.ndarray:

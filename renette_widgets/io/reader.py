@@ -26,12 +26,11 @@ from typing import IO, Literal
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pa_csv
 
 from ..errors import InputError
 from ..config import max_upload_bytes
 from .checks import check_adjacency, check_size
+from .fields import SNIFF_LINES, PlainNumbers, count_fields, detect_decimal, split
 
 __all__ = ["read_matrix", "column_letter", "NA_TOKENS"]
 
@@ -39,19 +38,9 @@ NA_TOKENS = frozenset({"", "NA", "na", "N/A", "n/a", "#N/A", "NaN", "nan", "NAN"
                        "null", "NULL", "None"})
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _NON_NUMBER_CHAR = re.compile(r"[^0-9eE+\-.]")
-_COMMA_NUMBER = re.compile(r"[+-]?\d*,\d+(?:[eE][+-]?\d+)?")
 _EOL = re.compile(r"\r\n|\r|\n")
 _SEPARATORS = ("\t", ";", ",")
 _SEP_NAMES = {"\t": "tab", ";": "semicolon", ",": "comma", None: "whitespace"}
-_SNIFF_LINES = 50
-# Python's csv module refuses fields over 128 kB by default: the header of a
-# 20,000-column file, or a whole line split with the wrong separator while
-# the separator is being detected, is longer than that.
-_FIELD_LIMIT = 2**31 - 1
-# What a cell may hold on the fast path, besides the separator: digits, sign,
-# decimal point and exponent (the characters of _NUMBER).
-_NUMBER_BYTES = b"0123456789eE+-."
-
 Source = str | os.PathLike | bytes | bytearray | IO
 
 
@@ -129,29 +118,12 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return [(i, line) for i, line in enumerate(_EOL.split(text), start=1) if line.strip()]
 
 
-def _split(line: str, sep: str | None) -> list[str]:
-    if sep is None:
-        return [f.strip('"\'') for f in line.split()]
-    if csv.field_size_limit() < _FIELD_LIMIT:
-        csv.field_size_limit(_FIELD_LIMIT)
-    return next(csv.reader([line], delimiter=sep, skipinitialspace=True))
-
-
-def _count_fields(line: str, sep: str | None) -> int:
-    """``len(_split(line, sep))`` without making the fields when nothing is quoted."""
-    if sep is None:
-        return len(line.split())
-    if '"' not in line:
-        return line.count(sep) + 1
-    return len(_split(line, sep))
-
-
 def _detect_separator(lines: list[tuple[int, str]]) -> str | None:
     """The separator that splits the first lines most consistently."""
-    sample = [line for _, line in lines[:_SNIFF_LINES]]
+    sample = [line for _, line in lines[:SNIFF_LINES]]
     best, best_score = None, (0.0, 0)
     for sep in _SEPARATORS + (None,):
-        counts = [_count_fields(line, sep) for line in sample]
+        counts = [count_fields(line, sep) for line in sample]
         body = counts[1:] or counts
         width, hits = Counter(body).most_common(1)[0]
         if width < 2:
@@ -162,15 +134,6 @@ def _detect_separator(lines: list[tuple[int, str]]) -> str | None:
         if score[0] > best_score[0] + 1e-9:
             best, best_score = sep, score
     return best if best_score[0] > 0 else ","
-
-
-def _detect_decimal(rows: list[list[str]], sep: str | None) -> str:
-    if sep == ",":
-        return "."
-    for row in rows[1:_SNIFF_LINES]:
-        if any(_COMMA_NUMBER.fullmatch(cell.strip()) for cell in row):
-            return ","
-    return "."
 
 
 def _is_number(cell: str, decimal: str) -> bool:
@@ -295,17 +258,17 @@ def _frame(lines: list[tuple[int, str]], file: str, kind: str, header: bool,
     """The table of ``lines`` as a frame. ``fast``: numbers parsed in C, or None
     when a line is not plain numbers (the general path then says what is wrong)."""
     linenos = [n for n, _ in lines]
-    plain = _PlainNumbers.of(lines, sep, header, decimal) if fast else None
+    plain = PlainNumbers.of(lines, sep, header, decimal) if fast else None
     if fast and plain is None:
         return None
     if plain is not None:
         names, first, width, decimal = plain.names, plain.first, plain.width, plain.decimal
         body_lines = linenos[1:] if header else linenos
     else:
-        rows = [_split(line, sep) for _, line in lines]
+        rows = [split(line, sep) for _, line in lines]
         if all(r and r[-1].strip() == "" for r in rows) and all(len(r) > 1 for r in rows):
             rows = [r[:-1] for r in rows]  # a separator at the end of every line
-        decimal = decimal or _detect_decimal(rows, sep)
+        decimal = decimal or detect_decimal(rows, sep)
         names, body, body_lines = None, rows, linenos
         if header:
             names, body, body_lines = [c.strip() for c in rows[0]], rows[1:], linenos[1:]
@@ -381,96 +344,6 @@ def _frame(lines: list[tuple[int, str]], file: str, kind: str, header: bool,
     if labels is None:
         df.index = pd.RangeIndex(df.shape[0])
     return df
-
-
-class _PlainNumbers:
-    """A table whose cells are all plain numbers, split the cheap way.
-
-    Only the header, the first field of each line and the first lines (for the
-    decimal mark) are split in Python; the numbers are parsed by pyarrow in C
-    (correctly rounded, as Python's ``float``). ``of`` returns None for any
-    table this path does not read exactly as the general one (quotes outside
-    the first field, a separator closing every line, a whitespace separator,
-    lines of different lengths), and ``values`` None for any cell that is not
-    a plain number: the general path then reads the file and locates the
-    problem.
-    """
-
-    def __init__(self, names: list[str] | None, first: list[str], rests: list[str],
-                 width: int, sep: str, decimal: str) -> None:
-        self.names, self.first, self.rests = names, first, rests
-        self.width, self.sep, self.decimal = width, sep, decimal
-
-    @classmethod
-    def of(cls, lines: list[tuple[int, str]], sep: str | None, header: bool,
-           decimal: str | None) -> "_PlainNumbers | None":
-        body = [line for _, line in lines[1:]] if header else [line for _, line in lines]
-        if sep is None or not body:
-            return None
-        head = lines[0][1]
-        width = body[0].count(sep) + 1
-        if header and ('"' in head or head.rstrip(" ").endswith(sep)):
-            # a quoted header is split by csv (one line); a trailing separator is not plain
-            names = [c.strip() for c in _split(head, sep)] if '"' in head else None
-            if names is None or (names and names[-1] == ""):
-                return None
-        else:
-            names = [c.strip() for c in head.split(sep)] if header else None
-        first, rests = [], []
-        for line in body:
-            if line.count(sep) + 1 != width or line.rstrip(" ").endswith(sep):
-                return None
-            label, _, rest = line.partition(sep)
-            if '"' in rest:
-                return None
-            if '"' in label:  # a quoted row name, as R's write.csv writes them
-                if label.count('"') % 2:
-                    return None
-                label = _split(label, sep)[0]
-            first.append(label)
-            rests.append(rest)
-        if decimal is None:
-            decimal = "."
-            sample = [line for _, line in lines[1:_SNIFF_LINES]]
-            if sep != "," and any("," in line for line in sample):
-                decimal = _detect_decimal([_split(line, sep) for _, line in lines[:_SNIFF_LINES]],
-                                          sep)
-        return cls(names, first, rests, width, sep, decimal)
-
-    def values(self, row_names: bool, p: int) -> np.ndarray | None:
-        """The n x p numbers (after the row names when ``row_names``), or None."""
-        if p < 1:
-            return None
-        lines = self.rests if row_names else [f + self.sep + r if r or self.width > 1 else f
-                                              for f, r in zip(self.first, self.rests)]
-        try:
-            text = "\n".join(lines).encode("ascii")
-        except UnicodeEncodeError:
-            return None
-        allowed = _NUMBER_BYTES + self.sep.encode() + b"\n" + (b"," if self.decimal == "," else b"")
-        if text.translate(None, allowed):
-            return None  # text, spaces, quotes or missing-value tokens: the general path
-        # one number a line (the separator first: it may be the decimal comma's ',')
-        text = text.replace(self.sep.encode(), b"\n")
-        if self.decimal == ",":
-            text = text.replace(b",", b".")
-        try:
-            column = pa_csv.read_csv(
-                pa.py_buffer(text),
-                read_options=pa_csv.ReadOptions(column_names=["v"], block_size=1 << 24),
-                parse_options=pa_csv.ParseOptions(delimiter="\t", quote_char=False,
-                                                  ignore_empty_lines=False),
-                convert_options=pa_csv.ConvertOptions(column_types={"v": pa.float64()},
-                                                      null_values=[""],
-                                                      quoted_strings_can_be_null=False),
-            ).column(0)
-        except (pa.ArrowInvalid, pa.ArrowException):
-            return None
-        n = len(self.rests)
-        if column.null_count or len(column) != n * p:
-            return None
-        out = column.to_numpy().reshape(n, p)
-        return out if np.isfinite(out).all() else None
 
 
 def _detect_row_names(names: list[str] | None, first: list[str], width: int,

@@ -161,7 +161,7 @@ class SortableTable(w.VBox):
 
 #: Plotly's options for every figure of the page: no plotly logo, PNG export at
 #: twice the screen resolution, the figure follows its container's width.
-PLOT_CONFIG = {"displaylogo": False, "responsive": True,
+PLOT_CONFIG = {"displaylogo": False, "responsive": False,
                "toImageButtonOptions": {"format": "png", "scale": 2}}
 _PLOTLY_MIME = "application/vnd.plotly.v1+json"
 

@@ -14,6 +14,7 @@ from ..api import load_job
 from ..io.arrays import as_frame
 from ..jobs.job import FINAL
 from .common import ErrorBox, guarded
+from .large import is_large
 from .session import Session
 
 COLOURS = {"pending": "#777", "running": "#1f77b4", "done": "#2ca02c", "failed": "#b00020",
@@ -162,8 +163,11 @@ class JobsPanel(w.VBox):
         if self.auto_open.value:
             self.session.open(job)
         for name, net in workflows.get(job.workflow).output_networks(job.result).items():
-            # the page's panels work on DataFrames: a stored network is read here
-            self.session.add(name, as_frame(net), "adjacency", origin=f"job {job.id[:8]}")
+            # A large network stays in the store (the panels read it when a job needs it:
+            # api.submit reads a stored matrix): the page never holds it whole. A small
+            # one is read here, for the panels that look into it.
+            kept = net if is_large(net) else as_frame(net)
+            self.session.add(name, kept, "adjacency", origin=f"job {job.id[:8]}")
 
     def _start_ticker(self) -> None:
         """Tick elapsed times of running jobs once a second (no progress event while a task runs)."""

@@ -12,6 +12,8 @@ import pandas as pd
 from .. import figures
 from ..io.arrays import as_frame
 from .common import LazyDownloads, LazyTabs, PlotBox, SortableTable, frame_html
+from ..figures import large as pictures
+from .large import EdgePages, LargeNetworks, ZoomHeatmap, distributions, is_large
 
 #: Edges shown at first in the network view (the strongest of each network):
 #: two per node on average, at most this many.
@@ -159,10 +161,24 @@ class NetworkExplorer(w.VBox):
 
 class NetworksView(w.VBox):
     """Network view, adjacency heatmap, distributions and edge table of networks
-    (each page built when first opened), and their downloads."""
+    (each page built when first opened), and their downloads.
+
+    Networks of more than ``large.LARGE_NODES`` nodes get the pictures of
+    :mod:`.large` instead (a pooled heatmap read again where zoomed, the
+    strongest edges, a paged edge table), read from the store a block at a
+    time: such a network is never loaded whole to draw it (``large`` is True).
+    """
 
     def __init__(self, networks: dict[str, Any], stem: str = "networks",
                  second: str | None = None, edges: int | None = None) -> None:
+        self.large = any(is_large(v) for v in networks.values())
+        if self.large:
+            self.networks = dict(networks)  # as given: stored ones stay on disk
+            pages = LargeNetworks(self.networks, stem, edges)
+            self.tabs = pages.tabs()
+            self.downloads = pages.downloads()
+            super().__init__([pages.note(), self.tabs, self.downloads])
+            return
         self.networks = {k: as_frame(v) for k, v in networks.items()}
         names = list(self.networks)
         second = second if second in names else None
@@ -172,8 +188,14 @@ class NetworksView(w.VBox):
             ("Distributions", self._distributions),
             ("Edges table", self._edges),
         ])
-        self.downloads = LazyDownloads(
-            {f"{n}.csv": (lambda f=f: f.to_csv()) for n, f in self.networks.items()})
+        # Above MAX_CELLS nodes, what has the matrix's shape (heatmap, weights, edge table,
+        # CSV) is sent as pictures and pages too: 600 x 600 values is what one message holds.
+        self.pooled = max(len(f) for f in self.networks.values()) > pictures.MAX_CELLS
+        if self.pooled:
+            self.downloads = LargeNetworks(self.networks, stem).downloads()
+        else:
+            self.downloads = LazyDownloads(
+                {f"{n}.csv": (lambda f=f: f.to_csv()) for n, f in self.networks.items()})
         super().__init__([self.tabs, self.downloads])
 
     @property
@@ -190,16 +212,25 @@ class NetworksView(w.VBox):
         return w.VBox([pick, body])
 
     def _adjacency(self) -> w.Widget:
-        return self._picker(lambda n, body: setattr(body, "children", [PlotBox(
-            figures.adjacency_heatmap(self.networks[n], f"Adjacency matrix: {n}"))]))
+        def draw(n: str, body: w.VBox) -> None:
+            f = self.networks[n]
+            body.children = [ZoomHeatmap(f, f"Adjacency (pooled): {n}")
+                             if len(f) > pictures.MAX_CELLS else
+                             PlotBox(figures.adjacency_heatmap(f, f"Adjacency matrix: {n}"))]
+        return self._picker(draw)
 
     def _distributions(self) -> w.Widget:
         nets = {n: self.networks[n] for n in list(self.networks)[:2]}
+        if self.pooled:
+            return distributions(nets)
         return w.VBox([PlotBox(figures.degree_histogram(nets)), PlotBox(figures.weight_histogram(nets))])
 
     def _edges(self) -> w.Widget:
-        return self._picker(lambda n, body: setattr(body, "children", [
-            SortableTable(edge_table(self.networks[n]), f"{n}_edges.csv")]))
+        def draw(n: str, body: w.VBox) -> None:
+            f = self.networks[n]
+            body.children = [EdgePages(f, n) if len(f) > pictures.MAX_CELLS else
+                             SortableTable(edge_table(f), f"{n}_edges.csv")]
+        return self._picker(draw)
 
 
 class InferenceView(NetworksView):

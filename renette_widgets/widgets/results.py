@@ -13,6 +13,7 @@ import importlib
 import inspect
 import io
 import json
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from .common import (ErrorBox, LazyDownloads, LazyTabs, PlotBox, SortableTable, 
                      figures_html, frame_html, guarded)
 from .networks import (InferenceView, NetworksView, StatisticsView,  # noqa: F401 - view pointers
                        edge_table)
+from .download import FileSender
 from .session import Session
 
 
@@ -171,15 +173,20 @@ class StabilityView(w.VBox):
         return self.figs[key]
 
 
-def folder_zip(folder: str | Path) -> bytes:
-    """A zip (in memory) of a job folder, manifest included."""
+def folder_zip(folder: str | Path, out: str | Path | None = None) -> bytes | Path:
+    """A zip of a job folder, manifest included: in memory, or written to ``out``
+    (a job holding a large network is hundreds of MB: not a thing to hold twice)."""
     folder = Path(folder)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                z.write(path, f"{folder.name}/{path.relative_to(folder)}")
-    return buf.getvalue()
+    buf: Any = io.BytesIO() if out is None else open(out, "wb")  # noqa: SIM115 - closed below
+    try:
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    z.write(path, f"{folder.name}/{path.relative_to(folder)}")
+    finally:
+        if out is not None:
+            buf.close()
+    return buf.getvalue() if out is None else Path(out)
 
 
 class GenericView(w.VBox):
@@ -226,18 +233,19 @@ class ResultsPanel(w.VBox):
         self.zip_button = w.Button(description="zip of the job folder (with manifest)", icon="file-archive-o",
                                    layout=w.Layout(width="auto"), disabled=True)
         self.zip_note = w.HTML()
-        self.zip_link = w.HTML()
+        # the zip is sent in pieces (a job with a large network is hundreds of MB)
+        self.zip_sender = FileSender()
         self.zip_button.on_click(guarded(self.errors)(self._zip))
         self.job: Any = None
         self.view: w.Widget | None = None
         session.on("open", guarded(self.errors)(self.show))
-        self.footer = w.HBox([self.zip_button, self.zip_note, self.zip_link],
+        self.footer = w.HBox([self.zip_button, self.zip_note, self.zip_sender],
                              layout=w.Layout(display="none", align_items="center"))
         super().__init__([self.title, self.errors, self.body, self.footer])
 
     def show(self, job: Any) -> None:
         """Show the results of a finished job (a live Job or one loaded from the store)."""
-        self.zip_link.value = ""
+        self.zip_sender.clear()
         params = json.dumps(getattr(job, "params", {}) or {}, default=str)
         self.title.value = (f"<b>{html.escape(job.workflow)}</b> job <code>{html.escape(str(job.id))}</code>"
                             f" <span style='color:#666'>{html.escape(params)}</span>")
@@ -280,5 +288,6 @@ class ResultsPanel(w.VBox):
 
     def _zip(self, _b=None) -> None:
         folder = Path(self.job.folder)
-        self.zip_link.value = download_link(f"renette_{folder.name}.zip", folder_zip(folder),
-                                            "application/zip")
+        with tempfile.TemporaryDirectory(prefix="renette-zip-") as tmp:
+            path = folder_zip(folder, Path(tmp) / "job.zip")
+            self.zip_sender.send_file(f"renette_{folder.name}.zip", path, "application/zip")

@@ -37,7 +37,9 @@ class Session:
 
     def __init__(self, client: Any = None, store: Any = None) -> None:
         self.data: dict[str, pd.DataFrame] = {}
-        self.networks: dict[str, pd.DataFrame] = {}
+        # DataFrames, or the StoredMatrix of a large network a job inferred: it stays
+        # in the store (api.submit reads it when a job runs)
+        self.networks: dict[str, Any] = {}
         self.origin: dict[str, str] = {}  # name -> "upload" | "example" | job id
         self.jobs: list[Any] = []
         self.client = client
@@ -65,8 +67,9 @@ class Session:
             raise error
 
     # -------------------------------------------------------------- inputs
-    def add(self, name: str, frame: pd.DataFrame, kind: str, origin: str = "upload") -> str:
-        """Add a data matrix (``kind="data"``) or network (``"adjacency"``); returns its name.
+    def add(self, name: str, frame: Any, kind: str, origin: str = "upload") -> str:
+        """Add a data matrix (``kind="data"``) or network (``"adjacency"``: a DataFrame,
+        or a stored matrix read lazily); returns its name.
 
         A name already used by another matrix gets a numeric suffix.
         """
