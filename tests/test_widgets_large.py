@@ -186,3 +186,20 @@ def test_blocks_of_a_matrix_cover_it(a, tmp_path, monkeypatch):
     for source in (m, frame):
         got = np.vstack([b for _, b in large.blocks_of(source)])
         np.testing.assert_array_equal(got, a)
+
+
+def test_a_large_download_is_sent_in_pieces_a_small_one_is_a_link():
+    from renette_widgets.widgets.common import LazyDownloads
+    from renette_widgets.widgets.upload import CHUNK_BYTES
+    big = bytes(np.random.default_rng(0).integers(0, 256, 9 * 2**20, dtype=np.uint8))
+    d = LazyDownloads({"small.csv": lambda: "a,b\n1,2\n", "big.bin": lambda: big})
+    sent = []
+    d.sender.send = lambda msg, buffers=None: sent.append((msg, [bytes(b) for b in buffers or []]))
+    d.button.click()
+    assert 'download="small.csv"' in d.links.value and "big.bin" not in d.links.value
+    kinds = [m["type"] for m, _ in sent]
+    assert kinds == ["begin", "piece", "piece", "piece", "end"]
+    assert sent[0][0]["name"] == "big.bin" and sent[0][0]["size"] == len(big)
+    pieces = [b for m, bs in sent if m["type"] == "piece" for b in bs]
+    assert max(map(len, pieces)) == CHUNK_BYTES and b"".join(pieces) == big
+    assert d.sender.sent == [("big.bin", len(big))]

@@ -143,14 +143,17 @@ def top_edge_network(edges: pd.DataFrame, title: str = "Strongest edges",
         ex += [xy[a, 0], xy[b, 0], None]
         ey += [xy[a, 1], xy[b, 1], None]
     degree = g.degree()
+    # SVG, not WebGL: at most MAX_EDGES segments and twice that many nodes draw fine
+    # as SVG, and the page's plotly renderer also makes a PNG of every figure it
+    # draws, which costs a WebGL figure twice as much (benchmarks/RESULTS.md)
     fig = go.Figure([
-        go.Scattergl(x=ex, y=ey, mode="lines", line={"width": 0.6, "color": "#999"},
-                     hoverinfo="skip", name="edges"),
-        go.Scattergl(x=xy[:, 0], y=xy[:, 1], mode="markers", name="nodes",
-                     marker={"size": 5 + 10 * np.sqrt(np.array(degree) / max(1, max(degree))),
-                             "color": "#1f77b4"},
-                     text=[f"{n}<br>{d} of the edges shown" for n, d in zip(names, degree)],
-                     hovertemplate="%{text}<extra></extra>")])
+        go.Scatter(x=ex, y=ey, mode="lines", line={"width": 0.6, "color": "#999"},
+                   hoverinfo="skip", name="edges"),
+        go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="markers", name="nodes",
+                   marker={"size": 5 + 10 * np.sqrt(np.array(degree) / max(1, max(degree))),
+                           "color": "#1f77b4"},
+                   text=[f"{n}<br>{d} of the edges shown" for n, d in zip(names, degree)],
+                   hovertemplate="%{text}<extra></extra>")])
     of = f" of a network of {n_nodes:,} nodes" if n_nodes else ""
     fig.update_layout(title={"text": f"{title}<br><sup>the {len(edges):,} strongest edges{of} "
                                      f"({len(names):,} nodes)</sup>"},

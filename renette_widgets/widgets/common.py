@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from ..errors import InputError, JobError
+from .download import FileSender
 
 #: Errors whose message is written for users: shown as is, without details.
 USER_ERRORS = (InputError, JobError)
@@ -248,6 +249,11 @@ class LazyDownloads(w.HBox):
     """Download links made when asked (a large table as a data URI is megabytes
     sent to the browser: not worth it until someone wants the file).
 
+    A file over :data:`LINK_BYTES` is not a data URI (one message of its whole
+    size, plus a third for base64) but sent in pieces (:class:`.download.FileSender`,
+    ``sender``): the figures' HTML page holds plotly.js's 4.8 MB, a network's CSV
+    can be tens of MB.
+
     Parameters
     ----------
     files : dict of file name to callable
@@ -264,11 +270,24 @@ class LazyDownloads(w.HBox):
         self.button = w.Button(description=label, icon="download", layout=w.Layout(width="auto"))
         self.links = w.HTML()
         self.links.add_class("renette-downloads")
+        self.sender = FileSender()
         self.button.on_click(lambda _b: self.make())
-        super().__init__([self.button, self.links], layout=w.Layout(align_items="center"))
+        super().__init__([self.button, self.links, self.sender], layout=w.Layout(align_items="center"))
 
     def make(self) -> None:
         """Build the links (the button then hides)."""
-        self.links.value = "".join(download_link(name, make(), self.mime)
-                                   for name, make in self.files.items())
+        links = []
+        for name, make in self.files.items():
+            data = make()
+            data = data.encode("utf-8") if isinstance(data, str) else data
+            if len(data) > LINK_BYTES:
+                self.sender.send_file(name, data, self.mime)
+            else:
+                links.append(download_link(name, data, self.mime))
+        self.links.value = "".join(links)
         self.button.layout.display = "none"
+
+
+#: Files up to this size are links carrying their bytes (data URIs); larger ones
+#: are sent to the page in pieces.
+LINK_BYTES = 2**20

@@ -407,9 +407,9 @@ class LargeNetworks:
             f"Networks of more than {LARGE_NODES:,} nodes (here up to {n:,}) are shown as pictures "
             "read from the results store: the matrix pooled into cells (zoom in to read a region "
             "at a finer resolution), its strongest edges, and its edges a page at a time. The "
-            "whole matrix stays on the server, in the job's folder: "
-            "<code>renette export &lt;job folder&gt;/manifest.json -o out/</code> writes it as "
-            "text (CSV, or GraphML of its strongest edges).</div>")
+            "whole matrix stays on the server, in the job's folder (the job's zip holds it); "
+            "<code>renette export &lt;job id&gt; -o out/</code> writes a job's networks as "
+            "text (CSV, or GraphML of their strongest edges).</div>")
 
     def downloads(self) -> LazyDownloads:
         """The strongest edges of each network as CSV (the whole matrix is not sent)."""
@@ -435,10 +435,10 @@ class LargeNetworks:
         def build(name: str) -> w.Widget:
             if name not in self._overviews:
                 m = self.networks[name]
-                heat = ZoomHeatmap(m, f"Adjacency (pooled): {name}")
-                # the strongest edges are read while the page draws the heatmap
+                # the strongest edges are read (in a thread) while the heatmap is pooled
+                # and drawn: two passes over the store at once, on two cores
                 net = TopEdgesView(m, name, self.edges, background=True)
-
+                heat = ZoomHeatmap(m, f"Adjacency (pooled): {name}")
                 heat.layout = w.Layout(width="50%", min_width="480px")
                 net.layout = w.Layout(width="50%", min_width="480px")
                 self._overviews[name] = w.HBox([heat, net], layout=w.Layout(flex_flow="row wrap"))

@@ -182,7 +182,10 @@ def folder_zip(folder: str | Path, out: str | Path | None = None) -> bytes | Pat
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
-                    z.write(path, f"{folder.name}/{path.relative_to(folder)}")
+                    # a matrix's chunks are raw float64: deflating them costs time, saves little
+                    raw = any(part.endswith(".zarr") for part in path.relative_to(folder).parts)
+                    z.write(path, f"{folder.name}/{path.relative_to(folder)}",
+                            compress_type=zipfile.ZIP_STORED if raw else None)
     finally:
         if out is not None:
             buf.close()

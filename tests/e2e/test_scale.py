@@ -124,7 +124,7 @@ def test_a_file_over_the_cap_is_refused_with_the_reason(page, tmp_path):
     upload(page, str(huge))
     said = page.locator(".renette-upload-file", has_text="huge.csv")
     said.wait_for()
-    assert "more than the limit of 200.0 MB: not sent" in said.inner_text()
+    assert f"more than the limit of {cap / 2**20:.1f} MB: not sent" in said.inner_text()
     rejected = page.locator(".renette-rejected", has_text="huge.csv")
     rejected.wait_for()
     assert "RENETTE_MAX_UPLOAD_MB" in rejected.inner_text()
