@@ -18,6 +18,7 @@ Exit status: 0 done, 1 the job failed, 2 bad input (message, no traceback).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import threading
@@ -31,7 +32,7 @@ from .io.exports import FORMATS
 from .io.names import unique_name
 from .jobs.cluster import close_clients, get_client
 from .jobs.job import FINAL
-from .jobs.store import Store
+from .jobs.store import Store, workspace_root
 from .workflows.options import key_values
 
 
@@ -101,24 +102,33 @@ def _client(args):
     return get_client(args.scheduler) if args.scheduler else None
 
 
+def _store(args) -> Store:
+    """The store the options name: a workspace (``--workspace`` or
+    ``RENETTE_WORKSPACE``) of the home (``--home`` or ``RENETTE_HOME``), or the home."""
+    key = args.workspace or os.environ.get("RENETTE_WORKSPACE", "").strip()
+    if key:
+        return Store(workspace_root(key, args.home))
+    return Store(args.home)
+
+
 def cmd_workflow(args) -> int:
     """Run the subcommand's workflow on the given files."""
     flow = args.flow
     params = flow.cli_params(args)
     job = api.submit(flow.name, _read(args.files, flow.input_kind, args), params,
-                     client=_client(args), store=Store(args.home),
+                     client=_client(args), store=_store(args),
                      drop_constant=getattr(args, "drop_constant", False))
     return _run_job(job, args)
 
 
 def cmd_rerun(args) -> int:
-    job = api.rerun(args.manifest, client=_client(args), store=Store(args.home),
+    job = api.rerun(args.manifest, client=_client(args), store=_store(args),
                     **key_values(args.param))
     return _run_job(job, args)
 
 
 def cmd_export(args) -> int:
-    job = api.load_job(args.job, Store(args.home))
+    job = api.load_job(args.job, _store(args))
     out = Path(args.output or ".")
     for path in job.export(out, args.format, threshold=args.min_weight, top_k=args.top_edges):
         print(path)
@@ -136,7 +146,7 @@ def _export_options(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_list(args) -> int:
-    for m in Store(args.home).list():
+    for m in _store(args).list():
         names = ", ".join(e["name"] for e in m["inputs"])
         print(f"{m['id']}  {m['timings']['created'][:19]}  {m['workflow']:<10} "
               f"{m['status']:<9} {names}")
@@ -153,6 +163,9 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--scheduler", help="dask scheduler address "
                         "(default: DASK_SCHEDULER_ADDRESS, else an embedded cluster)")
     common.add_argument("--home", help="results store (default: RENETTE_HOME or ~/.renette)")
+    common.add_argument("--workspace", metavar="KEY",
+                        help="a dashboard workspace: its jobs appear in its pages (default: "
+                        "RENETTE_WORKSPACE; the key is in the page's header)")
     common.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     _export_options(common)
     reading = argparse.ArgumentParser(add_help=False)

@@ -9,7 +9,17 @@ variable                  meaning                                     default
 ``RENETTE_MAX_UPLOAD_MB`` largest input file read                     200
 ``RENETTE_MAX_NODES``     largest network (nodes per side)            5000
 ``DASK_SCHEDULER_ADDRESS`` an external dask scheduler                 embedded cluster
+``RENETTE_WORKSPACE``     the workspace of the API and CLI            none: ``RENETTE_HOME/jobs``
+``RENETTE_USER_HEADER``   request header naming the signed-in user    none: workspace links
+                          (set by an authenticating proxy)
+``RENETTE_QUOTA_JOBS``    running jobs a workspace may have           4
+``RENETTE_QUOTA_MB``      disk a workspace may fill (inputs, results) 5000
+``RENETTE_QUOTA_MATRIX_MB`` largest input matrix (8 bytes a cell)     1000
+``RENETTE_RETENTION_DAYS`` days a job is kept after its workspace's   30 (0: forever)
+                          last use (applied by ``make run``'s server)
 ========================  ==========================================  =================
+
+Quotas and retention are shown on the dashboard's page (the header).
 """
 from __future__ import annotations
 
@@ -22,6 +32,10 @@ DEFAULT_MAX_UPLOAD_MB = 200
 # The Laplacian spectrum of a dense 5000-node network already takes minutes.
 DEFAULT_MAX_NODES = 5000
 DEFAULT_WORKERS = 2
+DEFAULT_QUOTA_JOBS = 4
+DEFAULT_QUOTA_MB = 5000
+DEFAULT_QUOTA_MATRIX_MB = 1000
+DEFAULT_RETENTION_DAYS = 30
 
 # One thread per process for every numeric library: dask runs the parallelism.
 SINGLE_THREAD_ENV = {
@@ -103,3 +117,37 @@ def max_upload_bytes() -> int:
 def max_nodes() -> int:
     """Largest accepted adjacency side, from ``RENETTE_MAX_NODES`` (default 5000)."""
     return int(_env_number("RENETTE_MAX_NODES", DEFAULT_MAX_NODES))
+
+
+def _env_count(var: str, default: float, zero_ok: bool = False) -> float:
+    raw = os.environ.get(var, "").strip()
+    if zero_ok and raw in ("0", "0.0"):
+        return 0.0
+    return _env_number(var, default)
+
+
+def quota_jobs() -> int:
+    """Jobs one workspace may have running at once (``RENETTE_QUOTA_JOBS``)."""
+    return int(_env_number("RENETTE_QUOTA_JOBS", DEFAULT_QUOTA_JOBS))
+
+
+def quota_bytes() -> int:
+    """Disk one workspace may fill (``RENETTE_QUOTA_MB``)."""
+    return int(_env_number("RENETTE_QUOTA_MB", DEFAULT_QUOTA_MB) * 1024 * 1024)
+
+
+def quota_matrix_bytes() -> int:
+    """Largest input matrix, as float64 in memory (``RENETTE_QUOTA_MATRIX_MB``)."""
+    return int(_env_number("RENETTE_QUOTA_MATRIX_MB", DEFAULT_QUOTA_MATRIX_MB) * 1024 * 1024)
+
+
+def retention_days() -> float:
+    """Days a job is kept after its workspace was last used (``RENETTE_RETENTION_DAYS``;
+    0 keeps everything)."""
+    return _env_count("RENETTE_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, zero_ok=True)
+
+
+def user_header() -> str:
+    """The request header an authenticating proxy sets to the user's name
+    (``RENETTE_USER_HEADER``), or "" when workspaces are links."""
+    return os.environ.get("RENETTE_USER_HEADER", "").strip()

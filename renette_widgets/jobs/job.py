@@ -28,7 +28,7 @@ from ..engine.tasks import t_versions
 from ..errors import InputError, JobError
 from . import memory
 from .cluster import get_client
-from .plan import Context
+from .plan import Context, priority_offset
 
 # The states a job ends in.
 FINAL = ("done", "failed", "cancelled")
@@ -294,7 +294,8 @@ class Job:
             if self._store is not None:
                 self.folder, inputs = self._store.begin(self)
             ctx = Context(client, self.id, self.folder, inputs)
-            plan = self.flow.plan(ctx, self.matrices, self.params)
+            with priority_offset(-self._others_running()):
+                plan = self.flow.plan(ctx, self.matrices, self.params)
             with self._lock:
                 self._futures, self._stages = plan.futures, plan.stages
                 self.total = len(plan.futures)
@@ -326,6 +327,18 @@ class Job:
             with self._lock:
                 self._futures = []
             plan = None
+
+    def _others_running(self) -> int:
+        """Other jobs of this job's store (its workspace) running now: each one
+        lowers this job's priority a step, so that no workspace crowds out the
+        others on a shared cluster."""
+        live = getattr(self._store, "live", None)
+        if live is None:
+            return 0
+        try:
+            return sum(1 for r in live() if r.get("alive") and r.get("id") != self.id)
+        except OSError:
+            return 0
 
     def _wait_settled(self, client) -> bool:
         """Wait for every task; False when the scheduler stays unreachable."""

@@ -8,6 +8,8 @@ batch.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -64,6 +66,21 @@ class Plan:
         return future
 
 
+#: Added to every task's priority in this context (a job's thread): a workspace's
+#: second, third... running job yields to other workspaces' jobs (fair sharing).
+_OFFSET: contextvars.ContextVar[int] = contextvars.ContextVar("priority_offset", default=0)
+
+
+@contextlib.contextmanager
+def priority_offset(offset: int):
+    """Tasks submitted inside this block get ``offset`` added to their priority."""
+    token = _OFFSET.set(offset)
+    try:
+        yield
+    finally:
+        _OFFSET.reset(token)
+
+
 def gather(client, futures: list) -> dict:
     """Results of ``futures`` by key, fetched in one round trip (not one per future)."""
     futures = [f for f in futures if f is not None]
@@ -76,7 +93,7 @@ def submit_task(client, plan: Plan, stage: str, key: str, fn, *args, priority: i
     ``stage``; ``place`` maps keys to preferred workers (see
     :func:`~renette_widgets.jobs.placement.chunk_placement`)."""
     where = (place or {}).get(key)
-    fut = client.submit(fn, *args, key=key, priority=priority, pure=False,
+    fut = client.submit(fn, *args, key=key, priority=priority + _OFFSET.get(), pure=False,
                         workers=[where] if where else None, allow_other_workers=bool(where))
     return plan.add(fut, stage)
 
@@ -96,7 +113,8 @@ def map_tasks(client, plan: Plan, stage: str, keys: list[str], fn, *iterables, p
             continue
         with dask.annotate(**(where if placed else {})):
             got = client.map(fn, *[[it[i] for i in at] for it in iterables],
-                             key=[keys[i] for i in at], priority=priority, pure=False)
+                             key=[keys[i] for i in at], priority=priority + _OFFSET.get(),
+                             pure=False)
         futs.update(zip([keys[i] for i in at], got))
     return [plan.add(futs[k], stage) for k in keys]
 

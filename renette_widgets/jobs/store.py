@@ -1,7 +1,11 @@
 """The results store: every job as a folder under ``RENETTE_HOME``.
 
-Layout (``RENETTE_HOME`` defaults to ``~/.renette``)::
+Layout (``RENETTE_HOME`` defaults to ``~/.renette``; a store's root is
+``RENETTE_HOME`` itself, or one workspace's folder ``workspaces/<key>``, see
+:mod:`renette_widgets.jobs.workspace`)::
 
+    jobs/<id>/live.json        while the job runs: what it is and how far it
+                               got (other pages of the workspace list it)
     jobs/<id>/manifest.json    workflow, params, inputs (name, file, hash,
                                shape), versions, seed, timings, status, error
     jobs/<id>/inputs/*.zarr    the inputs themselves (so a job can be re-run,
@@ -29,6 +33,8 @@ import os
 import re
 import secrets
 import shutil
+import socket
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -44,6 +50,24 @@ from ..io.names import safe_name
 
 FORMAT = 2
 _ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+#: Workspace folder names: a link's token, or ``user-`` and a user's name made safe.
+KEY_RE = re.compile(r"^[A-Za-z0-9_.-]{8,120}$")
+#: Seconds between two rewrites of a running job's live record.
+LIVE_EVERY = 0.5
+
+
+def workspace_root(key: str, home: str | Path | None = None) -> Path:
+    """The folder of workspace ``key`` (checked: no path tricks)."""
+    if not KEY_RE.match(str(key)) or str(key).startswith("."):
+        raise InputError(f"{key!r} is not a workspace key",
+                         hint="A workspace key is the token of a workspace link.")
+    return Path(home if home is not None else config.home()) / "workspaces" / key
+
+
+def default_root() -> Path:
+    """``RENETTE_HOME``, or the folder of the workspace ``RENETTE_WORKSPACE`` names."""
+    key = os.environ.get("RENETTE_WORKSPACE", "").strip()
+    return workspace_root(key) if key else config.home()
 
 
 def _iso(t: float | None) -> str | None:
@@ -75,7 +99,7 @@ class Store:
     """
 
     def __init__(self, root: str | Path | None = None) -> None:
-        self.root = Path(root) if root is not None else config.home()
+        self.root = Path(root) if root is not None else default_root()
 
     @property
     def jobs_dir(self) -> Path:
@@ -94,7 +118,32 @@ class Store:
             if not path.exists():
                 write_matrix(path, job.matrices[name])
             paths[name] = path
+        if job.status not in ("done", "failed", "cancelled") and not (folder / "live.json").exists():
+            self._follow(job, folder / "live.json")
         return folder, paths
+
+    def _follow(self, job, path: Path) -> None:
+        """Keep ``live.json`` up to date while ``job`` runs (at most every
+        :data:`LIVE_EVERY` s, and at each change of status), so that other pages and
+        processes of the workspace can list it."""
+        last = {"t": 0.0, "status": None}
+
+        def record(j) -> None:
+            now = time.monotonic()
+            if j.status == last["status"] and now - last["t"] < LIVE_EVERY:
+                return
+            if j.status in ("done", "failed", "cancelled"):
+                return  # the manifest takes over (write removes the record)
+            last["t"], last["status"] = now, j.status
+            _write_atomic(path, {
+                "id": j.id, "workflow": j.workflow, "status": j.status, "done": j.done,
+                "total": j.total, "message": j.message, "params": j.params,
+                "inputs": [{"name": n, "shape": list(m.shape)} for n, m in j.matrices.items()],
+                "created": _iso(j.created), "started": _iso(j.started),
+                "updated": _iso(time.time()), "pid": os.getpid(), "host": socket.gethostname()},
+                self.root / "tmp")
+        record(job)
+        job.add_callback(record)
 
     def write(self, job) -> Path:
         """Record a job that has ended (done, failed or cancelled); returns its folder.
@@ -114,10 +163,8 @@ class Store:
                 manifest["results"] = job.flow.write_result(job.result, folder / "results")
             else:  # a failed job's partial results mean nothing
                 shutil.rmtree(folder / "results", ignore_errors=True)
-            tmp = self.root / "tmp" / f"{job.id}-{secrets.token_hex(4)}.json"
-            tmp.parent.mkdir(parents=True, exist_ok=True)
-            dump_json(tmp, manifest)
-            os.replace(tmp, folder / "manifest.json")
+            _write_atomic(folder / "manifest.json", manifest, self.root / "tmp")
+            (folder / "live.json").unlink(missing_ok=True)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
@@ -163,6 +210,51 @@ class Store:
                     continue  # not a finished job folder
         return sorted(out, key=lambda m: m["timings"].get("created") or "", reverse=True)
 
+    def live(self) -> list[dict]:
+        """Jobs running now (their ``live.json``; no manifest yet), newest first.
+
+        Each record has ``alive``: False when the process running it has gone
+        (on this host; a record from another host counts as alive while it was
+        updated in the last hour), i.e. the job was interrupted.
+        """
+        out = []
+        if self.jobs_dir.is_dir():
+            for d in self.jobs_dir.iterdir():
+                if (d / "manifest.json").exists():
+                    continue
+                try:
+                    rec = json.loads((d / "live.json").read_text())
+                except (OSError, ValueError):
+                    continue
+                rec["alive"] = _alive(rec)
+                out.append(rec)
+        return sorted(out, key=lambda r: r.get("created") or "", reverse=True)
+
+    def delete(self, job_id: str) -> None:
+        """Remove a job that has ended (or whose process has gone) and its files."""
+        folder = self.folder(job_id)
+        if not folder.is_dir():
+            raise InputError(f"no job {job_id!r} in this workspace")
+        if not (folder / "manifest.json").exists():
+            try:
+                rec = json.loads((folder / "live.json").read_text())
+            except (OSError, ValueError):
+                rec = None
+            if rec is not None and _alive(rec):
+                raise InputError("this job is still running", hint="Cancel it first.")
+        shutil.rmtree(folder)
+
+    def size(self) -> int:
+        """Bytes of every file under the store's root."""
+        total = 0
+        for dirpath, _dirs, files in os.walk(self.root):
+            for f in files:
+                try:
+                    total += os.stat(os.path.join(dirpath, f)).st_size
+                except OSError:
+                    continue  # removed while we walked
+        return total
+
     def manifest(self, job_id: str) -> dict:
         """The manifest of one job."""
         path = self.folder(job_id) / "manifest.json"
@@ -188,6 +280,32 @@ class Store:
                 raise InputError(f"no manifest at {ref}")
             return json.loads(path.read_text()), path.parent
         return self.manifest(str(ref)), self.folder(str(ref))
+
+
+def _write_atomic(path: Path, obj: Any, tmp_dir: Path) -> None:
+    """Write JSON to a temporary file, then rename it into place: a reader sees
+    the old file or the new one, never half of one."""
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    tmp = tmp_dir / f"{path.parent.name}-{path.stem}-{secrets.token_hex(4)}.json"
+    dump_json(tmp, obj)
+    os.replace(tmp, path)
+
+
+def _alive(rec: dict) -> bool:
+    """Is the process that runs a live record's job still there?"""
+    if rec.get("host") == socket.gethostname():
+        try:
+            os.kill(int(rec["pid"]), 0)
+        except (ProcessLookupError, ValueError, KeyError, TypeError):
+            return False
+        except PermissionError:
+            return True
+        return True
+    try:
+        updated = datetime.fromisoformat(rec["updated"]).timestamp()
+    except (KeyError, TypeError, ValueError):
+        return False
+    return time.time() - updated < 3600
 
 
 def _input_files(job) -> dict[str, str]:

@@ -1,11 +1,18 @@
-"""Jobs panel: this user's jobs (live and stored), with progress, cancel and "open results"."""
+"""Jobs panel: the workspace's jobs (live and stored), with progress, cancel,
+"open results" and delete.
+
+The list follows the workspace's store by itself (a poll a second): a job
+started from another page, or from the API or CLI with the workspace's key,
+appears as it starts, with its progress, and turns into a finished job when it
+ends; a job deleted elsewhere goes.
+"""
 from __future__ import annotations
 
 import html
 import threading
 import time
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 
 import ipywidgets as w
 
@@ -18,7 +25,9 @@ from .large import is_large
 from .session import Session
 
 COLOURS = {"pending": "#777", "running": "#1f77b4", "done": "#2ca02c", "failed": "#b00020",
-           "cancelled": "#b8860b"}
+           "cancelled": "#b8860b", "interrupted": "#b8860b"}
+#: Seconds between two looks at the workspace's store.
+POLL = 1.0
 #: Minimum seconds between two progress redraws of one row (callbacks can be many).
 THROTTLE = 0.25
 
@@ -49,16 +58,57 @@ class StoredJob:
         return load_job(self.id, self.store)
 
 
+class LiveJob:
+    """A job running in another page or process of the workspace, known from its
+    live record (``live.json``); it cannot be cancelled from here."""
+
+    def __init__(self, record: dict) -> None:
+        self.update(record)
+        self.id = record["id"]
+        self.workflow = record["workflow"]
+        self.params = record.get("params", {})
+        self.input_names = [e["name"] for e in record.get("inputs", [])]
+        self.created = _epoch(record.get("created"))
+
+    def update(self, record: dict) -> None:
+        self.record = record
+        self.status = record.get("status", "running") if record.get("alive") else "interrupted"
+        self.done, self.total = record.get("done", 0), record.get("total", 0)
+        self.error = None if record.get("alive") else (
+            "its page or process ended before it finished: run it again")
+        self.message = record.get("message", "") if record.get("alive") else self.error
+        started = _epoch(record.get("started"))
+        self.elapsed = time.time() - started if started and record.get("alive") else 0.0
+
+
+def _epoch(iso: str | None) -> float | None:
+    return datetime.fromisoformat(iso).timestamp() if iso else None
+
+
+def describe(job: Any) -> str:
+    """What a job is, for a person: its inputs and its main parameters."""
+    names = getattr(job, "input_names", None) or list(getattr(job, "matrices", {}) or {})
+    what = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+    bits = []
+    for k, v in (getattr(job, "params", None) or {}).items():
+        if k in ("seed",) or v in (None, "", [], {}):
+            continue
+        if k == "methods" and isinstance(v, list):
+            v = ", ".join(m.get("method", "?") if isinstance(m, dict) else str(m) for m in v)
+        bits.append(f"{k}={v}")
+    params = "; ".join(bits)
+    return what + (f" · {params[:90]}{'…' if len(params) > 90 else ''}" if params else "")
+
+
 class JobRow(w.HBox):
     """One job: status, what, when, progress bar and message, elapsed, cancel, open."""
 
     def __init__(self, job: Any, session: Session, errors: ErrorBox) -> None:
         self.job, self.session = job, session
         self.status = w.HTML(layout=w.Layout(width="90px"))
-        names = getattr(job, "input_names", None) or list(getattr(job, "matrices", {}) or {})
-        what = ", ".join(names)
-        self.what = w.HTML(f"<b>{html.escape(job.workflow)}</b> <span style='color:#555'>"
-                           f"{html.escape(what[:60])}</span><br><code style='font-size:10px'>{job.id}</code>",
+        self.what = w.HTML(f"<b>{html.escape(job.workflow)}</b> <span style='color:#555' "
+                           f"class='renette-job-what'>{html.escape(describe(job))}</span><br>"
+                           f"<code style='font-size:10px'>{job.id}</code>",
                            layout=w.Layout(width="300px"))
         self.when = w.HTML(_when(job.created), layout=w.Layout(width="150px"))
         self.bar = w.FloatProgress(min=0, max=1, layout=w.Layout(width="160px"))
@@ -66,13 +116,17 @@ class JobRow(w.HBox):
         self.elapsed = w.HTML(layout=w.Layout(width="70px"))
         self.cancel_button = w.Button(description="cancel", icon="stop", layout=w.Layout(width="90px"))
         self.open_button = w.Button(description="open results", icon="folder-open", layout=w.Layout(width="130px"))
+        self.delete_button = w.Button(description="delete", icon="trash", layout=w.Layout(width="90px"),
+                                      tooltip="delete this job and its results from the workspace")
         self.cancel_button.on_click(guarded(errors)(lambda _b: self.job.cancel()))
         self.open_button.on_click(guarded(errors)(self._open))
+        self.delete_button.on_click(guarded(errors)(self._delete))
+        self.on_delete: Callable[[JobRow], None] = lambda _row: None
         self._last = 0.0
         self._shown_status = None
         self.update()
         super().__init__([self.status, self.what, self.when, self.bar, self.message, self.elapsed,
-                          self.cancel_button, self.open_button], layout=w.Layout(align_items="center",
+                          self.cancel_button, self.open_button, self.delete_button], layout=w.Layout(align_items="center",
                                                                    border_bottom="1px solid #eee"))
 
     def update(self, *_args) -> None:
@@ -89,8 +143,16 @@ class JobRow(w.HBox):
         style = "color:#b00020" if job.status == "failed" else ""
         self.message.value = f"<span style='{style}'>{html.escape(str(text or ''))}</span>"
         self.elapsed.value = f"{job.elapsed:.1f} s"
-        self.cancel_button.disabled = job.status in FINAL or isinstance(job, StoredJob)
+        self.cancel_button.disabled = job.status in FINAL or isinstance(job, (StoredJob, LiveJob))
         self.open_button.disabled = job.status != "done"
+        self.delete_button.disabled = job.status not in FINAL and job.status != "interrupted"
+
+    def _delete(self, _b=None) -> None:
+        """First click asks, second deletes."""
+        if self.delete_button.description != "sure?":
+            self.delete_button.description, self.delete_button.button_style = "sure?", "danger"
+            return
+        self.on_delete(self)
 
     def _open(self, _b=None) -> None:
         job = self.job.load() if isinstance(self.job, StoredJob) else self.job
@@ -98,10 +160,11 @@ class JobRow(w.HBox):
 
 
 class JobsPanel(w.VBox):
-    """All jobs of this store, newest first; live ones update as they run.
+    """All jobs of the workspace, newest first; running ones update as they run.
 
     A job submitted from this page opens its results by itself when it is done;
-    an inference job's networks also become inputs of the other panels.
+    an inference job's networks also become inputs of the other panels. Jobs
+    of the workspace started elsewhere are followed through the store.
     """
 
     def __init__(self, session: Session) -> None:
@@ -109,12 +172,15 @@ class JobsPanel(w.VBox):
         self.errors = ErrorBox()
         self.rows: dict[str, JobRow] = {}
         self.list = w.VBox()
-        self.refresh_button = w.Button(description="refresh list", icon="refresh")
+        self.refresh_button = w.Button(description="refresh list", icon="refresh",
+                                       tooltip="the list follows the workspace by itself; this reads it now")
         self.refresh_button.on_click(guarded(self.errors)(lambda _b: self.refresh()))
         self.auto_open = w.Checkbox(value=True, description="open results when a job finishes", indent=False)
-        self._ticker: threading.Thread | None = None
+        self._lock = threading.RLock()
+        self._follower: threading.Thread | None = None
         session.on("job", self.add_job)
         session.on("finished", guarded(self.errors)(lambda job: self._ended(self.rows[job.id], job)))
+        session.on("workspace", lambda _ws: (self.refresh(), self.follow()))
         super().__init__([w.HBox([self.refresh_button, self.auto_open]), self.errors, self.list])
 
     def store(self) -> Any:
@@ -122,13 +188,46 @@ class JobsPanel(w.VBox):
         return self.session.get_store()
 
     def refresh(self) -> None:
-        """Re-read the store: stored jobs not in this page are added (a reload shows them all)."""
-        manifests = self.store().list()
-        for manifest in manifests:
-            if manifest["id"] not in self.rows:
-                self.rows[manifest["id"]] = JobRow(StoredJob(manifest, self.store()), self.session,
-                                                   self.errors)
-        self._redraw()
+        """Read the store: jobs not shown are added (finished ones, and those running
+        elsewhere), those running elsewhere updated, those deleted elsewhere dropped."""
+        store = self.store()
+        with self._lock:
+            changed = False
+            present = {d.name for d in store.jobs_dir.iterdir()} if store.jobs_dir.is_dir() else set()
+            for job_id in [k for k, r in self.rows.items()
+                           if isinstance(r.job, (StoredJob, LiveJob)) and k not in present]:
+                del self.rows[job_id]
+                changed = True
+            for manifest in store.list():
+                row = self.rows.get(manifest["id"])
+                if row is None or isinstance(row.job, LiveJob):
+                    self.rows[manifest["id"]] = self._row(StoredJob(manifest, store))
+                    changed = True
+            for record in store.live():
+                row = self.rows.get(record["id"])
+                if row is None:
+                    self.rows[record["id"]] = self._row(LiveJob(record))
+                    changed = True
+                elif isinstance(row.job, LiveJob):
+                    row.job.update(record)
+                    row.update()
+            if changed or not self.list.children:
+                self._redraw()
+
+    def _row(self, job: Any) -> JobRow:
+        row = JobRow(job, self.session, self.errors)
+        row.on_delete = self.delete
+        return row
+
+    def delete(self, row: JobRow) -> None:
+        """Delete a job from the store, its row, and the inputs that were its networks."""
+        self.store().delete(row.job.id)
+        with self._lock:
+            self.rows.pop(row.job.id, None)
+            self._redraw()
+        for name, origin in list(self.session.origin.items()):
+            if origin == f"job {row.job.id}":
+                self.session.remove(name)
 
     def _redraw(self) -> None:
         ordered = sorted(self.rows.values(), key=lambda r: r.job.created or 0, reverse=True)
@@ -136,11 +235,12 @@ class JobsPanel(w.VBox):
 
     def add_job(self, job: Any) -> None:
         """Show a job just submitted from this page and follow it."""
-        row = JobRow(job, self.session, self.errors)
-        self.rows[job.id] = row
-        job.add_callback(lambda j: self._changed(row, j))
-        self._redraw()
-        self._start_ticker()
+        with self._lock:
+            row = self._row(job)
+            self.rows[job.id] = row
+            job.add_callback(lambda j: self._changed(row, j))
+            self._redraw()
+        self.follow()
         if job.status in FINAL:  # finished before we subscribed
             self._changed(row, job)
 
@@ -167,18 +267,26 @@ class JobsPanel(w.VBox):
             # api.submit reads a stored matrix): the page never holds it whole. A small
             # one is read here, for the panels that look into it.
             kept = net if is_large(net) else as_frame(net)
-            self.session.add(name, kept, "adjacency", origin=f"job {job.id[:8]}")
+            self.session.add(name, kept, "adjacency", origin=f"job {job.id}", network=name)
 
-    def _start_ticker(self) -> None:
-        """Tick elapsed times of running jobs once a second (no progress event while a task runs)."""
-        if self._ticker is not None and self._ticker.is_alive():
+    def follow(self) -> None:
+        """Look at the store every :data:`POLL` s (other pages' jobs), and tick the
+        elapsed time of this page's running jobs (no event while a task runs)."""
+        if self._follower is not None and self._follower.is_alive():
             return
 
-        def tick() -> None:
-            while any(r.job.status not in FINAL for r in self.rows.values()):
-                time.sleep(1.0)
+        def run() -> None:
+            while True:
+                time.sleep(POLL)
                 for r in list(self.rows.values()):
-                    if r.job.status not in FINAL:
+                    if r.job.status not in FINAL and not isinstance(r.job, LiveJob):
                         r.update()
-        self._ticker = threading.Thread(target=tick, daemon=True, name="renette-jobs-ticker")
-        self._ticker.start()
+                if self.session.workspace is not None:
+                    try:
+                        self.refresh()
+                    except Exception as exc:  # noqa: BLE001 - shown; the next look may do
+                        self.errors.show(exc)
+                elif all(r.job.status in FINAL for r in self.rows.values()):
+                    return
+        self._follower = threading.Thread(target=run, daemon=True, name="renette-jobs-follow")
+        self._follower.start()

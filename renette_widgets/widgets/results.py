@@ -23,6 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import figures, workflows
+from ..io.arrays import as_frame
 from ..io.params import defaults
 from ..jobs.job import FINAL
 from .common import (ErrorBox, LazyDownloads, LazyTabs, PlotBox, SortableTable, download_link,
@@ -30,6 +31,7 @@ from .common import (ErrorBox, LazyDownloads, LazyTabs, PlotBox, SortableTable, 
 from .networks import (InferenceView, NetworksView, StatisticsView,  # noqa: F401 - view pointers
                        edge_table)
 from .download import FileSender
+from .large import is_large
 from .session import Session
 
 
@@ -228,8 +230,9 @@ def _saved(job: Any) -> Path | None:
 class ResultsPanel(w.VBox):
     """Shows the results of the job opened last (from the Jobs panel or when a job finishes)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, read_only: bool = False) -> None:
         self.session = session
+        self.read_only = read_only
         self.errors = ErrorBox()
         self.title = w.HTML("<i>No results yet: run a job, or open one in the Jobs tab.</i>")
         self.body = w.VBox()
@@ -242,8 +245,18 @@ class ResultsPanel(w.VBox):
         self.job: Any = None
         self.view: w.Widget | None = None
         session.on("open", guarded(self.errors)(self.show))
-        self.footer = w.HBox([self.zip_button, self.zip_note, self.zip_sender],
-                             layout=w.Layout(display="none", align_items="center"))
+        self.use_button = w.Button(description="use its networks as inputs", icon="share-square-o",
+                                   layout=w.Layout(width="auto"),
+                                   tooltip="add this job's networks to the inputs of the other tabs")
+        self.use_button.on_click(guarded(self.errors)(self._use))
+        self.share_button = w.Button(description="share read-only link", icon="link",
+                                     layout=w.Layout(width="auto"))
+        self.share_button.on_click(guarded(self.errors)(self._share))
+        self.share_link = w.HTML()
+        self.share_link.add_class("renette-share-link")
+        self.footer = w.HBox([self.zip_button, self.zip_note, self.zip_sender, self.use_button,
+                              self.share_button, self.share_link],
+                             layout=w.Layout(display="none", align_items="center", flex_flow="row wrap"))
         super().__init__([self.title, self.errors, self.body, self.footer])
 
     def show(self, job: Any) -> None:
@@ -267,7 +280,10 @@ class ResultsPanel(w.VBox):
         self.view = cls(result, **kwargs)
         self.body.children = [self.view]
         self.job = job  # watchers see the job once its view is complete
-        self.footer.layout.display = None
+        self.footer.layout.display = "none" if self.read_only else None
+        self.share_link.value = ""
+        self.use_button.layout.display = (
+            None if workflows.get(job.workflow).output_networks(result) else "none")
         self._folder_changed(job)
         if _saved(job) is None and hasattr(job, "add_callback"):
             job.add_callback(self._folder_changed)
@@ -287,7 +303,25 @@ class ResultsPanel(w.VBox):
             return
         ready = _saved(job) is not None
         self.zip_button.disabled = not ready
+        self.share_button.disabled = not ready or self.session.workspace is None
         self.zip_note.value = "" if ready else "<span style='color:#777'>saving the job…</span>"
+
+    def _use(self, _b=None) -> None:
+        """The opened job's networks become inputs (kept in the workspace as references)."""
+        nets = workflows.get(self.job.workflow).output_networks(self.job.result)
+        added = [self.session.add(name, net if is_large(net) else as_frame(net), "adjacency",
+                                  origin=f"job {self.job.id}", network=name)
+                 for name, net in nets.items()]
+        self.share_link.value = (f"<span style='color:#2ca02c'>added to the inputs: "
+                                 f"{html.escape(', '.join(added))}</span>")
+
+    def _share(self, _b=None) -> None:
+        """A link that opens this job's results read-only, for anyone who has it."""
+        token = self.session.workspace.share(self.job.id)
+        self.share_link.value = (
+            f"<a href='?share={token}' target='_blank' class='renette-share'>read-only link to "
+            f"these results</a> <span style='color:#777'>(whoever has it can see them; "
+            f"copy it from the link)</span>")
 
     def _zip(self, _b=None) -> None:
         folder = Path(self.job.folder)

@@ -8,20 +8,31 @@ Panels read and change it, and subscribe to its events:
 - ``"finished"``: a job of this page is done and its result ready, just
   before the store writes it (argument: the job); the job's own callbacks
   say when it is written (``job.folder``, final ``message``),
-- ``"open"``: results should be shown (argument: a job or a stored job).
+- ``"open"``: results should be shown (argument: a job or a stored job),
+- ``"workspace"``: the session was bound to its workspace (:meth:`Session.bind`).
+
+Bound to a workspace, the session keeps what is loaded in it (uploads as files,
+networks of its jobs as references), so a reload or a new kernel finds them.
 """
 from __future__ import annotations
 
+import os
 import threading
 from collections import defaultdict
+from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
 
-from ..api import submit
+from .. import config, workflows
+from ..api import load_result, submit
+from ..errors import InputError
+from ..io.arrays import as_frame
 from ..io.names import unique_name
 from ..jobs.cluster import get_client
+from ..jobs.job import FINAL
 from ..jobs.store import Store
+from ..jobs.workspace import Workspace
 
 
 class Session:
@@ -35,7 +46,8 @@ class Session:
         The results store; by default the API's default store.
     """
 
-    def __init__(self, client: Any = None, store: Any = None) -> None:
+    def __init__(self, client: Any = None, store: Any = None,
+                 workspace: Workspace | None = None) -> None:
         self.data: dict[str, pd.DataFrame] = {}
         # DataFrames, or the StoredMatrix of a large network a job inferred: it stays
         # in the store (api.submit reads it when a job runs)
@@ -44,9 +56,33 @@ class Session:
         self.jobs: list[Any] = []
         self.client = client
         self.store = store
+        self.workspace: Workspace | None = None
+        #: Refuse jobs until bound to a workspace (a page whose visitor is not known yet).
+        self.require_workspace = False
         self._listeners: dict[str, list[Callable]] = defaultdict(list)
         # Events come from the page's callbacks and from jobs' threads: one at a time.
         self._emitting = threading.RLock()
+        if workspace is not None:
+            self.bind(workspace)
+
+    def bind(self, workspace: Workspace) -> None:
+        """Use ``workspace``: its store for jobs, its kept inputs loaded (data
+        matrices read, networks left in the store)."""
+        self.workspace, self.store = workspace, workspace.store
+        workspace.touch()
+        for entry, m in workspace.load_inputs(self._networks_of):
+            frame = as_frame(m) if entry["kind"] == "data" else m
+            if entry.get("notes"):
+                frame.attrs["notes"] = list(entry["notes"])
+            name = entry["name"]
+            (self.data if entry["kind"] == "data" else self.networks)[name] = frame
+            self.origin[name] = entry["origin"]
+        self.emit("workspace", workspace)
+        self.emit("inputs")
+
+    def _networks_of(self, job_id: str) -> dict:
+        manifest = self.store.manifest(job_id)
+        return workflows.get(manifest["workflow"]).output_networks(load_result(manifest, self.store))
 
     # -------------------------------------------------------------- events
     def on(self, event: str, fn: Callable) -> None:
@@ -67,22 +103,31 @@ class Session:
             raise error
 
     # -------------------------------------------------------------- inputs
-    def add(self, name: str, frame: Any, kind: str, origin: str = "upload") -> str:
+    def add(self, name: str, frame: Any, kind: str, origin: str = "upload",
+            network: str | None = None) -> str:
         """Add a data matrix (``kind="data"``) or network (``"adjacency"``: a DataFrame,
         or a stored matrix read lazily); returns its name.
 
-        A name already used by another matrix gets a numeric suffix.
+        A name already used by another matrix gets a numeric suffix. In a workspace
+        the input is kept there first (a matrix over its quota is refused, with
+        InputError); ``network`` names a network in the result of the job
+        ``origin`` ("job <id>") names, kept as a reference to it.
         """
         unique = unique_name(name, lambda n: (n in self.data or n in self.networks)
                              and self.origin.get(n) != origin)
-        self.remove(unique, notify=False)
+        if self.workspace is not None:
+            self.workspace.save_input(unique, frame, kind, origin, network,
+                                      notes=getattr(frame, "attrs", {}).get("notes"))
+        self.remove(unique, notify=False, keep=True)
         (self.data if kind == "data" else self.networks)[unique] = frame
         self.origin[unique] = origin
         self.emit("inputs")
         return unique
 
-    def remove(self, name: str, notify: bool = True) -> None:
-        """Forget a matrix."""
+    def remove(self, name: str, notify: bool = True, keep: bool = False) -> None:
+        """Forget a matrix (and, unless ``keep``, its copy in the workspace)."""
+        if self.workspace is not None and not keep:
+            self.workspace.remove_input(name)
         self.data.pop(name, None)
         self.networks.pop(name, None)
         self.origin.pop(name, None)
@@ -122,15 +167,56 @@ class Session:
         (``"finished"``) before its result is written to the store, so the
         page shows it without waiting for the files.
         """
+        if self.workspace is not None:
+            self.workspace.check_submit()
+        elif self.require_workspace:
+            raise InputError("your workspace is still opening", hint="Try again in a moment.")
         store = _AnnounceFirst(self.get_store(), lambda job: self.emit("finished", job))
         job = submit(workflow, inputs, params, client=self.client, store=store)
         self.jobs.append(job)
+        _BUSY.started(job)
         self.emit("job", job)
         return job
 
     def open(self, job: Any) -> None:
         """Ask the results panel to show ``job``."""
         self.emit("open", job)
+
+
+class _KernelBusy:
+    """While jobs of this kernel run, ``RENETTE_HOME/busy/<kernel id>`` exists: the
+    server then puts off shutting the kernel down when its page closes (the job
+    would die with it) until they have ended. Only in a Voila kernel."""
+
+    def __init__(self) -> None:
+        self.running: set[str] = set()
+        self.lock = threading.Lock()
+
+    def path(self) -> Path | None:
+        kernel = os.environ.get("VOILA_KERNEL_ID", "")
+        return config.home() / "busy" / kernel if kernel.replace("-", "").isalnum() else None
+
+    def started(self, job: Any) -> None:
+        path = self.path()
+        if path is None or job.status in FINAL:
+            return
+        with self.lock:
+            self.running.add(job.id)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("\n".join(sorted(self.running)))
+        job.add_callback(self._changed)
+
+    def _changed(self, job: Any) -> None:
+        if job.status not in FINAL:
+            return
+        with self.lock:
+            self.running.discard(job.id)
+            path = self.path()
+            if path is not None and not self.running:
+                path.unlink(missing_ok=True)
+
+
+_BUSY = _KernelBusy()
 
 
 class _AnnounceFirst:
