@@ -1,0 +1,165 @@
+"""Issue 16 in headless Chromium against the real stack: two users each in their
+own workspace, a share link, a reload that keeps everything, and a Jobs list that
+follows jobs started from another page or from the API."""
+from __future__ import annotations
+
+import re
+import time
+import urllib.request
+from urllib.parse import parse_qs, urlparse
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_dashboard import JOB_TIMEOUT, run, select_networks, tab, upload
+
+from renette_widgets import api
+from renette_widgets.jobs.workspace import Workspace
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(900)]
+SECRET = ["alice_secret_1", "alice_secret_2"]
+
+
+def open_page(context, url: str):
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    page.locator(".renette-ws-link").wait_for()
+    return page
+
+
+def ws_key(page) -> str:
+    return parse_qs(urlparse(page.url).query)["ws"][0]
+
+
+def job_rows(page) -> list[str]:
+    return page.locator(".renette-app code").all_inner_texts()
+
+
+@pytest.fixture(scope="module")
+def users(browser, dashboard, tmp_path_factory):
+    """Alice and Bob, each a browser context of their own; Alice has uploaded two
+    data matrices and inferred their networks."""
+    folder = tmp_path_factory.mktemp("alice")
+    rng = np.random.default_rng(16)
+    files = []
+    for name in SECRET:
+        x = pd.DataFrame(rng.normal(size=(25, 9)), index=[f"s{i}" for i in range(25)],
+                         columns=[f"gene{j}" for j in range(9)])
+        x.to_csv(folder / f"{name}.csv")
+        files.append(str(folder / f"{name}.csv"))
+    alice_ctx, bob_ctx = browser.new_context(), browser.new_context()
+    alice = open_page(alice_ctx, dashboard.url)
+    upload(alice, files)
+    alice.locator(".renette-table", has_text=SECRET[1]).wait_for()
+    tab(alice, "Inference")
+    alice.locator("select[multiple]:visible").nth(0).select_option(SECRET)
+    alice.locator("select[multiple]:visible").nth(1).select_option(label=["cor · correlation"])
+    run(alice, "Infer networks")
+    alice.locator(".renette-threshold:visible", has_text=f"{SECRET[0]}_cor").wait_for(timeout=JOB_TIMEOUT)
+    bob = open_page(bob_ctx, dashboard.url)
+    yield {"alice": alice, "bob": bob, "alice_ctx": alice_ctx, "bob_ctx": bob_ctx}
+    alice_ctx.close()
+    bob_ctx.close()
+
+
+def test_bob_never_sees_alices_work(users, dashboard):
+    alice, bob = users["alice"], users["bob"]
+    assert ws_key(alice) != ws_key(bob)
+    home = dashboard.home
+    jobs = [p.name for p in (Workspace(ws_key(alice), home=home).store.jobs_dir).iterdir()]
+    assert len(jobs) == 1
+    tab(bob, "Jobs")
+    bob.wait_for_timeout(1500)  # the list has looked at the store at least once
+    text = bob.locator(".renette-app").inner_text()
+    assert jobs[0] not in text and "alice" not in text
+    assert jobs[0] not in job_rows(bob)
+    # neither his own workspace link nor a share link made of a job id opens it
+    for query in (f"?ws={ws_key(bob)}&share={jobs[0]}", f"?share={jobs[0]}"):
+        page = bob.context.new_page()
+        page.goto(dashboard.url + query)
+        page.locator(".renette-workspace", has_text=re.compile("opens nothing|not valid")).wait_for()
+        assert "alice" not in page.locator(".renette-app").inner_text()
+        page.close()
+    # nothing of the store is served as a file
+    rel = f"workspaces/{ws_key(alice)}/jobs/{jobs[0]}/manifest.json"
+    for path in (f"voila/files/{rel}", f"files/{rel}", f"api/contents/{rel}", "api/contents",
+                 f"voila/files/{home}/{rel}"):
+        try:
+            with urllib.request.urlopen(dashboard.url + path, timeout=10) as r:  # noqa: S310
+                body = r.read().decode("utf-8", "replace")
+        except OSError:
+            continue  # 403 / 404
+        assert jobs[0] not in body and "workflow" not in body, path
+
+
+def test_a_share_link_opens_the_results_read_only(users, dashboard):
+    alice, bob = users["alice"], users["bob"]
+    tab(alice, "Results")
+    alice.get_by_role("button", name="share read-only link").click()
+    href = alice.locator("a.renette-share").get_attribute("href")
+    assert href.startswith("?share=")
+    page = bob.context.new_page()
+    page.goto(dashboard.url + href)
+    page.locator(".renette-shared").wait_for()
+    page.locator(".renette-threshold", has_text=f"{SECRET[0]}_cor").wait_for(timeout=JOB_TIMEOUT)
+    assert page.get_by_role("button", name=re.compile("zip of the job folder")).count() == 0 or \
+        not page.get_by_role("button", name=re.compile("zip of the job folder")).is_visible()
+    assert page.locator(".lm-TabBar-tab", has_text=re.compile("^Inputs$")).count() == 0
+    page.close()
+
+
+def test_a_reload_keeps_inputs_networks_and_jobs(users, dashboard):
+    alice = users["alice"]
+    key = ws_key(alice)
+    alice.reload()
+    alice.locator(".renette-ws-link").wait_for()
+    assert ws_key(alice) == key
+    table = alice.locator(".renette-table", has_text=f"{SECRET[1]}_cor")
+    table.wait_for()
+    assert all(name in table.inner_text() for name in SECRET)
+    tab(alice, "Jobs")
+    alice.locator(".renette-status", has_text="done").first.wait_for()
+    # the inferred networks are inputs of a distance job, without an upload
+    tab(alice, "Distance")
+    select_networks(alice, [f"{n}_cor" for n in SECRET])
+    run(alice, "Compute distances")
+    alice.locator(".renette-matrix", has_text=f"{SECRET[1]}_cor").wait_for(timeout=JOB_TIMEOUT)
+    ws = Workspace(key, home=dashboard.home)
+    done = [m for m in ws.store.list() if m["workflow"] == "distance"]
+    assert len(done) == 1 and done[0]["status"] == "done"
+    got = api.load_result(done[0]["id"], ws.store)
+    assert got["HIM"].shape == (2, 2) and got["HIM"].iloc[0, 1] > 0
+
+
+def test_jobs_from_another_page_and_the_api_appear_without_a_click(users, dashboard):
+    alice = users["alice"]
+    tab(alice, "Jobs")
+    before = alice.locator(".renette-status").count()
+    other = open_page(users["alice_ctx"], dashboard.url + f"?ws={ws_key(alice)}")
+    tab(other, "Inputs")
+    other.locator(".renette-table", has_text=f"{SECRET[1]}_cor").wait_for()
+    tab(other, "Distance")
+    select_networks(other, [f"{n}_cor" for n in SECRET])
+    other.get_by_role("button", name="Compute distances").click()
+    start = time.monotonic()
+    alice.wait_for_function("n => document.querySelectorAll('.renette-status').length > n",
+                            arg=before, polling=50, timeout=10_000)
+    from_page = time.monotonic() - start
+    other.close()
+    # from the API, with the workspace's key
+    from distributed import Client
+    ws = Workspace(ws_key(alice), home=dashboard.home)
+    nets = {n: pd.DataFrame(np.eye(5) + 0.1, index=list("abcde"), columns=list("abcde"))
+            for n in ("api_1", "api_2")}
+    count = alice.locator(".renette-status").count()
+    with Client(dashboard.scheduler_address, set_as_default=False) as client:
+        job = api.submit("distance", nets, {}, client=client, store=ws.store)
+        start = time.monotonic()
+        alice.wait_for_function("n => document.querySelectorAll('.renette-status').length > n",
+                                arg=count, polling=50, timeout=10_000)
+        from_api = time.monotonic() - start
+        job.wait(120)
+    print(f"\njob from another page listed after {from_page:.2f} s, from the API after {from_api:.2f} s")
+    assert from_page <= 2.0 and from_api <= 2.0
+    alice.locator(".renette-app", has_text="api_1").wait_for()
