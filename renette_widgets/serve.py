@@ -9,11 +9,19 @@ The same stack is usable from tests::
 Each part is a separate process (``dask scheduler``, ``dask worker``,
 ``voila``); Voila's kernels reach the cluster through
 ``DASK_SCHEDULER_ADDRESS``, so they never start R themselves.
+
+Kernels (issue 16, ``docs/deployment.md``): a page's kernel ends when the page
+is closed or reloaded, or ``RENETTE_KERNEL_IDLE_S`` seconds (default 120)
+after its page's connection dropped; at most ``RENETTE_MAX_KERNELS`` pages
+(default 16) are open at once, besides the pre-heated kernel. Voila's side of
+this is ``jupyter/pylib/renette_voila.py``.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -31,6 +39,15 @@ REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK = REPO / "notebooks" / "renette.ipynb"
 #: Holds voila/templates/renette: Voila's page without requests to a CDN.
 JUPYTER_DATA = Path(__file__).resolve().parent / "jupyter"
+#: Holds renette_voila, the classes Voila is configured with; put on the Voila
+#: server's PYTHONPATH so that it imports them without this (heavy) package.
+VOILA_PYLIB = JUPYTER_DATA / "pylib"
+#: Seconds a page's kernel lives on once no page is connected to it.
+IDLE_ENV, IDLE_DEFAULT = "RENETTE_KERNEL_IDLE_S", 120.0
+#: Pages open at once (each a kernel); the pre-heated kernel comes on top.
+MAX_KERNELS_ENV, MAX_KERNELS_DEFAULT = "RENETTE_MAX_KERNELS", 16
+#: Token of Voila's ``GET /api/kernels`` (``renette_voila.KernelListHandler``).
+ADMIN_TOKEN_ENV, ADMIN_TOKEN_HEADER = "RENETTE_ADMIN_TOKEN", "X-Renette-Admin-Token"
 
 
 def free_port(preferred: int | None = None) -> int:
@@ -43,6 +60,15 @@ def free_port(preferred: int | None = None) -> int:
                 continue
             return s.getsockname()[1]
     raise RuntimeError("no free port")
+
+
+def _env_number(name: str, default: float, cast: type = float) -> float:
+    """A number from the environment (``default`` when unset or empty)."""
+    value = os.environ.get(name, "").strip()
+    try:
+        return cast(value) if value else default
+    except ValueError:
+        raise ValueError(f"{name}={value!r} is not a number") from None
 
 
 def _bin(name: str) -> str:
@@ -68,12 +94,24 @@ class Stack:
         The notebook Voila serves.
     ip : str
         Interface Voila listens on.
+    log_dir : str or Path, optional
+        Where each process writes its log (``voila.log``, ...); default: nowhere.
+    kernel_idle_s : float, optional
+        Seconds a page's kernel lives on without a connected page (default:
+        ``RENETTE_KERNEL_IDLE_S``, else 120).
+    max_kernels : int, optional
+        Pages open at once, each with its kernel; 0 means no cap (default:
+        ``RENETTE_MAX_KERNELS``, else 16).
+    admin_token : str, optional
+        Token of Voila's ``GET /api/kernels`` (see `kernels`); default:
+        ``RENETTE_ADMIN_TOKEN``, else a random one known to this object only.
     """
 
     def __init__(self, n_workers: int = 2, voila: bool = True, home: str | Path | None = None,
                  port: int | None = None, scheduler_port: int | None = None,
                  notebook: Path = NOTEBOOK, ip: str = "127.0.0.1",
-                 log_dir: str | Path | None = None) -> None:
+                 log_dir: str | Path | None = None, kernel_idle_s: float | None = None,
+                 max_kernels: int | None = None, admin_token: str | None = None) -> None:
         self.n_workers = n_workers
         self.voila = voila
         self.home = str(home) if home is not None else None
@@ -82,6 +120,13 @@ class Stack:
         self.notebook = Path(notebook)
         self.ip = ip
         self.log_dir = Path(log_dir) if log_dir else None
+        self.kernel_idle_s = float(kernel_idle_s if kernel_idle_s is not None
+                                   else _env_number(IDLE_ENV, IDLE_DEFAULT))
+        self.max_kernels = int(max_kernels if max_kernels is not None
+                               else _env_number(MAX_KERNELS_ENV, MAX_KERNELS_DEFAULT, int))
+        if self.kernel_idle_s <= 0 or self.max_kernels < 0:
+            raise ValueError(f"{IDLE_ENV} must be > 0 and {MAX_KERNELS_ENV} >= 0")
+        self.admin_token = admin_token or os.environ.get(ADMIN_TOKEN_ENV) or secrets.token_hex(16)
         self.procs: list[subprocess.Popen] = []
 
     @property
@@ -103,12 +148,19 @@ class Stack:
             [str(JUPYTER_DATA)] + ([os.environ["JUPYTER_PATH"]] if os.environ.get("JUPYTER_PATH") else []))
         return env
 
-    def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
+    def _voila_env(self) -> dict[str, str]:
+        env = self._env()
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(VOILA_PYLIB)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+        env[ADMIN_TOKEN_ENV] = self.admin_token  # the kernels do not inherit it (renette_voila)
+        return env
+
+    def _spawn(self, name: str, args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
         out = subprocess.DEVNULL
         if self.log_dir:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             out = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - lives with the process
-        proc = subprocess.Popen(args, env=self._env(), stdout=out, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(args, env=env or self._env(), stdout=out, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
         self.procs.append(proc)
         return proc
@@ -130,8 +182,9 @@ class Stack:
                 client.wait_for_workers(self.n_workers, timeout=max(1, deadline - time.time()))
                 attach(client)  # R, WGCNA and renette load in every worker now
             if self.voila:
-                self._spawn("voila", self._voila_args())
-                self._wait_http(self.url, deadline)
+                self._spawn("voila", self._voila_args(), env=self._voila_env())
+                # Not the page itself: a GET of it takes a kernel nobody would close.
+                self._wait_http(self.url + "renette/ready", deadline)
         except BaseException:
             self.stop()
             raise
@@ -146,10 +199,28 @@ class Stack:
                 # A kernel is started ahead with the notebook executed, so a
                 # visitor gets an interactive page at once.
                 "--preheat_kernel=True", "--pool_size=1",
-                # Idle kernels (closed tabs) are culled after 30 minutes.
-                "--MappingKernelManager.cull_interval=60",
-                "--MappingKernelManager.cull_idle_timeout=1800",
-                "--MappingKernelManager.cull_connected=False"]
+                # Pool, cull and cap (renette_voila.RenetteKernelManager); the
+                # identity provider sets the page's _xsrf cookie, which the
+                # shutdown Voila's page posts on unload needs, and serves the
+                # "server is full" page.
+                "--VoilaConfiguration.multi_kernel_manager_class=renette_voila.RenetteKernelManager",
+                "--Voila.identity_provider_class=renette_voila.RenetteIdentityProvider",
+                f"--RenetteKernelManager.max_pages={self.max_kernels}",
+                # A kernel is culled kernel_idle_s after its page left, checked
+                # a few times within that span.
+                f"--MappingKernelManager.cull_idle_timeout={self.kernel_idle_s:g}",
+                f"--MappingKernelManager.cull_interval={max(1, min(60, round(self.kernel_idle_s / 4)))}"]
+
+    def kernels(self) -> list[dict]:
+        """Voila's kernels (``GET /api/kernels`` with the admin token).
+
+        Each is jupyter_server's kernel model (``id``, ``connections``,
+        ``execution_state``, ...) with ``pool``: whether it is the pre-heated one.
+        """
+        req = urllib.request.Request(self.url + "api/kernels",
+                                     headers={ADMIN_TOKEN_HEADER: self.admin_token})
+        with urllib.request.urlopen(req, timeout=10) as r:  # noqa: S310 - local URL
+            return json.load(r)
 
     def _wait_http(self, url: str, deadline: float) -> None:
         while time.time() < deadline:
@@ -159,7 +230,7 @@ class Stack:
                 with urllib.request.urlopen(url, timeout=5) as r:  # noqa: S310 - local URL
                     if r.status == 200:
                         return
-            except OSError:
+            except OSError:  # not listening yet, or 503 until the pool is ready
                 time.sleep(0.5)
         raise TimeoutError(f"{url} did not answer in time")
 

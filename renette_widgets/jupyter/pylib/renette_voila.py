@@ -1,0 +1,257 @@
+"""What the served dashboard adds to Voila 0.5.13 (issue 16: kernels and resources).
+
+``serve.Stack`` starts Voila with this directory on ``PYTHONPATH`` and names two
+classes of this module on Voila's command line:
+
+``RenetteKernelManager`` (``--VoilaConfiguration.multi_kernel_manager_class``)
+    Tells the kernels of pages from those waiting in the pre-heated pool,
+    culls a page's kernel once no page has been connected to it for
+    ``cull_idle_timeout`` seconds (never a connected one, never a pool one),
+    and says when ``max_pages`` pages are open.
+``RenetteIdentityProvider`` (``--Voila.identity_provider_class``)
+    Voila's default identity provider, plus what must happen on the request
+    of a page before Voila hands it a kernel: the ``_xsrf`` cookie, and the
+    "server is full" page. It also mounts two small handlers. Voila 0.5.13
+    has no setting for extra handlers nor a page hook that works with the
+    pre-heated pool (``prelaunch_hook`` is refused with ``preheat_kernel``);
+    the identity provider is the one configurable class that sees every
+    request before its handler runs and whose ``get_handlers()`` Voila mounts.
+
+Why the ``_xsrf`` cookie: on ``beforeunload`` Voila's page posts
+``voila/api/shutdown/<kernel>`` with the ``_xsrf`` cookie's value as the form's
+``_xsrf`` field. jupyter_server checks that the two match (tornado's
+double-submit check). Voila sets that cookie only when it renders the page
+for the request; a pre-heated page was rendered ahead, without a request, so
+the page had no cookie, sent an empty field and got 403 ("'_xsrf' argument
+missing from POST", voila-dashboards/voila#1458): closed pages kept their
+kernels until the cull. Setting the cookie on the page's response keeps
+the check and lets the shutdown through.
+
+This module is imported by the Voila server, not as ``renette_widgets.*``:
+importing that package would load dask and numpy (~200 MB, seconds) into a
+process that needs neither.
+"""
+from __future__ import annotations
+
+import asyncio
+import hmac
+import html
+import ipaddress
+import json
+import os
+import time
+from typing import Any
+
+from jupyter_core.utils import ensure_async
+from jupyter_server.auth.identity import PasswordIdentityProvider, User
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from jupyter_server.utils import url_path_join
+from tornado import web
+from traitlets import Float, Integer
+
+#: Environment variable holding the token of ``GET /api/kernels`` (unset: no listing).
+ADMIN_TOKEN_ENV = "RENETTE_ADMIN_TOKEN"
+#: Request header carrying that token.
+ADMIN_TOKEN_HEADER = "X-Renette-Admin-Token"
+
+FULL_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>ReNette: the server is full</title>
+<style>body{{font-family:sans-serif;max-width:36em;margin:4em auto;line-height:1.5;color:#222}}</style>
+</head><body><h1>ReNette</h1>
+<p>The server is full: {pages} people are using it. Please try again in a few minutes.</p>
+</body></html>
+"""
+
+
+class RenetteKernelManager(AsyncMappingKernelManager):
+    """The kernel manager Voila wraps with its pre-heated pool.
+
+    Voila subclasses this class (``voila_kernel_manager_factory``): its pool
+    (``self._pools``: notebook -> tasks, each starting a kernel and running
+    the notebook) is only reachable from here as an attribute.
+    """
+
+    max_pages = Integer(16, config=True,
+                        help="Pages open at once (kernels outside the pool); 0: no cap.")
+    load_grace = Float(60, config=True,
+                       help="Seconds a page's kernel may wait for its page to connect "
+                            "before the cull may take it (if longer than cull_idle_timeout).")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._pool_kernel: dict[asyncio.Task, str] = {}  # pool task -> the kernel it started
+        self._alone_since: dict[str, float] = {}  # kernel -> monotonic time it lost its last page
+        self._ever_connected: set[str] = set()
+
+    # -- which kernels are pages' ------------------------------------------------
+    def _pool_tasks(self) -> list[asyncio.Task]:
+        return [t for pool in getattr(self, "_pools", {}).values() for t in pool]
+
+    async def start_kernel(self, **kwargs: Any) -> str:
+        """Start a kernel; remember it as a pool kernel when a pool task starts it."""
+        env = kwargs.get("env")
+        if isinstance(env, dict):
+            env.pop(ADMIN_TOKEN_ENV, None)  # the notebook's code has no use for it
+        kernel_id = await super().start_kernel(**kwargs)
+        # Voila's pool task calls this; a task a visitor already took is a page's.
+        task = asyncio.current_task()
+        if task is not None and task in self._pool_tasks():
+            self._pool_kernel[task] = kernel_id
+        return kernel_id
+
+    def pool_kernel_ids(self) -> set[str]:
+        """Kernels still waiting in the pre-heated pool (started or starting)."""
+        tasks = self._pool_tasks()
+        for task in list(self._pool_kernel):
+            if task not in tasks:  # handed to a page (or shut down)
+                del self._pool_kernel[task]
+        return set(self._pool_kernel.values())
+
+    def page_kernel_ids(self) -> list[str]:
+        """Kernels handed to pages (alive, connected or not)."""
+        pool = self.pool_kernel_ids()
+        return [k for k in self.list_kernel_ids() if k not in pool]
+
+    def is_full(self) -> bool:
+        """Whether a new page would exceed ``max_pages``."""
+        return self.max_pages > 0 and len(self.page_kernel_ids()) >= self.max_pages
+
+    def pool_ready(self) -> bool:
+        """Whether a pool kernel has run the notebook (a visitor gets a page at once)."""
+        for task in self._pool_tasks():
+            if task.done() and not task.cancelled() and task.exception() is None:
+                if task.result()["task"].done():
+                    return True
+        return False
+
+    # -- culling ----------------------------------------------------------------
+    def notify_connect(self, kernel_id: str) -> None:
+        super().notify_connect(kernel_id)
+        self._ever_connected.add(kernel_id)
+        self._alone_since.pop(kernel_id, None)
+
+    def notify_disconnect(self, kernel_id: str) -> None:
+        super().notify_disconnect(kernel_id)
+        if self._kernel_connections.get(kernel_id, 0) <= 0:
+            self._alone_since[kernel_id] = time.monotonic()
+
+    async def cull_kernel_if_idle(self, kernel_id: str) -> None:
+        """Shut a page's kernel down once no page has been connected for a while.
+
+        Replaces jupyter_server's rule (idle since the kernel's last message):
+        a page left open without a click for an hour keeps its kernel, and a
+        page gone a minute ago loses it whatever it did before. A kernel that
+        never had a page (its visitor left while loading) gets ``load_grace``,
+        counted from when a cull pass first sees it without a page.
+        """
+        kernel = self._kernels[kernel_id]
+        if getattr(kernel, "execution_state", None) == "dead":
+            self.log.warning("Culling dead kernel %s", kernel_id)
+            await ensure_async(self.shutdown_kernel(kernel_id))
+            return
+        # Voila's subclass skips the pool kernels that are ready; these are still starting.
+        if kernel_id in self.pool_kernel_ids() or self._kernel_connections.get(kernel_id, 0) > 0:
+            return
+        if not self.cull_busy and getattr(kernel, "execution_state", None) == "busy":
+            return
+        now = time.monotonic()
+        since = self._alone_since.setdefault(kernel_id, now)
+        limit = self.cull_idle_timeout
+        if kernel_id not in self._ever_connected:
+            limit = max(limit, self.load_grace)
+        if now - since >= limit:
+            self.log.info("Culling kernel %s: no page connected for %d s", kernel_id, now - since)
+            await ensure_async(self.shutdown_kernel(kernel_id))
+
+    async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
+        self._alone_since.pop(kernel_id, None)
+        self._ever_connected.discard(kernel_id)
+        return await super().shutdown_kernel(kernel_id, *args, **kwargs)
+
+
+def _is_page(handler: web.RequestHandler) -> bool:
+    """Whether the request is for the dashboard page (the one that takes a kernel)."""
+    from voila.handler import VoilaHandler  # imported late: Voila imports this module
+    return (isinstance(handler, VoilaHandler) and handler.request.method == "GET"
+            and not any(handler.path_args))
+
+
+class RenetteIdentityProvider(PasswordIdentityProvider):
+    """Voila's identity provider, plus the page's ``_xsrf`` cookie and the cap on pages.
+
+    See the module's docstring for why this is the place.
+    """
+
+    retry_after = Integer(120, config=True,
+                          help="Seconds in the Retry-After header of the 'server is full' page.")
+
+    async def get_user(self, handler: web.RequestHandler) -> User | None:  # type: ignore[override]
+        user = await ensure_async(super().get_user(handler))
+        if user is None or not _is_page(handler):
+            return user
+        km = handler.settings["kernel_manager"]
+        if getattr(km, "is_full", lambda: False)():
+            pages = len(km.page_kernel_ids())
+            handler.log.warning("server full (%d pages): refusing a page", pages)
+            handler.set_status(503)
+            handler.set_header("Retry-After", str(self.retry_after))
+            handler.set_header("Content-Type", "text/html; charset=UTF-8")
+            raise web.Finish(FULL_PAGE.format(pages=html.escape(str(pages))))
+        # tornado sets the cookie when the token is first read; it needs the user
+        handler.current_user = user
+        _ = handler.xsrf_token
+        return user
+
+    def get_handlers(self) -> list[tuple[str, Any]]:
+        base = getattr(self.parent, "server_url", None) or "/"
+        return super().get_handlers() + [
+            (url_path_join(base, r"/api/kernels/?"), KernelListHandler),
+            (url_path_join(base, r"/renette/ready"), PoolReadyHandler),
+        ]
+
+
+def _is_admin(request: Any) -> bool:
+    """A request from this machine carrying ``RENETTE_ADMIN_TOKEN`` (when it is set)."""
+    token = os.environ.get(ADMIN_TOKEN_ENV, "")
+    given = request.headers.get(ADMIN_TOKEN_HEADER, "")
+    try:
+        local = ipaddress.ip_address(request.remote_ip).is_loopback
+    except ValueError:
+        local = False
+    return bool(token) and local and hmac.compare_digest(given.encode(), token.encode())
+
+
+class KernelListHandler(web.RequestHandler):
+    """``GET /api/kernels``: every kernel, for the machine's administrator only.
+
+    Stock Voila has no such listing (the path falls through to its file
+    handler: 403). With ``RENETTE_ADMIN_TOKEN`` set, a request from a
+    loopback address with that token in ``X-Renette-Admin-Token`` gets
+    jupyter_server's kernel models, each with ``"pool": true|false``;
+    anyone else still gets 403. Loopback alone is not enough: behind a
+    reverse proxy on the same machine every visitor comes from 127.0.0.1.
+    """
+
+    def get(self) -> None:
+        if not _is_admin(self.request):
+            raise web.HTTPError(403)
+        km = self.settings["kernel_manager"]
+        pool = km.pool_kernel_ids() if hasattr(km, "pool_kernel_ids") else set()
+        models = [{**m, "pool": m["id"] in pool} for m in km.list_kernels()]
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps(models))
+
+
+class PoolReadyHandler(web.RequestHandler):
+    """``GET /renette/ready``: 200 once a pre-heated kernel has run the notebook, else 503.
+
+    What ``serve.Stack`` waits for; reveals nothing else and takes no kernel.
+    """
+
+    def get(self) -> None:
+        km = self.settings["kernel_manager"]
+        ready = bool(getattr(km, "pool_ready", lambda: True)())
+        self.set_status(200 if ready else 503)
+        self.set_header("Cache-Control", "no-store")
+        self.finish({"ready": ready})
