@@ -171,3 +171,27 @@ def test_a_job_whose_process_is_gone_shows_as_interrupted(tmp_path):
     assert ws.usage()["running"] == 0
     Store(ws.root).delete("orphanjob1")
     assert not folder.exists()
+
+
+# ------------------------------------------------------------------ retention
+def test_retention_removes_workspaces_unused_for_n_days_only(tmp_path):
+    from renette_widgets.jobs.retention import sweep
+    now = 1_900_000_000.0
+    old, recent, running = (Workspace(k * 22, home=tmp_path) for k in "ORX")
+    for ws in (old, recent, running):
+        (ws.store.jobs_dir / "somejob123").mkdir(parents=True)
+        (ws.store.jobs_dir / "somejob123" / "manifest.json").write_text(json.dumps({"id": "somejob123"}))
+        ws.touch()
+    (running.store.jobs_dir / "livejob123").mkdir()
+    (running.store.jobs_dir / "livejob123" / "live.json").write_text(json.dumps(_record("livejob123")))
+    for ws, days_ago in ((old, 8), (recent, 6), (running, 30)):
+        t = now - days_ago * 86400
+        os.utime(ws.root / "seen", (t, t))
+    token = old.share("somejob123")
+    keep = recent.share("somejob123")
+    assert sweep(tmp_path, 0, now) == []
+    assert sweep(tmp_path, 7, now) == [old.key]
+    assert not old.root.exists() and recent.root.exists() and running.root.exists()
+    with pytest.raises(InputError):
+        open_share(token, home=tmp_path)
+    assert open_share(keep, home=tmp_path)[1] == "somejob123"

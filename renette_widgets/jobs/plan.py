@@ -81,6 +81,26 @@ def priority_offset(offset: int):
         _OFFSET.reset(token)
 
 
+#: Tasks of priority at most this (an estimated cost of 1e9 and more: seconds of
+#: work, see :func:`~.grain.cost_priority`) are long; on a cluster whose workers
+#: offer the resource :data:`LONG`, they run only on those. ``make run`` gives it to
+#: every worker but one, so that a quick job of another workspace always finds a
+#: worker not held by a long task (each stage of a quick job would otherwise wait
+#: for a long task to end; measured in benchmarks/RESULTS.md).
+LONG_PRIORITY = -9
+LONG = "long"
+
+
+def _resources(client, priority: int) -> dict | None:
+    if priority > LONG_PRIORITY:
+        return None
+    try:
+        workers = client.scheduler_info().get("workers", {}).values()
+    except Exception:  # noqa: BLE001 - a client without worker info: no restriction
+        return None
+    return {LONG: 1} if any((w.get("resources") or {}).get(LONG) for w in workers) else None
+
+
 def gather(client, futures: list) -> dict:
     """Results of ``futures`` by key, fetched in one round trip (not one per future)."""
     futures = [f for f in futures if f is not None]
@@ -93,8 +113,10 @@ def submit_task(client, plan: Plan, stage: str, key: str, fn, *args, priority: i
     ``stage``; ``place`` maps keys to preferred workers (see
     :func:`~renette_widgets.jobs.placement.chunk_placement`)."""
     where = (place or {}).get(key)
-    fut = client.submit(fn, *args, key=key, priority=priority + _OFFSET.get(), pure=False,
-                        workers=[where] if where else None, allow_other_workers=bool(where))
+    priority += _OFFSET.get()
+    fut = client.submit(fn, *args, key=key, priority=priority, pure=False,
+                        workers=[where] if where else None, allow_other_workers=bool(where),
+                        resources=_resources(client, priority))
     return plan.add(fut, stage)
 
 
@@ -105,6 +127,8 @@ def map_tasks(client, plan: Plan, stage: str, keys: list[str], fn, *iterables, p
     :func:`~renette_widgets.jobs.placement.chunk_placement`, or not): a task
     submitted on its own waits for the client's next batch."""
     futs = {}
+    priority += _OFFSET.get()
+    resources = _resources(client, priority)
     # a callable annotation is called on the scheduler, once per key
     where = {"workers": {k: [w] for k, w in place.items()}.get, "allow_other_workers": True}
     for placed in (True, False):
@@ -113,8 +137,8 @@ def map_tasks(client, plan: Plan, stage: str, keys: list[str], fn, *iterables, p
             continue
         with dask.annotate(**(where if placed else {})):
             got = client.map(fn, *[[it[i] for i in at] for it in iterables],
-                             key=[keys[i] for i in at], priority=priority + _OFFSET.get(),
-                             pure=False)
+                             key=[keys[i] for i in at], priority=priority, pure=False,
+                             resources=resources)
         futs.update(zip([keys[i] for i in at], got))
     return [plan.add(futs[k], stage) for k in keys]
 

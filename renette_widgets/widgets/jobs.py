@@ -28,6 +28,8 @@ COLOURS = {"pending": "#777", "running": "#1f77b4", "done": "#2ca02c", "failed":
            "cancelled": "#b8860b", "interrupted": "#b8860b"}
 #: Seconds between two looks at the workspace's store.
 POLL = 1.0
+#: Seconds between two marks that the workspace is in use (jobs.retention).
+TOUCH_EVERY = 60.0
 #: Minimum seconds between two progress redraws of one row (callbacks can be many).
 THROTTLE = 0.25
 
@@ -276,8 +278,12 @@ class JobsPanel(w.VBox):
             return
 
         def run() -> None:
+            last_touch = time.monotonic()
             while True:
                 time.sleep(POLL)
+                if self.session.workspace is not None and time.monotonic() - last_touch > TOUCH_EVERY:
+                    last_touch = time.monotonic()
+                    self.session.workspace.touch()  # in use: retention counts from here
                 for r in list(self.rows.values()):
                     if r.job.status not in FINAL and not isinstance(r.job, LiveJob):
                         r.update()
