@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -38,12 +39,14 @@ from .session import Session
 def pair_table(result: dict) -> pd.DataFrame:
     """All pairs of a distance result as rows: network 1, network 2, and each component."""
     comps = [c for c in ("H", "IM", "HIM") if isinstance(result.get(c), pd.DataFrame)]
+    extra = [c for c in ("shared_nodes",) if isinstance(result.get(c), pd.DataFrame)]
     names = list(result[comps[0]].index)
     rows = []
     for i in range(len(names)):
         for j in range(i + 1, len(names)):
-            rows.append([names[i], names[j]] + [float(result[c].iat[i, j]) for c in comps])
-    return pd.DataFrame(rows, columns=["network 1", "network 2"] + comps)
+            rows.append([names[i], names[j]] + [float(result[c].iat[i, j]) for c in comps + extra])
+    return pd.DataFrame(rows, columns=["network 1", "network 2"] + comps
+                        + ["shared nodes" for _ in extra])
 
 
 class FigureDownloads(LazyDownloads):
@@ -87,8 +90,18 @@ class DistanceView(w.VBox):
         self.clustered.observe(self._redraw, "value")
         gamma = result.get("gamma")
         align = params.get("align", "names")
-        info = w.HTML(f"<span style='color:#555'>γ = {gamma:.6g}; nodes matched: "
-                      f"{html.escape(str(align))}</span>" if isinstance(gamma, (int, float)) else "")
+        shared = result.get("shared_nodes")
+        if isinstance(shared, pd.DataFrame):  # each pair on the nodes both have
+            counts = shared.to_numpy()[np.triu_indices(len(shared), 1)]
+            said = (f"γ = {gamma:.6g}" if isinstance(gamma, (int, float))
+                    else "γ: each pair's own optimal value")
+            info = w.HTML(f"<span style='color:#555' class='renette-align'>{said}; nodes matched: shared, "
+                          f"pair by pair ({counts.min():.0f}-{counts.max():.0f} nodes a pair; "
+                          "see the Pairs table)</span>")
+        else:
+            info = w.HTML(f"<span style='color:#555' class='renette-align'>γ = {gamma:.6g}; nodes "
+                          f"matched: {html.escape(str(align))}</span>"
+                          if isinstance(gamma, (int, float)) else "")
         pages = [("Heatmap", lambda: w.VBox([w.HBox([self.component, self.clustered]),
                                               self.heatmap, self.matrix])),
                  ("MDS map", lambda: self.mds)]
