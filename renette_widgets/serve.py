@@ -34,6 +34,7 @@ from distributed import Client
 
 from .config import n_workers, pre_spawn_environ, worker_env
 from .jobs.cluster import attach
+from .jobs.plan import LONG
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK = REPO / "notebooks" / "renette.ipynb"
@@ -175,7 +176,10 @@ class Stack:
                 self._spawn(f"worker-{i}", [_bin("dask"), "worker", self.scheduler_address,
                                             "--nthreads", "1", "--nworkers", "1",
                                             "--host", "127.0.0.1", "--no-dashboard",
-                                            "--name", f"renette-{i}"])
+                                            "--name", f"renette-{i}"]
+                            # all but worker 0 take long tasks: a quick job always
+                            # finds a worker (jobs.plan.LONG)
+                            + (["--resources", f"{LONG}=1"] if i > 0 else []))
             deadline = time.time() + timeout
             with Client(self.scheduler_address, timeout=timeout,
                         set_as_default=False) as client:
@@ -199,6 +203,12 @@ class Stack:
                 # A kernel is started ahead with the notebook executed, so a
                 # visitor gets an interactive page at once.
                 "--preheat_kernel=True", "--pool_size=1",
+                # nbclient drops a cell's outputs that come later than this after
+                # its reply (default 4 s): on a busy machine the pre-heated page
+                # then lacked the dashboard. Waits only when output is late.
+                "--VoilaExecutor.iopub_timeout=30",
+                "--Voila.log_format=[%(name)s %(asctime)s]%(highlevel)s %(message)s",
+                "--Voila.log_datefmt=%H:%M:%S",
                 # Pool, cull and cap (renette_voila.RenetteKernelManager); the
                 # identity provider sets the page's _xsrf cookie, which the
                 # shutdown Voila's page posts on unload needs, and serves the

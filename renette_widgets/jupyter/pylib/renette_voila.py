@@ -7,11 +7,12 @@ classes of this module on Voila's command line:
     Tells the kernels of pages from those waiting in the pre-heated pool,
     culls a page's kernel once no page has been connected to it for
     ``cull_idle_timeout`` seconds (never a connected one, never a pool one),
-    and says when ``max_pages`` pages are open.
+    says when ``max_pages`` pages are open, and which visitor owns a kernel.
 ``RenetteIdentityProvider`` (``--Voila.identity_provider_class``)
     Voila's default identity provider, plus what must happen on the request
-    of a page before Voila hands it a kernel: the ``_xsrf`` cookie, and the
-    "server is full" page. It also mounts two small handlers. Voila 0.5.13
+    of a page before Voila hands it a kernel (the ``_xsrf`` cookie, the
+    "server is full" page) and on a request naming a kernel (only its
+    visitor's). It also mounts two small handlers. Voila 0.5.13
     has no setting for extra handlers nor a page hook that works with the
     pre-heated pool (``prelaunch_hook`` is refused with ``preheat_kernel``);
     the identity provider is the one configurable class that sees every
@@ -27,6 +28,16 @@ missing from POST", voila-dashboards/voila#1458): closed pages kept their
 kernels until the cull. Setting the cookie on the page's response keeps
 the check and lets the shutdown through.
 
+Why kernels have owners: in stock Voila anyone who knows a kernel's id (it
+is in its page, and in the URL of the page's websocket, hence in proxies'
+logs) can read and drive that page's widgets through
+``/api/kernels/<id>/channels`` and shut it down, with any client and no
+cookie of the page's. Here the first visitor to use a page's kernel (the
+page's own script, seconds after the page is served) owns it, known by the
+signed anonymous-user cookie jupyter_server gives each browser; other
+visitors get 403. A browser refusing cookies owns nothing and, as before,
+is not protected.
+
 This module is imported by the Voila server, not as ``renette_widgets.*``:
 importing that package would load dask and numpy (~200 MB, seconds) into a
 process that needs neither.
@@ -40,6 +51,7 @@ import ipaddress
 import json
 import os
 import time
+import uuid
 from typing import Any
 
 from jupyter_core.utils import ensure_async
@@ -82,6 +94,8 @@ class RenetteKernelManager(AsyncMappingKernelManager):
         self._pool_kernel: dict[asyncio.Task, str] = {}  # pool task -> the kernel it started
         self._alone_since: dict[str, float] = {}  # kernel -> monotonic time it lost its last page
         self._ever_connected: set[str] = set()
+        self._owner: dict[str, str] = {}  # page's kernel -> username of its visitor
+        self._stopping: set[str] = set()  # listed until their process exits (seconds)
 
     # -- which kernels are pages' ------------------------------------------------
     def _pool_tasks(self) -> list[asyncio.Task]:
@@ -92,12 +106,13 @@ class RenetteKernelManager(AsyncMappingKernelManager):
         env = kwargs.get("env")
         if isinstance(env, dict):
             env.pop(ADMIN_TOKEN_ENV, None)  # the notebook's code has no use for it
-        kernel_id = await super().start_kernel(**kwargs)
         # Voila's pool task calls this; a task a visitor already took is a page's.
         task = asyncio.current_task()
         if task is not None and task in self._pool_tasks():
-            self._pool_kernel[task] = kernel_id
-        return kernel_id
+            # Named before it starts, so a starting pool kernel never counts as a page's.
+            kwargs.setdefault("kernel_id", str(uuid.uuid4()))
+            self._pool_kernel[task] = kwargs["kernel_id"]
+        return await super().start_kernel(**kwargs)
 
     def pool_kernel_ids(self) -> set[str]:
         """Kernels still waiting in the pre-heated pool (started or starting)."""
@@ -108,9 +123,9 @@ class RenetteKernelManager(AsyncMappingKernelManager):
         return set(self._pool_kernel.values())
 
     def page_kernel_ids(self) -> list[str]:
-        """Kernels handed to pages (alive, connected or not)."""
-        pool = self.pool_kernel_ids()
-        return [k for k in self.list_kernel_ids() if k not in pool]
+        """Kernels handed to pages (alive, connected or not, not shutting down)."""
+        skip = self.pool_kernel_ids() | self._stopping
+        return [k for k in self.list_kernel_ids() if k not in skip]
 
     def is_full(self) -> bool:
         """Whether a new page would exceed ``max_pages``."""
@@ -123,6 +138,22 @@ class RenetteKernelManager(AsyncMappingKernelManager):
                 if task.result()["task"].done():
                     return True
         return False
+
+    def may_use(self, kernel_id: str, username: str, claim: bool) -> bool:
+        """Whether ``username`` may use a page's kernel; its first user owns it.
+
+        ``claim=False`` (a visitor without a cookie) uses an unowned kernel
+        without owning it. Pool kernels have no owner yet: their ids reach
+        no one before a page is served.
+        """
+        if kernel_id not in self or kernel_id in self.pool_kernel_ids():
+            return True  # an unknown id is the handler's 404
+        owner = self._owner.get(kernel_id)
+        if owner is None:
+            if claim:
+                self._owner[kernel_id] = username
+            return True
+        return hmac.compare_digest(owner.encode(), username.encode())
 
     # -- culling ----------------------------------------------------------------
     def notify_connect(self, kernel_id: str) -> None:
@@ -166,7 +197,13 @@ class RenetteKernelManager(AsyncMappingKernelManager):
     async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
         self._alone_since.pop(kernel_id, None)
         self._ever_connected.discard(kernel_id)
-        return await super().shutdown_kernel(kernel_id, *args, **kwargs)
+        self._owner.pop(kernel_id, None)
+        # A reload's new page may come before the old kernel's process is gone.
+        self._stopping.add(kernel_id)
+        try:
+            return await super().shutdown_kernel(kernel_id, *args, **kwargs)
+        finally:
+            self._stopping.discard(kernel_id)
 
 
 def _is_page(handler: web.RequestHandler) -> bool:
@@ -176,8 +213,19 @@ def _is_page(handler: web.RequestHandler) -> bool:
             and not any(handler.path_args))
 
 
+def _kernel_named(handler: web.RequestHandler) -> str | None:
+    """The kernel a request acts on (its model, websocket or shutdown), if any."""
+    from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+    if handler.path_kwargs.get("kernel_id"):
+        return handler.path_kwargs["kernel_id"]
+    if isinstance(handler, VoilaShutdownKernelHandler) and handler.path_args:
+        return handler.path_args[0]
+    return None
+
+
 class RenetteIdentityProvider(PasswordIdentityProvider):
-    """Voila's identity provider, plus the page's ``_xsrf`` cookie and the cap on pages.
+    """Voila's identity provider, plus the page's ``_xsrf`` cookie, the cap on
+    pages and kernels' owners.
 
     See the module's docstring for why this is the place.
     """
@@ -187,9 +235,21 @@ class RenetteIdentityProvider(PasswordIdentityProvider):
 
     async def get_user(self, handler: web.RequestHandler) -> User | None:  # type: ignore[override]
         user = await ensure_async(super().get_user(handler))
-        if user is None or not _is_page(handler):
+        if user is None:
             return user
+        # Set early (prepare sets it again): the xsrf token and error pages read it.
+        handler.current_user = user
         km = handler.settings["kernel_manager"]
+        kernel_id = _kernel_named(handler)
+        if kernel_id and hasattr(km, "may_use"):
+            cookie_user = await ensure_async(self.get_user_cookie(handler))
+            from_cookie = cookie_user is not None and cookie_user.username == user.username
+            if not km.may_use(kernel_id, user.username, claim=from_cookie):
+                handler.log.warning("refused %s %s: another visitor's kernel",
+                                    handler.request.method, handler.request.path)
+                raise web.HTTPError(403, "another visitor's kernel")
+        if not _is_page(handler):
+            return user
         if getattr(km, "is_full", lambda: False)():
             pages = len(km.page_kernel_ids())
             handler.log.warning("server full (%d pages): refusing a page", pages)
@@ -197,9 +257,7 @@ class RenetteIdentityProvider(PasswordIdentityProvider):
             handler.set_header("Retry-After", str(self.retry_after))
             handler.set_header("Content-Type", "text/html; charset=UTF-8")
             raise web.Finish(FULL_PAGE.format(pages=html.escape(str(pages))))
-        # tornado sets the cookie when the token is first read; it needs the user
-        handler.current_user = user
-        _ = handler.xsrf_token
+        _ = handler.xsrf_token  # tornado sets the _xsrf cookie when the token is first read
         return user
 
     def get_handlers(self) -> list[tuple[str, Any]]:
