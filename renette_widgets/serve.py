@@ -296,7 +296,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     print(f"\nReNette dashboard: {stack.url}\n(dask scheduler at "
-          f"{stack.scheduler_address}; Ctrl-C stops everything)\n", flush=True)
+          f"{stack.scheduler_address}; Ctrl-C stops everything)\n"
+          f"At most {stack.max_kernels or 'unlimited'} pages at once ({MAX_KERNELS_ENV}); a page's "
+          f"kernel ends when it is closed, or {stack.kernel_idle_s:g} s after its connection "
+          f"dropped ({IDLE_ENV}).\n", flush=True)
     try:
         while stack.alive():
             time.sleep(1)

@@ -247,7 +247,11 @@ class RenetteIdentityProvider(PasswordIdentityProvider):
             if not km.may_use(kernel_id, user.username, claim=from_cookie):
                 handler.log.warning("refused %s %s: another visitor's kernel",
                                     handler.request.method, handler.request.path)
-                raise web.HTTPError(403, "another visitor's kernel")
+                # Finished here: jupyter_server's HTML error page fails in Voila
+                # (no static_path) for the websocket's handler.
+                handler.set_status(403)
+                handler.set_header("Content-Type", "application/json")
+                raise web.Finish(json.dumps({"message": "another visitor's kernel"}))
         if not _is_page(handler):
             return user
         if getattr(km, "is_full", lambda: False)():
