@@ -229,7 +229,7 @@ class Stack:
         """
         req = urllib.request.Request(self.url + "api/kernels",
                                      headers={ADMIN_TOKEN_HEADER: self.admin_token})
-        with urllib.request.urlopen(req, timeout=10) as r:  # noqa: S310 - local URL
+        with urllib.request.urlopen(req, timeout=10) as r:
             return json.load(r)
 
     def _wait_http(self, url: str, deadline: float) -> None:

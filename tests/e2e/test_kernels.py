@@ -6,7 +6,6 @@ kernel answers only its own visitor. Kernels are read through Voila's GET /api/k
 which answers only the machine's administrator (``Stack.kernels``)."""
 from __future__ import annotations
 
-import json
 import time
 import urllib.error
 import urllib.request
@@ -17,8 +16,8 @@ import pytest
 #: Small, so that the cap and the cull are reached quickly.
 MAX_PAGES = 2
 IDLE_S = 10
-#: A closed page's kernel must be gone before the cull could have taken it (the
-#: cull's clock starts when the page disconnects, as it closes).
+#: A closed page's kernel must be shutting down before the cull could have taken
+#: it (the cull's clock starts when the page disconnects, as it closes).
 SHUTDOWN_WITHIN_S = IDLE_S - 2
 LOAD_MS = 90_000
 
@@ -126,7 +125,7 @@ def test_closed_and_reloaded_pages_end_their_kernels(clean, browser):
         while closed:
             ended, t_closed = closed.pop(0)
             left = t_closed + SHUTDOWN_WITHIN_S - time.monotonic()
-            wait_until(lambda: not set(ended) & set(page_kernels(clean)), max(0.0, left),
+            wait_until(lambda ended=ended: not set(ended) & set(page_kernels(clean)), max(0.0, left),
                        f"kernels {ended} shutting down {SHUTDOWN_WITHIN_S} s after their page closed")
             gone.extend(ended)
 

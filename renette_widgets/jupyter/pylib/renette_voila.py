@@ -133,11 +133,8 @@ class RenetteKernelManager(AsyncMappingKernelManager):
 
     def pool_ready(self) -> bool:
         """Whether a pool kernel has run the notebook (a visitor gets a page at once)."""
-        for task in self._pool_tasks():
-            if task.done() and not task.cancelled() and task.exception() is None:
-                if task.result()["task"].done():
-                    return True
-        return False
+        return any(task.done() and not task.cancelled() and task.exception() is None
+                   and task.result()["task"].done() for task in self._pool_tasks())
 
     def may_use(self, kernel_id: str, username: str, claim: bool) -> bool:
         """Whether ``username`` may use a page's kernel; its first user owns it.
