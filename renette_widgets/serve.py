@@ -25,6 +25,7 @@ import secrets
 import signal
 import socket
 import subprocess
+import threading
 import sys
 import time
 import urllib.request
@@ -32,11 +33,15 @@ from pathlib import Path
 
 from distributed import Client
 
-from .config import n_workers, pre_spawn_environ, worker_env
+from .config import home as config_home
+from .config import n_workers, pre_spawn_environ, retention_days, user_header, worker_env
+from .jobs import retention
 from .jobs.cluster import attach
 from .jobs.plan import LONG
 
 REPO = Path(__file__).resolve().parent.parent
+#: Seconds between two applications of the retention policy (jobs.retention).
+RETENTION_EVERY = 3600.0
 NOTEBOOK = REPO / "notebooks" / "renette.ipynb"
 #: Holds voila/templates/renette: Voila's page without requests to a CDN.
 JUPYTER_DATA = Path(__file__).resolve().parent / "jupyter"
@@ -186,6 +191,7 @@ class Stack:
                 client.wait_for_workers(self.n_workers, timeout=max(1, deadline - time.time()))
                 attach(client)  # R, WGCNA and renette load in every worker now
             if self.voila:
+                threading.Thread(target=self._sweep, daemon=True, name="renette-retention").start()
                 self._spawn("voila", self._voila_args(), env=self._voila_env())
                 # Not the page itself: a GET of it takes a kernel nobody would close.
                 self._wait_http(self.url + "renette/ready", deadline)
@@ -219,7 +225,24 @@ class Stack:
                 # A kernel is culled kernel_idle_s after its page left, checked
                 # a few times within that span.
                 f"--MappingKernelManager.cull_idle_timeout={self.kernel_idle_s:g}",
-                f"--MappingKernelManager.cull_interval={max(1, min(60, round(self.kernel_idle_s / 4)))}"]
+                f"--MappingKernelManager.cull_interval={max(1, min(60, round(self.kernel_idle_s / 4)))}"
+                ] + ([f"--VoilaConfiguration.http_header_envs={[user_header()]!r}"]
+                     # behind an authenticating proxy: the kernel learns its user
+                     # (HTTP_<NAME>; jobs.workspace.identify)
+                     if user_header() else [])
+
+    def _sweep(self, every: float = RETENTION_EVERY) -> None:
+        """Apply the retention policy now and then every ``every`` s, while the stack runs."""
+        home = self.home or str(config_home())
+        while self.procs:
+            try:
+                removed = retention.sweep(home, retention_days())
+                if removed:
+                    print(f"retention: removed {len(removed)} workspace(s) unused for "
+                          f"{retention_days():g} days", flush=True)
+            except OSError as exc:  # a store on a failing disk: say so, try again later
+                print(f"retention: {exc}", file=sys.stderr, flush=True)
+            time.sleep(every)
 
     def kernels(self) -> list[dict]:
         """Voila's kernels (``GET /api/kernels`` with the admin token).

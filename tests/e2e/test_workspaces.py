@@ -163,3 +163,65 @@ def test_jobs_from_another_page_and_the_api_appear_without_a_click(users, dashbo
     print(f"\njob from another page listed after {from_page:.2f} s, from the API after {from_api:.2f} s")
     assert from_page <= 2.0 and from_api <= 2.0
     alice.locator(".renette-app", has_text="api_1").wait_for()
+
+
+def test_behind_a_proxy_the_workspace_is_the_signed_in_user(browser, tmp_path, monkeypatch):
+    """RENETTE_USER_HEADER: the proxy's header names the user (Voila hands it to the
+    kernel); the same user from two browsers is one workspace; no header, no page."""
+    from renette_widgets.jobs.workspace import user_key
+    from renette_widgets.serve import Stack
+    monkeypatch.setenv("RENETTE_USER_HEADER", "X-Forwarded-User")
+    with Stack(n_workers=1, home=tmp_path / "home", log_dir=tmp_path / "logs") as stack:
+        seen = {}
+        for who in ("alice", "bob", "alice"):
+            ctx = browser.new_context(extra_http_headers={"X-Forwarded-User": who})
+            page = ctx.new_page()
+            page.set_default_timeout(60_000)
+            page.goto(stack.url)
+            header = page.locator(".renette-workspace", has_text="signed in")
+            header.wait_for()
+            assert f"Workspace of {who}" in header.inner_text() and "?ws=" not in page.url
+            seen.setdefault(who, []).append(user_key(who) in header.inner_text())
+            ctx.close()
+        assert seen == {"alice": [True, True], "bob": [True]}
+        ctx = browser.new_context()
+        page = ctx.new_page()
+        page.goto(stack.url)
+        page.locator(".renette-workspace", has_text="X-Forwarded-User").wait_for(timeout=60_000)
+        assert page.locator(".lm-TabBar-tab:visible").count() == 0
+        ctx.close()
+
+
+def test_a_page_closed_while_its_job_runs_loses_nothing(browser, dashboard, tmp_path):
+    """The job lives in the page's kernel: the kernel waits for it, then ends."""
+    rng = np.random.default_rng(3)
+    x = pd.DataFrame(rng.normal(size=(60, 160)), index=[f"s{i}" for i in range(60)],
+                     columns=[f"v{j}" for j in range(160)])
+    x.to_csv(tmp_path / "slow.csv")
+    ctx = browser.new_context()
+    existing = {k["id"] for k in dashboard.kernels() if not k.get("pool")}
+    page = open_page(ctx, dashboard.url)
+    upload(page, [str(tmp_path / "slow.csv")])
+    page.locator(".renette-table", has_text="slow").wait_for()
+    tab(page, "Inference")
+    page.locator("select[multiple]:visible").nth(0).select_option(["slow"])
+    page.locator("select[multiple]:visible").nth(1).select_option(label=["MINE · maximal information (MIC)"])
+    run(page, "Infer networks")
+    key = ws_key(page)
+    mine = {k["id"] for k in dashboard.kernels() if not k.get("pool")} - existing
+    assert len(mine) == 1
+    page.close(run_before_unload=True)
+    ctx.close()
+    store = Workspace(key, home=dashboard.home).store
+    deadline = time.monotonic() + 300
+    while not store.list() and time.monotonic() < deadline:
+        time.sleep(1)
+    assert [(m["workflow"], m["status"]) for m in store.list()] == [("inference", "done")]
+    assert mine & {k["id"] for k in dashboard.kernels()}, "the kernel should have waited"
+    # then its kernel goes (it looks every few seconds)
+    while time.monotonic() < deadline:
+        left = mine & {k["id"] for k in dashboard.kernels()}
+        if not left:
+            break
+        time.sleep(1)
+    assert not left

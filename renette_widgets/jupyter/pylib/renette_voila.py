@@ -61,6 +61,17 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 from traitlets import Float, Integer
 
+#: Seconds between two looks at a kernel whose shutdown waits for its jobs.
+BUSY_POLL = 5.0
+
+
+def _busy(kernel_id: str) -> bool:
+    """Whether a kernel runs jobs: it keeps ``RENETTE_HOME/busy/<kernel id>`` while it
+    does (``renette_widgets.widgets.session``); a job lives in its page's kernel."""
+    home = os.environ.get("RENETTE_HOME") or os.path.join(os.path.expanduser("~"), ".renette")
+    return os.path.exists(os.path.join(home, "busy", kernel_id))
+
+
 #: Environment variable holding the token of ``GET /api/kernels`` (unset: no listing).
 ADMIN_TOKEN_ENV = "RENETTE_ADMIN_TOKEN"
 #: Request header carrying that token.
@@ -96,6 +107,8 @@ class RenetteKernelManager(AsyncMappingKernelManager):
         self._ever_connected: set[str] = set()
         self._owner: dict[str, str] = {}  # page's kernel -> username of its visitor
         self._stopping: set[str] = set()  # listed until their process exits (seconds)
+        self._waiting: set[str] = set()  # closed pages' kernels finishing their jobs
+        self._exiting = False
 
     # -- which kernels are pages' ------------------------------------------------
     def _pool_tasks(self) -> list[asyncio.Task]:
@@ -191,7 +204,31 @@ class RenetteKernelManager(AsyncMappingKernelManager):
             self.log.info("Culling kernel %s: no page connected for %d s", kernel_id, now - since)
             await ensure_async(self.shutdown_kernel(kernel_id))
 
+    async def shutdown_all(self, *args: Any, **kwargs: Any) -> None:
+        self._exiting = True  # the server stops: jobs or not, every kernel goes
+        return await super().shutdown_all(*args, **kwargs)
+
     async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
+        """Shut a kernel down; one running jobs (its page closed, or culled) first
+        finishes them, so that no job is lost with its page."""
+        if not self._exiting and _busy(kernel_id):
+            if kernel_id not in self._waiting:
+                self._waiting.add(kernel_id)
+                self.log.info("Kernel %s runs jobs: shut down when they end", kernel_id)
+                asyncio.ensure_future(self._shutdown_when_done(kernel_id, args, kwargs))
+            return None
+        return await self._shutdown_now(kernel_id, *args, **kwargs)
+
+    async def _shutdown_when_done(self, kernel_id: str, args: tuple, kwargs: dict) -> None:
+        try:
+            while kernel_id in self and _busy(kernel_id) and not self._exiting:
+                await asyncio.sleep(BUSY_POLL)
+            if kernel_id in self:
+                await self._shutdown_now(kernel_id, *args, **kwargs)
+        finally:
+            self._waiting.discard(kernel_id)
+
+    async def _shutdown_now(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
         self._alone_since.pop(kernel_id, None)
         self._ever_connected.discard(kernel_id)
         self._owner.pop(kernel_id, None)
