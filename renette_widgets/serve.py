@@ -212,7 +212,7 @@ class Stack:
                 # nbclient drops a cell's outputs that come later than this after
                 # its reply (default 4 s): on a busy machine the pre-heated page
                 # then lacked the dashboard. Waits only when output is late.
-                "--VoilaExecutor.iopub_timeout=30",
+                "--VoilaExecutor.iopub_timeout=120",
                 "--Voila.log_format=[%(name)s %(asctime)s]%(highlevel)s %(message)s",
                 "--Voila.log_datefmt=%H:%M:%S",
                 # Pool, cull and cap (renette_voila.RenetteKernelManager); the
