@@ -31,6 +31,14 @@ def limits(**kw):
 
 
 # ------------------------------------------------------------------ identity
+def test_a_first_visit_makes_no_folder_until_something_is_kept(tmp_path):
+    ws = Workspace(identify({}).key, home=tmp_path)
+    Session(workspace=ws)
+    assert not (tmp_path / "workspaces").exists()
+    Session(workspace=ws).add("x", frame(), "data")
+    assert (ws.root / "inputs.json").is_file()
+
+
 def test_a_link_names_its_workspace_and_a_first_visit_gets_a_new_one():
     got = identify({"QUERY_STRING": f"ws={TOKEN}"})
     assert (got.key, got.kind) == (TOKEN, "link")
@@ -110,6 +118,9 @@ def test_quotas_refuse_with_the_reason(tmp_path):
     ws = Workspace(TOKEN, home=tmp_path, limits=limits(jobs=1, bytes=50_000, matrix_bytes=400))
     with pytest.raises(InputError, match="largest matrix"):
         Session(workspace=ws).add("big", frame(n=12, p=5), "data")  # 480 bytes
+    roomy = Workspace("C" * 22, home=tmp_path, limits=limits(bytes=1000, matrix_bytes=2**20))
+    with pytest.raises(InputError, match="exceed its quota"):
+        Session(workspace=roomy).add("big", frame(n=12, p=12), "data")  # 1152 bytes
     ws.check_submit()
     live = ws.store.jobs_dir / "runningjob1"
     live.mkdir(parents=True)

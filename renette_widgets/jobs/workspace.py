@@ -173,6 +173,7 @@ class Workspace:
             taken = {Path(e["file"]).stem.lower() for e in entries if "file" in e}
             rel = f"inputs/{safe_name(name, taken)}.zarr"
             self.check_matrix(name, frame.shape)
+            self.check_room(8 * int(frame.shape[0]) * int(frame.shape[1]))
             write_matrix(self.root / rel, frame if isinstance(frame, pd.DataFrame) else frame.to_frame())
             entry["file"] = rel
         self._old_file(name)
@@ -219,6 +220,14 @@ class Workspace:
                 file=name, hint="Keep fewer variables (e.g. the most variable ones), or ask the "
                 "server's administrator (RENETTE_QUOTA_MATRIX_MB).")
 
+    def check_room(self, nbytes: int) -> None:
+        """Refuse to keep ``nbytes`` more when the workspace would exceed its disk quota."""
+        used = self.store.size()
+        if used + nbytes > self.limits.bytes:
+            raise InputError(f"this workspace holds {used / 2**20:,.0f} MB; {nbytes / 2**20:,.1f} MB "
+                             f"more would exceed its quota of {self.limits.bytes / 2**20:,.0f} MB",
+                             hint="Delete jobs or inputs you no longer need (Jobs and Inputs tabs).")
+
     def usage(self) -> dict:
         """Running jobs and disk used, against the limits."""
         live = [r for r in self.store.live() if r["alive"]]
@@ -239,9 +248,10 @@ class Workspace:
 
     # ------------------------------------------------------------ use, shares
     def touch(self) -> None:
-        """Record that the workspace is in use (retention counts from here)."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        (self.root / "seen").touch()
+        """Record that the workspace is in use (retention counts from here); a
+        workspace that holds nothing yet (a first visit) is not made for this."""
+        if self.root.is_dir():
+            (self.root / "seen").touch()
 
     def last_seen(self) -> float | None:
         try:
