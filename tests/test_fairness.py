@@ -26,6 +26,10 @@ def test_long_tasks_need_the_long_resource_only_where_workers_offer_it():
     submit_task(mixed, Plan(), "s", "quick", print, priority=LONG_PRIORITY + 1)
     submit_task(mixed, Plan(), "s", "long", print, priority=LONG_PRIORITY)
     assert [s["resources"] for s in mixed.submitted] == [None, {LONG: 1}]
+    # a long task is never pinned to a worker without the resource (it would fail there)
+    submit_task(mixed, Plan(), "s", "long2", print, priority=LONG_PRIORITY, place={"long2": "tcp://w0"})
+    submit_task(mixed, Plan(), "s", "long3", print, priority=LONG_PRIORITY, place={"long3": "tcp://w1"})
+    assert [s["workers"] for s in mixed.submitted[2:]] == [None, ["tcp://w1"]]
     plain = FakeClient([{}, {}])  # a cluster without the resource: nothing would run them
     submit_task(plain, Plan(), "s", "long", print, priority=LONG_PRIORITY - 3)
     assert plain.submitted[0]["resources"] is None

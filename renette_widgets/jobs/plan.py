@@ -91,14 +91,17 @@ LONG_PRIORITY = -9
 LONG = "long"
 
 
-def _resources(client, priority: int) -> dict | None:
+def _resources(client, priority: int) -> tuple[dict | None, set[str]]:
+    """The resources a task of ``priority`` needs, and the workers that have them
+    (a long task placed on another worker would fail there)."""
     if priority > LONG_PRIORITY:
-        return None
+        return None, set()
     try:
-        workers = client.scheduler_info().get("workers", {}).values()
+        workers = client.scheduler_info().get("workers", {})
     except Exception:  # noqa: BLE001 - a client without worker info: no restriction
-        return None
-    return {LONG: 1} if any((w.get("resources") or {}).get(LONG) for w in workers) else None
+        return None, set()
+    able = {a for a, w in workers.items() if (w.get("resources") or {}).get(LONG)}
+    return ({LONG: 1} if able else None), able
 
 
 def gather(client, futures: list) -> dict:
@@ -114,9 +117,12 @@ def submit_task(client, plan: Plan, stage: str, key: str, fn, *args, priority: i
     :func:`~renette_widgets.jobs.placement.chunk_placement`)."""
     where = (place or {}).get(key)
     priority += _OFFSET.get()
+    resources, able = _resources(client, priority)
+    if resources and where not in able:
+        where = None
     fut = client.submit(fn, *args, key=key, priority=priority, pure=False,
                         workers=[where] if where else None, allow_other_workers=bool(where),
-                        resources=_resources(client, priority))
+                        resources=resources)
     return plan.add(fut, stage)
 
 
@@ -128,7 +134,9 @@ def map_tasks(client, plan: Plan, stage: str, keys: list[str], fn, *iterables, p
     submitted on its own waits for the client's next batch."""
     futs = {}
     priority += _OFFSET.get()
-    resources = _resources(client, priority)
+    resources, able = _resources(client, priority)
+    if resources:
+        place = {k: w for k, w in place.items() if w in able}
     # a callable annotation is called on the scheduler, once per key
     where = {"workers": {k: [w] for k, w in place.items()}.get, "allow_other_workers": True}
     for placed in (True, False):

@@ -156,7 +156,10 @@ def test_results_of_a_5000_node_network_are_pictures(page, dashboard, shots, tmp
     websocket message is over 5 MB; a zoom reads the region again."""
     from datetime import datetime
 
-    from renette_widgets.jobs.store import Store
+    from urllib.parse import parse_qs, urlparse
+
+    from renette_widgets.jobs.workspace import Workspace
+    store = Workspace(parse_qs(urlparse(page.url).query)["ws"][0], home=dashboard.home).store
     data = write_csv(tmp_path / "genes_60x5000.csv", 60, 5000, seed=2, modules=12)
     upload(page, str(data))
     page.locator(".renette-table tr", has_text="genes_60x5000").wait_for(timeout=JOB_TIMEOUT)
@@ -164,14 +167,14 @@ def test_results_of_a_5000_node_network_are_pictures(page, dashboard, shots, tmp
     page.locator("select[multiple]:visible").nth(0).select_option(["genes_60x5000"])
     page.locator("select[multiple]:visible").nth(1).select_option(label=["cor · correlation"])
     page.evaluate(WATCH_FIGURES, ["Adjacency (pooled)", "Strongest edges"])
-    before = {m["id"] for m in Store(dashboard.home).list()}
+    before = {m["id"] for m in store.list()}
     received = len(page.frames_received)
     page.get_by_role("button", name="Infer networks").click()
     heat = page.wait_for_function("t => window.__drawn[t]", arg="Adjacency (pooled)",
                                   timeout=JOB_TIMEOUT).json_value()
     edges = page.wait_for_function("t => window.__drawn[t]", arg="Strongest edges").json_value()
     for _ in range(600):  # the manifest is written once the page has the result
-        new = [m for m in Store(dashboard.home).list() if m["id"] not in before]
+        new = [m for m in store.list() if m["id"] not in before]
         if new and new[0].get("timings", {}).get("finished"):
             break
         time.sleep(0.1)
