@@ -17,7 +17,6 @@ tested in ``tests/test_correlation.py``).
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import rankdata
 
 from ..io.arrays import write_rows
 
@@ -36,6 +35,9 @@ def t_standardize(x: np.ndarray, kind: str = "pearson") -> np.ndarray:
     in Fortran order for the block products."""
     x = np.asarray(x, dtype=float)
     if kind == "spearman":
+        # scipy.stats is imported here, not at the top: it costs a second of every
+        # dashboard kernel's start (this module is imported by the page too)
+        from scipy.stats import rankdata
         x = rankdata(x, axis=0, method="average")
     mean = x.mean(axis=0)
     z = x - mean
