@@ -186,10 +186,11 @@ class Stack:
                             # finds a worker (jobs.plan.LONG)
                             + (["--resources", f"{LONG}=1"] if i > 0 else []))
             deadline = time.time() + timeout
-            with Client(self.scheduler_address, timeout=timeout,
-                        set_as_default=False) as client:
-                client.wait_for_workers(self.n_workers, timeout=max(1, deadline - time.time()))
-                attach(client)  # R, WGCNA and renette load in every worker now
+            if self.n_workers:  # none: pages only (tests of the pages themselves)
+                with Client(self.scheduler_address, timeout=timeout,
+                            set_as_default=False) as client:
+                    client.wait_for_workers(self.n_workers, timeout=max(1, deadline - time.time()))
+                    attach(client)  # R, WGCNA and renette load in every worker now
             if self.voila:
                 threading.Thread(target=self._sweep, daemon=True, name="renette-retention").start()
                 self._spawn("voila", self._voila_args(), env=self._voila_env())

@@ -26,9 +26,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(300)]
 
 @pytest.fixture(scope="module")
 def kstack(tmp_path_factory):
-    """A stack of its own (one worker) with a small cap and a short idle time."""
+    """A stack of its own with a small cap and a short idle time (no R worker: these
+    pages run no job)."""
     from renette_widgets.serve import Stack
-    with Stack(n_workers=1, home=tmp_path_factory.mktemp("kernels-home"),
+    with Stack(n_workers=0, home=tmp_path_factory.mktemp("kernels-home"),
                log_dir=tmp_path_factory.mktemp("kernels-logs"),
                max_kernels=MAX_PAGES, kernel_idle_s=IDLE_S) as stack:
         yield stack

@@ -171,7 +171,7 @@ def test_behind_a_proxy_the_workspace_is_the_signed_in_user(browser, tmp_path, m
     from renette_widgets.jobs.workspace import user_key
     from renette_widgets.serve import Stack
     monkeypatch.setenv("RENETTE_USER_HEADER", "X-Forwarded-User")
-    with Stack(n_workers=1, home=tmp_path / "home", log_dir=tmp_path / "logs") as stack:
+    with Stack(n_workers=0, home=tmp_path / "home", log_dir=tmp_path / "logs") as stack:
         seen = {}
         for who in ("alice", "bob", "alice"):
             ctx = browser.new_context(extra_http_headers={"X-Forwarded-User": who})
