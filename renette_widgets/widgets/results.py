@@ -292,11 +292,11 @@ class ResultsPanel(w.VBox):
             kwargs["inputs"] = self._inputs(job)
         self.view = cls(result, **kwargs)
         self.body.children = [self.view]
-        self.job = job  # watchers see the job once its view is complete
-        self.footer.layout.display = "none" if self.read_only else None
         self.share_link.value = ""
         self.use_button.layout.display = (
             None if workflows.get(job.workflow).output_networks(result) else "none")
+        self.job = job  # watchers see the job once its view is complete
+        self.footer.layout.display = "none" if self.read_only else None
         self._folder_changed(job)
         if _saved(job) is None and hasattr(job, "add_callback"):
             job.add_callback(self._folder_changed)
