@@ -140,8 +140,8 @@ class Job:
         job.total = job.done = manifest["timings"].get("tasks") or 0
         job.versions = manifest.get("versions") or {}
         t = manifest["timings"]
-        job.created = _epoch(t.get("created")) or 0.0
-        job.started, job.finished = _epoch(t.get("started")), _epoch(t.get("finished"))
+        job.created = epoch(t.get("created")) or 0.0
+        job.started, job.finished = epoch(t.get("started")), epoch(t.get("finished"))
         job.folder = folder
         job._result = result
         job._finished_event.set()
@@ -395,7 +395,8 @@ class Job:
         self._finished_event.set()
 
 
-def _epoch(iso: str | None) -> float | None:
+def epoch(iso: str | None) -> float | None:
+    """Seconds since the epoch of an ISO time (as manifests and live records hold them)."""
     return datetime.fromisoformat(iso).timestamp() if iso else None
 
 

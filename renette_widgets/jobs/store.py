@@ -217,18 +217,22 @@ class Store:
         (on this host; a record from another host counts as alive while it was
         updated in the last hour), i.e. the job was interrupted.
         """
-        out = []
-        if self.jobs_dir.is_dir():
-            for d in self.jobs_dir.iterdir():
-                if (d / "manifest.json").exists():
-                    continue
-                try:
-                    rec = json.loads((d / "live.json").read_text())
-                except (OSError, ValueError):
-                    continue
-                rec["alive"] = _alive(rec)
-                out.append(rec)
-        return sorted(out, key=lambda r: r.get("created") or "", reverse=True)
+        found = (self.live_record(d.name) for d in self.jobs_dir.iterdir()) if self.jobs_dir.is_dir() else ()
+        return sorted((r for r in found if r is not None),
+                      key=lambda r: r.get("created") or "", reverse=True)
+
+    def live_record(self, job_id: str) -> dict | None:
+        """One running job's live record (with ``alive``, see :meth:`live`), or None
+        when the job has ended (it has a manifest) or has no record."""
+        d = self.jobs_dir / job_id
+        if (d / "manifest.json").exists():
+            return None
+        try:
+            rec = json.loads((d / "live.json").read_text())
+        except (OSError, ValueError):
+            return None
+        rec["alive"] = _alive(rec)
+        return rec
 
     def delete(self, job_id: str) -> None:
         """Remove a job that has ended (or whose process has gone) and its files."""

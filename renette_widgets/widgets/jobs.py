@@ -18,8 +18,9 @@ import ipywidgets as w
 
 from .. import workflows
 from ..api import load_job
+from ..errors import InputError
 from ..io.arrays import as_frame
-from ..jobs.job import FINAL
+from ..jobs.job import FINAL, epoch
 from .common import ErrorBox, guarded
 from .large import is_large
 from .session import Session
@@ -52,7 +53,7 @@ class StoredJob:
         t = manifest.get("timings", {})
         self.total = self.done = t.get("tasks") or 0
         self.elapsed = t.get("elapsed_s") or 0.0
-        self.created = datetime.fromisoformat(t["created"]).timestamp() if t.get("created") else None
+        self.created = epoch(t.get("created"))
         self.input_names = [e["name"] for e in manifest.get("inputs", [])]
 
     def load(self) -> Any:
@@ -70,7 +71,7 @@ class LiveJob:
         self.workflow = record["workflow"]
         self.params = record.get("params", {})
         self.input_names = [e["name"] for e in record.get("inputs", [])]
-        self.created = _epoch(record.get("created"))
+        self.created = epoch(record.get("created"))
 
     def update(self, record: dict) -> None:
         self.record = record
@@ -79,12 +80,8 @@ class LiveJob:
         self.error = None if record.get("alive") else (
             "its page or process ended before it finished: run it again")
         self.message = record.get("message", "") if record.get("alive") else self.error
-        started = _epoch(record.get("started"))
+        started = epoch(record.get("started"))
         self.elapsed = time.time() - started if started and record.get("alive") else 0.0
-
-
-def _epoch(iso: str | None) -> float | None:
-    return datetime.fromisoformat(iso).timestamp() if iso else None
 
 
 def describe(job: Any) -> str:
@@ -200,17 +197,23 @@ class JobsPanel(w.VBox):
                            if isinstance(r.job, (StoredJob, LiveJob)) and k not in present]:
                 del self.rows[job_id]
                 changed = True
-            for manifest in store.list():
-                row = self.rows.get(manifest["id"])
-                if row is None or isinstance(row.job, LiveJob):
-                    self.rows[manifest["id"]] = self._row(StoredJob(manifest, store))
+            # a look a second: only folders not yet shown as ended are read again
+            for job_id in present:
+                row = self.rows.get(job_id)
+                if row is not None and not isinstance(row.job, LiveJob):
+                    continue  # ended (stored), or this page's own job
+                record = store.live_record(job_id)
+                if record is None:
+                    try:
+                        manifest = store.manifest(job_id)
+                    except (InputError, ValueError):
+                        continue  # starting (no record yet), or not a job folder
+                    self.rows[job_id] = self._row(StoredJob(manifest, store))
                     changed = True
-            for record in store.live():
-                row = self.rows.get(record["id"])
-                if row is None:
-                    self.rows[record["id"]] = self._row(LiveJob(record))
+                elif row is None:
+                    self.rows[job_id] = self._row(LiveJob(record))
                     changed = True
-                elif isinstance(row.job, LiveJob):
+                else:
                     row.job.update(record)
                     row.update()
             if changed or not self.list.children:
