@@ -59,3 +59,18 @@ def page(browser, dashboard):
     pg.wait_for_selector(".renette-app")
     yield pg
     context.close()
+
+
+def write_data(folder: Path, names: list[str], rows: int, cols: int, seed: int) -> list[str]:
+    """One CSV of standard normal data (samples s0.., variables g0..) per name, in
+    ``folder``; returns their paths, as a file chooser takes them."""
+    import numpy as np
+    import pandas as pd
+    rng = np.random.default_rng(seed)
+    paths = []
+    for name in names:
+        x = pd.DataFrame(rng.normal(size=(rows, cols)), index=[f"s{i}" for i in range(rows)],
+                         columns=[f"g{j}" for j in range(cols)])
+        x.to_csv(folder / f"{name}.csv")
+        paths.append(str(folder / f"{name}.csv"))
+    return paths

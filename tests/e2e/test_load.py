@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlparse
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS
+from conftest import CHROMIUM, CHROMIUM_ARGS, write_data
 
 from renette_widgets import api
 from renette_widgets.io.arrays import as_frame
@@ -54,14 +54,8 @@ def quick_times(client, store, n: int) -> list[float]:
 async def one_user(browser, url: str, i: int, folder) -> dict:
     """Upload two data matrices, infer their networks (cor), compare them (HIM),
     read the results; returns what the test checks."""
-    rng = np.random.default_rng(100 + i)
     names = [f"user{i}_cond{c}" for c in (1, 2)]
-    files = []
-    for name in names:
-        x = pd.DataFrame(rng.normal(size=(30, 12)), index=[f"s{k}" for k in range(30)],
-                         columns=[f"g{j}" for j in range(12)])
-        x.to_csv(folder / f"{name}.csv")
-        files.append(str(folder / f"{name}.csv"))
+    files = write_data(folder, names, 30, 12, seed=100 + i)
     ctx = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await ctx.new_page()
     page.set_default_timeout(240_000)

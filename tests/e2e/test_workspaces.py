@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlparse
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import write_data
 from test_dashboard import JOB_TIMEOUT, run, select_networks, tab, upload
 
 from renette_widgets import api
@@ -40,14 +41,7 @@ def job_rows(page) -> list[str]:
 def users(browser, dashboard, tmp_path_factory):
     """Alice and Bob, each a browser context of their own; Alice has uploaded two
     data matrices and inferred their networks."""
-    folder = tmp_path_factory.mktemp("alice")
-    rng = np.random.default_rng(16)
-    files = []
-    for name in SECRET:
-        x = pd.DataFrame(rng.normal(size=(25, 9)), index=[f"s{i}" for i in range(25)],
-                         columns=[f"gene{j}" for j in range(9)])
-        x.to_csv(folder / f"{name}.csv")
-        files.append(str(folder / f"{name}.csv"))
+    files = write_data(tmp_path_factory.mktemp("alice"), SECRET, 25, 9, seed=16)
     alice_ctx, bob_ctx = browser.new_context(), browser.new_context()
     alice = open_page(alice_ctx, dashboard.url)
     upload(alice, files)
@@ -194,14 +188,11 @@ def test_behind_a_proxy_the_workspace_is_the_signed_in_user(browser, tmp_path, m
 
 def test_a_page_closed_while_its_job_runs_loses_nothing(browser, dashboard, tmp_path):
     """The job lives in the page's kernel: the kernel waits for it, then ends."""
-    rng = np.random.default_rng(3)
-    x = pd.DataFrame(rng.normal(size=(60, 160)), index=[f"s{i}" for i in range(60)],
-                     columns=[f"v{j}" for j in range(160)])
-    x.to_csv(tmp_path / "slow.csv")
+    slow = write_data(tmp_path, ["slow"], 60, 160, seed=3)
     ctx = browser.new_context()
     existing = {k["id"] for k in dashboard.kernels() if not k.get("pool")}
     page = open_page(ctx, dashboard.url)
-    upload(page, [str(tmp_path / "slow.csv")])
+    upload(page, slow)
     page.locator(".renette-table", has_text="slow").wait_for()
     tab(page, "Inference")
     page.locator("select[multiple]:visible").nth(0).select_option(["slow"])
