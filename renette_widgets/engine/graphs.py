@@ -11,7 +11,6 @@ closeness and clustering coefficient of the kept edges, and the weighted
 """
 from __future__ import annotations
 
-import igraph
 import numpy as np
 
 from ..symmetry import is_directed
@@ -86,6 +85,7 @@ def centralities(a: np.ndarray) -> dict[str, list]:
     nodes it reaches; NaN for an isolated node), clustering coefficient (0 below
     two neighbours) and the weighted (Barrat) clustering coefficient, of the
     non-zero edges of ``a``."""
+    import igraph  # here, not at the top: importing igraph loads matplotlib (a page's start)
     directed = is_directed(a)
     w = np.abs(np.asarray(a, dtype=float))
     g = igraph.Graph.Weighted_Adjacency(w if directed else np.triu(w, 1),

@@ -7,7 +7,6 @@ a figure never holds millions of pairs.
 """
 from __future__ import annotations
 
-import igraph
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -118,6 +117,7 @@ def _positions(pairs: pd.DataFrame, nodes: list[str]) -> np.ndarray:
     """One layout for the three panels: the pairs' |z| pull their nodes together;
     each connected group laid out on its own, the groups side by side in a grid
     (largest first), so none is lost in the space a joint layout puts between them."""
+    import igraph  # here, not at the top: importing igraph loads matplotlib (a page's start)
     idx = {n: i for i, n in enumerate(nodes)}
     w = np.zeros((len(nodes), len(nodes)))
     i = pairs["var1"].astype(str).map(idx).to_numpy()

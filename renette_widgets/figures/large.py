@@ -12,15 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import igraph
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from scipy.cluster.hierarchy import leaves_list, linkage
-from scipy.spatial.distance import pdist
 
 from .common import PALETTE, base_layout
-
 
 # 600 x 600 float32 cells: under 2 MB of base64 in the figure's message.
 MAX_CELLS = 600
@@ -41,6 +37,9 @@ def cluster_order(values: np.ndarray) -> np.ndarray:
     (scipy), so that modules show as blocks on the diagonal."""
     if len(values) < 3:
         return np.arange(len(values))
+    # here, not at the top: scipy.cluster costs a noticeable part of a page's start
+    from scipy.cluster.hierarchy import leaves_list, linkage
+    from scipy.spatial.distance import pdist
     # the distances given condensed: scipy takes a square, hollow matrix of weights
     # handed to linkage for a distance matrix and warns
     return leaves_list(linkage(pdist(np.nan_to_num(values), "euclidean"), method="average"))
@@ -131,6 +130,7 @@ def top_edge_network(edges: pd.DataFrame, title: str = "Strongest edges",
                      n_nodes: int | None = None, seed: int = 0) -> go.Figure:
     """The network of the given edges only (igraph's Fruchterman-Reingold layout,
     seeded), edge width by weight, node hover with its name and degree here."""
+    import igraph  # here, not at the top: importing igraph loads matplotlib (a page's start)
     names = pd.unique(pd.concat([edges["node 1"], edges["node 2"]]))
     pos = {n: i for i, n in enumerate(names)}
     g = igraph.Graph(n=len(names), edges=list(zip(edges["node 1"].map(pos),

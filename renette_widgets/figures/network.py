@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import random
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-import igraph
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .common import PALETTE, TOP_MARGIN, base_layout, short_labels, square
+
+if TYPE_CHECKING:
+    import igraph
 
 #: Edge colours of the network view: edges in both networks, in this one only.
 SHARED_EDGE = "rgba(90,90,90,0.45)"
@@ -103,6 +106,7 @@ def default_threshold(a: pd.DataFrame | np.ndarray, max_edges: int = 300) -> flo
 @contextmanager
 def _seeded(seed: int):
     """igraph's random choices drawn from ``random.Random(seed)``: the same picture every time."""
+    import igraph  # here, not at the top: importing igraph loads matplotlib (a page's start)
     igraph.set_random_number_generator(random.Random(seed))
     try:
         yield
@@ -112,6 +116,7 @@ def _seeded(seed: int):
 
 def _graph(a: pd.DataFrame | np.ndarray, threshold: float = 0.0) -> igraph.Graph:
     """The undirected weighted graph of edges with ``|weight| > threshold``."""
+    import igraph  # here, not at the top: importing igraph loads matplotlib (a page's start)
     w = np.abs(np.asarray(a, dtype=float))
     w = np.maximum(w, w.T)
     np.fill_diagonal(w, 0)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import igraph
 import numpy as np
 import pandas as pd
 
@@ -125,6 +124,7 @@ def export_graphml(m: pd.DataFrame | StoredMatrix, path: Path, threshold: float 
     chosen edges with their ``weight`` (15 significant digits, as igraph writes
     them; CSV exports keep all 17)."""
     table, directed = edges(m, threshold, top_k)
+    import igraph  # here, not at the top: importing igraph loads matplotlib (a page's start)
     names = list(m.rows) if isinstance(m, StoredMatrix) else [str(n) for n in m.index]
     pos = {n: i for i, n in enumerate(names)}
     g = igraph.Graph(n=len(names), directed=directed)

@@ -23,6 +23,7 @@ from ..io.arrays import as_frame
 from ..jobs.job import FINAL, epoch
 from .common import ErrorBox, guarded
 from .large import is_large
+from .loop import on_loop
 from .session import Session
 
 COLOURS = {"pending": "#777", "running": "#1f77b4", "done": "#2ca02c", "failed": "#b00020",
@@ -177,6 +178,7 @@ class JobsPanel(w.VBox):
         self.auto_open = w.Checkbox(value=True, description="open results when a job finishes", indent=False)
         self._lock = threading.RLock()
         self._follower: threading.Thread | None = None
+        self._touched = time.monotonic()
         session.on("job", self.add_job)
         session.on("finished", guarded(self.errors)(lambda job: self._ended(self.rows[job.id], job)))
         session.on("workspace", lambda _ws: (self.refresh(), self.follow()))
@@ -276,26 +278,43 @@ class JobsPanel(w.VBox):
 
     def follow(self) -> None:
         """Look at the store every :data:`POLL` s (other pages' jobs), and tick the
-        elapsed time of this page's running jobs (no event while a task runs)."""
+        elapsed time of this page's running jobs (no event while a task runs).
+
+        The looks are taken on the kernel's thread (:mod:`.loop`), one at a time: a
+        kernel busy for a while does not find a queue of them afterwards."""
         if self._follower is not None and self._follower.is_alive():
             return
+        queued = threading.Event()
+
+        def look() -> None:
+            try:
+                self._look()
+            finally:
+                queued.clear()
+        post = on_loop(look)
 
         def run() -> None:
-            last_touch = time.monotonic()
             while True:
                 time.sleep(POLL)
-                if self.session.workspace is not None and time.monotonic() - last_touch > TOUCH_EVERY:
-                    last_touch = time.monotonic()
-                    self.session.workspace.touch()  # in use: retention counts from here
-                for r in list(self.rows.values()):
-                    if r.job.status not in FINAL and not isinstance(r.job, LiveJob):
-                        r.update()
-                if self.session.workspace is not None:
-                    try:
-                        self.refresh()
-                    except Exception as exc:  # noqa: BLE001 - shown; the next look may do
-                        self.errors.show(exc)
-                elif all(r.job.status in FINAL for r in self.rows.values()):
+                if not queued.is_set():
+                    queued.set()
+                    post()
+                if self.session.workspace is None and all(r.job.status in FINAL for r in self.rows.values()):
                     return
         self._follower = threading.Thread(target=run, daemon=True, name="renette-jobs-follow")
         self._follower.start()
+
+    def _look(self) -> None:
+        """One look: mark the workspace in use (now and then), tick the elapsed time
+        of running jobs, read the store."""
+        if self.session.workspace is not None and time.monotonic() - self._touched > TOUCH_EVERY:
+            self._touched = time.monotonic()
+            self.session.workspace.touch()  # in use: retention counts from here
+        for r in list(self.rows.values()):
+            if r.job.status not in FINAL and not isinstance(r.job, LiveJob):
+                r.update()
+        if self.session.workspace is not None:
+            try:
+                self.refresh()
+            except Exception as exc:  # noqa: BLE001 - shown; the next look may do
+                self.errors.show(exc)

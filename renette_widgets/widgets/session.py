@@ -33,6 +33,7 @@ from ..jobs.cluster import get_client
 from ..jobs.job import FINAL
 from ..jobs.store import Store
 from ..jobs.workspace import Workspace
+from .loop import on_loop
 
 
 class Session:
@@ -142,7 +143,10 @@ class Session:
         return self.client
 
     def connect_in_background(self, done: Callable[[Exception | None], None]) -> None:
-        """Connect to the scheduler without blocking the page; ``done(error_or_None)``."""
+        """Connect to the scheduler without blocking the page; ``done(error_or_None)``
+        (on the kernel's thread: :mod:`.loop`)."""
+        done = on_loop(done)
+
         def run() -> None:
             try:
                 self.get_client()

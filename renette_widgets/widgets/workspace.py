@@ -19,13 +19,17 @@ import traitlets
 
 from ..errors import InputError
 from ..jobs.workspace import Identity, Workspace, identify
+from .loop import on_loop
 
 _ESM = (Path(__file__).resolve().parent / "js" / "address.js").read_text(encoding="utf-8")
 
 
 def identify_request(done: Callable[[Identity | None, Exception | None], None]) -> None:
     """Find who is asking, then ``done(identity, None)`` (or ``done(None, error)``);
-    in a pre-heated Voila kernel this waits, in a thread, for the request."""
+    in a pre-heated Voila kernel this waits, in a thread, for the request.
+    ``done`` runs on the kernel's thread (it builds the page: :mod:`.loop`)."""
+    done = on_loop(done)
+
     def run() -> None:
         try:
             if os.environ.get("VOILA_PREHEAT") == "True":

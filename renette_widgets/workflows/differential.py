@@ -40,7 +40,6 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
-import igraph
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -473,6 +472,7 @@ def write_graphml(result: DifferentialResult, name: str, path: Path,
         raise InputError(f"{len(pairs):,} significant pairs: more than a viewer can draw",
                          hint="Export the strongest only (--top-edges 5000; top_k=5000) or "
                               "those with |z_diff| above a value (--min-weight 4).")
+    import igraph  # here, not at the top: importing igraph loads matplotlib (a page's start)
     nodes = c.nodes
     pos = {n: i for i, n in enumerate(nodes["node"])}
     g = igraph.Graph(n=len(nodes))

@@ -25,6 +25,23 @@ def shots(tmp_path_factory) -> Path:
     return screenshot_dir(tmp_path_factory)
 
 
+LOGS: list[Path] = []  # the stack's log folder, read when a test fails
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed end-to-end test reports what the server said meanwhile: the kernels'
+    errors are in Voila's log, not in the page (CI keeps only this report)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and LOGS:
+        log = LOGS[0] / "voila.log"
+        lines = log.read_text(errors="replace").splitlines() if log.is_file() else []
+        errors = [ln for ln in lines if any(k in ln for k in ("Traceback", "Error", "ERROR", "WARNING"))]
+        report.sections.append(("voila.log (errors and warnings)", "\n".join(errors[-40:])))
+        report.sections.append(("voila.log (last lines)", "\n".join(lines[-40:])))
+
+
 @pytest.fixture(scope="session")
 def dashboard(tmp_path_factory):
     """The stack `make run` starts, with a private results store; yields its URL."""
@@ -33,6 +50,7 @@ def dashboard(tmp_path_factory):
     from renette_widgets.serve import Stack
     home = tmp_path_factory.mktemp("e2e-home")
     logs = tmp_path_factory.mktemp("e2e-logs")
+    LOGS.append(logs)
     with Stack(n_workers=2, voila=True, home=home, log_dir=logs) as stack:
         yield stack
 

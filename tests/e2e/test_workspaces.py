@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlparse
 import numpy as np
 import pandas as pd
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from conftest import write_data
 from test_dashboard import JOB_TIMEOUT, run, select_networks, tab, upload
 
@@ -96,7 +97,11 @@ def test_a_share_link_opens_the_results_read_only(users, dashboard):
     page = bob.context.new_page()
     page.goto(dashboard.url + href)
     page.locator(".renette-shared").wait_for()
-    page.locator(".renette-threshold", has_text=f"{SECRET[0]}_cor").wait_for(timeout=JOB_TIMEOUT)
+    try:
+        page.locator(".renette-threshold", has_text=f"{SECRET[0]}_cor").wait_for(timeout=JOB_TIMEOUT)
+    except PlaywrightTimeout:
+        raise AssertionError("the shared page shows no network view; it reads:\n"
+                             + page.locator("body").inner_text()) from None
     assert page.get_by_role("button", name=re.compile("zip of the job folder")).count() == 0 or \
         not page.get_by_role("button", name=re.compile("zip of the job folder")).is_visible()
     assert page.locator(".lm-TabBar-tab", has_text=re.compile("^Inputs$")).count() == 0
