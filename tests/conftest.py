@@ -1,7 +1,7 @@
 """Session fixtures: the embedded cluster, a real scheduler stack, the corpus.
 
-Cluster start-ups are expensive (each worker loads R and WGCNA, ~5-10 s on
-this machine), so each kind is started once per session and shared.
+Cluster start-ups are expensive (each worker starts R and loads renette), so
+each kind is started once per session and shared.
 The test process itself never imports rpy2 (see test_no_rpy2_in_client).
 """
 from __future__ import annotations

@@ -48,7 +48,7 @@ def r_vsize(memory_limit: int | None) -> int:
 
 
 def start(r_libs: str | None = None, memory_limit: int | None = None) -> None:
-    """Start R once in this process and load WGCNA and renette (idempotent, cheap).
+    """Start R once in this process and load renette (idempotent, cheap).
 
     Parameters
     ----------
@@ -87,16 +87,18 @@ def _start(r_libs: str | None, memory_limit: int | None) -> None:
     if r_libs:
         ro.r[".libPaths"](ro.StrVector([r_libs] + list(ro.r[".libPaths"]())))
     suppress = ro.r["suppressPackageStartupMessages"]
-    require = ro.r["requireNamespace"]
     for pkg in ("WGCNA", "renette"):
-        ok = suppress(require(pkg, quietly=True))
-        if not bool(ok[0]):
+        if not str(ro.r["system.file"](package=pkg)[0]):
             raise RuntimeError(
                 f"the R package {pkg!r} is not installed for this worker "
                 f"(.libPaths: {list(ro.r['.libPaths']())}); run `make` or set "
                 "RENETTE_R_LIBS to the library holding it")
-    # WGCNA may start its own threads; one thread per worker is the rule.
-    _rfun("disableWGCNAThreads", pkg="WGCNA")()
+    suppress(ro.r["requireNamespace"]("renette", quietly=True))
+    # WGCNA takes seconds of CPU to load and only the WGCNA, TOM and bicor methods
+    # use it: R loads it (once) when one of them first runs here, not at every
+    # worker's start. It may start threads of its own; one per worker is the rule.
+    ro.r("setHook(packageEvent('WGCNA', 'onLoad'), "
+         "function(...) WGCNA::disableWGCNAThreads())")
 
 
 def _rfun(name: str, pkg: str = "renette"):

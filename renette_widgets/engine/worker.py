@@ -1,8 +1,8 @@
 """Starting R in a dask worker: the worker plugin and the engine handle of tasks.
 
-R, WGCNA and the ``renette`` R package load once per worker, before its first
-task, in the thread that runs tasks (R checks its C stack against the thread
-that started it). rpy2 is imported here only inside functions that run in a
+R and the ``renette`` R package load once per worker, before its first task,
+in the thread that runs tasks (R checks its C stack against the thread that
+started it); WGCNA, once, when a task first needs it (:func:`.r.start`). rpy2 is imported here only inside functions that run in a
 worker process, so importing this module in the client starts no R.
 """
 from __future__ import annotations

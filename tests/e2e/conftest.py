@@ -3,6 +3,7 @@ Chromium for all end-to-end tests of this folder."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,23 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def screenshot_dir(tmp_path_factory) -> Path:
-    """docs/screenshots when RENETTE_SCREENSHOTS=1 (to refresh the README's pictures), else a tmp dir."""
-    if os.environ.get("RENETTE_SCREENSHOTS") == "1":
+def screenshot_dir(tmp_path_factory) -> Path | None:
+    """Where the tests' screenshots go: docs/screenshots with RENETTE_SCREENSHOTS=1 (to
+    refresh the README's pictures), a tmp dir with any other value (to look at them),
+    none without it (a screenshot and the wait for plotly to draw cost a second each)."""
+    wanted = os.environ.get("RENETTE_SCREENSHOTS", "")
+    if wanted == "1":
         return REPO / "docs" / "screenshots"
-    return tmp_path_factory.mktemp("screenshots")
+    return tmp_path_factory.mktemp("screenshots") if wanted else None
+
+
+def shot(page, shots: Path | None, name: str, settle: float = 0.8) -> None:
+    """A full-page screenshot ``name``.png in ``shots`` (none when None), once plotly
+    has had ``settle`` seconds to draw."""
+    if shots is None:
+        return
+    time.sleep(settle)
+    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture(scope="session")

@@ -7,11 +7,11 @@ import gzip
 import json
 import re
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 from conformance_helpers import CONFORMANCE, read_case_csv
+from conftest import shot
 
 from renette_widgets.io.examples import example_path
 
@@ -42,11 +42,6 @@ def upload(page, files) -> None:
     with page.expect_file_chooser() as chooser:
         page.get_by_role("button", name=re.compile("Upload files")).click()
     chooser.value.set_files(files)
-
-
-def shot(page, shots: Path, name: str) -> None:
-    time.sleep(0.8)  # let plotly finish drawing
-    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
 
 
 def plotly_data(page) -> list:

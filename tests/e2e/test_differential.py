@@ -4,12 +4,11 @@ filtered), the nodes, the differential network view, and a download of the pairs
 from __future__ import annotations
 
 import re
-import time
-from pathlib import Path
 
 import igraph
 import pandas as pd
 import pytest
+from conftest import shot
 
 JOB_TIMEOUT = 180_000  # ms
 pytestmark = pytest.mark.timeout(600)
@@ -18,11 +17,6 @@ pytestmark = pytest.mark.timeout(600)
 def tab(page, name: str) -> None:
     """Bring a tab of the dashboard (or of a result view) to the front."""
     page.locator(".lm-TabBar-tab:visible", has_text=re.compile(f"^{re.escape(name)}$")).first.click()
-
-
-def shot(page, shots: Path, name: str) -> None:
-    time.sleep(0.8)  # let plotly finish drawing
-    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
 
 
 def test_differential_on_the_example_data(page, shots, tmp_path):

@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pytest
+from conftest import shot
 
 from renette_widgets.config import max_upload_bytes
 
@@ -113,7 +114,7 @@ def test_large_uploads_arrive_with_progress_and_are_listed(page, shots, tmp_path
     assert page.locator(".renette-rejected").count() == 0
     assert len(page.frames_sent) > 20 and max(page.frames_sent) < MAX_FRAME, max(page.frames_sent)
     assert page.get_by_role("button", name="Upload files (1)").is_visible()
-    page.screenshot(path=str(shots / "inputs_large_upload.png"), full_page=True)
+    shot(page, shots, "inputs_large_upload", settle=0)
 
 
 def test_a_file_over_the_cap_is_refused_with_the_reason(page, tmp_path):
@@ -191,7 +192,7 @@ def test_results_of_a_5000_node_network_are_pictures(page, dashboard, shots, tmp
     assert "all 5,000 nodes, clustered order; cells of 9 × 9 nodes" in readout.inner_text()
     assert "1,000 strongest edges" in page.locator(".renette-top-edges:visible").first.inner_text()
     page.wait_for_timeout(500)
-    page.screenshot(path=str(shots / "results_large_network.png"), full_page=True)
+    shot(page, shots, "results_large_network", settle=0)
 
     # a zoom (a box dragged on the heatmap) is read again from the store, finer
     plot = page.locator(".renette-zoom .js-plotly-plot:visible").first
@@ -205,7 +206,7 @@ def test_results_of_a_5000_node_network_are_pictures(page, dashboard, shots, tmp
     assert re.search(r"rows [\d,]+-[\d,]+ and columns [\d,]+-[\d,]+ of 5,000 nodes",
                      readout.inner_text())
     page.wait_for_timeout(800)
-    page.screenshot(path=str(shots / "results_large_network_zoom.png"), full_page=True)
+    shot(page, shots, "results_large_network_zoom", settle=0)
     page.get_by_role("button", name="whole matrix").click()
     page.locator(".renette-zoom-readout:visible", has_text="all 5,000 nodes").wait_for()
 
@@ -217,5 +218,5 @@ def test_results_of_a_5000_node_network_are_pictures(page, dashboard, shots, tmp
     tab(page, "Distributions")
     page.locator(".jp-RenderedPlotly:visible", has_text="Edge weight distribution").wait_for()
     page.wait_for_timeout(500)
-    page.screenshot(path=str(shots / "results_large_distributions.png"), full_page=True)
+    shot(page, shots, "results_large_distributions", settle=0)
     assert max(page.frames_received) < MAX_FRAME

@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlparse
 import numpy as np
 import pandas as pd
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from conftest import write_data
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from test_dashboard import JOB_TIMEOUT, run, select_networks, tab, upload
 
 from renette_widgets import api
