@@ -113,6 +113,23 @@ def _cache_size():
     return len(cache.SPECTRA)
 
 
+def test_the_spectrum_cache_counts_its_bytes_and_drops_the_oldest(monkeypatch):
+    monkeypatch.setattr(cache, "SPECTRA", type(cache.SPECTRA)())
+    monkeypatch.setattr(cache, "_held_bytes", 0)
+    monkeypatch.setattr(cache, "SPECTRUM_CACHE_BYTES", 10_000)
+    for i in range(50):
+        cache.put(f"k{i}", {"P": np.zeros(100), "D": np.zeros(50), "gamma": 1.0})
+        cache.put(f"k{i}", {"P": np.zeros(100), "D": np.zeros(50), "gamma": 1.0})  # again
+        cache.trim(keep=2)
+    held = sum(x.nbytes for v in cache.SPECTRA.values() for x in v.values()
+               if isinstance(x, np.ndarray))
+    assert cache._held_bytes == held <= 10_000
+    assert list(cache.SPECTRA) == [f"k{i}" for i in range(42, 50)]  # the newest kept
+    cache.SPECTRUM_CACHE_BYTES = 0
+    cache.trim(keep=3)
+    assert list(cache.SPECTRA) == ["k47", "k48", "k49"]
+
+
 def _idle(client):
     """Wait for the workers to finish what they run (a cancelled job's running
     task, a chunk of spectra, may still be filling the cache)."""

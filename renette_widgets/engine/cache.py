@@ -35,9 +35,28 @@ def spectrum_key(a: np.ndarray, directed: bool, gamma: float) -> str:
     return h.hexdigest()
 
 
+def _nbytes(entry: dict) -> int:
+    return sum(x.nbytes for x in entry.values() if isinstance(x, np.ndarray))
+
+
+_held_bytes = 0  # of the arrays in SPECTRA, counted as entries come and go
+
+
+def put(key: str, entry: dict) -> None:
+    """Keep the spectrum entry ``entry`` under ``key`` (the most recent)."""
+    global _held_bytes
+    old = SPECTRA.pop(key, None)
+    if old is not None:
+        _held_bytes -= _nbytes(old)
+    SPECTRA[key] = entry
+    _held_bytes += _nbytes(entry)
+
+
 def trim(keep: int) -> None:
     """Drop the least recently used spectra beyond ``SPECTRUM_CACHE_BYTES``, keeping
-    at least the ``keep`` most recent."""
-    while (sum(x.nbytes for v in SPECTRA.values() for x in v.values()
-               if isinstance(x, np.ndarray)) > SPECTRUM_CACHE_BYTES and len(SPECTRA) > keep):
-        SPECTRA.popitem(last=False)
+    at least the ``keep`` most recent (a running total: summing every entry on each
+    call cost a full cache's walk per task, and one per entry dropped)."""
+    global _held_bytes
+    while _held_bytes > SPECTRUM_CACHE_BYTES and len(SPECTRA) > keep:
+        _, entry = SPECTRA.popitem(last=False)
+        _held_bytes -= _nbytes(entry)

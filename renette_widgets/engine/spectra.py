@@ -52,8 +52,8 @@ def t_spectra(nets: list[np.ndarray], directed: bool | None,
         got = engine().network_spectra([packed[i] if full[i] is None else full[i]
                                          for i in todo], flag, gamma)
         for i, spec in zip(todo, got):
-            cache.SPECTRA[keys[i]] = _travelling({**spec, "directed": flag, "gamma": float(gamma)},
-                                            full[i], packed[i])
+            cache.put(keys[i], _travelling({**spec, "directed": flag, "gamma": float(gamma)},
+                                           full[i], packed[i]))
     out = []
     for k in keys:
         cache.SPECTRA.move_to_end(k)
