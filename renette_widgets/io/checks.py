@@ -106,16 +106,27 @@ def _list_names(names: list[str], limit: int = 8) -> str:
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
-def _check_duplicates(labels: pd.Index, what: str, file: str | None) -> None:
-    dup = labels[labels.duplicated()]
-    if len(dup):
-        first = dup[0]
-        where = [i + 1 for i, v in enumerate(labels) if v == first]
-        raise InputError(
-            f"the {what} name '{first}' appears more than once "
-            f"({what}s {', '.join(map(str, where[:5]))})", file=file,
-            column=str(first) if what == "column" else None,
-            hint=f"Give every {what} a different name.")
+def names_of(labels: pd.Index) -> list[str]:
+    """The labels as a list of str. Checks walk names as lists: iterating pandas'
+    pyarrow-backed string indexes goes one element at a time, and a job's checks
+    walk every name of every network several times."""
+    return [str(v) for v in labels.tolist()]
+
+
+def _check_duplicates(labels: list[str], what: str, file: str | None) -> None:
+    if len(set(labels)) == len(labels):
+        return
+    seen: set[str] = set()
+    for first in labels:  # the first name seen twice
+        if first in seen:
+            break
+        seen.add(first)
+    where = [i + 1 for i, v in enumerate(labels) if v == first]
+    raise InputError(
+        f"the {what} name '{first}' appears more than once "
+        f"({what}s {', '.join(map(str, where[:5]))})", file=file,
+        column=str(first) if what == "column" else None,
+        hint=f"Give every {what} a different name.")
 
 
 def _check_finite(x: np.ndarray, df: pd.DataFrame, file: str | None) -> None:
@@ -162,7 +173,7 @@ def check_data(
     if n == 0 or p == 0:
         raise InputError("the data matrix is empty", file=file,
                          hint="Upload samples in rows and variables in columns.")
-    _check_duplicates(df.columns.astype(str), "column", file)
+    _check_duplicates(names_of(df.columns), "column", file)
     x = df.to_numpy(dtype=np.float64)
     _check_finite(x, df, file)
     need = min_samples(method)
@@ -243,18 +254,19 @@ def check_adjacency(
             f"the network has {n} nodes, more than the limit of {cap}", file=file,
             hint="Raise the limit with the environment variable RENETTE_MAX_NODES.")
     notes = list(df.attrs.get("notes", []))
-    cols = pd.Index([str(c) for c in df.columns])
-    _check_duplicates(cols, "column", file)
+    names = names_of(df.columns)
+    _check_duplicates(names, "column", file)
+    cols = pd.Index(names)
     order = None  # rows in the order of the columns, when they come in another
     if not isinstance(df.index, pd.RangeIndex):
-        rows = pd.Index([str(r) for r in df.index])
+        rows = names_of(df.index)
         _check_duplicates(rows, "row", file)
-        if not rows.equals(cols):
-            if set(rows) == set(cols):
-                order = rows.get_indexer(cols)
+        if rows != names:
+            if set(rows) == set(names):
+                order = pd.Index(rows).get_indexer(cols)
                 notes.append("Rows were reordered to follow the order of the column names.")
             else:
-                k = next(i for i, (r, c) in enumerate(zip(rows, cols)) if r != c)
+                k = next(i for i, (r, c) in enumerate(zip(rows, names)) if r != c)
                 raise InputError(
                     f"row name '{rows[k]}' (row {k + 1}) does not match column name "
                     f"'{cols[k]}'; the row and column names of an adjacency matrix "
@@ -340,13 +352,14 @@ def check_network_set(
                          parameter="align")
     items = list(networks.items())
     first_name = items[0][0]
-    sets = [pd.Index([str(c) for c in net.columns]) for _, net in items]
+    sets = [names_of(net.columns) for _, net in items]
     if align == "position":
         return _by_position(items, sets)
     if align == "names":
         _same_names(items, sets)
     if align == "shared":
-        nodes = [c for c in sets[0] if all(c in s for s in sets[1:])]
+        members = [set(s) for s in sets[1:]]
+        nodes = [c for c in sets[0] if all(c in m for m in members)]
         few = min(((len(set(a) & set(b)), i, j) for i, a in enumerate(sets)
                    for j, b in enumerate(sets) if i < j), default=(len(nodes), 0, 0))
         if few[0] < 2:
@@ -362,7 +375,7 @@ def check_network_set(
         nodes = list(dict.fromkeys(c for s in sets for c in s))
     out = {}
     for (name, net), cols in zip(items, sets):
-        if cols.equals(pd.Index(nodes)):
+        if cols == nodes:
             out[name] = net
             continue
         aligned = net.reindex(index=nodes, columns=nodes, fill_value=0.0)
@@ -390,7 +403,7 @@ def shared_pairs(networks: Mapping[str, pd.DataFrame]) -> list[list[str]] | None
     return [[c for c in a if c in set(b)] for i, a in enumerate(sets) for b in sets[i + 1:]]
 
 
-def _same_names(items: list, sets: list[pd.Index]) -> None:
+def _same_names(items: list, sets: list[list[str]]) -> None:
     """Raise InputError, offering the other alignments, unless every network has the
     first one's nodes."""
     first_name, nodes = items[0][0], sets[0]
@@ -399,15 +412,16 @@ def _same_names(items: list, sets: list[pd.Index]) -> None:
             raise InputError(
                 f"networks of different sizes: '{first_name}' has {len(nodes)} nodes "
                 f"but '{name}' has {len(cols)}", file=name, hint=_align_hint(sets))
-        if set(cols) != set(nodes):
-            missing = [c for c in nodes if c not in set(cols)]
+        if cols != nodes and set(cols) != set(nodes):
+            present = set(cols)
+            missing = [c for c in nodes if c not in present]
             raise InputError(
                 f"networks have different node names: '{first_name}' has node "
                 f"'{missing[0]}' which '{name}' lacks ({len(missing)} such nodes)",
                 file=name, hint=_align_hint(sets))
 
 
-def _align_hint(sets: list[pd.Index]) -> str:
+def _align_hint(sets: list[list[str]]) -> str:
     """How to compare networks on different nodes, with the node counts each way gives."""
     shared = len(set.intersection(*(set(s) for s in sets)))
     union = len(set().union(*(set(s) for s in sets)))
@@ -425,7 +439,7 @@ def _align_hint(sets: list[pd.Index]) -> str:
             f"a node missing from a network is isolated in it) or {position}.")
 
 
-def _by_position(items: list, sets: list[pd.Index]) -> dict[str, pd.DataFrame]:
+def _by_position(items: list, sets: list[list[str]]) -> dict[str, pd.DataFrame]:
     """Networks of one size relabelled with the first one's node names (noted)."""
     first_name, nodes = items[0][0], sets[0]
     out = {first_name: items[0][1]}
@@ -435,7 +449,7 @@ def _by_position(items: list, sets: list[pd.Index]) -> dict[str, pd.DataFrame]:
                 f"comparing by position needs networks of one size: '{first_name}' has "
                 f"{len(nodes)} nodes but '{name}' has {len(cols)}", file=name,
                 hint=_align_hint(sets))
-        if not cols.equals(nodes):
+        if cols != nodes:
             net = pd.DataFrame(net.to_numpy(), index=nodes, columns=nodes).__finalize__(net)
             add_note(net, f"Compared by position: node i is node i of '{first_name}' "
                           "(names ignored).")
