@@ -218,5 +218,20 @@ def main(argv: list[str] | None = None) -> int:
         close_clients()
 
 
+def run() -> None:
+    """The ``renette`` command: :func:`main`, then exit at once with its code.
+
+    When :func:`main` returns, every file is written and the cluster connection
+    closed. The interpreter's teardown is skipped (``os._exit``): in it,
+    pyarrow's native thread pool (the CSV reader's) now and then aborts the
+    process (apache/arrow#34314), and a command that did its work would end
+    with SIGABRT instead of its exit code.
+    """
+    code = int(main() or 0)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
