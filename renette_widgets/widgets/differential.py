@@ -19,11 +19,11 @@ from ..errors import InputError
 from ..figures import distance_heatmap
 from ..figures.differential import (CLASS_COLOURS, CLASS_MEANING, class_counts,
                                     differential_network, node_ranking, summary_counts, volcano)
-from ..io.params import INFERENCE_METHODS, method_specs
+from ..io.params import method_specs
 from ..workflows.differential import write_graphml
 from .common import (ErrorBox, LazyDownloads, LazyTabs, PlotBox, SortableTable, download_link,
                      frame_html, guarded)
-from .form import ParamForm
+from .form import OnDemand, ParamForm
 from .inference import method_guide
 from .runner import RunPanel, select_options
 from .session import Session
@@ -62,8 +62,8 @@ class DifferentialPanel(RunPanel):
         self.data.add_class("renette-differential-data")
         self.form = ParamForm(workflows.get(self.workflow).params)
         # cor networks use the edge level's correlation: no second choice of it
-        self.method_forms = {m: ParamForm(method_specs(m), skip=("method",) if m == "cor" else ())
-                             for m in INFERENCE_METHODS}
+        self.method_forms = OnDemand(  # each made when its method is chosen
+            lambda m: ParamForm(method_specs(m), skip=("method",) if m == "cor" else ()))
         self.guide = w.HTML()
         self.method_area = w.VBox()
         self.form["node_method"].observe(self._show_method, "value")

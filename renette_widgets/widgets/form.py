@@ -7,7 +7,8 @@ allowed range) the panel shows, instead of being silently changed.
 from __future__ import annotations
 
 import html
-from typing import Any, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import ipywidgets as w
 
@@ -98,3 +99,25 @@ class ParamForm(w.VBox):
     def values(self) -> dict[str, Any]:
         """Current values of every parameter of the form."""
         return {n: wd.value for n, wd in self.inputs.items()}
+
+
+class OnDemand(dict):
+    """A dict whose value for a key is made the first time it is asked for.
+
+    The panels offer a form per inference method; a page uses one or two. Every
+    widget made is a model the browser builds when the page opens, and every
+    method's form made at start was most of a page's widgets.
+
+    Parameters
+    ----------
+    make : callable
+        ``make(key)`` makes the value of ``key``.
+    """
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> Any:
+        self[key] = value = self.make(key)
+        return value

@@ -8,8 +8,8 @@ import pandas as pd
 
 from ..errors import InputError
 from .. import workflows
-from ..io.params import INFERENCE_METHODS, METHOD_INFO, method_options, method_specs
-from .form import ParamForm
+from ..io.params import METHOD_INFO, method_options, method_specs
+from .form import OnDemand, ParamForm
 from .runner import RunPanel, select_options
 from .session import Session
 
@@ -34,10 +34,11 @@ class InferencePanel(RunPanel):
                                         description="methods", style={"description_width": "70px"},
                                         layout=w.Layout(width="380px"))
         self.guide = w.HTML()
-        self.forms = {m: ParamForm(method_specs(m)) for m in INFERENCE_METHODS}
-        self.boxes = {m: w.VBox([w.HTML(f"<b>{m}</b> parameters"), form],
-                                layout=w.Layout(border="1px solid #ddd", padding="4px", margin="2px"))
-                      for m, form in self.forms.items()}
+        # each method's form (and its box) is made when the method is first chosen
+        self.forms = OnDemand(lambda m: ParamForm(method_specs(m)))
+        self.boxes = OnDemand(lambda m: w.VBox(
+            [w.HTML(f"<b>{m}</b> parameters"), self.forms[m]],
+            layout=w.Layout(border="1px solid #ddd", padding="4px", margin="2px")))
         self.params_area = w.VBox()
         self.common = ParamForm(workflows.get(self.workflow).params, skip=("method",))
         self.methods.observe(self._show_forms, "value")

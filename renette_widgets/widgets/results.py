@@ -295,9 +295,9 @@ class ResultsPanel(w.VBox):
         self.share_link.value = ""
         self.use_button.layout.display = (
             None if workflows.get(job.workflow).output_networks(result) else "none")
-        self.job = job  # watchers see the job once its view is complete
+        self._zip_state(job)
         self.footer.layout.display = "none" if self.read_only else None
-        self._folder_changed(job)
+        self.job = job  # watchers see the job once its view and footer are complete
         if _saved(job) is None and hasattr(job, "add_callback"):
             job.add_callback(self._folder_changed)
 
@@ -312,8 +312,10 @@ class ResultsPanel(w.VBox):
 
     def _folder_changed(self, job: Any) -> None:
         """The zip of a job is offered once the store has written its folder."""
-        if job is not self.job:
-            return
+        if job is self.job:
+            self._zip_state(job)
+
+    def _zip_state(self, job: Any) -> None:
         ready = _saved(job) is not None
         self.zip_button.disabled = not ready
         self.share_button.disabled = not ready or self.session.workspace is None

@@ -6,8 +6,8 @@ import pandas as pd
 
 from ..errors import InputError
 from .. import workflows
-from ..io.params import INFERENCE_METHODS, method_specs
-from .form import ParamForm
+from ..io.params import method_specs
+from .form import OnDemand, ParamForm
 from .inference import method_guide
 from .runner import RunPanel, select_options
 from .session import Session
@@ -24,7 +24,7 @@ class StabilityPanel(RunPanel):
         self.data.add_class("renette-stability-data")
         self.form = ParamForm(workflows.get(self.workflow).params)
         self.guide = w.HTML()
-        self.method_forms = {m: ParamForm(method_specs(m)) for m in INFERENCE_METHODS}
+        self.method_forms = OnDemand(lambda m: ParamForm(method_specs(m)))  # made when chosen
         self.method_area = w.VBox()
         self.form["method"].observe(self._show_method, "value")
         self.form["resampling"].observe(self._resampling, "value")
