@@ -8,10 +8,14 @@ import threading
 from renette_widgets.widgets.loop import on_loop
 
 
-def test_without_a_loop_the_call_runs_where_it_is_made():
+def test_without_a_kernel_the_call_runs_where_it_is_made():
     def fn(x):
         return x
     assert on_loop(fn) is fn
+
+    async def elsewhere() -> bool:  # another library's running loop is not a kernel's
+        return on_loop(fn) is fn
+    assert asyncio.run(elsewhere())
 
 
 def test_a_call_from_another_thread_runs_on_the_loops_thread():
@@ -19,7 +23,8 @@ def test_a_call_from_another_thread_runs_on_the_loops_thread():
     done = threading.Event()
 
     async def kernel() -> None:  # as a kernel's cell: the loop runs on this thread
-        call = on_loop(lambda x: (ran.append((threading.current_thread().name, x)), done.set()))
+        call = on_loop(lambda x: (ran.append((threading.current_thread().name, x)), done.set()),
+                       asyncio.get_running_loop())
         call(1)  # on the loop's own thread: at once
         assert ran == [("kernel", 1)]
         threading.Thread(target=call, args=(2,), name="worker").start()

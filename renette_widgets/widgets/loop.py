@@ -16,7 +16,12 @@ from collections.abc import Callable
 
 
 def kernel_loop() -> asyncio.AbstractEventLoop | None:
-    """The event loop running on this thread (a kernel's, while it runs a cell), if any."""
+    """The kernel's event loop, when called from a Jupyter kernel's cell (Voila's
+    or JupyterLab's), else None (another library's loop, e.g. playwright's in
+    the tests, is not one that hands widgets their messages)."""
+    from IPython import get_ipython  # ipywidgets' own dependency
+    if getattr(get_ipython(), "kernel", None) is None:
+        return None
     try:
         return asyncio.get_running_loop()
     except RuntimeError:
@@ -25,8 +30,8 @@ def kernel_loop() -> asyncio.AbstractEventLoop | None:
 
 def on_loop(fn: Callable[..., None], loop: asyncio.AbstractEventLoop | None = None) -> Callable[..., None]:
     """``fn``, made safe to call from any thread: the call runs on ``loop``'s thread
-    (by default the loop running where this is called). Without a loop (plain
-    Python, tests) the call runs at once, where it is made."""
+    (by default the kernel's, :func:`kernel_loop`; call this on that thread).
+    Without a loop (plain Python, tests) the call runs at once, where it is made."""
     loop = loop if loop is not None else kernel_loop()
     if loop is None:
         return fn
