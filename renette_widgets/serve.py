@@ -190,7 +190,7 @@ class Stack:
                 with Client(self.scheduler_address, timeout=timeout,
                             set_as_default=False) as client:
                     client.wait_for_workers(self.n_workers, timeout=max(1, deadline - time.time()))
-                    attach(client)  # R, WGCNA and renette load in every worker now
+                    attach(client)  # R and renette load in every worker now
             if self.voila:
                 threading.Thread(target=self._sweep, daemon=True, name="renette-retention").start()
                 self._spawn("voila", self._voila_args(), env=self._voila_env())

@@ -2,8 +2,9 @@
 
 R and the ``renette`` R package load once per worker, before its first task,
 in the thread that runs tasks (R checks its C stack against the thread that
-started it); WGCNA, once, when a task first needs it (:func:`.r.start`). rpy2 is imported here only inside functions that run in a
-worker process, so importing this module in the client starts no R.
+started it); WGCNA, once, when a task first needs it (:func:`.r.start`). rpy2
+is imported here only inside functions that run in a worker process, so
+importing this module in the client starts no R.
 """
 from __future__ import annotations
 

@@ -358,16 +358,17 @@ def check_network_set(
     if align == "names":
         _same_names(items, sets)
     if align == "shared":
-        members = [set(s) for s in sets[1:]]
-        nodes = [c for c in sets[0] if all(c in m for m in members)]
-        few = min(((len(set(a) & set(b)), i, j) for i, a in enumerate(sets)
-                   for j, b in enumerate(sets) if i < j), default=(len(nodes), 0, 0))
+        members = [set(s) for s in sets]
+        nodes = [c for c in sets[0] if all(c in m for m in members[1:])]
+        overlap = {(i, j): len(members[i] & members[j])
+                   for i in range(len(sets)) for j in range(i + 1, len(sets))}
+        few = min(((k, i, j) for (i, j), k in overlap.items()), default=(len(nodes), 0, 0))
         if few[0] < 2:
             _, i, j = few
             raise InputError(
                 f"'{items[i][0]}' and '{items[j][0]}' share {few[0]} node(s); distances "
                 "need at least 2", hint=_align_hint(sets))
-        if any(len(set(a) & set(b)) != len(nodes) for a in sets for b in sets if a is not b):
+        if any(k != len(nodes) for k in overlap.values()):
             for name, net in items:  # pair by pair: each pair's own shared nodes
                 add_note(net, "Each pair of networks is compared on the nodes both have.")
             return dict(items)
@@ -397,10 +398,11 @@ def shared_pairs(networks: Mapping[str, pd.DataFrame]) -> list[list[str]] | None
     """For ``align="shared"``: the nodes each pair of networks shares (pairs in
     ``upper_pairs`` order, nodes in the first network's order), or None when all
     networks are on one node list (then the pairs need no restriction)."""
-    sets = [[str(c) for c in net.columns] for net in networks.values()]
+    sets = [names_of(net.columns) for net in networks.values()]
     if all(s == sets[0] for s in sets):
         return None
-    return [[c for c in a if c in set(b)] for i, a in enumerate(sets) for b in sets[i + 1:]]
+    members = [set(s) for s in sets]
+    return [[c for c in a if c in b] for i, a in enumerate(sets) for b in members[i + 1:]]
 
 
 def _same_names(items: list, sets: list[list[str]]) -> None:
