@@ -154,6 +154,8 @@ def submit(workflow: str, inputs: Any, params: Mapping | None = None, client=Non
     p = flow.validate_params(params)
     matrices = flow.check_inputs(named_inputs(inputs, flow.input_kind), p, drop_constant)
     store = None if store is False else (store or Store())
+    if store is not None:
+        store.check()  # a store that cannot be written: an InputError, before any task
     return Job(flow, matrices, p, client=client, store=store).start()
 
 

@@ -3,7 +3,8 @@
 ========================  ==========================================  =================
 variable                  meaning                                     default
 ========================  ==========================================  =================
-``RENETTE_HOME``          the results store                           ``~/.renette``
+``RENETTE_HOME``          the results store: a folder or a URL        ``~/.renette``
+                          (``s3://``, ``gs://``, ``abfs://``)
 ``RENETTE_R_LIBS``        R library holding the ``renette`` package   the repo's ``.rlib``
 ``RENETTE_WORKERS``       workers of the embedded dask cluster        2
 ``RENETTE_MAX_UPLOAD_MB`` largest input file read                     200
@@ -54,9 +55,23 @@ SINGLE_THREAD_ENV = {
 MALLOC_ENV = {"MALLOC_TRIM_THRESHOLD_": "268435456", "MALLOC_MMAP_THRESHOLD_": "33554432"}
 
 
-def home() -> Path:
-    """The results store: ``RENETTE_HOME`` or ``~/.renette``."""
-    return Path(os.environ.get("RENETTE_HOME") or Path.home() / ".renette")
+def home() -> str:
+    """The results store: ``RENETTE_HOME`` (a folder, or an fsspec URL such as
+    ``s3://bucket/store``) or ``~/.renette``. A string: the store opens it
+    (:func:`renette_widgets.io.location.location`)."""
+    return os.environ.get("RENETTE_HOME") or str(Path.home() / ".renette")
+
+
+def local_home() -> Path:
+    """This machine's own state (kernels' busy marks, the shared cluster's
+    scheduler file): ``RENETTE_HOME`` when it is a local folder, else
+    ``~/.renette``."""
+    value = home()
+    if "://" not in value:
+        return Path(value).expanduser()
+    if value.lower().startswith(("file://", "local://")):
+        return Path(value.split("://", 1)[1]).expanduser()
+    return Path.home() / ".renette"
 
 
 def scheduler_address() -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -69,26 +70,34 @@ class PairTable:
 
     Attributes
     ----------
-    path : Path or None
-        The Parquet file.
+    path : Path, UPath or None
+        The Parquet file (local, or on an object store: a location with ``fs``).
     frame : DataFrame or None
         The table, when it is kept in memory (then ``path`` is None).
     """
 
-    path: Path | None = None
+    path: Any = None
     frame: pd.DataFrame | None = None
+
+    def _file(self) -> pq.ParquetFile:
+        fs = getattr(self.path, "fs", None)  # a remote location (upath.UPath)
+        return pq.ParquetFile(self.path if fs is None else fs.open(self.path.path, "rb"))
+
+    def _dataset(self) -> ds.Dataset:
+        fs = getattr(self.path, "fs", None)
+        return ds.dataset(self.path if fs is None else self.path.path, filesystem=fs)
 
     def __len__(self) -> int:
         if self.frame is not None:
             return len(self.frame)
-        return pq.ParquetFile(self.path).metadata.num_rows
+        return self._file().metadata.num_rows
 
     @property
     def columns(self) -> list[str]:
         """The column names."""
         if self.frame is not None:
             return [str(c) for c in self.frame.columns]
-        return list(pq.read_schema(self.path).names)
+        return list(self._dataset().schema.names)
 
     def select(self, q_max: float | None = None, classes: list[str] | None = None,
                nodes: list[str] | None = None, top: int | None = None, sort: str = "q_diff",
@@ -100,7 +109,7 @@ class PairTable:
         ``top`` rows)."""
         if top is not None and top < 1:  # the columns only
             empty = (self.frame.iloc[:0] if self.frame is not None else
-                     ds.dataset(self.path).schema.empty_table().to_pandas())
+                     self._dataset().schema.empty_table().to_pandas())
             return empty if columns is None else empty[list(columns)]
         if self.frame is not None:
             df = self.frame
@@ -120,7 +129,7 @@ class PairTable:
                     expr = _and(expr, bound)
             need = None if columns is None else list(dict.fromkeys(
                 [*columns, "z_diff" if sort == "|z_diff|" else sort]))
-            df = ds.dataset(self.path).to_table(filter=expr, columns=need).to_pandas()
+            df = self._dataset().to_table(filter=expr, columns=need).to_pandas()
         key = df["z_diff"].abs() if sort == "|z_diff|" else df[sort]
         df = df.iloc[np.argsort(-key.to_numpy() if descending else key.to_numpy(),
                                 kind="stable")]
@@ -133,7 +142,7 @@ class PairTable:
     def _bound(self, expr, sort: str, descending: bool, top: int):
         """A filter keeping the ``top`` best rows by ``sort`` (and their ties)."""
         col = "z_diff" if sort == "|z_diff|" else sort
-        values = ds.dataset(self.path).to_table(columns=[col], filter=expr)[col].to_numpy()
+        values = self._dataset().to_table(columns=[col], filter=expr)[col].to_numpy()
         if sort == "|z_diff|":
             values = np.abs(values)
         if len(values) <= top:
@@ -152,7 +161,7 @@ class PairTable:
             df = self.frame.iloc[take]
             return (df if columns is None else df[list(columns)]).reset_index(drop=True)
         parts, start = [], 0
-        for batch in pq.ParquetFile(self.path).iter_batches(columns=columns):
+        for batch in self._file().iter_batches(columns=columns):
             stop = start + batch.num_rows
             here = take[(take >= start) & (take < stop)] - start
             if len(here):
@@ -165,7 +174,7 @@ class PairTable:
         """The whole table (all of it in memory: mind its size)."""
         if self.frame is not None:
             return self.frame if columns is None else self.frame[list(columns)]
-        return pd.read_parquet(self.path, columns=columns)
+        return self._file().read(columns=columns).to_pandas()
 
     def to_csv(self, path, sep: str = ",", index: bool = False,
                float_format: str | None = None) -> None:
@@ -174,7 +183,7 @@ class PairTable:
             self.frame.to_csv(path, sep=sep, index=index, float_format=float_format)
             return
         with open(path, "w", encoding="utf-8", newline="") as out:
-            for k, batch in enumerate(pq.ParquetFile(self.path).iter_batches()):
+            for k, batch in enumerate(self._file().iter_batches()):
                 batch.to_pandas().to_csv(out, sep=sep, index=False, header=k == 0,
                                          float_format=float_format)
             if out.tell() == 0:  # no rows: the header
@@ -188,7 +197,7 @@ class PairTable:
         with open(path, "w", encoding="utf-8") as out:
             out.write("[")
             first = True
-            for batch in pq.ParquetFile(self.path).iter_batches():
+            for batch in self._file().iter_batches():
                 text = batch.to_pandas().to_json(orient="records",
                                                  double_precision=double_precision)[1:-1]
                 if text:

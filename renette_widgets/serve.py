@@ -37,6 +37,7 @@ from .config import home as config_home
 from .config import n_workers, pre_spawn_environ, retention_days, user_header, worker_env
 from .jobs import retention
 from .jobs.cluster import attach
+from .io.location import STORAGE_VARIABLES
 from .jobs.plan import LONG
 
 REPO = Path(__file__).resolve().parent.parent
@@ -83,6 +84,37 @@ def _bin(name: str) -> str:
     return str(here) if here.exists() else name
 
 
+# A worker "on another machine": /tmp and ~/.renette hidden by empty tmpfs, except
+# the folders it runs from (a clone under /tmp: bound back in place).
+_ISOLATE = r"""
+set -e
+base=$(mktemp -d /dev/shm/renette-keep.XXXXXX)
+i=0; IFS=:
+for d in $RENETTE_KEEP; do mkdir -p "$base/$i"; mount --bind "$d" "$base/$i"; i=$((i+1)); done
+mount -t tmpfs tmpfs /tmp
+if [ -d "$HOME/.renette" ]; then mount -t tmpfs tmpfs "$HOME/.renette"; fi
+i=0
+for d in $RENETTE_KEEP; do
+  case "$d" in /tmp|/tmp/*) mkdir -p "$d"; mount --bind "$base/$i" "$d";; esac; i=$((i+1))
+done
+unset IFS RENETTE_KEEP
+exec "$@"
+"""
+#: Variables a storage library reads credentials from: an isolated worker has none
+#: (it gets them through dask, jobs.cluster.StorageEnv, or not at all).
+STORAGE_ENV = frozenset(v for names in STORAGE_VARIABLES.values() for v in names)
+
+
+def isolated(args: list[str]) -> list[str]:
+    """``args`` run in a mount namespace of their own (``unshare --mount``, as root),
+    where ``/tmp`` and ``~/.renette`` are empty: the command sees this machine's
+    code, Python and R, but none of the client's files."""
+    keep = sorted({str(REPO), sys.prefix, sys.base_prefix}
+                  | ({os.environ["RENETTE_R_LIBS"]} if os.environ.get("RENETTE_R_LIBS") else set()))
+    return ["env", f"RENETTE_KEEP={':'.join(keep)}", "unshare", "--mount",
+            "--propagation", "private", "sh", "-c", _ISOLATE, "sh", *args]
+
+
 class Stack:
     """Scheduler + workers (+ Voila) as subprocesses, stopped together.
 
@@ -111,14 +143,21 @@ class Stack:
     admin_token : str, optional
         Token of Voila's ``GET /api/kernels`` (see `kernels`); default:
         ``RENETTE_ADMIN_TOKEN``, else a random one known to this object only.
+    isolate : bool
+        Start each worker in a mount namespace of its own (:func:`isolated`: Linux,
+        as root), where ``/tmp`` and ``~/.renette`` are empty and the storage
+        credentials are not set: a worker as on another machine, which shares
+        nothing with the client but the store's URL and dask.
     """
 
     def __init__(self, n_workers: int = 2, voila: bool = True, home: str | Path | None = None,
                  port: int | None = None, scheduler_port: int | None = None,
                  notebook: Path = NOTEBOOK, ip: str = "127.0.0.1",
                  log_dir: str | Path | None = None, kernel_idle_s: float | None = None,
-                 max_kernels: int | None = None, admin_token: str | None = None) -> None:
+                 max_kernels: int | None = None, admin_token: str | None = None,
+                 isolate: bool = False) -> None:
         self.n_workers = n_workers
+        self.isolate = isolate
         self.voila = voila
         self.home = str(home) if home is not None else None
         self.port = free_port(port) if voila else None
@@ -178,13 +217,17 @@ class Stack:
                                       "--port", str(self.scheduler_port),
                                       "--no-dashboard"])
             for i in range(self.n_workers):
-                self._spawn(f"worker-{i}", [_bin("dask"), "worker", self.scheduler_address,
-                                            "--nthreads", "1", "--nworkers", "1",
-                                            "--host", "127.0.0.1", "--no-dashboard",
-                                            "--name", f"renette-{i}"]
-                            # all but worker 0 take long tasks: a quick job always
-                            # finds a worker (jobs.plan.LONG)
-                            + (["--resources", f"{LONG}=1"] if i > 0 else []))
+                args = ([_bin("dask"), "worker", self.scheduler_address,
+                         "--nthreads", "1", "--nworkers", "1",
+                         "--host", "127.0.0.1", "--no-dashboard", "--name", f"renette-{i}"]
+                        # all but worker 0 take long tasks: a quick job always
+                        # finds a worker (jobs.plan.LONG)
+                        + (["--resources", f"{LONG}=1"] if i > 0 else []))
+                if self.isolate:
+                    env = {k: v for k, v in self._env().items() if k not in STORAGE_ENV}
+                    self._spawn(f"worker-{i}", isolated(args), env=env)
+                else:
+                    self._spawn(f"worker-{i}", args)
             deadline = time.time() + timeout
             if self.n_workers:  # none: pages only (tests of the pages themselves)
                 with Client(self.scheduler_address, timeout=timeout,

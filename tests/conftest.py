@@ -16,7 +16,8 @@ from conformance_helpers import CONFORMANCE
 # Fixtures that start a dask cluster (R in every worker) or run commands that do:
 # a test using one is marked slow. `pytest -m "not slow and not e2e"` is the
 # fast suite; `make test` runs everything.
-SLOW_FIXTURES = {"client", "stack", "fragile_client", "env", "dashboard", "page"}
+SLOW_FIXTURES = {"client", "stack", "fragile_client", "env", "dashboard", "page", "far_stack",
+                 "far_client", "s3"}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -21,9 +21,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from ..io.arrays import StoredMatrix
+from ..io.arrays import StoredMatrix, write_arrow
 from .correlation import t_standardize
 from .tasks import t_infer
 from .worker import engine
@@ -107,7 +106,7 @@ def t_pairs(x: np.ndarray, y: np.ndarray, names: list[str], method: str, cor_cut
         table = pa.table({"var1": _dictionary(i, names), "var2": _dictionary(j, names),
                           **{k: pa.array(cols[k]) for k in order},
                           "class": _dictionary(code, list(CLASSES))})
-        pq.write_table(table, out, row_group_size=ROW_GROUP)
+        write_arrow(out, table, row_group_size=ROW_GROUP)
     else:
         res["frame"] = pd.DataFrame({"var1": pd.Categorical.from_codes(i, names),
                                      "var2": pd.Categorical.from_codes(j, names),
@@ -205,12 +204,12 @@ def t_edge_summary(xs: list[np.ndarray], names: list[str], conditions: list[str]
     counts = {s: int(c) for s, c in zip(SUMMARY, np.bincount(kind, minlength=3))}
     rcols = {f"r_{c}": rr[k] for k, c in enumerate(conditions)}
     if out is not None:
-        pq.write_table(pa.table({"var1": _dictionary(i.astype(np.int32), names),
-                                 "var2": _dictionary(j.astype(np.int32), names),
-                                 "summary": _dictionary(kind, list(SUMMARY)),
-                                 "n_present": pa.array(n.astype(np.int32)),
-                                 **{k: pa.array(v) for k, v in rcols.items()}}),
-                       out, row_group_size=ROW_GROUP)
+        write_arrow(out, pa.table({"var1": _dictionary(i.astype(np.int32), names),
+                                   "var2": _dictionary(j.astype(np.int32), names),
+                                   "summary": _dictionary(kind, list(SUMMARY)),
+                                   "n_present": pa.array(n.astype(np.int32)),
+                                   **{k: pa.array(v) for k, v in rcols.items()}}),
+                    row_group_size=ROW_GROUP)
         return {"counts": counts, "frame": None}
     frame = pd.DataFrame({"var1": pd.Categorical.from_codes(i, names),
                           "var2": pd.Categorical.from_codes(j, names),

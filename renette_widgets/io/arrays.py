@@ -20,12 +20,14 @@ take ``.csv`` files too.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import zarr
+
+from .location import Location, is_remote, location, open_file, url
 
 # Chunks of 256 rows: a block of rows written by one task is a whole number of
 # chunk rows, so small chunk rows keep the blocks (and a worker's memory) small.
@@ -52,24 +54,24 @@ def row_blocks(n_rows: int, rows_per_block: int) -> list[tuple[int, int]]:
     return [(a, min(a + step, n_rows)) for a in range(0, n_rows, step)]
 
 
-def create_matrix(path: str | Path, shape: tuple[int, int], rows: list[str],
+def create_matrix(path: str | Location, shape: tuple[int, int], rows: list[str],
                   cols: list[str]) -> "StoredMatrix":
-    """An empty (zero) matrix on disk, to be filled by :func:`write_rows`."""
-    zarr.create_array(store=str(path), shape=tuple(shape), chunks=_chunks(tuple(shape)),
+    """An empty (zero) matrix in the store, to be filled by :func:`write_rows`."""
+    zarr.create_array(store=url(path), shape=tuple(shape), chunks=_chunks(tuple(shape)),
                       dtype="f8", compressors=None, fill_value=0.0, overwrite=True,
                       attributes={"rows": [str(r) for r in rows],
                                   "cols": [str(c) for c in cols]})
     return StoredMatrix(path)
 
 
-def write_rows(path: str | Path, start: int, block: np.ndarray) -> None:
+def write_rows(path: str | Location, start: int, block: np.ndarray) -> None:
     """Write ``block`` as rows ``start:start + len(block)`` of a stored matrix
-    (what a worker does with the block it computed)."""
-    arr = zarr.open_array(str(path), mode="r+")
+    (what a worker does with the block it computed; ``path`` a local path or a URL)."""
+    arr = zarr.open_array(url(path), mode="r+")
     arr[start:start + block.shape[0], :] = block
 
 
-def write_matrix(path: str | Path, values: pd.DataFrame | np.ndarray,
+def write_matrix(path: str | Location, values: pd.DataFrame | np.ndarray,
                  rows: list[str] | None = None, cols: list[str] | None = None) -> "StoredMatrix":
     """Write a whole matrix (a DataFrame keeps its names)."""
     if isinstance(values, pd.DataFrame):
@@ -80,7 +82,7 @@ def write_matrix(path: str | Path, values: pd.DataFrame | np.ndarray,
     rows = [str(i) for i in range(values.shape[0])] if rows is None else rows
     cols = [str(j) for j in range(values.shape[1])] if cols is None else cols
     out = create_matrix(path, values.shape, rows, cols)
-    zarr.open_array(str(path), mode="r+")[...] = values
+    zarr.open_array(url(path), mode="r+")[...] = values
     return out
 
 
@@ -89,26 +91,26 @@ class StoredMatrix:
 
     Parameters
     ----------
-    path : str or Path
-        The matrix's Zarr folder.
+    path : str, Path or UPath
+        The matrix's Zarr folder: a local path or a URL (``s3://...``).
 
     Attributes
     ----------
-    path : Path
+    path : Path or UPath
     shape : tuple of int
     rows, cols : list of str
         Row and column names.
     """
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+    def __init__(self, path: str | Location) -> None:
+        self.path = location(path)
         arr = self._array()
         self.shape = tuple(arr.shape)
         self.rows = list(arr.attrs["rows"])
         self.cols = list(arr.attrs["cols"])
 
     def _array(self) -> zarr.Array:
-        return zarr.open_array(str(self.path), mode="r")
+        return zarr.open_array(url(self.path), mode="r")
 
     @property
     def nbytes(self) -> int:
@@ -273,23 +275,51 @@ def as_frame(x: pd.DataFrame | StoredMatrix) -> pd.DataFrame:
     return x.to_frame() if isinstance(x, StoredMatrix) else x
 
 
-def read_matrix_file(path: str | Path) -> pd.DataFrame | StoredMatrix:
+def read_matrix_file(path: str | Location) -> pd.DataFrame | StoredMatrix:
     """A stored matrix: a Zarr folder (lazily), or a CSV of the first format."""
-    path = Path(path)
+    path = location(path)
     if path.suffix == ".csv":
-        return pd.read_csv(path, index_col=0)
+        with open_file(path, "rb") as f:
+            return pd.read_csv(f, index_col=0)
     return StoredMatrix(path)
 
 
-def write_table(path: str | Path, table: pd.DataFrame, index: bool = False) -> None:
-    """A table as Parquet (with its index when ``index``)."""
-    table.to_parquet(path, index=index)
+def write_table(path: str | Location, table: pd.DataFrame, index: bool = False) -> None:
+    """A table as Parquet (with its index when ``index``), local or remote."""
+    path = location(path)
+    if not is_remote(path):
+        table.to_parquet(path, index=index)
+        return
+    with open_file(path, "wb") as f:
+        table.to_parquet(f, index=index)
 
 
-def read_table(path: str | Path, **csv_options: Any) -> pd.DataFrame:
+def write_arrow(path: str | Location, table, **options: Any) -> None:
+    """A pyarrow table as Parquet (``options``: :func:`pyarrow.parquet.write_table`'s),
+    local or remote: what a worker writes of the rows it computed."""
+    path = location(path)
+    if not is_remote(path):
+        pq.write_table(table, str(path), **options)
+        return
+    with open_file(path, "wb") as f:
+        pq.write_table(table, f, **options)
+
+
+def parquet_file(path: str | Location) -> pq.ParquetFile:
+    """A Parquet file opened for reading by row groups and columns, local or remote."""
+    path = location(path)
+    return pq.ParquetFile(str(path) if not is_remote(path) else open_file(path, "rb"))
+
+
+def read_table(path: str | Location, columns: list[str] | None = None,
+               **csv_options: Any) -> pd.DataFrame:
     """A stored table: Parquet, or a CSV of the first format (``csv_options``:
     how that format wrote it, e.g. ``index_col=0``)."""
-    path = Path(path)
+    path = location(path)
     if path.suffix == ".csv":
-        return pd.read_csv(path, **csv_options)
-    return pd.read_parquet(path)
+        with open_file(path, "rb") as f:
+            return pd.read_csv(f, **csv_options)
+    if not is_remote(path):
+        return pd.read_parquet(path, columns=columns)
+    with open_file(path, "rb") as f:
+        return pd.read_parquet(f, columns=columns)

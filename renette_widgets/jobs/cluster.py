@@ -9,13 +9,18 @@ worker (including ones that join or restart later) loads R, WGCNA and the
 """
 from __future__ import annotations
 
+import os
+import secrets
 import threading
 
 import dask
 from distributed import Client, LocalCluster
+from distributed.diagnostics.plugin import WorkerPlugin
 
 from .. import config
 from ..engine.worker import PLUGIN_NAME, RPlugin
+from ..errors import InputError
+from ..io.location import Location, is_remote, location, storage_environ, url
 
 _lock = threading.Lock()
 # One client per scheduler address ("" = the embedded cluster), reused.
@@ -82,3 +87,82 @@ def close_clients() -> None:
             if cluster is not None:
                 cluster.close()
         _clients.clear()
+
+
+# ---------------------------------------------------------------- the store, seen from workers
+
+class StorageEnv(WorkerPlugin):
+    """Give workers the standard storage variables (``AWS_*``, ...) the client has
+    and they lack, so a store on an object store opens there as it does here.
+    ``RENETTE_SEND_STORAGE_ENV=0`` turns it off (workers then need their own)."""
+
+    name = "renette-storage-env"
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = dict(env)
+
+    def setup(self, worker) -> None:  # noqa: D102 - WorkerPlugin hook
+        for k, v in self.env.items():
+            os.environ.setdefault(k, v)
+
+
+# (client id, store root, workers) -> whether the workers read the store
+_SEEN: dict[tuple, bool] = {}
+
+
+def workers_share_store(client: Client, root: str | Location) -> bool:
+    """Whether every worker of ``client`` reads and writes the store ``root`` itself.
+
+    An embedded cluster (this machine) shares a local store. Otherwise the client
+    writes a small file under ``root`` and asks each worker to read it: workers on
+    other machines see a local ``RENETTE_HOME`` only through a shared filesystem,
+    and then a job's inputs and results travel through dask instead (False). A
+    store on an object store must be reachable from every worker: one that is not
+    is an :class:`InputError` naming the store, the worker's reason and what to set,
+    before any task is planned.
+    """
+    root = location(root)
+    if not is_remote(root) and client.cluster is not None:
+        return True  # an in-process cluster's workers run on this machine
+    workers = frozenset(client.nthreads())
+    key = (id(client), str(root), workers)
+    if key in _SEEN:
+        return _SEEN[key]
+    if is_remote(root) and os.environ.get("RENETTE_SEND_STORAGE_ENV", "1") != "0":
+        env = storage_environ(root)
+        if env:
+            client.register_plugin(StorageEnv(env), name=StorageEnv.name)
+    token = secrets.token_hex(8)
+    probe = root / "tmp" / f"visible-{token}"
+    if not is_remote(root):
+        probe.parent.mkdir(parents=True, exist_ok=True)
+    probe.write_text(token)
+    try:
+        answers = client.run(_reads, url(probe), token) if workers else {}
+    finally:
+        try:
+            probe.unlink()
+        except OSError:
+            pass
+    failed = {w: a for w, a in answers.items() if a is not True}
+    if failed and is_remote(root):
+        worker, reason = next(iter(failed.items()))
+        raise InputError(
+            f"the dask worker {worker} cannot read the results store {url(root)}: {reason}",
+            hint="Every worker must reach the store: give the workers its credentials and "
+                 "endpoint (for S3: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, "
+                 "AWS_ENDPOINT_URL) and the storage library (s3fs, gcsfs, adlfs).")
+    _SEEN[key] = not failed
+    return _SEEN[key]
+
+
+def _reads(path: str, token: str) -> bool | str:
+    """On a worker: True when the file at ``path`` holds ``token``; False when it is
+    not there (another machine's disk); the reason when the store cannot be read."""
+    try:
+        loc = location(path)
+        return loc.read_text() == token
+    except FileNotFoundError:
+        return False
+    except Exception as err:  # noqa: BLE001 - reported to the client in words
+        return f"{type(err).__name__}: {err}".strip()

@@ -27,7 +27,7 @@ from ..engine.cache import content_hash
 from ..engine.tasks import t_versions
 from ..errors import InputError, JobError
 from . import memory
-from .cluster import get_client
+from .cluster import get_client, workers_share_store
 from .plan import Context, priority_offset
 
 # The states a job ends in.
@@ -291,9 +291,15 @@ class Job:
         try:
             memory.check(self.flow.memory(self.matrices, self.params), client)
             inputs = None
+            shared = False
             if self._store is not None:
+                # workers that do not see the store (a local RENETTE_HOME, workers on
+                # other machines) get inputs and return results through dask
+                root = getattr(self._store, "root", None)
+                shared = root is None or workers_share_store(client, root)
                 self.folder, inputs = self._store.begin(self)
-            ctx = Context(client, self.id, self.folder, inputs)
+            ctx = (Context(client, self.id, self.folder, inputs) if shared
+                   else Context(client, self.id))
             with priority_offset(-self._others_running()):
                 plan = self.flow.plan(ctx, self.matrices, self.params)
             with self._lock:
@@ -365,6 +371,12 @@ class Job:
         err = future.exception()
         self.error_type = type(err).__name__
         stage = self._stages.get(future.key, "a task")
+        root = getattr(self._store, "root", None)
+        if root is not None and _storage_failure(err):
+            # a worker could not read or write the store: say which store, and why
+            self._finish("failed", error=f"{stage}: the results store {root} could not be "
+                                         f"reached from a worker ({_describe(err)})")
+            return
         self._finish("failed", error=f"{stage}: {_describe(err)}")
 
     def _versions(self, client) -> dict:
@@ -398,6 +410,17 @@ class Job:
 def epoch(iso: str | None) -> float | None:
     """Seconds since the epoch of an ISO time (as manifests and live records hold them)."""
     return datetime.fromisoformat(iso).timestamp() if iso else None
+
+
+#: Exceptions of storage libraries (botocore, aiohttp, gcsfs, adlfs) met reading or
+#: writing the store, by class name (the client need not import them).
+_STORAGE_ERRORS = ("EndpointConnectionError", "ClientConnectorError", "ConnectTimeoutError",
+                   "ReadTimeoutError", "NoCredentialsError", "ClientError", "HttpError",
+                   "ServiceRequestError", "ServerDisconnectedError")
+
+
+def _storage_failure(err: BaseException | None) -> bool:
+    return err is not None and any(c.__name__ in _STORAGE_ERRORS for c in type(err).__mro__)
 
 
 def _describe(err: BaseException | None) -> str:

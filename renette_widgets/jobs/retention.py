@@ -9,34 +9,33 @@ visit, as ReNette kept them 7 days. A workspace with a job running is kept.
 from __future__ import annotations
 
 import json
-import shutil
 import time
-from pathlib import Path
 
+from ..io.location import Location, children, location, remove_tree
 from .store import Store
 
 
-def sweep(home: str | Path, days: float, now: float | None = None) -> list[str]:
+def sweep(home: str | Location, days: float, now: float | None = None) -> list[str]:
     """Remove the workspaces under ``home`` unused for more than ``days`` days, and
     the share links that opened their jobs; returns the keys removed."""
     if not days or days <= 0:
         return []
-    home, now = Path(home), time.time() if now is None else now
+    home, now = location(home), time.time() if now is None else now
     cutoff = now - days * 86400
     removed = []
     folder = home / "workspaces"
-    for root in sorted(folder.iterdir()) if folder.is_dir() else []:
+    for root in sorted(children(folder), key=lambda p: p.name):
         seen = _last_use(root)
         if seen > cutoff or any(r["alive"] for r in Store(root).live()):
             continue
-        shutil.rmtree(root, ignore_errors=True)
+        remove_tree(root)
         removed.append(root.name)
     if removed:
         _drop_shares(home, set(removed))
     return removed
 
 
-def _last_use(root: Path) -> float:
+def _last_use(root: Location) -> float:
     """When a workspace was last used: its ``seen`` mark, else its newest job or input."""
     try:
         return (root / "seen").stat().st_mtime
@@ -47,7 +46,7 @@ def _last_use(root: Path) -> float:
     return max(times, default=0.0)
 
 
-def _drop_shares(home: Path, keys: set[str]) -> None:
+def _drop_shares(home: Location, keys: set[str]) -> None:
     for path in (home / "shares").glob("*.json"):
         try:
             if json.loads(path.read_text()).get("workspace") in keys:

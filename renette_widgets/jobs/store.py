@@ -16,11 +16,19 @@ Layout (``RENETTE_HOME`` defaults to ``~/.renette``; a store's root is
                                large matrices, by the workers that computed them
     tmp/                       manifests being written
 
+The root is a local folder or an fsspec URL (``s3://bucket/store``, ``gs://``,
+``abfs://``, ``file://``: :mod:`renette_widgets.io.location`); every read and
+write below goes through that location, so the same code serves both.
+
 A job's folder is made when it starts (:meth:`Store.begin`); its
-``manifest.json`` is written last, atomically (a temporary file renamed into
-place), so a folder without one is a job still running, or one that never
-finished: listing shows only jobs with a manifest, and a crash while writing
-removes the folder. Listing reads the folders, so results survive kernel
+``manifest.json`` is written last, atomically (locally a temporary file renamed
+into place; on an object store one whole object, which a reader sees entirely
+or not at all), so a folder without one is a job still running, or one that
+never finished: listing shows only jobs with a manifest, and a failure while
+writing removes the folder. A job whose process died while writing (a kernel
+killed, a machine gone) leaves a folder without a manifest: it is not listed,
+its ``live.json`` reads as interrupted (:meth:`Store.live`), and
+:meth:`Store.delete` (the Jobs list's delete button) or retention removes it. Listing reads the folders, so results survive kernel
 restarts. The store knows folders and manifests, not workflows: reading a
 result back is :func:`renette_widgets.api.load_result`.
 
@@ -31,12 +39,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
-import shutil
 import socket
 import time
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -46,6 +51,8 @@ from .. import config
 from .._version import __version__
 from ..errors import InputError
 from ..io.arrays import as_frame, read_matrix_file, write_matrix
+from ..io.location import (Location, check_reachable, children, is_remote, location,
+                           read_json_many, remove_tree, tree_size, write_json)
 from ..io.names import safe_name
 
 FORMAT = 2
@@ -56,18 +63,18 @@ KEY_RE = re.compile(r"^[A-Za-z0-9_.-]{8,120}$")
 LIVE_EVERY = 0.5
 
 
-def workspace_root(key: str, home: str | Path | None = None) -> Path:
+def workspace_root(key: str, home: str | Location | None = None) -> Location:
     """The folder of workspace ``key`` (checked: no path tricks)."""
     if not KEY_RE.match(str(key)) or str(key).startswith("."):
         raise InputError(f"{key!r} is not a workspace key",
                          hint="A workspace key is the token of a workspace link.")
-    return Path(home if home is not None else config.home()) / "workspaces" / key
+    return location(home if home is not None else config.home()) / "workspaces" / key
 
 
-def default_root() -> Path:
+def default_root() -> Location:
     """``RENETTE_HOME``, or the folder of the workspace ``RENETTE_WORKSPACE`` names."""
     key = os.environ.get("RENETTE_WORKSPACE", "").strip()
-    return workspace_root(key) if key else config.home()
+    return workspace_root(key) if key else location(config.home())
 
 
 def _iso(t: float | None) -> str | None:
@@ -84,34 +91,49 @@ def _json_default(obj: Any) -> Any:
     return str(obj)
 
 
-def dump_json(path: Path, obj: Any) -> None:
+def dump_json(path: Location, obj: Any) -> None:
     """Write ``obj`` as indented JSON (numpy scalars and arrays as numbers and lists)."""
     path.write_text(json.dumps(obj, indent=2, default=_json_default))
 
 
 class Store:
-    """Job folders under a root directory.
+    """Job folders under a root: a local folder or an fsspec URL.
 
     Parameters
     ----------
-    root : str or Path, optional
-        Defaults to :func:`renette_widgets.config.home`.
+    root : str, Path or UPath, optional
+        Defaults to :func:`renette_widgets.config.home` (``RENETTE_HOME``), or the
+        workspace ``RENETTE_WORKSPACE`` names.
     """
 
-    def __init__(self, root: str | Path | None = None) -> None:
-        self.root = Path(root) if root is not None else default_root()
+    def __init__(self, root: str | Location | None = None) -> None:
+        self.root = location(root) if root is not None else default_root()
 
     @property
-    def jobs_dir(self) -> Path:
+    def jobs_dir(self) -> Location:
         return self.root / "jobs"
 
+    @property
+    def remote(self) -> bool:
+        """Is the store on an object store (or another machine's filesystem)?"""
+        return is_remote(self.root)
+
+    def check(self) -> None:
+        """Fail with an :class:`InputError` (URL, reason, what to set) when the store
+        cannot be written; checked once per store and process, before a job's
+        tasks are planned."""
+        key = str(self.root)
+        if key not in _REACHABLE:
+            check_reachable(self.root)
+            _REACHABLE.add(key)
+
     # ------------------------------------------------------------ writing
-    def begin(self, job) -> tuple[Path, dict[str, Path]]:
+    def begin(self, job) -> tuple[Location, dict[str, Location]]:
         """Make the job's folder and write its inputs there (before its tasks run,
         so that workers can read them); returns the folder and each input's path."""
         folder = self.folder(job.id)
         (folder / "inputs").mkdir(parents=True, exist_ok=True)
-        (folder / "results").mkdir(exist_ok=True)
+        (folder / "results").mkdir(parents=True, exist_ok=True)
         paths = {}
         for name, rel in _input_files(job).items():
             path = folder / rel
@@ -122,7 +144,7 @@ class Store:
             self._follow(job, folder / "live.json")
         return folder, paths
 
-    def _follow(self, job, path: Path) -> None:
+    def _follow(self, job, path: Location) -> None:
         """Keep ``live.json`` up to date while ``job`` runs (at most every
         :data:`LIVE_EVERY` s, and at each change of status), so that other pages and
         processes of the workspace can list it."""
@@ -133,7 +155,10 @@ class Store:
             if j.status == last["status"] and now - last["t"] < LIVE_EVERY:
                 return
             if j.status in ("done", "failed", "cancelled"):
-                return  # the manifest takes over (write removes the record)
+                # the manifest takes over (write removes the record; should that
+                # fail, an outage of the store, the record no longer reads as alive)
+                _FOLLOWING.discard(j.id)
+                return
             last["t"], last["status"] = now, j.status
             _write_atomic(path, {
                 "id": j.id, "workflow": j.workflow, "status": j.status, "done": j.done,
@@ -142,10 +167,11 @@ class Store:
                 "created": _iso(j.created), "started": _iso(j.started),
                 "updated": _iso(time.time()), "pid": os.getpid(), "host": socket.gethostname()},
                 self.root / "tmp")
+        _FOLLOWING.add(job.id)
         record(job)
         job.add_callback(record)
 
-    def write(self, job) -> Path:
+    def write(self, job) -> Location:
         """Record a job that has ended (done, failed or cancelled); returns its folder.
 
         Results are written only for a job that is done; the manifest last.
@@ -162,11 +188,11 @@ class Store:
             if job.status == "done":
                 manifest["results"] = job.flow.write_result(job.result, folder / "results")
             else:  # a failed job's partial results mean nothing
-                shutil.rmtree(folder / "results", ignore_errors=True)
+                remove_tree(folder / "results")
             _write_atomic(folder / "manifest.json", manifest, self.root / "tmp")
-            (folder / "live.json").unlink(missing_ok=True)
+            _unlink(folder / "live.json")
         except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
+            remove_tree(folder)
             raise
         return folder
 
@@ -193,7 +219,7 @@ class Store:
         }
 
     # ------------------------------------------------------------ reading
-    def folder(self, job_id: str) -> Path:
+    def folder(self, job_id: str) -> Location:
         """The folder of a job (the id is checked: no path tricks)."""
         if not _ID_RE.match(str(job_id)):
             raise InputError(f"{job_id!r} is not a job id")
@@ -201,13 +227,8 @@ class Store:
 
     def list(self) -> list[dict]:
         """Manifests of all stored jobs (those that have ended), newest first."""
-        out = []
-        if self.jobs_dir.is_dir():
-            for d in self.jobs_dir.iterdir():
-                try:
-                    out.append(json.loads((d / "manifest.json").read_text()))
-                except (OSError, ValueError):
-                    continue  # not a finished job folder
+        # a folder without a manifest is not a finished job: not listed
+        out = read_json_many(d / "manifest.json" for d in children(self.jobs_dir))
         return sorted(out, key=lambda m: m["timings"].get("created") or "", reverse=True)
 
     def live(self) -> list[dict]:
@@ -217,7 +238,7 @@ class Store:
         (on this host; a record from another host counts as alive while it was
         updated in the last hour), i.e. the job was interrupted.
         """
-        found = (self.live_record(d.name) for d in self.jobs_dir.iterdir()) if self.jobs_dir.is_dir() else ()
+        found = (self.live_record(d.name) for d in children(self.jobs_dir))
         return sorted((r for r in found if r is not None),
                       key=lambda r: r.get("created") or "", reverse=True)
 
@@ -237,7 +258,7 @@ class Store:
     def delete(self, job_id: str) -> None:
         """Remove a job that has ended (or whose process has gone) and its files."""
         folder = self.folder(job_id)
-        if not folder.is_dir():
+        if not folder.exists():
             raise InputError(f"no job {job_id!r} in this workspace")
         if not (folder / "manifest.json").exists():
             try:
@@ -246,18 +267,11 @@ class Store:
                 rec = None
             if rec is not None and _alive(rec):
                 raise InputError("this job is still running", hint="Cancel it first.")
-        shutil.rmtree(folder)
+        remove_tree(folder)
 
     def size(self) -> int:
         """Bytes of every file under the store's root."""
-        total = 0
-        for dirpath, _dirs, files in os.walk(self.root):
-            for f in files:
-                try:
-                    total += os.stat(os.path.join(dirpath, f)).st_size
-                except OSError:
-                    continue  # removed while we walked
-        return total
+        return tree_size(self.root)
 
     def manifest(self, job_id: str) -> dict:
         """The manifest of one job."""
@@ -266,17 +280,17 @@ class Store:
             raise InputError(f"no job {job_id!r} in the store {self.root}")
         return json.loads(path.read_text())
 
-    def load_inputs(self, job_id_or_manifest: str | dict | Path) -> dict[str, pd.DataFrame]:
+    def load_inputs(self, job_id_or_manifest: str | dict | Location) -> dict[str, pd.DataFrame]:
         """The job's input matrices, by their original names."""
         manifest, folder = self.resolve(job_id_or_manifest)
         return {e["name"]: as_frame(read_matrix_file(folder / e["file"]))
                 for e in manifest["inputs"]}
 
-    def resolve(self, ref: str | dict | Path) -> tuple[dict, Path]:
-        """(manifest, folder) from an id, a manifest or a manifest path."""
+    def resolve(self, ref: str | dict | Location) -> tuple[dict, Location]:
+        """(manifest, folder) from an id, a manifest or a manifest path (or URL)."""
         if isinstance(ref, dict):
             return ref, self.folder(ref["id"])
-        path = Path(ref)
+        path = location(ref)
         if not _ID_RE.match(str(ref)) or path.exists():
             if path.is_dir():
                 path = path / "manifest.json"
@@ -286,17 +300,30 @@ class Store:
         return self.manifest(str(ref)), self.folder(str(ref))
 
 
-def _write_atomic(path: Path, obj: Any, tmp_dir: Path) -> None:
-    """Write JSON to a temporary file, then rename it into place: a reader sees
-    the old file or the new one, never half of one."""
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    tmp = tmp_dir / f"{path.parent.name}-{path.stem}-{secrets.token_hex(4)}.json"
-    dump_json(tmp, obj)
-    os.replace(tmp, path)
+#: Stores found writable by this process (:meth:`Store.check`).
+_REACHABLE: set[str] = set()
+#: Jobs of this process whose live records are kept (they run).
+_FOLLOWING: set[str] = set()
+
+
+def _write_atomic(path: Location, obj: Any, tmp_dir: Location) -> None:
+    """Write JSON so that a reader sees the old file or the new one, never half of
+    one (:func:`renette_widgets.io.location.write_json`)."""
+    write_json(path, obj, tmp_dir, default=_json_default)
+
+
+def _unlink(path: Location) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
 
 
 def _alive(rec: dict) -> bool:
-    """Is the process that runs a live record's job still there?"""
+    """Is the process that runs a live record's job still there (and, when it is
+    this process, is the job still running)?"""
+    if rec.get("host") == socket.gethostname() and rec.get("pid") == os.getpid():
+        return rec.get("id") in _FOLLOWING
     if rec.get("host") == socket.gethostname():
         try:
             os.kill(int(rec["pid"]), 0)

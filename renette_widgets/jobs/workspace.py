@@ -25,7 +25,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +36,7 @@ import pandas as pd
 from .. import config
 from ..errors import InputError
 from ..io.arrays import read_matrix_file, write_matrix
+from ..io.location import Location, location, remove_tree
 from ..io.names import safe_name
 from .store import KEY_RE, Store, _write_atomic, workspace_root
 
@@ -134,22 +134,23 @@ class Workspace:
     ----------
     key : str
         The workspace's key (a link token, or :func:`user_key`).
-    home : str or Path, optional
-        ``RENETTE_HOME`` by default.
+    home : str, Path or UPath, optional
+        ``RENETTE_HOME`` (a folder or a URL) by default.
     limits : Limits, optional
         Default: from the environment.
     """
 
-    def __init__(self, key: str, home: str | Path | None = None, limits: Limits | None = None) -> None:
+    def __init__(self, key: str, home: str | Location | None = None,
+                 limits: Limits | None = None) -> None:
         self.key = key
-        self.home = Path(home) if home is not None else config.home()
+        self.home = location(home if home is not None else config.home())
         self.root = workspace_root(key, self.home)
         self.store = Store(self.root)
         self.limits = limits or Limits.from_config()
 
     # ------------------------------------------------------------ inputs
     @property
-    def _index(self) -> Path:
+    def _index(self) -> Location:
         return self.root / "inputs.json"
 
     def inputs(self) -> list[dict]:
@@ -187,7 +188,7 @@ class Workspace:
     def _old_file(self, name: str) -> None:
         for e in self.inputs():
             if e["name"] == name and "file" in e:
-                shutil.rmtree(self.root / e["file"], ignore_errors=True)
+                remove_tree(self.root / e["file"])
 
     def load_inputs(self, networks_of: Callable[[str], dict]) -> list[tuple[dict, Any]]:
         """Each kept input with its matrix (stored ones read lazily); inputs whose
@@ -277,9 +278,9 @@ class Workspace:
         return token
 
 
-def open_share(token: str, home: str | Path | None = None) -> tuple[Store, str]:
+def open_share(token: str, home: str | Location | None = None) -> tuple[Store, str]:
     """The store and job id a share token opens (InputError when it opens nothing)."""
-    home = Path(home) if home is not None else config.home()
+    home = location(home if home is not None else config.home())
     gone = InputError("this share link opens nothing: the job was deleted, or the link is wrong",
                       hint="Ask whoever shared it for a new link.")
     if not _TOKEN_RE.match(token):

@@ -198,7 +198,7 @@ class _KernelBusy:
 
     def path(self) -> Path | None:
         kernel = os.environ.get("VOILA_KERNEL_ID", "")
-        return config.home() / "busy" / kernel if kernel.replace("-", "").isalnum() else None
+        return config.local_home() / "busy" / kernel if kernel.replace("-", "").isalnum() else None
 
     def started(self, job: Any) -> None:
         path = self.path()

@@ -36,22 +36,21 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ..engine import differential as ed
 from ..engine.spectra import t_spectra
 from ..engine.tasks import t_input
 from ..errors import InputError
 from ..io import checks, exports
-from ..io.arrays import (as_frame, create_matrix, read_matrix_file, write_matrix,
-                         write_table)
+from ..io.arrays import (as_frame, create_matrix, read_matrix_file, read_table, write_arrow,
+                         write_matrix, write_table)
+from ..io.location import copy_file, location
 from ..io.names import safe_name
 from ..io.params import (INFERENCE_METHODS, METHOD, SEED, TOP_VARIANCE, Param, take,
                          validate_method_params)
@@ -251,7 +250,7 @@ class Differential(Workflow):
                         for c, cond in enumerate(conds)}
             return DifferentialResult(
                 conditions=conds, comparisons=comparisons, **dist,
-                edges=PairTable(path=None if edges_out is None else Path(edges_out),
+                edges=PairTable(path=None if edges_out is None else location(edges_out),
                                 frame=edges["frame"]),
                 edge_counts=edges["counts"], networks=networks, params=dict(params),
                 notes=notes)
@@ -273,7 +272,7 @@ class Differential(Workflow):
         files["edges"] = _write_pairs(result.edges, folder / "edges_across_conditions.parquet")
         for cond, stem in zip(result.conditions, _stems(result.conditions)):
             path, net = folder / f"network_{stem}.zarr", result.networks[cond]
-            if getattr(net, "path", None) != path:  # a job kept in memory
+            if str(getattr(net, "path", None)) != str(path):  # a job kept in memory
                 write_matrix(path, as_frame(net))
             files["networks"][cond] = path.name
         dump_json(folder / "summary.json", {"conditions": result.conditions,
@@ -287,8 +286,8 @@ class Differential(Workflow):
         comparisons = {
             name: Comparison(name=name, a=f["a"], b=f["b"],
                              pairs=PairTable(path=folder / f["pairs"]),
-                             nodes=pd.read_parquet(folder / f["nodes"]),
-                             classes=pd.read_parquet(folder / f["classes"]),
+                             nodes=read_table(folder / f["nodes"]),
+                             classes=read_table(folder / f["classes"]),
                              summary=f["summary"])
             for name, f in files["comparisons"].items()}
         return DifferentialResult(
@@ -431,7 +430,7 @@ def comparison(label: str, a: str, b: str, names: list[str], pairs: dict, diff: 
                            columns=["class", "pairs", "significant"])
     summary = {"n_pairs": int(pairs["n_pairs"]), "n_significant": int(pairs["n_significant"]),
                "fdr": float(params["fdr"]), **dist}
-    table = PairTable(path=None if out is None else Path(out), frame=pairs["frame"])
+    table = PairTable(path=None if out is None else location(out), frame=pairs["frame"])
     return Comparison(name=label, a=a, b=b, pairs=table, nodes=nodes, classes=classes,
                       summary=summary)
 
@@ -445,11 +444,11 @@ def _stems(names: list[str]) -> list[str]:
 
 
 def _write_pairs(table: PairTable, path: Path) -> str:
-    if table.path is not None and Path(table.path) != path:
-        shutil.copyfile(table.path, path)
+    if table.path is not None and str(table.path) != str(path):
+        copy_file(location(table.path), path)
     elif table.path is None:  # a job kept in memory
-        pq.write_table(pa.Table.from_pandas(table.frame, preserve_index=False), path,
-                       row_group_size=ed.ROW_GROUP)
+        write_arrow(path, pa.Table.from_pandas(table.frame, preserve_index=False),
+                    row_group_size=ed.ROW_GROUP)
     return path.name
 
 

@@ -154,7 +154,7 @@ class Inference(Workflow):
         taken: set[str] = set()
         for name, net in result["networks"].items():
             stem = f"{safe_name(name, taken)}.zarr"
-            if not (isinstance(net, StoredMatrix) and net.path == folder / stem):
+            if not (isinstance(net, StoredMatrix) and str(net.path) == str(folder / stem)):
                 write_matrix(folder / stem, net)  # a job that kept it in memory
             networks[name] = {"matrix": stem}
         return {"networks": networks}

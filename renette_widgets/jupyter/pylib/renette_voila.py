@@ -67,8 +67,13 @@ BUSY_POLL = 5.0
 
 def _busy(kernel_id: str) -> bool:
     """Whether a kernel runs jobs: it keeps ``RENETTE_HOME/busy/<kernel id>`` while it
-    does (``renette_widgets.widgets.session``); a job lives in its page's kernel."""
-    home = os.environ.get("RENETTE_HOME") or os.path.join(os.path.expanduser("~"), ".renette")
+    does (``renette_widgets.widgets.session``); a job lives in its page's kernel.
+    A store on an object store keeps these marks in ``~/.renette`` (they are this
+    machine's: ``renette_widgets.config.local_home``, not imported here)."""
+    home = os.environ.get("RENETTE_HOME") or ""
+    if "://" in home:
+        home = home.split("://", 1)[1] if home.lower().startswith(("file://", "local://")) else ""
+    home = os.path.expanduser(home or os.path.join("~", ".renette"))
     return os.path.exists(os.path.join(home, "busy", kernel_id))
 
 
