@@ -23,6 +23,9 @@ def declared() -> set[str]:
     ("renette_widgets.io.arrays", "zarr"),
     ("renette_widgets.io.exports", "igraph"),
     ("renette_widgets.engine.correlation", "scipy"),
+    ("renette_widgets.io.location", "universal_pathlib"),
+    ("renette_widgets.io.location", "fsspec"),
+    ("renette_widgets.jobs.cluster", "dask-gateway"),
 ])
 def test_runtime_imports_are_declared(module, distribution):
     __import__(module)
