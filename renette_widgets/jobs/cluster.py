@@ -19,12 +19,16 @@ from distributed.diagnostics.plugin import WorkerPlugin
 
 from .. import config
 from ..engine.worker import PLUGIN_NAME, RPlugin
+from . import gateway, lab, shared
 from ..errors import InputError
 from ..io.location import Location, is_remote, location, storage_environ, url
 
 _lock = threading.Lock()
 # One client per scheduler address ("" = the embedded cluster), reused.
 _clients: dict[str, Client] = {}
+# What each client's cluster is, in words (describe), and gateway clusters to end.
+_where: dict[int, str] = {}
+_gateways: list = []
 
 
 def attach(client: Client) -> Client:
@@ -36,18 +40,29 @@ def attach(client: Client) -> Client:
 def get_client(address: str | None = None, n_workers: int | None = None) -> Client:
     """The dask client of this process (created on first use).
 
+    Where the compute comes from, first match:
+
+    1. ``address``, else ``DASK_SCHEDULER_ADDRESS``: that scheduler;
+    2. dask's ``gateway.address`` (``DASK_GATEWAY__ADDRESS``): a new cluster on that
+       dask-gateway server (:mod:`.gateway`), ``n_workers`` workers;
+    3. a cluster started from JupyterLab's Dask sidebar (dask-labextension) of
+       the Jupyter server this kernel belongs to (:mod:`.lab`);
+    4. the embedded cluster of this machine, shared by every kernel and process
+       (:mod:`.shared`, started on first use), or with ``RENETTE_SHARED_CLUSTER=0``
+       a ``LocalCluster`` of this process.
+
     Parameters
     ----------
     address : str, optional
-        Scheduler address; defaults to ``DASK_SCHEDULER_ADDRESS``.  Without
-        either, an embedded ``LocalCluster`` is started (once per process).
+        Scheduler address; defaults to ``DASK_SCHEDULER_ADDRESS``.
     n_workers : int, optional
-        Workers of the embedded cluster (default ``RENETTE_WORKERS`` or 2).
+        Workers of a cluster started here (default ``RENETTE_WORKERS`` or 2).
 
     Returns
     -------
     distributed.Client
-        A client whose workers load R through the worker plugin.
+        A client whose workers load R through the worker plugin;
+        :func:`describe` says which cluster it is.
     """
     key = address or config.scheduler_address()
     with _lock:
@@ -56,10 +71,30 @@ def get_client(address: str | None = None, n_workers: int | None = None) -> Clie
             return client
         if key:
             client = Client(key, set_as_default=False)
+            where = f"the dask scheduler at {key}"
+        elif gateway.address():
+            cluster, client = gateway.start(n_workers)
+            _gateways.append(cluster)
+            where = gateway.describe(cluster)
+        elif (found := lab.cluster_address()):
+            client = Client(found[0], set_as_default=False)
+            where = found[1]
+        elif shared.enabled():
+            client, where = shared.connect_or_start(n_workers)
         else:
             client = Client(local_cluster(n_workers), set_as_default=False)
+            where = f"a cluster of this process ({len(client.nthreads())} workers)"
+        _where[id(client)] = where
         _clients[key] = attach(client)
         return client
+
+
+def describe(client: Client | None = None) -> str:
+    """Which cluster ``client`` (default: this process's) uses, in words."""
+    client = client if client is not None else get_client()
+    if id(client) in _where:
+        return _where[id(client)]
+    return f"the dask scheduler at {client.scheduler.address}"
 
 
 def use_client(client: Client, address: str | None = None) -> Client:
@@ -86,7 +121,11 @@ def close_clients() -> None:
             client.close()
             if cluster is not None:
                 cluster.close()
+        for cluster in _gateways:
+            cluster.shutdown()
         _clients.clear()
+        _gateways.clear()
+        _where.clear()
 
 
 # ---------------------------------------------------------------- the store, seen from workers

@@ -157,7 +157,7 @@ class Store:
             if j.status in ("done", "failed", "cancelled"):
                 # the manifest takes over (write removes the record; should that
                 # fail, an outage of the store, the record no longer reads as alive)
-                _FOLLOWING.discard(j.id)
+                _ENDED.add(j.id)
                 return
             last["t"], last["status"] = now, j.status
             _write_atomic(path, {
@@ -167,7 +167,6 @@ class Store:
                 "created": _iso(j.created), "started": _iso(j.started),
                 "updated": _iso(time.time()), "pid": os.getpid(), "host": socket.gethostname()},
                 self.root / "tmp")
-        _FOLLOWING.add(job.id)
         record(job)
         job.add_callback(record)
 
@@ -302,8 +301,8 @@ class Store:
 
 #: Stores found writable by this process (:meth:`Store.check`).
 _REACHABLE: set[str] = set()
-#: Jobs of this process whose live records are kept (they run).
-_FOLLOWING: set[str] = set()
+#: Jobs of this process that ended after keeping a live record.
+_ENDED: set[str] = set()
 
 
 def _write_atomic(path: Location, obj: Any, tmp_dir: Location) -> None:
@@ -322,8 +321,9 @@ def _unlink(path: Location) -> None:
 def _alive(rec: dict) -> bool:
     """Is the process that runs a live record's job still there (and, when it is
     this process, is the job still running)?"""
-    if rec.get("host") == socket.gethostname() and rec.get("pid") == os.getpid():
-        return rec.get("id") in _FOLLOWING
+    if rec.get("id") in _ENDED and rec.get("pid") == os.getpid() \
+            and rec.get("host") == socket.gethostname():
+        return False  # ended here, but its record could not be removed (store outage)
     if rec.get("host") == socket.gethostname():
         try:
             os.kill(int(rec["pid"]), 0)
