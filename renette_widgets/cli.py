@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import threading
 import time
@@ -29,6 +28,7 @@ from pathlib import Path
 from . import api, workflows
 from .errors import InputError
 from .io.exports import FORMATS
+from .io.location import copy_file
 from .io.names import unique_name
 from .jobs.cluster import close_clients, get_client
 from .jobs.job import FINAL
@@ -92,7 +92,7 @@ def _run_job(job, args) -> int:
         out = Path(args.output)
         job.export(out, args.format, threshold=args.min_weight, top_k=args.top_edges)
         if job.folder:
-            shutil.copy2(job.folder / "manifest.json", out / "manifest.json")
+            copy_file(job.folder / "manifest.json", out / "manifest.json")
     where = args.output or job.folder
     print(f"job {job.id} done in {job.elapsed:.1f} s; results in {where}")
     return 0

@@ -217,3 +217,14 @@ def copy_file(src: Location, dst: Location) -> None:
     else:
         with open_file(src, "rb") as a, open_file(dst, "wb") as b:
             shutil.copyfileobj(a, b, 2**24)
+
+
+def files_under(loc: Location) -> list[tuple[str, Location]]:
+    """Every file under a folder, as (path relative to it with ``/``, location),
+    sorted by relative path."""
+    if not is_remote(loc):
+        return sorted((p.relative_to(loc).as_posix(), p) for p in loc.rglob("*") if p.is_file())
+    base = loc.path.rstrip("/")
+    found = loc.fs.find(base)
+    return sorted((f[len(base) + 1:], loc / f[len(base) + 1:]) for f in found
+                  if f.startswith(base + "/"))

@@ -13,7 +13,9 @@ import importlib
 import inspect
 import io
 import json
+import shutil
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ import plotly.graph_objects as go
 
 from .. import figures, workflows
 from ..io.arrays import as_frame
+from ..io.location import files_under, location, open_file
 from ..io.params import defaults
 from ..jobs.job import FINAL
 from .common import (ErrorBox, LazyDownloads, LazyTabs, PlotBox, SortableTable, download_link,
@@ -191,16 +194,18 @@ class StabilityView(w.VBox):
 def folder_zip(folder: str | Path, out: str | Path | None = None) -> bytes | Path:
     """A zip of a job folder, manifest included: in memory, or written to ``out``
     (a job holding a large network is hundreds of MB: not a thing to hold twice)."""
-    folder = Path(folder)
+    folder = location(folder)  # local, or on an object store (read a file at a time)
     buf: Any = io.BytesIO() if out is None else open(out, "wb")  # noqa: SIM115 - closed below
     try:
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    # a matrix's chunks are raw float64: deflating them costs time, saves little
-                    raw = any(part.endswith(".zarr") for part in path.relative_to(folder).parts)
-                    z.write(path, f"{folder.name}/{path.relative_to(folder)}",
-                            compress_type=zipfile.ZIP_STORED if raw else None)
+            for rel, path in files_under(folder):
+                # a matrix's chunks are raw float64: deflating them costs time, saves little
+                raw = any(part.endswith(".zarr") for part in rel.split("/"))
+                info = zipfile.ZipInfo(f"{folder.name}/{rel}", time.localtime()[:6])
+                info.compress_type = zipfile.ZIP_STORED if raw else zipfile.ZIP_DEFLATED
+                info._compresslevel = info.compress_level = 1  # 3.11-3.12, 3.13+: fast
+                with open_file(path, "rb") as src, z.open(info, "w") as dst:
+                    shutil.copyfileobj(src, dst, 2**22)
     finally:
         if out is not None:
             buf.close()
@@ -232,11 +237,11 @@ def view_class(workflow: str) -> type:
     return getattr(importlib.import_module(module), name)
 
 
-def _saved(job: Any) -> Path | None:
+def _saved(job: Any) -> Any:
     """The job's folder once the store has written it (its manifest is there)."""
     folder = getattr(job, "folder", None)
-    if job.status in FINAL and folder and (Path(folder) / "manifest.json").is_file():
-        return Path(folder)
+    if job.status in FINAL and folder and (location(folder) / "manifest.json").is_file():
+        return location(folder)
     return None
 
 
@@ -339,7 +344,7 @@ class ResultsPanel(w.VBox):
             f"copy it from the link)</span>")
 
     def _zip(self, _b=None) -> None:
-        folder = Path(self.job.folder)
+        folder = location(self.job.folder)
         with tempfile.TemporaryDirectory(prefix="renette-zip-") as tmp:
             path = folder_zip(folder, Path(tmp) / "job.zip")
             self.zip_sender.send_file(f"renette_{folder.name}.zip", path, "application/zip")
