@@ -34,6 +34,8 @@ def renette_home(tmp_path_factory):
     home = tmp_path_factory.mktemp("renette-home")
     old = os.environ.get("RENETTE_HOME")
     os.environ["RENETTE_HOME"] = str(home)
+    # an embedded cluster shared by the tests' subprocesses (tutorial, CLI) ends soon after
+    os.environ.setdefault("RENETTE_CLUSTER_IDLE_S", "20")
     yield home
     if old is None:
         os.environ.pop("RENETTE_HOME", None)

@@ -21,7 +21,7 @@ from .. import config
 from ..engine.worker import PLUGIN_NAME, RPlugin
 from . import gateway, lab, shared
 from ..errors import InputError
-from ..io.location import Location, is_remote, location, storage_environ, url
+from ..io.location import Location, is_remote, location, scheme, storage_environ, url
 
 _lock = threading.Lock()
 # One client per scheduler address ("" = the embedded cluster), reused.
@@ -131,18 +131,27 @@ def close_clients() -> None:
 # ---------------------------------------------------------------- the store, seen from workers
 
 class StorageEnv(WorkerPlugin):
-    """Give workers the standard storage variables (``AWS_*``, ...) the client has
-    and they lack, so a store on an object store opens there as it does here.
-    ``RENETTE_SEND_STORAGE_ENV=0`` turns it off (workers then need their own)."""
+    """Give workers the standard storage variables (``AWS_*``, ...) the client has,
+    so a store on an object store opens there as it does here: the client's
+    configuration of its store wins over what a worker started with (a shared
+    cluster outlives the process that started it). ``RENETTE_SEND_STORAGE_ENV=0``
+    turns it off (workers then need their own)."""
 
     name = "renette-storage-env"
 
-    def __init__(self, env: dict[str, str]) -> None:
-        self.env = dict(env)
+    def __init__(self, env: dict[str, str], schemes: tuple[str, ...]) -> None:
+        self.env, self.schemes = dict(env), tuple(schemes)
 
     def setup(self, worker) -> None:  # noqa: D102 - WorkerPlugin hook
-        for k, v in self.env.items():
-            os.environ.setdefault(k, v)
+        import fsspec
+        changed = any(os.environ.get(k) != v for k, v in self.env.items())
+        os.environ.update(self.env)
+        if changed:  # filesystems made with the old settings are cached by fsspec
+            for sch in self.schemes:
+                try:
+                    fsspec.get_filesystem_class(sch).clear_instance_cache()
+                except (ImportError, ValueError):
+                    continue
 
 
 # (client id, store root, workers) -> whether the workers read the store
@@ -170,7 +179,7 @@ def workers_share_store(client: Client, root: str | Location) -> bool:
     if is_remote(root) and os.environ.get("RENETTE_SEND_STORAGE_ENV", "1") != "0":
         env = storage_environ(root)
         if env:
-            client.register_plugin(StorageEnv(env), name=StorageEnv.name)
+            client.register_plugin(StorageEnv(env, (scheme(str(root)),)), name=StorageEnv.name)
     token = secrets.token_hex(8)
     probe = root / "tmp" / f"visible-{token}"
     if not is_remote(root):

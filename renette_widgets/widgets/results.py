@@ -203,7 +203,7 @@ def folder_zip(folder: str | Path, out: str | Path | None = None) -> bytes | Pat
                 raw = any(part.endswith(".zarr") for part in rel.split("/"))
                 info = zipfile.ZipInfo(f"{folder.name}/{rel}", time.localtime()[:6])
                 info.compress_type = zipfile.ZIP_STORED if raw else zipfile.ZIP_DEFLATED
-                info._compresslevel = info.compress_level = 1  # 3.11-3.12, 3.13+: fast
+                info._compresslevel = 1  # fast (ZipFile.write has it as an argument, open not)
                 with open_file(path, "rb") as src, z.open(info, "w") as dst:
                     shutil.copyfileobj(src, dst, 2**22)
     finally:
