@@ -57,17 +57,22 @@ def row_blocks(n_rows: int, rows_per_block: int) -> list[tuple[int, int]]:
 def create_matrix(path: str | Location, shape: tuple[int, int], rows: list[str],
                   cols: list[str]) -> "StoredMatrix":
     """An empty (zero) matrix in the store, to be filled by :func:`write_rows`."""
-    zarr.create_array(store=url(path), shape=tuple(shape), chunks=_chunks(tuple(shape)),
-                      dtype="f8", compressors=None, fill_value=0.0, overwrite=True,
-                      attributes={"rows": [str(r) for r in rows],
-                                  "cols": [str(c) for c in cols]})
+    _create(path, shape, rows, cols)
     return StoredMatrix(path)
+
+
+def _create(path: str | Location, shape: tuple[int, int], rows: list[str],
+            cols: list[str]) -> zarr.Array:
+    return zarr.create_array(store=url(path), shape=tuple(shape), chunks=_chunks(tuple(shape)),
+                             dtype="f8", compressors=None, fill_value=0.0, overwrite=True,
+                             attributes={"rows": [str(r) for r in rows],
+                                         "cols": [str(c) for c in cols]})
 
 
 def write_rows(path: str | Location, start: int, block: np.ndarray) -> None:
     """Write ``block`` as rows ``start:start + len(block)`` of a stored matrix
     (what a worker does with the block it computed; ``path`` a local path or a URL)."""
-    arr = zarr.open_array(url(path), mode="r+")
+    arr = zarr.open_array(url(path), mode="r+", zarr_format=3)
     arr[start:start + block.shape[0], :] = block
 
 
@@ -81,9 +86,8 @@ def write_matrix(path: str | Location, values: pd.DataFrame | np.ndarray,
     values = np.asarray(values, dtype=float)
     rows = [str(i) for i in range(values.shape[0])] if rows is None else rows
     cols = [str(j) for j in range(values.shape[1])] if cols is None else cols
-    out = create_matrix(path, values.shape, rows, cols)
-    zarr.open_array(url(path), mode="r+")[...] = values
-    return out
+    _create(path, values.shape, rows, cols)[...] = values
+    return StoredMatrix(path)
 
 
 class StoredMatrix:
@@ -110,7 +114,8 @@ class StoredMatrix:
         self.cols = list(arr.attrs["cols"])
 
     def _array(self) -> zarr.Array:
-        return zarr.open_array(url(self.path), mode="r")
+        # every matrix of the store is Zarr 3: no probing for version 2's files
+        return zarr.open_array(url(self.path), mode="r", zarr_format=3)
 
     @property
     def nbytes(self) -> int:

@@ -132,8 +132,9 @@ class Store:
         """Make the job's folder and write its inputs there (before its tasks run,
         so that workers can read them); returns the folder and each input's path."""
         folder = self.folder(job.id)
-        (folder / "inputs").mkdir(parents=True, exist_ok=True)
-        (folder / "results").mkdir(parents=True, exist_ok=True)
+        if not self.remote:  # an object store has no folders: a key makes its prefix
+            (folder / "inputs").mkdir(parents=True, exist_ok=True)
+            (folder / "results").mkdir(parents=True, exist_ok=True)
         paths = {}
         for name, rel in _input_files(job).items():
             path = folder / rel
