@@ -11,6 +11,7 @@ from ._version import __version__
 from .api import (differential, distance, infer, load_job, load_result, netstats, read_matrix,
                   rerun, stability, submit)
 from .errors import InputError, JobError, TooLargeError
+from .jobs.cluster import describe as describe_cluster
 from .jobs.cluster import get_client
 from .jobs.job import Job
 from .jobs.store import Store
@@ -18,4 +19,4 @@ from .results import DifferentialResult, StabilityResult
 
 __all__ = ["read_matrix", "infer", "distance", "stability", "netstats", "differential", "submit",
            "load_result", "load_job", "rerun", "Job", "InputError", "JobError", "TooLargeError",
-           "StabilityResult", "DifferentialResult", "Store", "get_client", "__version__"]
+           "StabilityResult", "DifferentialResult", "Store", "get_client", "describe_cluster", "__version__"]

@@ -30,7 +30,7 @@ from .errors import InputError
 from .io.exports import FORMATS
 from .io.location import copy_file
 from .io.names import unique_name
-from .jobs.cluster import close_clients, get_client
+from .jobs.cluster import close_clients, describe, get_client
 from .jobs.job import FINAL
 from .jobs.store import Store, workspace_root
 from .workflows.options import key_values
@@ -94,7 +94,8 @@ def _run_job(job, args) -> int:
         if job.folder:
             copy_file(job.folder / "manifest.json", out / "manifest.json")
     where = args.output or job.folder
-    print(f"job {job.id} done in {job.elapsed:.1f} s; results in {where}")
+    print(f"job {job.id} done in {job.elapsed:.1f} s on {describe(job.client)}; "
+          f"results in {where}")
     return 0
 
 

@@ -9,6 +9,7 @@ worker (including ones that join or restart later) loads R, WGCNA and the
 """
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import threading
@@ -23,6 +24,7 @@ from . import gateway, lab, shared
 from ..errors import InputError
 from ..io.location import Location, is_remote, location, scheme, storage_environ, url
 
+log = logging.getLogger("renette_widgets")
 _lock = threading.Lock()
 # One client per scheduler address ("" = the embedded cluster), reused.
 _clients: dict[str, Client] = {}
@@ -86,6 +88,7 @@ def get_client(address: str | None = None, n_workers: int | None = None) -> Clie
             where = f"a cluster of this process ({len(client.nthreads())} workers)"
         _where[id(client)] = where
         _clients[key] = attach(client)
+        log.info("renette: computing on %s", where)
         return client
 
 

@@ -241,6 +241,11 @@ class Job:
         return self.flow.export(self.result, Path(folder), fmt, threshold=threshold,
                                 top_k=top_k)
 
+    @property
+    def client(self) -> Any:
+        """The dask client the job runs on (None until it has connected)."""
+        return self._client
+
     def raise_for_status(self) -> None:
         """Raise :class:`JobError` when the job failed or was cancelled."""
         if self.status in ("failed", "cancelled"):
