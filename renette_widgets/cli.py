@@ -30,6 +30,8 @@ from . import api, workflows
 from .errors import InputError
 from .io.exports import FORMATS
 from .io.names import unique_name
+from .io.networks import NETWORK_FORMATS
+from .io.orientation import ORIENTATIONS
 from .jobs.cluster import close_clients, get_client
 from .jobs.job import FINAL
 from .jobs.store import Store, workspace_root
@@ -71,8 +73,15 @@ def _read(files: list[str], kind: str, args) -> dict:
         if not path.is_file():
             raise InputError("no such file", file=f, hint="Check the path.")
         name = unique_name(path.stem, out)
-        out[name] = api.read_matrix(path, kind=kind, header=not args.no_header,
-                                    row_names=args.row_names, sep=args.sep, name=path.name)
+        if kind == "data":
+            out[name] = api.read_matrix(path, kind=kind, header=not args.no_header,
+                                        row_names=args.row_names, sep=args.sep, name=path.name,
+                                        orientation=args.orientation)
+        else:  # networks: adjacency matrices, edge lists, GraphML or GML
+            out[name] = api.read_network(path, header=not args.no_header,
+                                         row_names=args.row_names, sep=args.sep,
+                                         name=path.name, directed=args.directed,
+                                         weight=args.weight, format=args.network_format)
     return out
 
 
@@ -177,6 +186,19 @@ def parser() -> argparse.ArgumentParser:
     rn.add_argument("--row-names", dest="row_names", action="store_true", default=None,
                     help="the first column holds row names (default: detected)")
     rn.add_argument("--no-row-names", dest="row_names", action="store_false")
+    reading.add_argument("--orientation", default="auto", choices=list(ORIENTATIONS),
+                         help="data tables: samples in rows, or variables (genes) in rows "
+                         "(transposed when read); default: decided from the labels, with a note")
+    reading.add_argument("--network-format", default="auto", choices=list(NETWORK_FORMATS),
+                         help="networks: adjacency matrix, edge list, GraphML or GML "
+                         "(default: detected from the name and content)")
+    dr = reading.add_mutually_exclusive_group()
+    dr.add_argument("--directed", dest="directed", action="store_true", default=None,
+                    help="edge lists: each line is an arc source -> target (default: detected)")
+    dr.add_argument("--undirected", dest="directed", action="store_false")
+    reading.add_argument("--weight", metavar="NAME",
+                         help="edge lists and graph files: the weight column or attribute "
+                         "(default: weight, or a column named like one; else unweighted)")
 
     sub = ap.add_subparsers(dest="command", required=True)
     for name in workflows.names():
