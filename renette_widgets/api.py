@@ -24,6 +24,7 @@ from . import workflows
 from .errors import InputError, JobError, TooLargeError
 from .io.arrays import StoredMatrix, as_frame
 from .io.params import defaults
+from .io.networks import read_network as _read_network
 from .io.reader import read_matrix as _read_matrix
 from .jobs.job import Job
 from .jobs.store import Store
@@ -41,7 +42,7 @@ _DIFF = defaults(workflows.get("differential").params)
 
 def read_matrix(path_or_buffer: Any, kind: str = "data", header: bool = True,
                 row_names: bool | None = None, sep: str | None = None,
-                **kwargs: Any) -> pd.DataFrame:
+                orientation: str = "auto", **kwargs: Any) -> pd.DataFrame:
     """Read a data or adjacency matrix from CSV/TSV (see :mod:`renette_widgets.io.reader`).
 
     Parameters
@@ -54,6 +55,10 @@ def read_matrix(path_or_buffer: Any, kind: str = "data", header: bool = True,
         Row names in the first column; ``None`` detects them.
     sep : str, optional
         Separator; detected when not given.
+    orientation : {"auto", "samples-in-rows", "variables-in-rows"}
+        Data matrices: a table with genes in rows (GEO, DESeq2/edgeR counts) is
+        transposed as it is read; ``"auto"`` decides from its labels and shape,
+        says why in ``attrs["notes"]`` and refuses when the evidence is mixed.
 
     Returns
     -------
@@ -61,7 +66,33 @@ def read_matrix(path_or_buffer: Any, kind: str = "data", header: bool = True,
         Float matrix with names; notes for the user in ``df.attrs["notes"]``.
     """
     return _read_matrix(path_or_buffer, kind=kind, header=header, row_names=row_names,
-                        sep=sep, **kwargs)
+                        sep=sep, orientation=orientation, **kwargs)
+
+
+def read_network(path_or_buffer: Any, format: str = "auto", *, directed: bool | None = None,
+                 weight: str | None = None, **kwargs: Any) -> pd.DataFrame:
+    """Read a network: a square adjacency matrix, an edge list (CSV/TSV), GraphML or GML.
+
+    See :func:`renette_widgets.io.networks.read_network` (``self_loops``, ``header``,
+    ``row_names``, ``sep``, ``na``, ``name``, ``max_bytes``).
+
+    Parameters
+    ----------
+    path_or_buffer : str, Path, bytes or file-like
+    format : {"auto", "adjacency", "edgelist", "graphml", "gml"}
+        Detected from the name and content by default.
+    directed : bool or None
+        Edge lists: detected (directed when a pair is listed both ways with
+        different weights) unless given; graph files follow the file.
+    weight : str, optional
+        The weight column or edge attribute (default ``weight``; none: 1.0).
+
+    Returns
+    -------
+    DataFrame
+        n x n adjacency with the node names, ``attrs["notes"]`` for the user.
+    """
+    return _read_network(path_or_buffer, format, directed=directed, weight=weight, **kwargs)
 
 
 # ---------------------------------------------------------------- inputs
@@ -71,7 +102,9 @@ def _as_frame(x: MatrixLike, kind: str, name: str | None) -> pd.DataFrame:
         path = Path(x)
         if not path.is_file():
             raise InputError("no such file", file=str(x), hint="Check the path.")
-        df = read_matrix(path, kind=kind, name=name or path.name)
+        # a network file may be an adjacency matrix, an edge list, GraphML or GML
+        df = (read_network(path, name=name or path.name) if kind == "adjacency"
+              else read_matrix(path, kind=kind, name=name or path.name))
         df.attrs.setdefault("source", name or path.name)
         return df
     if isinstance(x, pd.DataFrame):

@@ -146,12 +146,13 @@ def cmd_export(args) -> int:
 
 def _export_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", default="csv", choices=list(FORMATS),
-                        help="of the files -o writes (default csv; graphml: networks only)")
+                        help="of the files -o writes (default csv; graphml and edgelist, "
+                        "an edge list CSV: networks only)")
     keep = parser.add_mutually_exclusive_group()
     keep.add_argument("--min-weight", type=float, metavar="W",
-                      help="GraphML: keep the edges with |weight| > W")
+                      help="GraphML, edge list: keep the edges with |weight| > W")
     keep.add_argument("--top-edges", type=int, metavar="K",
-                      help="GraphML: keep the K strongest edges")
+                      help="GraphML, edge list: keep the K strongest edges")
 
 
 def cmd_list(args) -> int:
@@ -214,7 +215,7 @@ def parser() -> argparse.ArgumentParser:
                    help="changed parameter (top-level), e.g. rho=0.5")
     p.set_defaults(func=cmd_rerun)
     p = sub.add_parser("export", parents=[common], help="a stored job's result as text files "
-                       "(csv, tsv, json, or graphml for networks)")
+                       "(csv, tsv, json, or graphml / edgelist for networks)")
     p.add_argument("job", help="job id, manifest.json or its folder")
     p.set_defaults(func=cmd_export)
     p = sub.add_parser("list", parents=[common], help="jobs in the store")
