@@ -29,6 +29,7 @@ from .io.reader import read_matrix as _read_matrix
 from .jobs.job import Job
 from .jobs.store import Store
 from .results import DifferentialResult, StabilityResult
+from .workflows.multiplex import layered_inputs
 
 MatrixLike = pd.DataFrame | np.ndarray | str | Path
 
@@ -38,6 +39,7 @@ _DIST = defaults(workflows.get("distance").params)
 _STAB = defaults(workflows.get("stability").params)
 _STATS = defaults(workflows.get("statistics").params)
 _DIFF = defaults(workflows.get("differential").params)
+_MULTI = defaults(workflows.get("multiplex").params)
 
 
 def read_matrix(path_or_buffer: Any, kind: str = "data", header: bool = True,
@@ -290,14 +292,19 @@ def infer(data: MatrixLike, method: str = _INFER["method"], *, client=None, stor
 
 def distance(networks: Any, metric: str = _DIST["metric"], rho: float = _DIST["rho"],
              gamma: float | None = _DIST["gamma"], components: bool = _DIST["components"],
-             *, align: str = _DIST["align"], spectrum: str = _DIST["spectrum"], client=None,
+             *, align: str = _DIST["align"], spectrum: str = _DIST["spectrum"],
+             multiplex: bool = False, coupling: float = _MULTI["coupling"], client=None,
              store=None, timeout: float | None = None) -> dict[str, Any]:
     """Distances between networks (Hamming, Ipsen-Mikhailov, HIM).
 
     Parameters
     ----------
     networks : mapping, sequence or path(s)
-        Adjacency matrices; one network is compared with the empty network.
+        Networks (DataFrames, or files: adjacency matrices, edge lists, GraphML,
+        GML); one network is compared with the empty network. With
+        ``multiplex=True``: two multiplex networks, each a folder of layer files,
+        a list of layers or ``{layer: network}`` (the two as a list, or as
+        ``{name: layers}``).
     metric : {"HIM", "IM", "H"}
     rho : float
         Weight of IM in HIM (ReNette's xi).
@@ -312,14 +319,26 @@ def distance(networks: Any, metric: str = _DIST["metric"], rho: float = _DIST["r
         ``"approximate"``: spectral densities by stochastic Lanczos quadrature
         (undirected networks of 10,000+ nodes, minutes faster), with the
         estimated error of each pair in ``IM_error`` and ``HIM_error``.
+    multiplex : bool
+        The distance between two multiplex networks (nettools' ``mpnetdist`` on
+        their supra-adjacencies; the ``multiplex`` workflow), layer k of one
+        against layer k of the other, their node sets matched as ``align`` says.
+    coupling : float
+        Multiplex: weight linking each node to its copies in the other layers.
 
     Returns
     -------
     dict
         ``H``, ``IM``, ``HIM``: k x k DataFrames with the network names;
         ``gamma``: the value used; with approximate spectra ``IM_error`` and
-        ``HIM_error``.
+        ``HIM_error``. With ``multiplex=True``: ``distances`` (columns H, IM,
+        HIM; a row per pair of layers, then ``"multiplex"``), ``networks`` and
+        ``layers`` (the names compared).
     """
+    if multiplex:
+        return _run("multiplex", layered_inputs(networks),
+                    {"rho": rho, "gamma": gamma, "coupling": coupling, "align": align},
+                    client, store, timeout)
     return _run("distance", networks, {"metric": metric, "rho": rho, "gamma": gamma,
                                        "components": components, "align": align,
                                        "spectrum": spectrum},

@@ -124,7 +124,8 @@ def cmd_workflow(args) -> int:
     """Run the subcommand's workflow on the given files."""
     flow = args.flow
     params = flow.cli_params(args)
-    job = api.submit(flow.name, _read(args.files, flow.input_kind, args), params,
+    inputs = flow.cli_inputs(args, lambda files: _read(files, flow.input_kind, args))
+    job = api.submit(flow.name, inputs, params,
                      client=_client(args), store=_store(args),
                      drop_constant=getattr(args, "drop_constant", False))
     return _run_job(job, args)

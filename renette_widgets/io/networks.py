@@ -290,3 +290,18 @@ def _graph_weight(value, where: str, attr: str, file: str) -> float:
         raise InputError(f"the weight {value!r} is not finite ({where})", file=file,
                          value=str(value), hint=f"Every '{attr}' must be a finite number.")
     return w
+
+
+#: What a folder of layers holds (the other files are not layers).
+NETWORK_SUFFIXES = (".csv", ".tsv", ".txt", ".tab", ".graphml", ".xml", ".gml")
+
+
+def network_files(folder) -> list[str]:
+    """The network files of a folder (a multiplex network's layers), sorted by name."""
+    path = os.fspath(folder)
+    names = sorted(f for f in os.listdir(path) if f.lower().endswith(NETWORK_SUFFIXES)
+                   and os.path.isfile(os.path.join(path, f)))
+    if not names:
+        raise InputError("the folder holds no network files", file=path,
+                         hint=f"Put one file per layer in it ({', '.join(NETWORK_SUFFIXES)}).")
+    return [os.path.join(path, f) for f in names]

@@ -146,6 +146,11 @@ class Workflow:
         """The job's parameters from the parsed options."""
         return {}
 
+    def cli_inputs(self, args: argparse.Namespace, read) -> dict[str, pd.DataFrame]:
+        """The job's inputs from the command line: ``read(files)`` gives ``{name:
+        DataFrame}`` (each file read as ``input_kind``); by default the files given."""
+        return read(args.files)
+
 
 def source(name: str, df: pd.DataFrame) -> str:
     """What messages call an input: the file it was read from, else its name."""
