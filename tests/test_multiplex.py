@@ -95,5 +95,54 @@ def test_grouping_needs_two_networks_of_as_many_layers():
         layer_groups(["A:1", "A:2", "B:1"])
     with pytest.raises(InputError, match="not 3"):
         layer_groups(["A:1", "B:1", "C:1"])
+    # plain names: the first half are the first network's layers
+    assert list(layer_groups(["a", "b", "c", "d"]).values()) == [["a", "b"], ["c", "d"]]
+    with pytest.raises(InputError, match="at least 2 each"):
+        layer_groups(["A:1", "B:1"])
     with pytest.raises(InputError, match="'<network>:<layer>'"):
-        layer_groups(["A", "B"])
+        layer_groups(["A:", "B:1"])
+
+
+def test_distance_panel_multiplex_mode_runs_and_shows_layers_and_multiplex(client):
+    from renette_widgets.widgets.distance import DistancePanel
+    from renette_widgets.widgets.results import view_class
+    from renette_widgets.widgets.session import Session
+    session = Session(client=client)
+    for k, seed in enumerate([1, 2, 3, 4]):
+        session.add(f"L{k}", layer(seed), "adjacency")
+    panel = DistancePanel(session)
+    assert panel.workflow == "distance" and panel.multiplex.layout.display == "none"
+    panel.mode.value = "multiplex"
+    assert panel.workflow == "multiplex" and panel.networks.layout.display == "none"
+    panel.multiplex.layers[0].value = ("L0", "L1")
+    panel.multiplex.layers[1].value = ("L2",)
+    panel.run.click()  # one layer against two: refused in the panel, nothing runs
+    assert "2 layers but" in panel.errors.text and panel.last_job is None
+    panel.multiplex.layers[1].value = ("L2", "L3")
+    panel.multiplex.names[1].value = "treated"
+    panel.run.click()
+    job = panel.last_job.wait(300)
+    assert job.status == "done", job.error
+    table = job.result["distances"]
+    assert list(table.index) == ["layer 1: L0 vs L2", "layer 2: L1 vs L3", "multiplex"]
+    view = view_class("multiplex")(job.result, stem="m", params=job.params)
+    assert "multiplex 1</b> vs <b>treated" in view.children[0].value
+    assert len(view.table.df) == 3
+
+
+def test_cli_multiplex_takes_two_folders_or_files_with_layers(tmp_path):
+    from renette_widgets import cli
+    x = write_layers(tmp_path / "x", [1, 2, 3])
+    y = write_layers(tmp_path / "y", [4, 5, 6])
+    flow = rw.workflows.get("multiplex")
+    for argv in (["multiplex", str(tmp_path / "x"), str(tmp_path / "y")],
+                 ["multiplex", "--layers", "3", *map(str, x + y)]):
+        args = cli.parser().parse_args(argv)
+        inputs = flow.cli_inputs(args, lambda files: cli._read(files, "adjacency", args))
+        assert [n.split(":")[1] for n in inputs] == ["layer1", "layer2", "layer3"] * 2
+        assert len(layer_groups(list(inputs))) == 2
+        pd.testing.assert_frame_equal(inputs[list(inputs)[4]], layer(5), check_names=False)
+        assert flow.validate_params(flow.cli_params(args)) == flow.validate_params({})
+    args = cli.parser().parse_args(["multiplex", *map(str, x + y)])
+    with pytest.raises(InputError, match="--layers"):
+        flow.cli_inputs(args, lambda files: cli._read(files, "adjacency", args))

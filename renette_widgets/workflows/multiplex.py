@@ -3,7 +3,8 @@
 A multiplex network is several layers (networks, e.g. co-expression, protein
 interactions and co-regulation) over one node set. Inputs are named
 ``"<network>:<layer>"`` (``api.distance(..., multiplex=True)``, the CLI and the
-Distance panel name them so), two networks with the same number of layers,
+Distance panel name them so; plain names: the first half are the first
+network's layers), two networks with the same number of layers (2 or more),
 layer k of one compared with layer k of the other. The layers' node sets are
 matched as ``align`` says (:func:`~renette_widgets.io.checks.check_network_set`:
 the same names, the nodes every layer shares, all nodes, or by position).
@@ -50,8 +51,13 @@ MULTIPLEX = "multiplex"
 
 
 def layer_groups(names: list[str]) -> dict[str, list[str]]:
-    """``{network: [input names of its layers]}`` from ``"<network>:<layer>"`` names:
-    two networks, each with the same number of layers (InputError otherwise)."""
+    """``{network: [input names of its layers]}`` from ``"<network>:<layer>"`` names
+    (names without ':': the first half of the inputs are the first network's layers):
+    two networks, each with the same number of layers, at least 2 (InputError otherwise)."""
+    if not any(SEP in n for n in names):
+        half = len(names) // 2
+        return ({f"{MULTIPLEX} 1": names[:half], f"{MULTIPLEX} 2": names[half:]}
+                if len(names) % 2 == 0 and half >= 2 else _refuse_layers(names))
     groups: dict[str, list[str]] = {}
     for name in names:
         net, sep, layer = name.partition(SEP)
@@ -68,7 +74,14 @@ def layer_groups(names: list[str]) -> dict[str, list[str]]:
         raise InputError(f"'{a}' has {len(la)} layers but '{b}' has {len(lb)}: layer k of one "
                          "is compared with layer k of the other", file=b,
                          hint="Give both multiplex networks the same layers, in the same order.")
-    return groups
+    return groups if len(la) >= 2 else _refuse_layers(names)
+
+
+def _refuse_layers(names: list[str]) -> dict:
+    raise InputError(f"a multiplex distance needs two multiplex networks of the same number of "
+                     f"layers, at least 2 each ({len(names)} network(s) given)",
+                     hint="Give each multiplex network as a folder or a list of its layers; "
+                          "for single networks use the plain distance.")
 
 
 def layered_inputs(networks) -> dict:
@@ -98,7 +111,7 @@ class Multiplex(Workflow):
     name = "multiplex"
     title = "Multiplex distance"
     input_kind = "adjacency"
-    min_inputs = 2
+    min_inputs = 4  # two networks of two layers at least
     params = tuple(p for p in DISTANCE if p.name != "metric") + (COUPLING, ALIGN)
     view = "renette_widgets.widgets.multiplex:MultiplexView"
     cli_command = "multiplex"
@@ -133,7 +146,7 @@ class Multiplex(Workflow):
 
         def assemble():
             got = gather(ctx.client, [fut])[fut.key]
-            layers = [[a.partition(SEP)[2], b.partition(SEP)[2]] for a, b in zip(xs, ys)]
+            layers = [[a.rpartition(SEP)[2], b.rpartition(SEP)[2]] for a, b in zip(xs, ys)]
             rows = [f"layer {k + 1}: {a}" if a == b else f"layer {k + 1}: {a} vs {b}"
                     for k, (a, b) in enumerate(layers)]
             values = np.vstack([got["layers"], got["multiplex"]])
