@@ -37,9 +37,10 @@ _FEATURES = [
 _SYMBOL = re.compile(r"(?=(?:[^A-Za-z]*[A-Za-z]){2})[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*")
 _SAMPLES = re.compile(
     r"(GSM\d+|[SED]RR\d+|[SED]RS\d+|SAM[NED][A-Z]?\d+|TCGA-[\w-]+|"
-    r"(sample|samp|smp|s|subject|patient|donor|ind|individual|ctrl|control|case|"
-    r"treated|treatment|trt|tumou?r|normal|wt|ko|mut|rep|replicate|cell|well|run|lib|"
-    r"day|d|t|time)[ _.-]?\d+([ _.-]?[A-Za-z0-9]+)*)", re.IGNORECASE)
+    r"(s|d|t)[ _.-]?\d+([ _.-]?[A-Za-z0-9]+)*|"  # S1, d3, t0 (not TP53: no letters after)
+    r"(sample|samp|smp|subject|patient|donor|individual|ctrl|control|case|treated|"
+    r"treatment|trt|tumou?r|normal|wt|ko|mut|rep|replicate|cell|well|run|lib|day|time)"
+    r"[ _.-]?[A-Za-z]{0,2}\d+([ _.-]?[A-Za-z0-9]+)*)", re.IGNORECASE)
 # The first header field of a column of identifiers (then numeric ids are row names).
 # (Not a bare "id": a patient or sample number is one too.)
 _ID_HEADER = re.compile(r"(gene|entrez|ensembl|probe|feature|transcript|symbol|id_ref|"
