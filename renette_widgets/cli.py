@@ -78,7 +78,7 @@ def _read(files: list[str], kind: str, args) -> dict:
                                         row_names=args.row_names, sep=args.sep, name=path.name,
                                         orientation=args.orientation)
         else:  # networks: adjacency matrices, edge lists, GraphML or GML
-            out[name] = api.read_network(path, header=not args.no_header,
+            out[name] = api.read_network(path, header=False if args.no_header else None,
                                          row_names=args.row_names, sep=args.sep,
                                          name=path.name, directed=args.directed,
                                          weight=args.weight, format=args.network_format)

@@ -136,6 +136,10 @@ def test_cli_reads_networks_in_any_format_and_data_either_way(r_files, tmp_path)
     args = cli.parser().parse_args(["stats", str(r_files / "r_directed_edges.csv"), "--undirected"])
     with pytest.raises(InputError, match="in both orders"):
         cli._read(args.files, "adjacency", args)
+    headless = tmp_path / "pairs.csv"  # an edge list without header: read by position
+    headless.write_text("A,B,0.5\nB,C,0.25\n")
+    args = cli.parser().parse_args(["stats", str(headless)])
+    assert list(cli._read(args.files, "adjacency", args)["pairs"].index) == ["A", "B", "C"]
     table = tmp_path / "genes.csv"
     table.write_text("gene_id,GSM1,GSM2,GSM3\n" + "".join(
         f"ENSG{i:011d},{i % 7},{(i * 3) % 5},{(i * 5) % 11}\n" for i in range(40)))

@@ -41,6 +41,7 @@ def test_genes_in_rows_read_as_samples_by_genes_with_a_note(rows, evidence):
     np.testing.assert_array_equal(df.to_numpy(), by_file.to_numpy().T)
     note = df.attrs["notes"][-1]
     assert "transposed to 30 samples x 500 variables" in note and evidence in note
+    assert note.startswith("Read with variables in rows (genes in rows, samples in columns)")
     assert "sample ids" in note and "orientation='samples-in-rows'" in note
     assert df.attrs["orientation"] == "variables-in-rows"
     check_data(df)  # what inference checks next: 30 samples, 500 variables
@@ -67,7 +68,8 @@ def test_square_table_of_sample_ids_on_both_sides_is_refused_naming_both_reading
     with pytest.raises(InputError) as info:
         read_matrix(raw, name="square.csv")
     msg = str(info.value)
-    assert "square.csv" in msg and "samples in rows" in msg and "variables in rows" in msg
+    assert "square.csv" in msg and "ambiguous" in msg
+    assert "samples in rows" in msg and "variables in rows" in msg
     assert "orientation='samples-in-rows'" in msg and info.value.parameter == "orientation"
     kept = read_matrix(raw, name="square.csv", orientation="samples-in-rows")
     turned = read_matrix(raw, name="square.csv", orientation="variables-in-rows")

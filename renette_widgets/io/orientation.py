@@ -142,7 +142,7 @@ def decide(row_labels: list[str] | None, col_names: list[str] | None, shape: tup
         for_keep.append(f"the row labels look like sample ids ({_examples(rows)}, ...)")
     if for_turn and for_keep:
         raise InputError(
-            f"cannot tell which way round the table is: {'; '.join(for_turn)}, which "
+            f"the table's orientation is ambiguous: {'; '.join(for_turn)}, which "
             f"suggests variables (genes) in rows, but {'; '.join(for_keep)}, which suggests "
             f"samples in rows. Read as samples in rows it is {as_is}; read as variables in "
             f"rows it is {turned}", file=file, parameter="orientation",
@@ -150,8 +150,9 @@ def decide(row_labels: list[str] | None, col_names: list[str] | None, shape: tup
                  "--orientation with renette, 'table layout' in the dashboard's Inputs tab.")
     if for_turn:
         shape_too = " and it has far more rows than columns" if many_rows else ""
-        return True, (f"Read with variables (genes) in rows, so transposed to {turned}: "
-                      f"{'; '.join(for_turn)}{shape_too}. If the rows are samples, choose "
+        return True, (f"Read with variables in rows (genes in rows, samples in columns), so "
+                      f"the table was transposed to {turned}: {'; '.join(for_turn)}"
+                      f"{shape_too}. If the rows are samples, choose "
                       "orientation='samples-in-rows'.")
     if for_keep:
         return False, (f"Read with samples in rows ({as_is}): {'; '.join(for_keep)}. "
