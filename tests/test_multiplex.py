@@ -56,6 +56,7 @@ def test_three_layers_match_r_mpnetdist(client, tmp_path, coupling, rho):
                                  "multiplex"]
     want = r_mpnetdist(x + y, 3, coupling, rho)
     np.testing.assert_allclose(table.loc["multiplex"].to_numpy(), want, rtol=0, atol=1e-10)
+    assert [got[c] for c in ("H", "IM", "HIM")] == table.loc["multiplex"].tolist()
     # each layer's own distance is the distance workflow's on that pair of layers
     pair = rw.distance({"a": layer(2), "b": layer(5)}, rho=rho, client=client, store=False)
     np.testing.assert_allclose(table.iloc[1].to_numpy(),

@@ -50,6 +50,8 @@ _ID_HEADER = re.compile(r"(gene|entrez|ensembl|probe|feature|transcript|symbol|i
 SHARE = 0.8
 # "Far more rows than columns" (supports genes in rows; never decides alone).
 RATIO = 5
+# Gene symbols count as evidence on the side with at least this many times more labels.
+SYMBOLS = 2
 
 
 def _share(labels: list[str], test) -> float:
@@ -129,13 +131,16 @@ def decide(row_labels: list[str] | None, col_names: list[str] | None, shape: tup
         return True, f"Read as chosen with variables in rows: transposed to {turned}."
     rows, cols = list(row_labels or []), list(col_names or [])
     for_turn, for_keep = [], []
-    many_rows, many_cols = n >= RATIO * p, p >= RATIO * n
-    kind = feature_kind(rows, numeric=id_header(first_header), symbols=many_rows) if rows else None
+    many_rows = n >= RATIO * p
+    # words may be sample names as well as gene symbols: symbols count where they are
+    # clearly the more numerous labels
+    kind = feature_kind(rows, numeric=id_header(first_header), symbols=n >= SYMBOLS * p) \
+        if rows else None
     if kind:
         for_turn.append(f"the first column's labels look like {kind} ({_examples(rows)}, ...)")
     if cols and _share(cols, sample_like) >= SHARE:
         for_turn.append(f"the column names look like sample ids ({_examples(cols)}, ...)")
-    kind = feature_kind(cols, symbols=many_cols) if cols else None
+    kind = feature_kind(cols, symbols=p >= SYMBOLS * n) if cols else None
     if kind:
         for_keep.append(f"the column names look like {kind} ({_examples(cols)}, ...)")
     if rows and _share(rows, sample_like) >= SHARE:

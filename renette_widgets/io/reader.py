@@ -337,7 +337,7 @@ def _frame(lines: list[tuple[int, str]], file: str, kind: str, header: bool,
             and set(labels) == set(names) else "data"
         notes.append("Read as a network: a square matrix whose rows and columns name the same "
                      "nodes." if kind == "adjacency" else
-                     "Read as a data matrix (samples in rows, variables in columns).")
+                     "Read as a data matrix (not a square matrix of one node set).")
     turn, why = (decide(labels, names if header else None, df.shape, orientation, file,
                         first_header) if kind == "data" and p > 0 else (False, None))
     if turn:  # variables in rows: a missing cell is located in the file, then transposed

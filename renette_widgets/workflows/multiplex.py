@@ -14,9 +14,10 @@ Parameters: ``{"rho": 1.0, "gamma": None, "coupling": 1.0, "align": "names"}``;
 (the inter-layer matrix ``I = coupling (1 - diag(l))``). One task
 (:func:`~renette_widgets.engine.multiplex.t_multiplex`) on the engine's R
 ``mpnetdist``. Result: ``{"distances": DataFrame, "networks": [x, y],
-"layers": [[x layer, y layer], ...]}``, ``distances`` with columns H, IM, HIM
+"layers": [[x layer, y layer], ...], "H": float, "IM": float, "HIM": float}``, ``distances`` with columns H, IM, HIM
 and one row per pair of layers (``netdist`` of the two layers) then the row
-``"multiplex"`` (``mpnetdist`` of the two multiplex networks).
+``"multiplex"`` (``mpnetdist`` of the two multiplex networks), and that row's
+``H``, ``IM``, ``HIM`` as floats.
 """
 from __future__ import annotations
 
@@ -152,7 +153,7 @@ class Multiplex(Workflow):
             values = np.vstack([got["layers"], got["multiplex"]])
             table = pd.DataFrame(values, columns=["H", "IM", "HIM"],
                                  index=pd.Index(rows + [MULTIPLEX], name="comparison"))
-            return {"distances": table, "networks": [x, y], "layers": layers}
+            return _with_totals({"distances": table, "networks": [x, y], "layers": layers})
         plan.assemble = assemble
         return plan
 
@@ -164,7 +165,7 @@ class Multiplex(Workflow):
 
     def read_result(self, files, folder: Path):
         summary = json.loads((folder / files["summary"]).read_text())
-        return {"distances": read_table(folder / files["distances"]), **summary}
+        return _with_totals({"distances": read_table(folder / files["distances"]), **summary})
 
     def exportables(self, result):
         return {"multiplex_distances": ("indexed", result["distances"])}
@@ -201,6 +202,13 @@ class Multiplex(Workflow):
     def cli_params(self, args: argparse.Namespace) -> dict:
         return {"rho": args.rho, "gamma": args.gamma, "coupling": args.coupling,
                 "align": args.align}
+
+
+def _with_totals(result: dict) -> dict:
+    """The multiplex distance also as ``H``, ``IM``, ``HIM`` (floats), as a distance
+    result names its components."""
+    row = result["distances"].loc[MULTIPLEX]
+    return {**result, **{c: float(row[c]) for c in ("H", "IM", "HIM")}}
 
 
 def _restrict(df: pd.DataFrame, nodes: list[str]) -> pd.DataFrame:
