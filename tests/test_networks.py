@@ -90,6 +90,19 @@ def test_direction_detected_and_overridden():
     with pytest.raises(InputError, match="in both orders") as info:
         read_network(b"from,to,weight\nA,B,0.5\nB,A,0.7\n", name="d.csv", directed=False)
     assert info.value.row == 3
+    undirected_file = read_network(NETS / "r_igraph.graphml", directed=True)
+    assert np.array_equal(undirected_file.to_numpy(), undirected_file.to_numpy().T)
+    with pytest.raises(InputError, match="in both orders with different weights"):
+        read_network(NETS / "r_directed.graphml", directed=False)  # CDKN1A <-> GADD45A differ
+    import pandas as pd
+    from renette_widgets.io.exports import network_text
+    arcs = pd.DataFrame([[0, 0.5, 0], [0, 0, 0.25], [0, 0, 0]], index=list("abc"),
+                        columns=list("abc"))
+    one_way = network_text(arcs, "graphml").encode()
+    assert read_network(one_way, name="d.graphml").loc["b", "a"] == 0  # directed, as the file
+    made_undirected = read_network(one_way, name="d.graphml", directed=False)
+    assert made_undirected.loc["b", "a"] == 0.5 and made_undirected.loc["c", "b"] == 0.25
+    assert "read as undirected, as asked" in " ".join(made_undirected.attrs["notes"])
     dropped = read_network(b"from,to,weight\nA,A,1\nA,B,0.5\n", name="l.csv", self_loops="drop")
     assert "1 self-loop(s) were dropped" in dropped.attrs["notes"][0]
 

@@ -206,9 +206,10 @@ def edges_to_adjacency(nodes: list[str], edges: list[Edge], file: str, directed:
         raise _conflict(differ[0], differ[1], file, "in both orders")
     pos = {n: i for i, n in enumerate(nodes)}
     a = np.zeros((len(nodes), len(nodes)))
+    both = not directed or graph_directed is False  # an undirected graph's edge: both ways
     for (s, t), e in seen.items():
         a[pos[s], pos[t]] = e.weight
-        if not directed:
+        if both:
             a[pos[t], pos[s]] = e.weight
     if graph_directed and not directed:
         notes.append("The directed graph was read as undirected, as asked.")

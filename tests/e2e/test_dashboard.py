@@ -166,6 +166,7 @@ def test_edge_list_and_graphml_uploaded_then_their_distance(page, tmp_path):
     files = {"igraph_edges.csv": "r_igraph_edges.csv", "igraph_graph.graphml": "r_igraph.graphml"}
     for name, source in files.items():
         (tmp_path / name).write_bytes((nets / source).read_bytes())
+    tab(page, "Inputs")
     upload(page, [str(tmp_path / name) for name in files])
     page.locator(".renette-table", has_text="igraph_graph").wait_for()
     table = page.locator(".renette-table", has_text="from").first.inner_text()
