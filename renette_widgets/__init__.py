@@ -16,6 +16,7 @@ from .jobs.job import Job
 from .jobs.store import Store
 from .results import DifferentialResult, StabilityResult
 
-__all__ = ["read_matrix", "read_network", "infer", "distance", "stability", "netstats", "differential", "submit",
+__all__ = ["read_matrix", "read_network", "infer", "distance", "stability", "netstats",
+           "differential", "submit",
            "load_result", "load_job", "rerun", "Job", "InputError", "JobError", "TooLargeError",
            "StabilityResult", "DifferentialResult", "Store", "get_client", "__version__"]

@@ -27,12 +27,17 @@ def layer(seed: int, density: float = 0.4, names=GENES) -> pd.DataFrame:
     return pd.DataFrame(a + a.T, index=names, columns=names)
 
 
-def write_layers(folder: Path, seeds: list[int]) -> list[Path]:
+def raw_layer(seed: int) -> pd.DataFrame:
+    """As R's mpnetdist example makes layers (runif arrays): not symmetric, diagonal too."""
+    return pd.DataFrame(np.random.default_rng(seed).random((12, 12)), index=GENES, columns=GENES)
+
+
+def write_layers(folder: Path, seeds: list[int], make=layer) -> list[Path]:
     folder.mkdir()
     paths = []
     for k, s in enumerate(seeds):
         paths.append(folder / f"layer{k + 1}.csv")
-        layer(s).to_csv(paths[-1])
+        make(s).to_csv(paths[-1], float_format="%.17g")
     return paths
 
 
@@ -45,10 +50,11 @@ def r_mpnetdist(files: list[Path], layers: int, coupling: float, rho: float) -> 
 
 
 @pytest.mark.skipif(not shutil.which("Rscript"), reason="needs Rscript")
-@pytest.mark.parametrize("coupling, rho", [(1.0, 1.0), (0.5, 2.0)])
-def test_three_layers_match_r_mpnetdist(client, tmp_path, coupling, rho):
-    x = write_layers(tmp_path / "x", [1, 2, 3])
-    y = write_layers(tmp_path / "y", [4, 5, 6])
+@pytest.mark.parametrize("coupling, rho, make", [(1.0, 1.0, layer), (0.5, 2.0, layer),
+                                                (1.0, 1.0, raw_layer)])
+def test_three_layers_match_r_mpnetdist(client, tmp_path, coupling, rho, make):
+    x = write_layers(tmp_path / "x", [1, 2, 3], make)
+    y = write_layers(tmp_path / "y", [4, 5, 6], make)
     got = rw.distance([tmp_path / "x", tmp_path / "y"], multiplex=True, coupling=coupling,
                       rho=rho, client=client, store=False)
     table = got["distances"]
@@ -58,7 +64,7 @@ def test_three_layers_match_r_mpnetdist(client, tmp_path, coupling, rho):
     np.testing.assert_allclose(table.loc["multiplex"].to_numpy(), want, rtol=0, atol=1e-10)
     assert [got[c] for c in ("H", "IM", "HIM")] == table.loc["multiplex"].tolist()
     # each layer's own distance is the distance workflow's on that pair of layers
-    pair = rw.distance({"a": layer(2), "b": layer(5)}, rho=rho, client=client, store=False)
+    pair = rw.distance({"a": make(2), "b": make(5)}, rho=rho, client=client, store=False)
     np.testing.assert_allclose(table.iloc[1].to_numpy(),
                                [pair[c].iat[0, 1] for c in ("H", "IM", "HIM")], atol=1e-12)
     assert got["networks"] == ["x", "y"]

@@ -24,7 +24,7 @@ def inter_layer(layers: int, coupling: float) -> np.ndarray:
 def t_multiplex(x: list[np.ndarray], y: list[np.ndarray], coupling: float, rho: float,
                 gamma: float | None) -> dict:
     """H, IM, HIM of two multiplex networks (``x``, ``y``: their layers, n x n each, in
-    matching order) and of each pair of layers.
+    matching order, diagonals as given) and of each pair of layers (diagonals zeroed).
 
     Returns
     -------
@@ -35,4 +35,13 @@ def t_multiplex(x: list[np.ndarray], y: list[np.ndarray], coupling: float, rho: 
     r = engine()
     stack = [np.stack([np.asarray(a, dtype=float) for a in layers], axis=2) for layers in (x, y)]
     multiplex = r.mpnetdist(stack[0], stack[1], inter_layer(len(x), coupling), rho, gamma)
-    return {"multiplex": multiplex, "layers": t_pair_distances(list(zip(x, y)), rho, gamma)}
+    return {"multiplex": multiplex,
+            "layers": t_pair_distances([(_no_loops(a), _no_loops(b)) for a, b in zip(x, y)],
+                                       rho, gamma)}
+
+
+def _no_loops(a: np.ndarray) -> np.ndarray:
+    """A layer without its diagonal, as the distance workflow takes networks."""
+    a = np.array(a, dtype=float)
+    np.fill_diagonal(a, 0.0)
+    return a

@@ -14,10 +14,12 @@ Parameters: ``{"rho": 1.0, "gamma": None, "coupling": 1.0, "align": "names"}``;
 (the inter-layer matrix ``I = coupling (1 - diag(l))``). One task
 (:func:`~renette_widgets.engine.multiplex.t_multiplex`) on the engine's R
 ``mpnetdist``. Result: ``{"distances": DataFrame, "networks": [x, y],
-"layers": [[x layer, y layer], ...], "H": float, "IM": float, "HIM": float}``, ``distances`` with columns H, IM, HIM
-and one row per pair of layers (``netdist`` of the two layers) then the row
-``"multiplex"`` (``mpnetdist`` of the two multiplex networks), and that row's
-``H``, ``IM``, ``HIM`` as floats.
+"layers": [[x layer, y layer], ...], "H": float, "IM": float, "HIM": float}``,
+``distances`` with columns H, IM, HIM and one row per pair of layers (``netdist``
+of the two layers, diagonals zeroed) then the row ``"multiplex"`` (``mpnetdist``
+of the two multiplex networks, layers as given: their diagonals too, since its
+Hamming distance counts them as nettools does), and that row's ``H``, ``IM``,
+``HIM`` as floats.
 """
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ from ..jobs.grain import cost_priority
 from ..jobs.memory import Estimate
 from ..jobs.plan import Context, Plan, gather, submit_task
 from ..jobs.store import dump_json
-from .base import Workflow
+from .base import Workflow, source
 from .distance import ALIGN
 from .registry import register
 
@@ -120,7 +122,13 @@ class Multiplex(Workflow):
 
     def check_inputs(self, matrices, params, drop_constant=False):
         layer_groups(list(matrices))
-        nets = super().check_inputs(matrices, params, drop_constant)
+        if drop_constant:
+            raise InputError("drop_constant applies to data matrices, not to a multiplex job")
+        # layers as given, diagonal too: mpnetdist's Hamming counts it, as in nettools
+        # (each pair of layers' own distance zeroes it, as the distance workflow does)
+        nets = {name: checks.check_adjacency(_with_diagonal(df), name=source(name, df),
+                                             zero_diagonal=False)
+                for name, df in matrices.items()}
         nets = checks.check_network_set(nets, min_count=2, align=params["align"])
         sets = [checks.names_of(df.columns) for df in nets.values()]
         if any(s != sets[0] for s in sets):  # "shared", pair by pair: one node set for all
@@ -202,6 +210,21 @@ class Multiplex(Workflow):
     def cli_params(self, args: argparse.Namespace) -> dict:
         return {"rho": args.rho, "gamma": args.gamma, "coupling": args.coupling,
                 "align": args.align}
+
+
+def _with_diagonal(df: pd.DataFrame) -> pd.DataFrame:
+    """A layer with the diagonal its file had (reading zeroes it: ReNette's networks have
+    no self-loops, but mpnetdist's H counts the diagonal, as nettools)."""
+    diag = df.attrs.get("zeroed_diagonal")
+    if diag is None:
+        return df
+    x = df.to_numpy(dtype=float, copy=True)
+    np.fill_diagonal(x, diag)
+    out = pd.DataFrame(x, index=df.index, columns=df.columns)
+    out.attrs = {k: v for k, v in df.attrs.items() if k != "zeroed_diagonal"}
+    out.attrs["notes"] = [n for n in df.attrs.get("notes", [])
+                          if not n.startswith("The diagonal had")]
+    return out
 
 
 def _with_totals(result: dict) -> dict:
