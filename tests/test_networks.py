@@ -7,10 +7,12 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import renette_widgets as rw
 from renette_widgets.errors import InputError
+from renette_widgets.io.exports import network_text
 from renette_widgets.io.networks import detect_format, read_network
 from renette_widgets.io.reader import read_matrix
 
@@ -94,8 +96,6 @@ def test_direction_detected_and_overridden():
     assert np.array_equal(undirected_file.to_numpy(), undirected_file.to_numpy().T)
     with pytest.raises(InputError, match="in both orders with different weights"):
         read_network(NETS / "r_directed.graphml", directed=False)  # CDKN1A <-> GADD45A differ
-    import pandas as pd
-    from renette_widgets.io.exports import network_text
     arcs = pd.DataFrame([[0, 0.5, 0], [0, 0, 0.25], [0, 0, 0]], index=list("abc"),
                         columns=list("abc"))
     one_way = network_text(arcs, "graphml").encode()

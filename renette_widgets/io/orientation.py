@@ -75,7 +75,7 @@ def feature_kind(labels: list[str], numeric: bool = False, symbols: bool = True)
     for kind, pattern in _FEATURES:
         if kind == "Entrez ids" and not numeric:
             continue
-        if _share(labels, lambda s: bool(pattern.fullmatch(s))) >= SHARE:
+        if _share(labels, pattern.fullmatch) >= SHARE:
             return kind
     if symbols and _share(labels, lambda s: bool(_SYMBOL.fullmatch(s))
                           and not sample_like(s)) >= SHARE:

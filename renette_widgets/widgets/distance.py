@@ -32,7 +32,7 @@ class DistancePanel(NetworksRunPanel):
         self._show_mode()
 
     @property
-    def workflow(self) -> str:  # noqa: D401 - the mode's workflow
+    def workflow(self) -> str:
         """The workflow the Run button submits: ``distance`` or ``multiplex``."""
         return getattr(self, "mode", None) and self.mode.value or "distance"
 

@@ -15,7 +15,6 @@ from ..errors import InputError
 from ..workflows.multiplex import MULTIPLEX, layered_inputs
 from .common import PlotBox, SortableTable
 from .form import ParamForm
-from .runner import select_options
 
 GUIDE = ("<div class='renette-guide' style='color:#444;font-size:12px;max-width:1100px;"
          "line-height:1.4'><b>Multiplex distance</b> (nettools' mpnetdist): the two multiplex "
@@ -82,4 +81,4 @@ class MultiplexMode(w.VBox):
         return layered_inputs(layers), self.form.values()
 
 
-__all__ = ["MultiplexView", "MultiplexMode", "select_options"]
+__all__ = ["MultiplexView", "MultiplexMode"]

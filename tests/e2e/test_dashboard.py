@@ -176,8 +176,8 @@ def test_edge_list_and_graphml_uploaded_then_their_distance(page, tmp_path):
     run(page, "Compute distances")
     page.locator(".renette-matrix", has_text="igraph_graph").wait_for(timeout=JOB_TIMEOUT)
     page.wait_for_timeout(300)
-    heat = next(d for d in plotly_data(page) if d["z"] and d["x"] == list(
-        ["igraph_edges", "igraph_graph"]))
+    heat = next(d for d in plotly_data(page)
+                if d["z"] and d["x"] == ["igraph_edges", "igraph_graph"])
     assert heat["z"][0][1] == 0.0 and heat["z"][1][0] == 0.0
 
 
