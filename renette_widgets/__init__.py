@@ -9,7 +9,7 @@ the only place R is started); ``jobs`` (dask plumbing, the Job, the store);
 """
 from ._version import __version__
 from .api import (differential, distance, infer, load_job, load_result, netstats, read_matrix,
-                  rerun, stability, submit)
+                  read_network, rerun, stability, submit)
 from .errors import InputError, JobError, TooLargeError
 from .jobs.cluster import describe as describe_cluster
 from .jobs.cluster import get_client
@@ -17,6 +17,7 @@ from .jobs.job import Job
 from .jobs.store import Store
 from .results import DifferentialResult, StabilityResult
 
-__all__ = ["read_matrix", "infer", "distance", "stability", "netstats", "differential", "submit",
+__all__ = ["read_matrix", "read_network", "infer", "distance", "stability", "netstats",
+           "differential", "submit",
            "load_result", "load_job", "rerun", "Job", "InputError", "JobError", "TooLargeError",
            "StabilityResult", "DifferentialResult", "Store", "get_client", "describe_cluster", "__version__"]

@@ -24,10 +24,12 @@ from . import workflows
 from .errors import InputError, JobError, TooLargeError
 from .io.arrays import StoredMatrix, as_frame
 from .io.params import defaults
+from .io.networks import read_network as _read_network
 from .io.reader import read_matrix as _read_matrix
 from .jobs.job import Job
 from .jobs.store import Store
 from .results import DifferentialResult, StabilityResult
+from .workflows.multiplex import layered_inputs
 
 MatrixLike = pd.DataFrame | np.ndarray | str | Path
 
@@ -37,11 +39,12 @@ _DIST = defaults(workflows.get("distance").params)
 _STAB = defaults(workflows.get("stability").params)
 _STATS = defaults(workflows.get("statistics").params)
 _DIFF = defaults(workflows.get("differential").params)
+_MULTI = defaults(workflows.get("multiplex").params)
 
 
 def read_matrix(path_or_buffer: Any, kind: str = "data", header: bool = True,
                 row_names: bool | None = None, sep: str | None = None,
-                **kwargs: Any) -> pd.DataFrame:
+                orientation: str = "auto", **kwargs: Any) -> pd.DataFrame:
     """Read a data or adjacency matrix from CSV/TSV (see :mod:`renette_widgets.io.reader`).
 
     Parameters
@@ -54,6 +57,10 @@ def read_matrix(path_or_buffer: Any, kind: str = "data", header: bool = True,
         Row names in the first column; ``None`` detects them.
     sep : str, optional
         Separator; detected when not given.
+    orientation : {"auto", "samples-in-rows", "variables-in-rows"}
+        Data matrices: a table with genes in rows (GEO, DESeq2/edgeR counts) is
+        transposed as it is read; ``"auto"`` decides from its labels and shape,
+        says why in ``attrs["notes"]`` and refuses when the evidence is mixed.
 
     Returns
     -------
@@ -61,7 +68,33 @@ def read_matrix(path_or_buffer: Any, kind: str = "data", header: bool = True,
         Float matrix with names; notes for the user in ``df.attrs["notes"]``.
     """
     return _read_matrix(path_or_buffer, kind=kind, header=header, row_names=row_names,
-                        sep=sep, **kwargs)
+                        sep=sep, orientation=orientation, **kwargs)
+
+
+def read_network(path_or_buffer: Any, format: str = "auto", *, directed: bool | None = None,
+                 weight: str | None = None, **kwargs: Any) -> pd.DataFrame:
+    """Read a network: a square adjacency matrix, an edge list (CSV/TSV), GraphML or GML.
+
+    See :func:`renette_widgets.io.networks.read_network` (``self_loops``, ``header``,
+    ``row_names``, ``sep``, ``na``, ``name``, ``max_bytes``).
+
+    Parameters
+    ----------
+    path_or_buffer : str, Path, bytes or file-like
+    format : {"auto", "adjacency", "edgelist", "graphml", "gml"}
+        Detected from the name and content by default.
+    directed : bool or None
+        Edge lists: detected (directed when a pair is listed both ways with
+        different weights) unless given; graph files follow the file.
+    weight : str, optional
+        The weight column or edge attribute (default ``weight``; none: 1.0).
+
+    Returns
+    -------
+    DataFrame
+        n x n adjacency with the node names, ``attrs["notes"]`` for the user.
+    """
+    return _read_network(path_or_buffer, format, directed=directed, weight=weight, **kwargs)
 
 
 # ---------------------------------------------------------------- inputs
@@ -71,7 +104,9 @@ def _as_frame(x: MatrixLike, kind: str, name: str | None) -> pd.DataFrame:
         path = Path(x)
         if not path.is_file():
             raise InputError("no such file", file=str(x), hint="Check the path.")
-        df = read_matrix(path, kind=kind, name=name or path.name)
+        # a network file may be an adjacency matrix, an edge list, GraphML or GML
+        df = (read_network(path, name=name or path.name) if kind == "adjacency"
+              else read_matrix(path, kind=kind, name=name or path.name))
         df.attrs.setdefault("source", name or path.name)
         return df
     if isinstance(x, pd.DataFrame):
@@ -259,14 +294,19 @@ def infer(data: MatrixLike, method: str = _INFER["method"], *, client=None, stor
 
 def distance(networks: Any, metric: str = _DIST["metric"], rho: float = _DIST["rho"],
              gamma: float | None = _DIST["gamma"], components: bool = _DIST["components"],
-             *, align: str = _DIST["align"], spectrum: str = _DIST["spectrum"], client=None,
+             *, align: str = _DIST["align"], spectrum: str = _DIST["spectrum"],
+             multiplex: bool = False, coupling: float = _MULTI["coupling"], client=None,
              store=None, timeout: float | None = None) -> dict[str, Any]:
     """Distances between networks (Hamming, Ipsen-Mikhailov, HIM).
 
     Parameters
     ----------
     networks : mapping, sequence or path(s)
-        Adjacency matrices; one network is compared with the empty network.
+        Networks (DataFrames, or files: adjacency matrices, edge lists, GraphML,
+        GML); one network is compared with the empty network. With
+        ``multiplex=True``: two multiplex networks, each a folder of layer files,
+        a list of layers or ``{layer: network}`` (the two as a list, or as
+        ``{name: layers}``).
     metric : {"HIM", "IM", "H"}
     rho : float
         Weight of IM in HIM (ReNette's xi).
@@ -281,14 +321,26 @@ def distance(networks: Any, metric: str = _DIST["metric"], rho: float = _DIST["r
         ``"approximate"``: spectral densities by stochastic Lanczos quadrature
         (undirected networks of 10,000+ nodes, minutes faster), with the
         estimated error of each pair in ``IM_error`` and ``HIM_error``.
+    multiplex : bool
+        The distance between two multiplex networks (nettools' ``mpnetdist`` on
+        their supra-adjacencies; the ``multiplex`` workflow), layer k of one
+        against layer k of the other, their node sets matched as ``align`` says.
+    coupling : float
+        Multiplex: weight linking each node to its copies in the other layers.
 
     Returns
     -------
     dict
         ``H``, ``IM``, ``HIM``: k x k DataFrames with the network names;
         ``gamma``: the value used; with approximate spectra ``IM_error`` and
-        ``HIM_error``.
+        ``HIM_error``. With ``multiplex=True``: ``distances`` (columns H, IM,
+        HIM; a row per pair of layers, then ``"multiplex"``), ``networks`` and
+        ``layers`` (the names compared).
     """
+    if multiplex:
+        return _run("multiplex", layered_inputs(networks),
+                    {"rho": rho, "gamma": gamma, "coupling": coupling, "align": align},
+                    client, store, timeout)
     return _run("distance", networks, {"metric": metric, "rho": rho, "gamma": gamma,
                                        "components": components, "align": align,
                                        "spectrum": spectrum},

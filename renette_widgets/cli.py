@@ -30,6 +30,8 @@ from .errors import InputError
 from .io.exports import FORMATS
 from .io.location import copy_file
 from .io.names import unique_name
+from .io.networks import NETWORK_FORMATS
+from .io.orientation import ORIENTATIONS
 from .jobs.cluster import close_clients, describe, get_client
 from .jobs.job import FINAL
 from .jobs.store import Store, workspace_root
@@ -71,8 +73,15 @@ def _read(files: list[str], kind: str, args) -> dict:
         if not path.is_file():
             raise InputError("no such file", file=f, hint="Check the path.")
         name = unique_name(path.stem, out)
-        out[name] = api.read_matrix(path, kind=kind, header=not args.no_header,
-                                    row_names=args.row_names, sep=args.sep, name=path.name)
+        if kind == "data":
+            out[name] = api.read_matrix(path, kind=kind, header=not args.no_header,
+                                        row_names=args.row_names, sep=args.sep, name=path.name,
+                                        orientation=args.orientation)
+        else:  # networks: adjacency matrices, edge lists, GraphML or GML
+            out[name] = api.read_network(path, header=False if args.no_header else None,
+                                         row_names=args.row_names, sep=args.sep,
+                                         name=path.name, directed=args.directed,
+                                         weight=args.weight, format=args.network_format)
     return out
 
 
@@ -116,7 +125,8 @@ def cmd_workflow(args) -> int:
     """Run the subcommand's workflow on the given files."""
     flow = args.flow
     params = flow.cli_params(args)
-    job = api.submit(flow.name, _read(args.files, flow.input_kind, args), params,
+    inputs = flow.cli_inputs(args, lambda files: _read(files, flow.input_kind, args))
+    job = api.submit(flow.name, inputs, params,
                      client=_client(args), store=_store(args),
                      drop_constant=getattr(args, "drop_constant", False))
     return _run_job(job, args)
@@ -138,12 +148,13 @@ def cmd_export(args) -> int:
 
 def _export_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", default="csv", choices=list(FORMATS),
-                        help="of the files -o writes (default csv; graphml: networks only)")
+                        help="of the files -o writes (default csv; graphml and edgelist, "
+                        "an edge list CSV: networks only)")
     keep = parser.add_mutually_exclusive_group()
     keep.add_argument("--min-weight", type=float, metavar="W",
-                      help="GraphML: keep the edges with |weight| > W")
+                      help="GraphML, edge list: keep the edges with |weight| > W")
     keep.add_argument("--top-edges", type=int, metavar="K",
-                      help="GraphML: keep the K strongest edges")
+                      help="GraphML, edge list: keep the K strongest edges")
 
 
 def cmd_list(args) -> int:
@@ -178,6 +189,19 @@ def parser() -> argparse.ArgumentParser:
     rn.add_argument("--row-names", dest="row_names", action="store_true", default=None,
                     help="the first column holds row names (default: detected)")
     rn.add_argument("--no-row-names", dest="row_names", action="store_false")
+    reading.add_argument("--orientation", default="auto", choices=list(ORIENTATIONS),
+                         help="data tables: samples in rows, or variables (genes) in rows "
+                         "(transposed when read); default: decided from the labels, with a note")
+    reading.add_argument("--network-format", default="auto", choices=list(NETWORK_FORMATS),
+                         help="networks: adjacency matrix, edge list, GraphML or GML "
+                         "(default: detected from the name and content)")
+    dr = reading.add_mutually_exclusive_group()
+    dr.add_argument("--directed", dest="directed", action="store_true", default=None,
+                    help="edge lists: each line is an arc source -> target (default: detected)")
+    dr.add_argument("--undirected", dest="directed", action="store_false")
+    reading.add_argument("--weight", metavar="NAME",
+                         help="edge lists and graph files: the weight column or attribute "
+                         "(default: weight, or a column named like one; else unweighted)")
 
     sub = ap.add_subparsers(dest="command", required=True)
     for name in workflows.names():
@@ -193,7 +217,7 @@ def parser() -> argparse.ArgumentParser:
                    help="changed parameter (top-level), e.g. rho=0.5")
     p.set_defaults(func=cmd_rerun)
     p = sub.add_parser("export", parents=[common], help="a stored job's result as text files "
-                       "(csv, tsv, json, or graphml for networks)")
+                       "(csv, tsv, json, or graphml / edgelist for networks)")
     p.add_argument("job", help="job id, manifest.json or its folder")
     p.set_defaults(func=cmd_export)
     p = sub.add_parser("list", parents=[common], help="jobs in the store")

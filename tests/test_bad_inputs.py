@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from renette_widgets.errors import InputError
+from renette_widgets.io.networks import read_network
 from renette_widgets.io.reader import read_matrix
 from renette_widgets.io.checks import check_adjacency, check_data, check_network_set
 
@@ -25,7 +26,8 @@ def _case_id(case: dict) -> str:
 
 def run_case(case: dict):
     """Read the files and apply the case's check, as the API does."""
-    frames = {f: read_matrix(BAD / f, kind=case["kind"], **case.get("read", {}))
+    frames = {f: read_network(BAD / f, **case.get("read", {})) if case["kind"] == "network"
+              else read_matrix(BAD / f, kind=case["kind"], **case.get("read", {}))
               for f in case["files"]}
     check = case.get("check")
     if check == "data":
@@ -42,6 +44,8 @@ def test_corpus_covers_every_file():
     present = {p.name for p in BAD.iterdir() if p.name != "expected.json"}
     assert present == listed
     assert sum(c["outcome"] == "error" for c in CASES) >= 20
+    # networks as edge lists, GraphML and GML (issue 25)
+    assert sum(c["outcome"] == "error" and c["kind"] == "network" for c in CASES) >= 10
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c["outcome"] == "error"], ids=_case_id)
@@ -81,7 +85,7 @@ def test_bad_file_through_the_api(case):
     from renette_widgets import api
     if case.get("check") == "network_set":
         workflow, params = "distance", {}
-    elif case["kind"] == "adjacency":
+    elif case["kind"] in ("adjacency", "network"):  # networks: any format
         workflow, params = "statistics", {}
     else:
         workflow = "inference"

@@ -145,3 +145,43 @@ def test_cli_drops_constant_columns_on_request(env, tmp_path):
     assert r.returncode == 0, r.stderr
     net = pd.read_csv(out / "flat_cor.csv", index_col=0)
     assert list(net.columns) == ["a", "b", "c"]
+
+
+def test_cli_genes_in_rows_graph_files_edge_list_export_and_multiplex(env, tmp_path):
+    """Issue 25 from the terminal: a genes-in-rows table inferred as samples x genes, its
+    network exported as an edge list that reads back to it, networks given as GraphML and
+    an edge list, and a multiplex distance of two folders of layers."""
+    from renette_widgets.io.networks import read_network
+    rng = np.random.default_rng(25)
+    table = pd.DataFrame(rng.normal(size=(12, 10)), index=[f"ENSG{i:011d}" for i in range(12)],
+                         columns=[f"GSM{100 + j}" for j in range(10)]).rename_axis("gene_id")
+    table.to_csv(tmp_path / "counts.csv")
+    out = tmp_path / "edges"
+    r = _run([RENETTE, "infer", str(tmp_path / "counts.csv"), "-o", str(out), "--format",
+              "edgelist", "-q"], env)
+    assert r.returncode == 0, r.stderr
+    job_id = json.loads((out / "manifest.json").read_text())["id"]
+    net = rw.load_result(job_id, Store(env["RENETTE_HOME"]))["networks"]["counts_cor"]
+    net = net if isinstance(net, pd.DataFrame) else net.to_frame()
+    assert list(net.index) == list(table.index)  # the genes are the nodes
+    back = read_network(out / "counts_cor_edges.csv")
+    assert list(back.index) == list(net.index)
+    np.testing.assert_array_equal(back.to_numpy(), net.to_numpy())
+    nets = Path(__file__).parent / "data" / "networks"
+    r = _run([RENETTE, "distance", str(nets / "r_igraph.graphml"), str(nets / "r_igraph_edges.csv"),
+              "-o", str(tmp_path / "d"), "-q"], env)
+    assert r.returncode == 0, r.stderr
+    him = pd.read_csv(tmp_path / "d" / "HIM.csv", index_col=0)
+    assert him.to_numpy().max() == 0.0
+    for side, seed in (("x", 1), ("y", 2)):
+        (tmp_path / side).mkdir()
+        for k in range(2):
+            a = np.triu(np.random.default_rng(seed * 10 + k).random((6, 6)), 1)
+            pd.DataFrame(a + a.T, index=list("abcdef"), columns=list("abcdef")).to_csv(
+                tmp_path / side / f"layer{k}.csv")
+    r = _run([RENETTE, "multiplex", str(tmp_path / "x"), str(tmp_path / "y"), "-o",
+              str(tmp_path / "m"), "-q"], env)
+    assert r.returncode == 0, r.stderr
+    m = pd.read_csv(tmp_path / "m" / "multiplex_distances.csv", index_col=0)
+    assert list(m.index) == ["layer 1: layer0", "layer 2: layer1", "multiplex"]
+    assert (m.to_numpy() > 0).all()

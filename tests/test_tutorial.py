@@ -25,3 +25,6 @@ def test_tutorial_executes(stack, monkeypatch):
     text = "\n".join(str(o.get("data", {}).get("text/plain", o.get("text", ""))) for o in outputs)
     assert "align='position'" in text and "test_data_3" in text  # the refusal names the choices
     assert "'S':" in text and "betweenness" in text and "z_diff" in text
+    # a genes-in-rows table read as samples x genes, GraphML read back, a multiplex distance
+    assert "(60, 40) True" in text and "transposed to 60 samples x 40 variables" in text
+    assert "condition_A_WGCNA.graphml" in text and "multiplex" in text

@@ -21,7 +21,7 @@ def _id(case: dict) -> str:
 
 
 def _upload(app: App, kind: str, files: list[str]) -> None:
-    app.inputs.kind.value = kind
+    app.inputs.kind.value = "adjacency" if kind == "network" else kind  # any network format
     upload(app.inputs, *[(f, (BAD / f).read_bytes()) for f in files])
 
 

@@ -184,3 +184,48 @@ def test_uploading_a_file_again_replaces_it_on_disk(panel):
     panel.preview_name.value = "again"
     panel.remove.click()
     assert list(panel.upload.folder.iterdir()) == []
+
+
+def _genes_in_rows(n_genes: int = 60, n_samples: int = 8) -> bytes:
+    rng = np.random.default_rng(25)
+    lines = ["gene_id," + ",".join(f"GSM{100 + j}" for j in range(n_samples))]
+    lines += [f"ENSG{i:011d}," + ",".join(f"{v:.5f}" for v in rng.random(n_samples))
+              for i in range(n_genes)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_genes_in_rows_transposed_and_the_toggle_reads_it_the_other_way(panel):
+    _upload(panel, ("counts.csv", _genes_in_rows()))
+    frame = panel.session.data["counts"]
+    assert frame.shape == (8, 60) and frame.index[0] == "GSM100"
+    assert "transposed" in panel.loaded.value  # the note says what was decided
+    panel.preview_name.value = "counts"
+    panel.flip.click()
+    assert panel.session.data["counts"].shape == (60, 8)
+    assert "Read as chosen with samples in rows" in " ".join(
+        panel.session.data["counts"].attrs["notes"])
+    panel.flip.click()  # and back
+    assert panel.session.data["counts"].shape == (8, 60)
+
+
+def test_ambiguous_layout_listed_then_read_as_chosen(panel):
+    square = b"sample," + b",".join(b"GSM%d" % j for j in range(6)) + b"\n" + b"".join(
+        b"S%d," % i + b",".join(b"%d" % ((i * 7 + j * 3) % 11) for j in range(6)) + b"\n"
+        for i in range(6))
+    _upload(panel, ("square.csv", square))
+    assert "square.csv" in panel.failed and "orientation" in panel.failed["square.csv"]
+    panel.layout_choice.value = "samples-in-rows"
+    _upload(panel, ("square.csv", square))
+    assert panel.session.data["square"].index[0] == "S0"
+
+
+def test_edge_list_and_graphml_upload_as_networks(panel):
+    from pathlib import Path
+    nets = Path(__file__).parent / "data" / "networks"
+    _upload(panel, ("edges.csv", (nets / "r_igraph_edges.csv").read_bytes()),
+            ("graph.graphml", (nets / "r_igraph.graphml").read_bytes()),
+            ("bad_edges.csv", b"source,target,weight\nA,B,0.5\nA,B,0.7\n"))
+    s = panel.session
+    assert set(s.networks) == {"edges", "graph"} and not s.data
+    assert s.networks["graph"].shape == (8, 8)
+    assert "line 3" in panel.failed["bad_edges.csv"]

@@ -58,4 +58,6 @@ def test_pages_are_built_when_opened(nets):
     view.tabs.selected_index = 3
     assert 3 in view.tabs.built and len(view.tabs.built[3].children[1].children[0].df) > 0
     view.downloads.button.click()
-    assert view.downloads.links.value.count("data:text/csv;base64,") == 2
+    # per network: its matrix, its edge list and its GraphML
+    assert view.downloads.links.value.count("data:text/csv;base64,") == 6
+    assert view.downloads.links.value.count(".graphml</a>") == 2

@@ -26,14 +26,14 @@ BUILT_IN = ["inference", "distance", "stability", "statistics"]
 
 def tiny_inputs(kind: str, count: int = 1) -> dict[str, pd.DataFrame]:
     """Small inputs of the kind a workflow takes: ``count`` data matrices (at least
-    the workflow's ``min_inputs``), or two networks."""
+    the workflow's ``min_inputs``), or as many networks (two at least)."""
     rng = np.random.default_rng(0)
     names = [f"g{j}" for j in range(6)]
     if kind == "data":
         return {f"d{k or ''}": pd.DataFrame(rng.normal(size=(20, 6)), columns=names)
                 for k in range(count)}
     out = {}
-    for k in range(2):
+    for k in range(max(2, count)):
         a = rng.random((6, 6))
         a = np.triu(np.where(a > 0.5, a, 0.0), 1)
         out[f"n{k}"] = pd.DataFrame(a + a.T, index=names, columns=names)

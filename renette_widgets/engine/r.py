@@ -486,3 +486,15 @@ def hamming_node_share(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     with converter():  # the rescaled networks stay in R
         return np.asarray(_py(_call("hamming_node_share", _call("rescale_network", _matrix(a)),
                                     _call("rescale_network", _matrix(b)))), dtype=float).ravel()
+
+
+def mpnetdist(x: np.ndarray, y: np.ndarray, inter: np.ndarray, rho: float,
+              gamma: float | None) -> np.ndarray:
+    """``renette::mpnetdist`` of two multiplex networks (n x n x l arrays of layers,
+    one l x l inter-layer matrix ``inter``): H, IM, HIM of their supra-adjacencies."""
+    import rpy2.rinterface as ri
+    with converter():
+        nets = [ri.baseenv["names<-"](ri.ListSexpVector([_r_array(_matrix(inter)), _r_array(a)]),
+                                      ri.StrSexpVector(["I", "L"])) for a in (x, y)]
+        return np.asarray(_py(_call("mpnetdist", *nets, d="HIM", ga=gamma, rho=float(rho))),
+                          dtype=float).ravel()

@@ -284,9 +284,8 @@ def check_adjacency(
             notes.append("The diagonal is not zero; it is kept as given.")
         else:
             np.fill_diagonal(x, 0.0)
-            notes.append(
-                f"The diagonal had {int(np.count_nonzero(diag))} non-zero value(s); "
-                "it was set to zero (self-loops are not supported).")
+            notes.append(f"The diagonal had {int(np.count_nonzero(diag))} non-zero value(s); "
+                         "it was set to zero (self-loops are not supported).")
     lo, hi = float(x.min()), float(x.max())
     if lo < 0 or hi > 1:
         notes.append(
@@ -307,6 +306,8 @@ def check_adjacency(
     result = pd.DataFrame(x, index=cols, columns=cols, copy=False)
     result.attrs = dict(df.attrs)
     result.attrs["notes"] = notes
+    if zero_diagonal and diag.any():  # what was zeroed: the multiplex distance keeps it
+        result.attrs["zeroed_diagonal"] = diag.tolist()
     return result
 
 

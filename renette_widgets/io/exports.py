@@ -17,7 +17,9 @@ import pandas as pd
 from ..errors import InputError
 from .arrays import StoredMatrix, read_rows, row_blocks
 
-FORMATS = ("csv", "tsv", "graphml", "json")
+FORMATS = ("csv", "tsv", "graphml", "edgelist", "json")
+#: Formats of networks only (other results are refused in them).
+NETWORK_ONLY = ("graphml", "edgelist")
 # Most edges a GraphML export takes without being told which to keep.
 MAX_GRAPHML_EDGES = 200_000
 _SEP = {"csv": ",", "tsv": "\t"}
@@ -133,3 +135,37 @@ def export_graphml(m: pd.DataFrame | StoredMatrix, path: Path, threshold: float 
     g.es["weight"] = table["weight"].astype(float).tolist()
     g.write_graphml(str(path))
     return path
+
+
+def export_edgelist(m: pd.DataFrame | StoredMatrix, path: Path, threshold: float | None = None,
+                    top_k: int | None = None) -> Path:
+    """A network as an edge list CSV (``source,target,weight``; all 17 digits), which
+    :func:`renette_widgets.io.networks.read_network` reads back to the same adjacency.
+
+    An undirected network lists each edge once; a directed one each arc, with a
+    ``directed`` column (``true``) so that it reads back directed even where no
+    pair has two different weights. When the edges alone would miss a node
+    (isolated, or thresholded away) or list the nodes in another order, every
+    node first has a line of its own (a source and no target), in order.
+    """
+    table, directed = edges(m, threshold, top_k)
+    names = list(m.rows) if isinstance(m, StoredMatrix) else [str(n) for n in m.index]
+    out = table.rename(columns={"node 1": "source", "node 2": "target"})
+    seen = list(dict.fromkeys(np.column_stack([out["source"], out["target"]]).ravel().tolist()))
+    if seen != names:
+        out = pd.concat([pd.DataFrame({"source": names, "target": "", "weight": np.nan}), out],
+                        ignore_index=True)
+    if directed:
+        out["directed"] = np.where(out["target"] == "", "", "true")
+    out.to_csv(path, index=False, float_format="%.17g")
+    return path
+
+
+def network_text(m: pd.DataFrame | StoredMatrix, fmt: str, threshold: float | None = None,
+                 top_k: int | None = None) -> str:
+    """A network's GraphML or edge list as text (the dashboard's downloads)."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:  # igraph writes files by name
+        path = Path(tmp) / f"network.{fmt}"
+        (export_graphml if fmt == "graphml" else export_edgelist)(m, path, threshold, top_k)
+        return path.read_text(encoding="utf-8")

@@ -31,6 +31,7 @@ from ..errors import InputError
 from ..config import max_upload_bytes
 from .checks import check_adjacency, check_size
 from .fields import SNIFF_LINES, PlainNumbers, count_fields, detect_decimal, split
+from .orientation import decide, id_header
 
 __all__ = ["read_matrix", "column_letter", "NA_TOKENS"]
 
@@ -164,6 +165,7 @@ def read_matrix(
     decimal: str | None = None,
     na: Literal["error", "drop", "impute"] = "error",
     max_bytes: int | None = None,
+    orientation: str = "auto",
 ) -> pd.DataFrame:
     """Read a data matrix or an adjacency matrix from a text table.
 
@@ -199,6 +201,11 @@ def read_matrix(
         sets missing weights to 0 (no edge) and "drop" is not possible.
     max_bytes : int, optional
         Size cap; default ``RENETTE_MAX_UPLOAD_MB`` (200 MB).
+    orientation : {"auto", "samples-in-rows", "variables-in-rows"}
+        Data matrices: a file with genes in rows is transposed as it is read
+        (before its notes and checks); ``"auto"`` decides from the labels and
+        the shape, says why in a note, and refuses when the evidence points both
+        ways (:mod:`.orientation`).
 
     Returns
     -------
@@ -221,7 +228,7 @@ def read_matrix(
     limit = max_upload_bytes() if max_bytes is None else int(max_bytes)
     raw, file = _load_bytes(path_or_buffer, name, limit)
     try:
-        return _parse(raw, file, kind, header, row_names, sep, decimal, na)
+        return _parse(raw, file, kind, header, row_names, sep, decimal, na, orientation)
     except InputError:
         raise
     except (ValueError, TypeError, csv.Error, UnicodeError, MemoryError) as exc:
@@ -231,7 +238,7 @@ def read_matrix(
 
 
 def _parse(raw: bytes, file: str, kind: str, header: bool, row_names: bool | None,
-           sep: str | None, decimal: str | None, na: str) -> pd.DataFrame:
+           sep: str | None, decimal: str | None, na: str, orientation: str) -> pd.DataFrame:
     notes: list[str] = []
     if not raw.strip():
         raise InputError("the file is empty", file=file,
@@ -247,14 +254,14 @@ def _parse(raw: bytes, file: str, kind: str, header: bool, row_names: bool | Non
         sep = None
     elif sep is None:
         sep = _detect_separator(lines)
-    args = (lines, file, kind, header, row_names, sep, decimal, na)
+    args = (lines, file, kind, header, row_names, sep, decimal, na, orientation)
     frame = _frame(*args, notes=list(notes), fast=True)
     return frame if frame is not None else _frame(*args, notes=notes, fast=False)
 
 
 def _frame(lines: list[tuple[int, str]], file: str, kind: str, header: bool,
            row_names: bool | None, sep: str | None, decimal: str | None, na: str,
-           notes: list[str], fast: bool) -> pd.DataFrame | None:
+           orientation: str, notes: list[str], fast: bool) -> pd.DataFrame | None:
     """The table of ``lines`` as a frame. ``fast``: numbers parsed in C, or None
     when a line is not plain numbers (the general path then says what is wrong)."""
     linenos = [n for n, _ in lines]
@@ -286,6 +293,7 @@ def _frame(lines: list[tuple[int, str]], file: str, kind: str, header: bool,
                 and all(_is_text(f, decimal) for f in first):
             notes.append(f"The first column ('{names[0]}') holds text labels; "
                          "it was used as row names.")
+    first_header = names[0] if names and row_names and len(names) == width else ""
     if names is not None:
         if row_names and len(names) == width:
             names = names[1:]
@@ -329,9 +337,18 @@ def _frame(lines: list[tuple[int, str]], file: str, kind: str, header: bool,
             and set(labels) == set(names) else "data"
         notes.append("Read as a network: a square matrix whose rows and columns name the same "
                      "nodes." if kind == "adjacency" else
-                     "Read as a data matrix (samples in rows, variables in columns).")
+                     "Read as a data matrix (not a square matrix of one node set).")
+    turn, why = (decide(labels, names if header else None, df.shape, orientation, file,
+                        first_header) if kind == "data" and p > 0 else (False, None))
+    if turn:  # variables in rows: a missing cell is located in the file, then transposed
+        if na == "error":
+            _missing(df, na, kind, file, body_lines, offset, notes, cells)
+        df = df.set_axis(labels or [f"V{i + 1}" for i in range(df.shape[0])], axis=0).T
     df = _missing(df, na, kind, file, body_lines, offset, notes, cells)
+    notes += [why] if why else []
     df.attrs = {"source": file, "notes": notes, "kind": kind}
+    if kind == "data":  # what was decided, so a panel can offer the other reading
+        df.attrs["orientation"] = "variables-in-rows" if turn else "samples-in-rows"
     if p < 1:
         raise InputError("no value columns were found", file=file)
     if kind == "adjacency":
@@ -341,7 +358,7 @@ def _frame(lines: list[tuple[int, str]], file: str, kind: str, header: bool,
             "only one column of values was found; a network needs at least 2 "
             "variables", file=file,
             hint="If the file has more columns, choose the separator explicitly (sep).")
-    if labels is None:
+    if labels is None and not turn:
         df.index = pd.RangeIndex(df.shape[0])
     return df
 
@@ -354,6 +371,9 @@ def _detect_row_names(names: list[str] | None, first: list[str], width: int,
             return True
         if names and names[0] == "" and len(names) == width:
             return True
+        if names and len(names) == width and id_header(names[0]) and width > 2 and \
+                all(f.strip().isdigit() for f in first) and len(set(first)) == len(first):
+            return True  # numeric ids (Entrez) under a header such as gene_id
     return width > 1 and all(_is_text(c, decimal) for c in first) and \
         len(set(c.strip() for c in first)) == len(first)
 

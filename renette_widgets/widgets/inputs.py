@@ -12,6 +12,7 @@ from ..config import DEFAULT_MAX_UPLOAD_MB, max_upload_bytes
 from ..errors import InputError
 from ..io import examples
 from ..io.checks import check_adjacency, check_data, constant_columns
+from ..io.networks import detect_format, read_network
 from ..io.reader import read_matrix
 from .common import ErrorBox, frame_html, guarded
 from .session import Session
@@ -22,7 +23,13 @@ SEPARATORS = {"auto-detect": None, "comma ,": ",", "tab": "\t", "semicolon ;": "
 ROW_NAMES = {"auto-detect": None, "yes": True, "no": False}
 MISSING = {"are an error": "error", "drop those samples": "drop", "impute column mean": "impute"}
 KINDS = {"auto-detect (square, same row and column names = network)": "auto",
-         "data matrix (samples × variables)": "data", "network (adjacency matrix)": "adjacency"}
+         "data matrix (samples × variables)": "data",
+         "network (adjacency matrix, edge list, GraphML, GML)": "adjacency"}
+#: How a data table is laid out (read_matrix's ``orientation``).
+LAYOUTS = {"auto-detect (gene ids in rows = genes in rows)": "auto",
+           "samples in rows": "samples-in-rows", "variables (genes) in rows": "variables-in-rows"}
+#: Network files that are not tables (always read as networks).
+GRAPH_FILES = (".graphml", ".gml", ".xml")
 #: The example buttons: label, key, what they load.
 EXAMPLES = [("Example data (2 conditions)", "example-data"),
             ("Example networks", "example-networks"),
@@ -52,6 +59,9 @@ class InputsPanel(w.VBox):
                                     style={"description_width": "170px"}, layout=w.Layout(width="290px"))
         self.na = w.Dropdown(options=MISSING, description="missing values", style={"description_width": "100px"},
                              layout=w.Layout(width="320px"))
+        self.layout_choice = w.Dropdown(options=LAYOUTS, index=0, description="table layout",
+                                        style={"description_width": "90px"},
+                                        layout=w.Layout(width="420px"))
         try:
             cap = max_upload_bytes()
         except InputError as exc:  # a bad RENETTE_MAX_UPLOAD_MB: said, and the default used
@@ -60,7 +70,7 @@ class InputsPanel(w.VBox):
         # Not ipywidgets' FileUpload: it sends a file whole, and the server drops a
         # message over 10 MiB without a word (see upload.py).
         self.upload = ChunkedUpload(on_file=self._received, on_refused=self._refused,
-                                    max_bytes=cap, accept=".csv,.tsv,.txt,.tab,text/csv",
+                                    max_bytes=cap, accept=".csv,.tsv,.txt,.tab,.graphml,.gml,.xml,text/csv",
                                     description="Upload files")
 
         self.example_buttons = {}
@@ -82,17 +92,24 @@ class InputsPanel(w.VBox):
         self.drop_constant = w.Button(description="drop constant columns", icon="filter",
                                       layout=w.Layout(width="auto"))
         self.drop_constant.on_click(guarded(self.errors)(self._drop_constant))
+        self.flip = w.Button(description="transpose (read the other way round)", icon="exchange",
+                             layout=w.Layout(width="auto"),
+                             tooltip="Re-read the previewed data file with samples and variables "
+                                     "swapped (genes in rows <-> samples in rows)")
+        self.flip.on_click(guarded(self.errors)(self._flip))
         session.on("inputs", self.refresh)
 
         super().__init__([
-            w.HTML("<b>Upload</b> CSV / TSV / ;-separated text files (data matrices or networks: "
-                   f"told apart per file; up to {cap / 2**20:.0f} MB each), or load example data"),
+            w.HTML("<b>Upload</b> CSV / TSV / ;-separated text files (data matrices, samples or genes "
+                   "in rows; networks as adjacency matrices or edge lists), GraphML or GML files "
+                   f"(told apart per file; up to {cap / 2**20:.0f} MB each), or load example data"),
             w.HBox([self.upload] + list(self.example_buttons.values()), layout=w.Layout(flex_flow="row wrap")),
             w.HTML("<b>How files are read</b> <span style='color:#555'>(detected per file; change an "
                    "option, then re-read a file below)</span>"),
             w.HBox([self.kind, self.sep]), w.HBox([self.header, self.row_names, self.na]),
-            self.errors, self.rejected, self.loaded,
-            w.HBox([self.preview_name, self.reread, self.drop_constant, self.remove]), self.preview,
+            self.layout_choice, self.errors, self.rejected, self.loaded,
+            w.HBox([self.preview_name, self.reread, self.flip, self.drop_constant, self.remove]),
+            self.preview,
         ])
         self.refresh()
 
@@ -100,7 +117,8 @@ class InputsPanel(w.VBox):
     def options(self) -> dict:
         """The reading options chosen above the upload button."""
         return {"kind": self.kind.value, "sep": self.sep.value, "header": self.header.value,
-                "row_names": self.row_names.value, "na": self.na.value}
+                "row_names": self.row_names.value, "na": self.na.value,
+                "orientation": self.layout_choice.value}
 
     def read(self, name: str, content: bytes | Path, origin: str = "upload",
              **options) -> str | None:
@@ -113,8 +131,7 @@ class InputsPanel(w.VBox):
         self.raw[name] = content
         self.failed.pop(name, None)
         try:
-            frame = read_matrix(content if isinstance(content, Path) else io.BytesIO(content),
-                                name=name, **opts)
+            frame = _read(name, content, opts)
         except InputError as exc:
             self.failed[name] = str(exc)
             self.refresh()
@@ -171,6 +188,20 @@ class InputsPanel(w.VBox):
         self.session.remove(name)
         self.read(file, self.raw[file])
         self.refresh()
+
+    def _flip(self, _button=None) -> None:
+        """Re-read the previewed data file the other way round (samples <-> variables in rows)."""
+        name = self.preview_name.value
+        frame = self.session.data.get(name) if name else None
+        file = self._file_of(name) if name else None
+        if frame is None or file is None:
+            raise InputError("Choose a data matrix read from a file in the preview list.",
+                             hint="Only data files can be read the other way round.")
+        other = ("samples-in-rows" if frame.attrs.get("orientation") == "variables-in-rows"
+                 else "variables-in-rows")
+        self.session.remove(name)
+        if self.read(file, self.raw[file], kind="data", orientation=other) is None:
+            self.refresh()
 
     def _drop_constant(self, _button=None) -> None:
         """Replace the previewed data matrix by a copy without its constant columns (noted)."""
@@ -231,3 +262,18 @@ def corner(m) -> pd.DataFrame:
     rows, cols = min(m.shape[0], 6), min(m.shape[1], 12)
     return pd.DataFrame(m.block(slice(0, rows), slice(0, cols)), index=m.rows[:rows],
                         columns=m.cols[:cols])
+
+
+def _read(name: str, content: bytes | Path, opts: dict):
+    """A file as a data matrix or network (adjacency matrix, edge list, GraphML, GML)."""
+    fmt = "adjacency"
+    if opts["kind"] != "data" or name.lower().endswith(GRAPH_FILES):
+        if isinstance(content, Path):  # the first lines tell (an upload may be 200 MB)
+            with open(content, "rb") as fh:
+                head = fh.read(65536)
+        fmt = detect_format(head if isinstance(content, Path) else content, name)
+    if fmt in ("edgelist", "graphml", "gml"):
+        header = None if opts["header"] else False
+        return read_network(content, fmt, name=name, header=header, sep=opts["sep"])
+    return read_matrix(content if isinstance(content, Path) else io.BytesIO(content),
+                       name=name, **opts)

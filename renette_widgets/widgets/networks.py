@@ -11,6 +11,7 @@ import pandas as pd
 
 from .. import figures
 from ..io.arrays import as_frame
+from ..io.exports import network_text
 from .common import LazyDownloads, LazyTabs, PlotBox, SortableTable, frame_html
 from ..figures import large as pictures
 from .large import EdgePages, LargeNetworks, ZoomHeatmap, distributions, is_large
@@ -194,8 +195,13 @@ class NetworksView(w.VBox):
         if self.pooled:
             self.downloads = LargeNetworks(self.networks, stem).downloads()
         else:
+            # the matrix, and what other tools read (read_network reads both back)
             self.downloads = LazyDownloads(
-                {f"{n}.csv": (lambda f=f: f.to_csv()) for n, f in self.networks.items()})
+                {name: make for n, f in self.networks.items() for name, make in (
+                    (f"{n}.csv", lambda f=f: f.to_csv()),
+                    (f"{n}_edges.csv", lambda f=f: network_text(f, "edgelist")),
+                    (f"{n}.graphml", lambda f=f: network_text(f, "graphml")))},
+                "prepare downloads (matrix CSV, edge list CSV, GraphML)")
         super().__init__([self.tabs, self.downloads])
 
     @property

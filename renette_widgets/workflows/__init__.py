@@ -9,5 +9,6 @@ from .base import Workflow
 from .registry import get, names, register, unregister
 from . import inference, distance, stability, statistics  # noqa: E402,F401 - they register
 from . import differential  # noqa: E402,F401 - registers itself
+from . import multiplex  # noqa: E402,F401 - registers itself
 
 __all__ = ["Workflow", "get", "names", "register", "unregister"]

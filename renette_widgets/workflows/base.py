@@ -110,17 +110,17 @@ class Workflow:
                threshold: float | None = None, top_k: int | None = None) -> list[Path]:
         """Write the result in a text format into ``folder``; returns the files.
 
-        ``fmt``: csv, tsv, json, or graphml (networks only, with ``threshold``
+        ``fmt``: csv, tsv, json, or graphml / edgelist (networks only, with ``threshold``
         or ``top_k`` for dense ones: :func:`renette_widgets.io.exports.edges`).
         """
         fmt = exports.check_format(fmt)
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         items = self.exportables(result)
-        if fmt == "graphml":
+        if fmt in exports.NETWORK_ONLY:
             items = {k: v for k, v in items.items() if v[0] == "network"}
             if not items:
-                raise InputError(f"a {self.name} result has no network to export as GraphML",
+                raise InputError(f"a {self.name} result has no network to export as {fmt}",
                                  hint="Export it as csv, tsv or json.")
         written = []
         taken: set[str] = set()
@@ -128,6 +128,9 @@ class Workflow:
             path = folder / f"{safe_name(stem, taken)}.{fmt}"
             if fmt == "graphml":
                 written.append(exports.export_graphml(value, path, threshold, top_k))
+            elif fmt == "edgelist":  # read back by read_network
+                written.append(exports.export_edgelist(value, path.with_name(
+                    f"{path.stem}_edges.csv"), threshold, top_k))
             elif kind in ("network", "matrix"):
                 written.append(exports.export_matrix(value, path, fmt))
             else:
@@ -142,6 +145,11 @@ class Workflow:
     def cli_params(self, args: argparse.Namespace) -> dict:
         """The job's parameters from the parsed options."""
         return {}
+
+    def cli_inputs(self, args: argparse.Namespace, read) -> dict[str, pd.DataFrame]:
+        """The job's inputs from the command line: ``read(files)`` gives ``{name:
+        DataFrame}`` (each file read as ``input_kind``); by default the files given."""
+        return read(args.files)
 
 
 def source(name: str, df: pd.DataFrame) -> str:

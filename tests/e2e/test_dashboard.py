@@ -7,6 +7,7 @@ import gzip
 import json
 import re
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -156,6 +157,28 @@ def test_upload_networks_and_run_him(page, shots, tmp_path):
     page.locator("a[download$='.zip']").wait_for()
     page.get_by_role("button", name=re.compile("prepare the figures")).click()
     page.locator("a[download$='_figures.html']").wait_for()
+
+
+def test_edge_list_and_graphml_uploaded_then_their_distance(page, tmp_path):
+    """Networks as other software writes them (R igraph's as_data_frame CSV and GraphML of
+    one network): read as networks in the page, and their distance is 0."""
+    nets = Path(__file__).parents[1] / "data" / "networks"
+    files = {"igraph_edges.csv": "r_igraph_edges.csv", "igraph_graph.graphml": "r_igraph.graphml"}
+    for name, source in files.items():
+        (tmp_path / name).write_bytes((nets / source).read_bytes())
+    tab(page, "Inputs")
+    upload(page, [str(tmp_path / name) for name in files])
+    page.locator(".renette-table", has_text="igraph_graph").wait_for()
+    table = page.locator(".renette-table", has_text="from").first.inner_text()
+    assert table.count("8 × 8") >= 2 and "undirected" in table  # the edge list's note
+    tab(page, "Distance")
+    select_networks(page, ["igraph_edges", "igraph_graph"])
+    run(page, "Compute distances")
+    page.locator(".renette-matrix", has_text="igraph_graph").wait_for(timeout=JOB_TIMEOUT)
+    page.wait_for_timeout(300)
+    heat = next(d for d in plotly_data(page)
+                if d["z"] and d["x"] == ["igraph_edges", "igraph_graph"])
+    assert heat["z"][0][1] == 0.0 and heat["z"][1][0] == 0.0
 
 
 def test_inference_on_example_data(page, shots):

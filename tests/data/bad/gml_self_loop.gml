@@ -1,0 +1,26 @@
+graph
+[
+  directed 0
+  node
+  [
+    id 0
+    name "TP53"
+  ]
+  node
+  [
+    id 1
+    name "MDM2"
+  ]
+  edge
+  [
+    source 0
+    target 1
+    weight 0.8
+  ]
+  edge
+  [
+    source 1
+    target 1
+    weight 0.2
+  ]
+]
