@@ -85,6 +85,8 @@ JOBS = {
     "stability": (lambda: {"d": _data(1, 20, 12)}, {"method": "cor", "h": 4}),
     "statistics": (_networks, {}),
     "differential": (lambda: {"A": _data(2), "B": _data(3)}, {"node_perm": 5}),
+    "multiplex": (lambda: {f"{net}:{layer}": df for (net, layer), df in zip(
+        [("x", "l1"), ("x", "l2"), ("y", "l1"), ("y", "l2")], _networks(4, 12).values())}, {}),
 }
 
 
@@ -190,12 +192,17 @@ def test_the_cli_runs_every_workflow_on_s3(far_stack, s3, tmp_path):
         df.to_csv(nets[-1])
     b = tmp_path / "b.csv"
     _data(3).to_csv(b, index=False)
+    layers = []
+    for name, df in _networks(4, 12).items():
+        layers.append(tmp_path / f"layer_{name}.csv")
+        df.to_csv(layers[-1])
     commands = {
         "inference": ["infer", str(data), "--method", "cor", "--method", "ARACNE"],
         "distance": ["distance", *map(str, nets)],
         "stability": ["stability", str(data), "--h", "4"],
         "statistics": ["stats", *map(str, nets)],
         "differential": ["differential", str(data), str(b), "--node-perm", "5"],
+        "multiplex": ["multiplex", "--layers", "2", *map(str, layers)],
     }
     for name in workflows.names():
         flow = workflows.get(name)
