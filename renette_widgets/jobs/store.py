@@ -155,6 +155,7 @@ class Store:
         folder = self.folder(job.id)
         try:
             self.begin(job)
+            self._ended(job, folder / "live.json")
             manifest = self._manifest(job)
             files = _input_files(job)
             for entry in manifest["inputs"]:
@@ -169,6 +170,17 @@ class Store:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         return folder
+
+    def _ended(self, job, path: Path) -> None:
+        """Say in the live record that the job has ended, while its results are written
+        (seconds for a large job): other pages no longer count it as running."""
+        try:
+            rec = json.loads(path.read_text())
+        except (OSError, ValueError):
+            return
+        rec.update(status=job.status, message=f"{job.status}; writing its results",
+                   updated=_iso(time.time()))
+        _write_atomic(path, rec, self.root / "tmp")
 
     def _manifest(self, job) -> dict:
         params = job.params

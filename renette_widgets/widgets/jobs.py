@@ -25,8 +25,9 @@ from .common import ErrorBox, guarded
 from .large import is_large
 from .loop import on_loop
 from .session import Session
+from .shares import SharesPanel
 
-COLOURS = {"pending": "#777", "running": "#1f77b4", "done": "#2ca02c", "failed": "#b00020",
+COLOURS = {"pending": "#777", "running": "#1f77b4", "saving": "#2ca02c", "done": "#2ca02c", "failed": "#b00020",
            "cancelled": "#b8860b", "interrupted": "#b8860b"}
 #: Seconds between two looks at the workspace's store.
 POLL = 1.0
@@ -76,11 +77,15 @@ class LiveJob:
 
     def update(self, record: dict) -> None:
         self.record = record
-        self.status = record.get("status", "running") if record.get("alive") else "interrupted"
+        ended = record.get("status") in FINAL  # its results are being written
+        self.status = ("saving" if ended else record.get("status", "running")) \
+            if record.get("alive") or ended else "interrupted"
         self.done, self.total = record.get("done", 0), record.get("total", 0)
         self.error = None if record.get("alive") else (
             "its page or process ended before it finished: run it again")
-        self.message = record.get("message", "") if record.get("alive") else self.error
+        if ended:
+            self.error = None
+        self.message = record.get("message", "") if record.get("alive") or ended else self.error
         started = epoch(record.get("started"))
         self.elapsed = time.time() - started if started and record.get("alive") else 0.0
 
@@ -179,10 +184,14 @@ class JobsPanel(w.VBox):
         self._lock = threading.RLock()
         self._follower: threading.Thread | None = None
         self._touched = time.monotonic()
+        #: Called after each look at the store (the header's running-jobs line).
+        self.looked: list[Callable[[], None]] = []
         session.on("job", self.add_job)
         session.on("finished", guarded(self.errors)(lambda job: self._ended(self.rows[job.id], job)))
         session.on("workspace", lambda _ws: (self.refresh(), self.follow()))
-        super().__init__([w.HBox([self.refresh_button, self.auto_open]), self.errors, self.list])
+        self.shares = SharesPanel(session)
+        super().__init__([w.HBox([self.refresh_button, self.auto_open]), self.errors, self.list,
+                          self.shares])
 
     def store(self) -> Any:
         """The results store (the session's, or the default one)."""
@@ -316,5 +325,13 @@ class JobsPanel(w.VBox):
         if self.session.workspace is not None:
             try:
                 self.refresh()
+                for fn in self.looked:
+                    fn()
             except Exception as exc:  # noqa: BLE001 - shown; the next look may do
                 self.errors.show(exc)
+
+    def ended_ids(self) -> set[str]:
+        """Jobs this page knows have ended (their live record may still say running
+        while the store writes them)."""
+        return ({j.id for j in self.session.jobs if j.status in FINAL}
+                | {k for k, r in self.rows.items() if r.job.status in FINAL or r.job.status == "saving"})

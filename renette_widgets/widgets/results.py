@@ -335,8 +335,10 @@ class ResultsPanel(w.VBox):
         token = self.session.workspace.share(self.job.id)
         self.share_link.value = (
             f"<a href='?share={token}' target='_blank' class='renette-share'>read-only link to "
-            f"these results</a> <span style='color:#777'>(whoever has it can see them; "
-            f"copy it from the link)</span>")
+            f"these results</a> <span style='color:#777'>(whoever has it can see these results, "
+            f"nothing else, and change nothing; copy it from the link; list or revoke it in the "
+            f"Jobs tab)</span>")
+        self.session.emit("shares")
 
     def _zip(self, _b=None) -> None:
         folder = Path(self.job.folder)

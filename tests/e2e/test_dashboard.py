@@ -86,7 +86,7 @@ def test_page_is_usable_within_seconds(browser, dashboard, shots):
     elapsed = time.monotonic() - start
     # Voila strips the sources: no code cell is shown.
     assert pg.locator(".jp-InputArea, .jp-CodeMirrorEditor, .cm-editor").count() == 0
-    pg.wait_for_selector(".renette-cluster >> text=/workers? at tcp/", timeout=30_000)
+    pg.wait_for_selector(".renette-cluster >> text=/workers? ready/", timeout=30_000)
     # ReNette's own examples ship with the package: their buttons are always there.
     for name in ("ReNette microbiome data", "ReNette microbiome networks", "ReNette test networks (10)"):
         assert pg.get_by_role("button", name=name).is_visible()
