@@ -34,6 +34,7 @@ from .networks import (InferenceView, NetworksView, StatisticsView,  # noqa: F40
 from .download import FileSender
 from .large import is_large
 from .session import Session
+from .words import params_words
 
 
 def pair_table(result: dict) -> pd.DataFrame:
@@ -275,9 +276,9 @@ class ResultsPanel(w.VBox):
     def show(self, job: Any) -> None:
         """Show the results of a finished job (a live Job or one loaded from the store)."""
         self.zip_sender.clear()
-        params = json.dumps(getattr(job, "params", {}) or {}, default=str)
+        params = params_words(getattr(job, "params", {}) or {}, job.workflow)
         self.title.value = (f"<b>{html.escape(job.workflow)}</b> job <code>{html.escape(str(job.id))}</code>"
-                            f" <span style='color:#666'>{html.escape(params)}</span>")
+                            f"<br><span style='color:#666' class='renette-params'>{html.escape(params)}</span>")
         result = job.result
         if result is None:
             self.body.children = []

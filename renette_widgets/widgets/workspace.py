@@ -76,6 +76,8 @@ def choose(identity: Identity, remembered: dict) -> tuple[Identity, bool]:
 
 
 def _mb(n: float) -> str:
+    if n < 2**20:
+        return f"{n / 2**10:,.0f} KB"
     return f"{n / 2**20:,.0f} MB" if n < 2**30 else f"{n / 2**30:,.1f} GB"
 
 
@@ -184,14 +186,13 @@ class WorkspaceBar(w.VBox):
                 f"or <code>RENETTE_WORKSPACE={key}</code></span>")
         else:
             private = (f"<a href='?ws={key}' class='renette-ws-link' title='the key of this workspace'>"
-                       "private key link</a> (anyone with it can change and delete this workspace's "
-                       "jobs: keep it like a password, to open this workspace from another browser; "
-                       "to show results to others, use a read-only share link from the Results tab)")
+                       "private key link</a>: anyone with it can change and delete this workspace, "
+                       "so keep it like a password (it opens the workspace from another browser); "
+                       "show results with a read-only share link (Results tab)")
             if self.is_own:
                 which = "<b class='renette-ws-which'>your own</b> (this browser's)"
             else:
-                which = ("<b class='renette-ws-which'>opened by its link</b>, not this browser's own "
-                         "(what you do here changes it for whoever has its link)")
+                which = "<b class='renette-ws-which'>opened by its link</b>, not this browser's own"
             self.who.value = f"<span style='{style}'>Workspace: {which} · {private}</span>"
         self._switcher()
         self._details()
