@@ -31,7 +31,9 @@ from .common import (ErrorBox, LazyDownloads, LazyTabs, PlotBox, SortableTable, 
                      figures_html, frame_html, guarded)
 from .networks import (InferenceView, NetworksView, StatisticsView,  # noqa: F401 - view pointers
                        edge_table)
+from ..workflows.textfiles import write_tables
 from .download import FileSender
+from .exports import ExportsBar
 from .large import is_large
 from .session import Session
 from .words import params_words
@@ -189,9 +191,11 @@ class StabilityView(w.VBox):
         return self.figs[key]
 
 
-def folder_zip(folder: str | Path, out: str | Path | None = None) -> bytes | Path:
+def folder_zip(folder: str | Path, out: str | Path | None = None,
+               extra: dict[str, Path] | None = None) -> bytes | Path:
     """A zip of a job folder, manifest included: in memory, or written to ``out``
-    (a job holding a large network is hundreds of MB: not a thing to hold twice)."""
+    (a job holding a large network is hundreds of MB: not a thing to hold twice);
+    ``extra``: folders added inside it by name (the CSV tables: ``{"csv": path}``)."""
     folder = Path(folder)
     buf: Any = io.BytesIO() if out is None else open(out, "wb")  # noqa: SIM115 - closed below
     try:
@@ -202,6 +206,10 @@ def folder_zip(folder: str | Path, out: str | Path | None = None) -> bytes | Pat
                     raw = any(part.endswith(".zarr") for part in path.relative_to(folder).parts)
                     z.write(path, f"{folder.name}/{path.relative_to(folder)}",
                             compress_type=zipfile.ZIP_STORED if raw else None)
+            for name, root in (extra or {}).items():
+                for path in sorted(Path(root).rglob("*")):
+                    if path.is_file():
+                        z.write(path, f"{folder.name}/{name}/{path.relative_to(root)}")
     finally:
         if out is not None:
             buf.close()
@@ -250,8 +258,10 @@ class ResultsPanel(w.VBox):
         self.errors = ErrorBox()
         self.title = w.HTML("<i>No results yet: run a job, or open one in the Jobs tab.</i>")
         self.body = w.VBox()
-        self.zip_button = w.Button(description="zip of the job folder (with manifest)", icon="file-archive-o",
-                                   layout=w.Layout(width="auto"), disabled=True)
+        self.zip_button = w.Button(description="zip of the job folder (with manifest) and CSV tables", icon="file-archive-o",
+                                   layout=w.Layout(width="auto"), disabled=True,
+                                   tooltip="the job's folder: its manifest, the binary store files, "
+                                   "and its tables as CSV with a README of the columns")
         self.zip_note = w.HTML()
         # the zip is sent in pieces (a job with a large network is hundreds of MB)
         self.zip_sender = FileSender()
@@ -292,7 +302,8 @@ class ResultsPanel(w.VBox):
         if "inputs" in inspect.signature(cls).parameters:
             kwargs["inputs"] = self._inputs(job)
         self.view = cls(result, **kwargs)
-        self.body.children = [self.view]
+        self.exports = ExportsBar(job, self.view, kwargs.get("inputs") or self._inputs_if_networks(job))
+        self.body.children = [self.view, self.exports]
         self.share_link.value = ""
         self.use_button.layout.display = (
             None if workflows.get(job.workflow).output_networks(result) else "none")
@@ -301,6 +312,10 @@ class ResultsPanel(w.VBox):
         self.job = job  # watchers see the job once its view and footer are complete
         if _saved(job) is None and hasattr(job, "add_callback"):
             job.add_callback(self._folder_changed)
+
+    def _inputs_if_networks(self, job: Any) -> dict | None:
+        """The job's input networks (a statistics job's GraphML), read when asked."""
+        return self._inputs(job) if workflows.get(job.workflow).input_kind == "adjacency" else None
 
     def _inputs(self, job: Any) -> dict | None:
         """The job's input networks: in memory for a job of this page, else from the store."""
@@ -344,5 +359,8 @@ class ResultsPanel(w.VBox):
     def _zip(self, _b=None) -> None:
         folder = Path(self.job.folder)
         with tempfile.TemporaryDirectory(prefix="renette-zip-") as tmp:
-            path = folder_zip(folder, Path(tmp) / "job.zip")
+            # beside the binary store files, the tables as CSV with a README of their columns
+            tables = write_tables(workflows.get(self.job.workflow), self.job.result, Path(tmp) / "csv",
+                                  f"ReNette {self.job.workflow} job {self.job.id}")
+            path = folder_zip(folder, Path(tmp) / "job.zip", extra={"csv": tables[0].parent})
             self.zip_sender.send_file(f"renette_{folder.name}.zip", path, "application/zip")
