@@ -232,7 +232,7 @@ class WorkspaceBar(w.VBox):
         self.details.value = (
             "<div style='font-size:11px;color:#555'>"
             f"Workspace key <code>{key}</code>; from Python or the command line on this server: "
-            f"<code>RENETTE_WORKSPACE={key}</code> (or <code>renette ... --workspace {key}</code>). "
+            f"<code>RENETTE_WORKSPACE={key}</code> (or <code>renette ... --workspace={key}</code>). "
             f"{self.cluster_details} Quotas: {lim.jobs} jobs at once, {_mb(lim.bytes)} of storage, "
             f"largest matrix {_mb(lim.matrix_bytes)}; results {kept}.</div>")
 
