@@ -326,3 +326,20 @@ def test_every_result_offers_csv_tables_offline_figures_and_graphml(app, workflo
         z.extract(graphs[0], tmp)
         g = igraph.Graph.Read_GraphML(str(Path(tmp) / graphs[0]))
     assert g.vcount() > 0 and g.ecount() > 0 and g.es.attributes()  # weights (r, q, class)
+
+
+def test_the_last_opened_result_reopens_after_a_reload(client, tmp_path):
+    from renette_widgets.jobs.workspace import Workspace
+    ws = Workspace("R" * 22, home=tmp_path)
+    app = App(client=client, workspace=ws)
+    app.inputs.example_buttons["example-networks"].click()
+    app.distance.networks.value = ("network_A", "network_B")
+    job = _finish(app, app.distance)
+    for _ in range(400):  # written by the store after it was announced
+        if job.folder and (Path(job.folder) / "manifest.json").is_file():
+            break
+        time.sleep(0.05)
+    reloaded = App(client=client, workspace=Workspace("R" * 22, home=tmp_path))
+    assert reloaded.results.job is not None and reloaded.results.job.id == job.id
+    assert isinstance(reloaded.results.view, DistanceView)
+    assert "distance = HIM" in reloaded.results.title.value  # parameters in words, not JSON

@@ -144,3 +144,19 @@ def test_the_running_line_follows_the_store_across_pages(home):
     for app in (one, two, reloaded):
         app.jobs._look()
         assert "no job running" in app.workspace_bar.use.value
+
+
+def test_the_start_card_guides_a_first_job_and_goes_once_there_is_one(home):
+    from renette_widgets.widgets.app import TITLES
+    ws = Workspace(A)
+    app = App(workspace=ws, connect=False)
+    card = app.start
+    assert card.layout.display is None  # a first visit
+    card.guide.click()  # loads the example data, and opens the Inference tab with it chosen
+    assert card.errors.text == ""
+    assert set(app.inference.data.value) == {"condition_A", "condition_B"}
+    assert app.inference.methods.value == ("cor",) and app.tabs.selected_index == TITLES.index("Inference")
+    _job(ws, "firstjob123")
+    app.jobs._look()
+    assert card.layout.display == "none"
+    assert App(workspace=Workspace(A), connect=False).start.layout.display == "none"

@@ -312,6 +312,20 @@ class Workspace:
         _write_atomic(path, rec, self.home / "tmp")
 
 
+def remember_result(workspace: Workspace, job_id: str) -> None:
+    """Remember the result a page of the workspace opened last (a reload reopens it)."""
+    if workspace.root.is_dir():
+        _write_atomic(workspace.root / "last_result.json", {"job": job_id}, workspace.root / "tmp")
+
+
+def last_result(workspace: Workspace) -> str | None:
+    """The job whose result a page of the workspace opened last, if any."""
+    try:
+        return json.loads((workspace.root / "last_result.json").read_text()).get("job")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def open_share(token: str, home: str | Path | None = None) -> tuple[Store, str]:
     """The store and job id a share token opens (InputError when it opens nothing)."""
     home = Path(home) if home is not None else config.home()
@@ -339,5 +353,6 @@ def _job_of(origin: str) -> str | None:
     return m.group(1) if m else None
 
 
-__all__ = ["Identity", "Limits", "Workspace", "identify", "is_token", "new_token", "open_share", "user_key",
+__all__ = ["Identity", "Limits", "Workspace", "identify", "is_token", "last_result", "new_token",
+           "remember_result", "open_share", "user_key",
            "KEY_RE"]

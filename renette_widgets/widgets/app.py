@@ -11,7 +11,7 @@ from .._version import __version__
 from ..api import load_job
 from ..jobs.job import FINAL
 from ..jobs.notebooks import notebook_workspace
-from ..jobs.workspace import Identity, Workspace, open_share, user_key
+from ..jobs.workspace import Identity, Workspace, last_result, open_share, remember_result, user_key
 from .common import TABLE_CSS, ErrorBox
 from .differential import DifferentialPanel
 from .distance import DistancePanel
@@ -20,6 +20,7 @@ from .inputs import InputsPanel
 from .jobs import JobsPanel
 from .results import ResultsPanel
 from .session import Session
+from .start import StartCard
 from .stability import StabilityPanel
 from .statistics import StatisticsPanel
 from .loop import on_loop
@@ -94,7 +95,17 @@ class App(w.VBox):
             "(Hamming / Ipsen-Mikhailov / HIM), test their stability</span>"
             f"<span style='color:#999;font-size:11px'>v{html.escape(__version__)}</span></div>")
         self.header = header
-        super().__init__([w.HTML(TABLE_CSS), header, self.workspace_bar, self.errors, self.tabs])
+        self.start = StartCard(self.inputs, self.inference, self._select,
+                               lambda: bool(self.jobs.rows or self.session.jobs))
+        self.start.update()
+        for event in ("job", "workspace"):
+            self.session.on(event, self.start.update)
+        self.jobs.looked.append(self.start.update)
+        # the result opened last reopens after a reload (the workspace remembers it)
+        self.session.on("workspace", lambda ws: self._reopen(ws))
+        self.session.on("open", lambda job: self._opened(job))
+        super().__init__([w.HTML(TABLE_CSS), header, self.workspace_bar, self.errors, self.start,
+                          self.tabs])
         self.add_class("renette-app")
         if workspace is not None:
             workspace = Workspace(workspace) if isinstance(workspace, str) else workspace
@@ -148,6 +159,21 @@ class App(w.VBox):
         results.show(load_job(job_id, store))
         self.shared = results
         self.children = [self.children[0], self.header, w.HTML(shared_title(results.job)), results]
+
+    def _opened(self, job: Any) -> None:
+        ws = self.session.workspace
+        if ws is not None and getattr(job, "id", None):
+            remember_result(ws, str(job.id))
+
+    def _reopen(self, workspace: Workspace) -> None:
+        """Show the workspace's last opened result in the Results tab (if it is still there)."""
+        job_id = last_result(workspace)
+        if not job_id:
+            return
+        try:
+            self.results.show(load_job(job_id, workspace.store))
+        except Exception:  # noqa: BLE001, S110 - deleted since: the tab stays empty
+            pass
 
     def _select(self, title: str) -> None:
         if hasattr(self, "tabs"):
