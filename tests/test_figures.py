@@ -63,27 +63,31 @@ def test_him_scatter_one_point_per_pair():
 
 
 def test_him_scatter_axes_span_their_own_data():
-    """The ten test networks: H about 0.003, IM about 0.1 to 0.3. Each axis spans its
-    data, the diagonal (meaningless across such scales) is not drawn."""
+    """The ten test networks: H about 0.003, IM about 0.01 to 0.3. Each axis spans its
+    data (H, far from 0, on a log axis), the diagonal (meaningless across such scales)
+    is not drawn."""
     rng = np.random.default_rng(1)
     names = [f"test_data_{i}" for i in range(1, 11)]
     k = len(names)
     hv = np.triu(rng.uniform(0.0028, 0.0034, (k, k)), 1)
-    iv = np.triu(rng.uniform(0.08, 0.3, (k, k)), 1)
+    iv = np.triu(rng.uniform(0.01, 0.3, (k, k)), 1)
     fig = figures.him_scatter(_dist(hv + hv.T, names), _dist(iv + iv.T, names))
     pts = fig.data[-1]
     assert len(pts.x) == 45
-    for axis, values in ((fig.layout.xaxis, pts.x), (fig.layout.yaxis, pts.y)):
-        lo, hi = axis.range
-        assert axis.type == "linear" and lo == 0
-        assert max(values) <= hi <= 1.25 * max(values)  # spans the data, not [0, 1]
+    lo, hi = fig.layout.yaxis.range
+    assert fig.layout.yaxis.type == "linear" and lo == 0
+    assert max(pts.y) <= hi <= 1.25 * max(pts.y)  # spans the data, not [0, 1]
+    lo, hi = fig.layout.xaxis.range
+    assert fig.layout.xaxis.type == "log"
+    assert np.log10(min(pts.x)) - 0.05 <= lo < np.log10(min(pts.x))  # the data, not a sliver
+    assert np.log10(max(pts.x)) < hi <= np.log10(max(pts.x)) + 0.05
     assert not any(t.name == "H = IM" for t in fig.data)
     assert all(len(t.x) == 45 for t in fig.data if t.mode and "lines" in t.mode) is True
     assert "vs %{customdata[1]}" in pts.hovertemplate
     # values over four decades: a log axis
     iv[0, 1:] = 1e-5
     fig = figures.him_scatter(_dist(hv + hv.T, names), _dist(iv + iv.T, names))
-    assert fig.layout.yaxis.type == "log" and fig.layout.xaxis.type == "linear"
+    assert fig.layout.yaxis.type == "log"
     lo, hi = fig.layout.yaxis.range
     assert lo <= np.log10(1e-5) and hi >= np.log10(iv.max())
 

@@ -160,3 +160,14 @@ def test_the_start_card_guides_a_first_job_and_goes_once_there_is_one(home):
     app.jobs._look()
     assert card.layout.display == "none"
     assert App(workspace=Workspace(A), connect=False).start.layout.display == "none"
+
+
+def test_parameters_read_as_words_not_json():
+    from renette_widgets.widgets.words import params_words
+    got = params_words({"method": "pearson", "cor_cutoff": 0.99, "fdr": 0.05, "top_variance": None,
+                        "node_method_params": {"tol": 0.0}, "seed": 3}, "differential", quiet=("seed",))
+    assert "FDR threshold = 5 %" in got and "correlation cutoff = 0.99" in got  # a level, a correlation
+    assert "keep the N most variable = automatic" in got and "node method params (tol = 0)" in got
+    assert "{" not in got and "seed" not in got
+    assert params_words({"methods": {"cor": {"method": "pearson"}}}, "inference") == \
+        "methods = cor (method = pearson)"

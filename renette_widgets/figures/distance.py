@@ -143,14 +143,16 @@ def mds_map(d: pd.DataFrame, title: str = "MDS map of the networks") -> go.Figur
 
 
 def _axis_range(values: np.ndarray) -> tuple[str, list[float]]:
-    """An axis spanning ``values``: linear from 0 to a little above the largest,
-    or log (base 10) when the positive values span more than two decades."""
+    """An axis spanning ``values``: linear from 0 to a little above the largest, or log
+    (base 10) when the positive values span more than two decades, or sit far from 0
+    (the smallest above half the largest: from 0 they would fill a sliver of the axis)."""
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
     pos = v[v > 0]
-    if len(pos) > 1 and len(pos) == len(v) and pos.max() / pos.min() > 100:
+    if len(pos) > 2 and len(pos) == len(v) and (pos.max() / pos.min() > 100
+                                                 or pos.min() > pos.max() / 2):
         lo, hi = np.log10(pos.min()), np.log10(pos.max())
-        pad = 0.08 * (hi - lo)
+        pad = max(0.08 * (hi - lo), 0.01)
         return "log", [float(lo - pad), float(hi + pad)]
     top = float(v.max()) if len(v) else 0.0
     return "linear", [0.0, top * 1.08 if top > 0 else 1.0]

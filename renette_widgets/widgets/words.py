@@ -1,8 +1,8 @@
 """A job's parameters in words, for people: ``name = value``, not JSON.
 
 Names are the forms' labels (the workflow's :class:`~renette_widgets.io.params.Param`
-specs); a value between 0 and 1 of a parameter bounded by [0, 1] is a share,
-shown as a percentage; booleans are yes / no; automatic values say so.
+specs); shares and probability levels (:data:`SHARES`) are percentages; booleans are
+yes / no; automatic values say so.
 """
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from .. import workflows
 
 #: Parameters that say nothing to a reader of a job's line (reproducibility only).
 QUIET = ("seed",)
+#: Parameters that are shares or probability levels, shown as percentages (a
+#: correlation bounded by [0, 1], e.g. a cutoff, is not one: it stays a number).
+SHARES = ("fdr", "cor_alpha", "alpha", "density")
 
 
 def _specs(workflow: str) -> dict[str, Any]:
@@ -29,11 +32,13 @@ def value_words(value: Any, spec: Any = None) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        if spec is not None and spec.min == 0 and spec.max == 1 and 0 <= value <= 1:
+        if spec is not None and spec.name in SHARES and 0 <= value <= 1:
             return f"{value * 100:g} %"
         return f"{value:g}"
     if isinstance(value, dict):
-        return "; ".join(f"{k} ({params_words(v)})" if isinstance(v, dict) and v else str(k)
+        if all(not isinstance(v, dict) for v in value.values()):  # a method's parameters
+            return ", ".join(f"{k} = {value_words(v)}" for k, v in value.items()) or "defaults"
+        return "; ".join(f"{k} ({value_words(v)})" if isinstance(v, dict) and v else str(k)
                          for k, v in value.items())
     if isinstance(value, (list, tuple)):
         return ", ".join(value_words(v) if not isinstance(v, dict) else
@@ -49,6 +54,9 @@ def params_words(params: dict | None, workflow: str = "", quiet: tuple[str, ...]
         if name in quiet or value in ("", [], {}):
             continue
         spec = specs.get(name)
-        label = spec.label if spec is not None and spec.label else name
-        bits.append(f"{label} = {value_words(value, spec)}")
+        label = spec.label if spec is not None and spec.label else name.replace("_", " ")
+        if isinstance(value, dict) and all(not isinstance(v, dict) for v in value.values()):
+            bits.append(f"{label} ({value_words(value, spec)})")  # e.g. a method's parameters
+        else:
+            bits.append(f"{label} = {value_words(value, spec)}")
     return " · ".join(bits)
