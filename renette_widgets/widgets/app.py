@@ -83,7 +83,7 @@ class App(w.VBox):
         bar.follow_running(self.jobs.ended_ids)
         self.jobs.looked.append(bar.refresh)
         for event in ("job", "finished", "inputs"):
-            self.session.on(event, lambda *_a: bar.refresh())
+            self.session.on(event, lambda *_a: bar.refresh(size=True))
         # a job of this page that ends is not running any more, at once (not at the next look)
         ended = on_loop(bar.refresh)
         self.session.on("job", lambda job: job.add_callback(

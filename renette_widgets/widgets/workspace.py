@@ -250,8 +250,9 @@ class WorkspaceBar(w.VBox):
         still say running while the store writes them)."""
         self._running_ids = ended
 
-    def refresh(self) -> None:
-        """Redraw running jobs (from the store, less those known to have ended) and storage."""
+    def refresh(self, size: bool = False) -> None:
+        """Redraw running jobs (from the store, less those known to have ended) and storage
+        (measured again at most every :data:`SIZE_EVERY` s, or now with ``size``)."""
         ws = self.workspace
         if ws is None:
             return
@@ -260,7 +261,7 @@ class WorkspaceBar(w.VBox):
                       if r["alive"] and r.get("status") not in ("done", "failed", "cancelled")
                       and r["id"] not in ended)
         now = time.monotonic()
-        if now - self._size[0] > SIZE_EVERY:
+        if size or now - self._size[0] > SIZE_EVERY:
             self._size = (now, ws.store.size())
         used = self._size[1]
         self.use.value = (
