@@ -171,3 +171,12 @@ def test_parameters_read_as_words_not_json():
     assert "{" not in got and "seed" not in got
     assert params_words({"methods": {"cor": {"method": "pearson"}}}, "inference") == \
         "methods = cor (method = pearson)"
+
+
+def test_a_count_that_may_be_automatic_shows_a_whole_number():
+    from renette_widgets.io.params import TOP_VARIANCE
+    from renette_widgets.widgets.form import widget_for
+    box = widget_for(TOP_VARIANCE)
+    assert box.value is None and box.number.value == 1000 and isinstance(box.number.value, int)
+    box.auto.value = False
+    assert box.value == 1000

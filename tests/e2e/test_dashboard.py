@@ -222,6 +222,12 @@ def test_inference_on_example_data(page, shots, browser, tmp_path):
     assert drawn >= 3 and asked == [], asked
     tab(page, "Jobs")
     page.locator(".renette-status", has_text="done").first.wait_for()
+    # at 1400 px: whole button labels, each job described on one line
+    cut = page.evaluate("""() => Array.from(document.querySelectorAll('.renette-job-row button'))
+        .filter(b => b.offsetParent && b.scrollWidth > b.clientWidth + 1).map(b => b.innerText)""")
+    lines = page.evaluate("""() => Array.from(document.querySelectorAll('.renette-job-what'))
+        .filter(e => e.offsetParent).map(e => Math.round(e.getBoundingClientRect().height))""")
+    assert cut == [] and lines and max(lines) < 24, (cut, lines)
     shot(page, shots, "jobs")
     # The inferred networks are now choices of the Statistics panel.
     tab(page, "Statistics")
