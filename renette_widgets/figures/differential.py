@@ -266,8 +266,8 @@ def differential_network(pairs: pd.DataFrame, a: str = "A", b: str = "B",
                               "(width: |r| or |z|; dotted: not correlated there; hover an "
                               "edge's middle)", 660)
     # the legend below the panels, in room of its own (never over a drawn group)
-    fig.update_layout(margin={"l": 10, "r": 10, "t": TOP_MARGIN + 24, "b": 130},
-                      legend={"orientation": "h", "y": -0.04, "yanchor": "top", "font": {"size": 11}})
+    fig.update_layout(margin={"l": 10, "r": 10, "t": TOP_MARGIN + 24, "b": 150},
+                      legend={"orientation": "h", "y": -0.1, "yanchor": "top", "font": {"size": 11}})
     fig.update_annotations(font={"size": 12}, yshift=6)
     return fig
 

@@ -85,8 +85,11 @@ def _running(n: int) -> str:
     return "no job running" if n == 0 else f"{n} job{'s' if n != 1 else ''} running"
 
 
-#: Seconds the page waits for the browser to say what it remembers (JS off: a new workspace).
-REPORT_WAIT = 8.0
+#: Seconds the page waits for the browser to say what it remembers, then opens a new
+#: workspace (a page whose scripts never run). Long: on a busy server a page takes
+#: seconds to draw, and opening a new workspace for a browser that has one is the
+#: very thing not to do.
+REPORT_WAIT = 60.0
 #: Seconds between two measures of the workspace's disk use (a walk of its folder).
 SIZE_EVERY = 10.0
 

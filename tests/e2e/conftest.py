@@ -88,6 +88,7 @@ def page(browser, dashboard):
     pg.set_default_timeout(60_000)
     pg.goto(dashboard.url)
     pg.wait_for_selector(".renette-app")
+    pg.locator(".renette-ws-link").wait_for()  # its workspace is open: jobs may start
     yield pg
     context.close()
 
