@@ -109,12 +109,12 @@ class JobRow(w.HBox):
         # one line (the whole of it on hover), the id under it
         self.what = w.HTML(f"<span class='renette-job-what' title='{html.escape(text)}'>"
                            f"<b>{html.escape(job.workflow)}</b> <span style='color:#555'>"
-                           f"{html.escape(text)}</span></span>"
-                           f"<code style='font-size:10px'>{job.id}</code>",
-                           layout=w.Layout(flex="1 1 300px", min_width="200px"))
-        self.when = w.HTML(_when(job.created), layout=w.Layout(width="135px", flex="0 0 auto"))
+                           f"{html.escape(text)}</span></span>",
+                           layout=w.Layout(width="100%", min_width="0"))
+        self.when = w.HTML(f"{_when(job.created)}<br><code style='font-size:10px'>{job.id}</code>",
+                           layout=w.Layout(width="135px", flex="0 0 auto"))
         self.bar = w.FloatProgress(min=0, max=1, layout=w.Layout(width="110px", flex="0 0 auto"))
-        self.message = w.HTML(layout=w.Layout(flex="1 1 200px", min_width="120px"))
+        self.message = w.HTML(layout=w.Layout(flex="1 1 auto", min_width="0"))
         self.elapsed = w.HTML(layout=w.Layout(width="55px", flex="0 0 auto"))
         # whole labels: the buttons take the width their label needs
         fit = {"width": "auto", "flex": "0 0 auto"}
@@ -129,7 +129,11 @@ class JobRow(w.HBox):
         self._last = 0.0
         self._shown_status = None
         self.update()
-        super().__init__([self.status, self.what, self.when, self.bar, self.message, self.elapsed,
+        # what it is on one line, its progress under it; the buttons keep their whole labels
+        middle = w.VBox([self.what, w.HBox([self.bar, self.message], layout=w.Layout(width="100%"))],
+                        layout=w.Layout(flex="1 1 auto", min_width="0"))
+        middle.add_class("renette-job-mid")
+        super().__init__([self.status, middle, self.when, self.elapsed,
                           self.cancel_button, self.open_button, self.delete_button],
                          layout=w.Layout(align_items="center", border_bottom="1px solid #eee", width="100%"))
         self.add_class("renette-job-row")

@@ -223,8 +223,11 @@ def test_inference_on_example_data(page, shots, browser, tmp_path):
     tab(page, "Jobs")
     page.locator(".renette-status", has_text="done").first.wait_for()
     # at 1400 px: whole button labels, each job described on one line
-    cut = page.evaluate("""() => Array.from(document.querySelectorAll('.renette-job-row button'))
-        .filter(b => b.offsetParent && b.scrollWidth > b.clientWidth + 1).map(b => b.innerText)""")
+    cut = page.evaluate("""() => Array.from(document.querySelectorAll('.renette-job-row')).filter(r => r.offsetParent)
+        .flatMap(r => { const R = r.getBoundingClientRect(), out = r.scrollWidth > r.clientWidth + 1 ? ['row'] : [];
+            r.querySelectorAll('button').forEach(b => { if (b.scrollWidth > b.clientWidth + 1
+                || b.getBoundingClientRect().right > R.right + 1) out.push(b.innerText); });
+            return out; })""")
     lines = page.evaluate("""() => Array.from(document.querySelectorAll('.renette-job-what'))
         .filter(e => e.offsetParent).map(e => Math.round(e.getBoundingClientRect().height))""")
     assert cut == [] and lines and max(lines) < 40, (cut, lines)  # one line: 28 px

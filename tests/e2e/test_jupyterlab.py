@@ -94,8 +94,11 @@ def test_the_cell_run_twice_opens_the_same_workspace_with_its_jobs(browser, dash
     row.wait_for()
     assert "ws=" not in page.url
     # whole button labels, and a one-line description
-    cut = page.evaluate("""() => Array.from(document.querySelectorAll('.renette-job-row button'))
-        .filter(b => b.offsetParent && b.scrollWidth > b.clientWidth + 1).map(b => b.innerText)""")
+    cut = page.evaluate("""() => Array.from(document.querySelectorAll('.renette-job-row')).filter(r => r.offsetParent)
+        .flatMap(r => { const R = r.getBoundingClientRect(), out = r.scrollWidth > r.clientWidth + 1 ? ['row'] : [];
+            r.querySelectorAll('button').forEach(b => { if (b.scrollWidth > b.clientWidth + 1
+                || b.getBoundingClientRect().right > R.right + 1) out.push(b.innerText); });
+            return out; })""")
     assert cut == [], cut
     what = row.locator(".renette-job-what")
     assert what.evaluate("e => e.getClientRects().length") == 1  # one line
