@@ -50,7 +50,7 @@ def load(browser, url: str) -> tuple[float, float, object]:
     page.goto(url)
     page.get_by_role("button", name="Example networks").wait_for(state="visible")
     interactive = time.perf_counter() - t0
-    page.wait_for_selector(".renette-cluster >> text=/workers? ready/")
+    page.wait_for_selector(".renette-cluster >> text=/workers? (ready|at tcp)/")
     return interactive, time.perf_counter() - t0, page
 
 
@@ -117,7 +117,7 @@ def job_feedback(browser, url: str, home: Path, reps: int) -> dict[str, list]:
     page.set_default_timeout(600_000)
     page.goto(url)
     page.get_by_role("button", name="Example networks").wait_for(state="visible")
-    page.wait_for_selector(".renette-cluster >> text=/workers? ready/")
+    page.wait_for_selector(".renette-cluster >> text=/workers? (ready|at tcp)/")
     page.locator(".renette-ws-link").wait_for()  # the workspace is open: jobs may start
     for button in ("Example networks", "Example data (2 conditions)", "ReNette test networks (10)"):
         page.get_by_role("button", name=button).click()
