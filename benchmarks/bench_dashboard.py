@@ -50,7 +50,7 @@ def load(browser, url: str) -> tuple[float, float, object]:
     page.goto(url)
     page.get_by_role("button", name="Example networks").wait_for(state="visible")
     interactive = time.perf_counter() - t0
-    page.wait_for_selector(".renette-cluster >> text=/workers? at tcp/")
+    page.wait_for_selector(".renette-cluster >> text=/workers? (ready|at tcp)/")
     return interactive, time.perf_counter() - t0, page
 
 
@@ -87,16 +87,20 @@ def tab(page, name: str) -> None:
 def timed_job(page, home: Path, button: str) -> tuple[float, float]:
     """Click ``button``; seconds from the click to the job's row, and from the job's
     end (its manifest) to its first figure on screen."""
-    from renette_widgets.jobs.store import Store
+    from urllib.parse import parse_qs, urlparse
+
+    from renette_widgets.jobs.workspace import Workspace
     page.evaluate(MARK_FIGURES)
+    # the page's jobs are in its workspace's store (issue 16)
+    store = Workspace(parse_qs(urlparse(page.url).query)["ws"][0], home=home).store
     rows = page.locator(".renette-status").count()
-    before = {m["id"] for m in Store(home).list()}
+    before = {m["id"] for m in store.list()}
     t0 = page.evaluate("Date.now()")
     page.get_by_role("button", name=button).click()
     row = page.wait_for_function(NEW_ROW, arg=rows, polling=10).json_value()
     shown = page.wait_for_function(NEW_FIGURE, polling=10, timeout=600_000).json_value()
     for _ in range(600):  # the manifest is written once the page has the result
-        new = [m for m in Store(home).list() if m["id"] not in before]
+        new = [m for m in store.list() if m["id"] not in before]
         if new and new[0].get("timings", {}).get("finished"):
             break
         time.sleep(0.1)
@@ -113,7 +117,8 @@ def job_feedback(browser, url: str, home: Path, reps: int) -> dict[str, list]:
     page.set_default_timeout(600_000)
     page.goto(url)
     page.get_by_role("button", name="Example networks").wait_for(state="visible")
-    page.wait_for_selector(".renette-cluster >> text=/workers? at tcp/")
+    page.wait_for_selector(".renette-cluster >> text=/workers? (ready|at tcp)/")
+    page.locator(".renette-ws-link").wait_for()  # the workspace is open: jobs may start
     for button in ("Example networks", "Example data (2 conditions)", "ReNette test networks (10)"):
         page.get_by_role("button", name=button).click()
     page.locator(".renette-table", has_text="test_data_10").wait_for()

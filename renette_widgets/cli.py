@@ -9,6 +9,8 @@ Examples::
     renette rerun ~/.renette/jobs/<id>/manifest.json -p rho=0.5 -o out/
     renette export <id> --format graphml --top-edges 5000 -o out/
     renette list
+    renette shares --workspace KEY          # read-only share links of a workspace
+    renette revoke TOKEN --workspace KEY    # such a link opens nothing from then on
 
 Each registered workflow with a ``cli_command`` is a subcommand; its options
 come from the workflow (:mod:`renette_widgets.workflows`).
@@ -35,6 +37,7 @@ from .io.orientation import ORIENTATIONS
 from .jobs.cluster import close_clients, describe, get_client
 from .jobs.job import FINAL
 from .jobs.store import Store, workspace_root
+from .jobs.workspace import Workspace
 from .workflows.options import key_values
 
 
@@ -165,6 +168,31 @@ def cmd_list(args) -> int:
     return 0
 
 
+def _workspace(args) -> Workspace:
+    key = args.workspace or os.environ.get("RENETTE_WORKSPACE", "").strip()
+    if not key:
+        raise InputError("share links belong to a workspace: name it",
+                         hint="--workspace KEY or RENETTE_WORKSPACE=KEY (the key is in the page's details)")
+    return Workspace(key, home=args.home)
+
+
+def cmd_shares(args) -> int:
+    """The workspace's read-only share links that still open something."""
+    for s in _workspace(args).shares():
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(s["created"])) if s["created"] else ""
+        print(f"{s['token']}  job {s['job']}  {when}  ?share={s['token']}")
+    return 0
+
+
+def cmd_revoke(args) -> int:
+    """Revoke share links: they open nothing from then on."""
+    ws = _workspace(args)
+    for token in args.token:
+        ws.revoke(token)
+        print(f"revoked {token}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line parser."""
     ap = argparse.ArgumentParser(prog="renette", description=__doc__.split("\n\n")[0],
@@ -222,6 +250,12 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_export)
     p = sub.add_parser("list", parents=[common], help="jobs in the store")
     p.set_defaults(func=cmd_list)
+    p = sub.add_parser("shares", parents=[common], help="a workspace's read-only share links")
+    p.set_defaults(func=cmd_shares)
+    p = sub.add_parser("revoke", parents=[common], help="revoke read-only share links of a workspace "
+                       "(they open nothing from then on)")
+    p.add_argument("token", nargs="+", help="the share link's token (after ?share=)")
+    p.set_defaults(func=cmd_revoke)
     return ap
 
 

@@ -211,6 +211,53 @@ def test_figures_show_the_pairs_given():
     assert not [t for t in empty.data if t.x is not None and len(t.x)]
 
 
+def _colour(t) -> str | None:
+    line = getattr(t, "line", None)
+    if t.mode and "lines" in t.mode and line is not None and line.color:
+        return line.color
+    return None
+
+
+def test_differential_network_names_its_top_nodes_packs_groups_and_names_every_colour():
+    from renette_widgets.figures import differential as fd
+    rng = np.random.default_rng(0)
+    big = [f"g{i}" for i in range(20)]
+    rows = [(big[i], big[j]) for i in range(20) for j in range(i + 1, 20) if rng.random() < 0.2]
+    rows += [(f"p{k}a", f"p{k}b") for k in range(15)]
+    pairs = pd.DataFrame(rows, columns=["var1", "var2"])
+    n = len(pairs)
+    pairs["z_diff"] = rng.normal(size=n) * 3
+    pairs["r_A"], pairs["r_B"] = rng.uniform(-1, 1, n), rng.uniform(-1, 1, n)
+    pairs["q_diff"] = rng.uniform(0, 0.05, n)
+    pairs["class"] = rng.choice(list(CLASSES), n)
+    fig = fd.differential_network(pairs, "ctrl", "treated")
+    # the most changed nodes carry their names (the others on hover)
+    nodes = [t for t in fig.data if t.customdata is not None and t.mode == "markers+text"]
+    assert len(nodes) == 3
+    named = [x for x in nodes[0].text if x]
+    assert len(named) == fd.LABELLED_NODES
+    score = pd.concat([pd.Series(pairs["z_diff"].abs().to_numpy(), index=pairs[c]) for c in ("var1", "var2")]) \
+        .groupby(level=0).sum().sort_values(ascending=False)
+    assert set(named) == set(score.index[:fd.LABELLED_NODES])
+    # every colour drawn is named by one legend entry, and no colour names two things
+    legend = {}
+    for t in fig.data:
+        if t.showlegend is not False and t.name:
+            colour = _colour(t) or t.marker.line.color
+            assert colour not in legend, f"{colour} means {legend.get(colour)} and {t.name}"
+            legend[colour] = t.name
+    drawn = {_colour(t) for t in fig.data if _colour(t) and t.x is not None and len(t.x) > 1}
+    assert drawn <= set(legend), drawn - set(legend)
+    assert not set(fd.CLASS_COLOURS.values()) & {fd.MORE_IN_B, fd.LESS_IN_B}
+    # groups packed: the picture holds few empty node-sized cells per node
+    names = sorted(set(pairs["var1"]) | set(pairs["var2"]))
+    pos = fd._positions(pairs, names)
+    d = np.linalg.norm(pos[:, None] - pos[None], axis=2)
+    np.fill_diagonal(d, np.inf)
+    cells = np.ptp(pos, axis=0).prod() / (len(pos) * np.median(d.min(axis=1)) ** 2)
+    assert cells < 8  # the earlier grid of equal cells: 14
+
+
 def test_cli_options(tmp_path):
     args = cli_parser().parse_args(["differential", "a.csv", "b.csv", "-m", "spearman",
                                     "--adjust", "perm", "--n-perm", "50", "--node-method",

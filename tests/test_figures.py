@@ -52,10 +52,53 @@ def test_him_scatter_one_point_per_pair():
     h = D * 0.5
     fig = figures.him_scatter(h, D)
     pts = fig.data[-1]
-    assert len(pts.x) == 6 and "a vs b" in pts.text
-    i = list(pts.text).index("c vs d")
+    assert len(pts.x) == 6
+    pairs = [(a, b) for a, b, _ in pts.customdata]
+    assert ("a", "b") in pairs and all(f"{a} · {b}" in pts.text for a, b in pairs)
+    i = pairs.index(("c", "d"))
     assert pts.x[i] == 0.025 and pts.y[i] == 0.05
-    assert np.isclose(pts.customdata[i], np.sqrt((0.025**2 + 0.05**2) / 2))
+    assert np.isclose(float(pts.customdata[i][2]), np.sqrt((0.025**2 + 0.05**2) / 2))
+    # comparable axes (0.26 and 0.52): the H = IM diagonal means something, and is drawn
+    assert any(t.name == "H = IM" for t in fig.data)
+
+
+def test_him_scatter_axes_span_their_own_data():
+    """The ten test networks: H about 0.003, IM about 0.01 to 0.3. Each axis spans its
+    data (H, far from 0, on a log axis), the diagonal (meaningless across such scales)
+    is not drawn."""
+    rng = np.random.default_rng(1)
+    names = [f"test_data_{i}" for i in range(1, 11)]
+    k = len(names)
+    hv = np.triu(rng.uniform(0.0028, 0.0034, (k, k)), 1)
+    iv = np.triu(rng.uniform(0.01, 0.3, (k, k)), 1)
+    fig = figures.him_scatter(_dist(hv + hv.T, names), _dist(iv + iv.T, names))
+    pts = fig.data[-1]
+    assert len(pts.x) == 45
+    lo, hi = fig.layout.yaxis.range
+    assert fig.layout.yaxis.type == "linear" and lo == 0
+    assert max(pts.y) <= hi <= 1.25 * max(pts.y)  # spans the data, not [0, 1]
+    lo, hi = fig.layout.xaxis.range
+    assert fig.layout.xaxis.type == "log"
+    assert np.log10(min(pts.x)) - 0.05 <= lo < np.log10(min(pts.x))  # the data, not a sliver
+    assert np.log10(max(pts.x)) < hi <= np.log10(max(pts.x)) + 0.05
+    assert not any(t.name == "H = IM" for t in fig.data)
+    assert all(len(t.x) == 45 for t in fig.data if t.mode and "lines" in t.mode) is True
+    assert "vs %{customdata[1]}" in pts.hovertemplate
+    # values over four decades: a log axis
+    iv[0, 1:] = 1e-5
+    fig = figures.him_scatter(_dist(hv + hv.T, names), _dist(iv + iv.T, names))
+    assert fig.layout.yaxis.type == "log"
+    lo, hi = fig.layout.yaxis.range
+    assert lo <= np.log10(1e-5) and hi >= np.log10(iv.max())
+
+
+def test_names_that_look_like_numbers_stay_names():
+    names = [f"microbiome_Actinobacteria_{d}-diet_adj" for d in ("0.0", "1.0")]
+    short = figures.short_labels(names)
+    assert short == ["0.0-diet", "1.0-diet"]
+    fig = figures.distance_heatmap(_dist([[0, 0.2], [0.2, 0]], ["0.0", "1.0"]))
+    assert fig.layout.xaxis.type == fig.layout.yaxis.type == "category"
+    assert list(fig.data[0].x) == ["0.0", "1.0"]
 
 
 def test_adjacency_histograms(nets):
@@ -130,15 +173,16 @@ def test_heatmap_values_only_where_they_fit():
 
 def test_long_names_are_shortened_on_axes_and_maps_full_on_hover():
     names = [f"microbiome_Actinobacteria_{d}-diet_adj" for d in ("0.0", "1.0", "2.0")]
-    assert figures.short_labels(names) == ["0.0", "1.0", "2.0"]
+    short = ["0.0-diet", "1.0-diet", "2.0-diet"]  # not "0.0": a name, not a number
+    assert figures.short_labels(names) == short
     assert figures.short_labels(["a", "b"]) == ["a", "b"]
     d = _dist([[0, 0.1, 0.2], [0.1, 0, 0.15], [0.2, 0.15, 0]], names)
     heat = figures.distance_heatmap(d)
-    assert list(heat.data[0].x) == names and list(heat.layout.xaxis.ticktext) == ["0.0", "1.0", "2.0"]
+    assert list(heat.data[0].x) == names and list(heat.layout.xaxis.ticktext) == short
     mds = figures.mds_map(d).data[0]
-    assert list(mds.text) == ["0.0", "1.0", "2.0"] and list(mds.customdata) == names
+    assert list(mds.text) == short and list(mds.customdata) == names
     tests = [f"test_data_{i}" for i in range(1, 11)]
-    assert figures.mds_map(_dist(np.ones((10, 10)) - np.eye(10), tests)).data[0].text[9] == "10"
+    assert figures.mds_map(_dist(np.ones((10, 10)) - np.eye(10), tests)).data[0].text[9] == "data_10"
 
 
 def test_close_points_get_labels_on_different_sides():

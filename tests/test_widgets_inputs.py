@@ -229,3 +229,41 @@ def test_edge_list_and_graphml_upload_as_networks(panel):
     assert set(s.networks) == {"edges", "graph"} and not s.data
     assert s.networks["graph"].shape == (8, 8)
     assert "line 3" in panel.failed["bad_edges.csv"]
+
+
+def _other(panel, name):
+    rows = [r for r in panel.other.children if f"<b>{name}</b>" in r.children[0].value]
+    assert len(rows) == 1, [r.children[0].value for r in panel.other.children]
+    return rows[0]
+
+
+def test_what_auto_detection_assumed_is_said_and_the_other_reading_is_one_click(panel):
+    """Issue 23: a square file with gene names on both sides read as a network (and a
+    matrix read as data) say so, and the other reading is one click away; a reading that
+    cannot be is said, and the file stays listed once, as it was."""
+    net = b",x,y,z\nx,0,0.5,0.1\ny,0.5,0,0.2\nz,0.1,0.2,0\n"
+    _upload(panel, ("both.csv", net), ("wide.csv", b"x,y,z\n1,2,3\n2,3,5\n4,5,1\n7,1,2\n"))
+    row = _other(panel, "both")
+    assert "read as a <b>network</b>" in row.children[0].value
+    assert row.children[1].description == "read it as a data matrix instead"
+    row.children[1].click()
+    s = panel.session
+    assert "both" in s.data and "both" not in s.networks and s.data["both"].shape == (3, 3)
+    assert "read as a <b>data matrix</b>" not in "".join(r.children[0].value for r in panel.other.children
+                                                         if "<b>both</b>" in r.children[0].value)
+    # a 4 x 3 matrix cannot be a network: said, and it stays a data matrix, listed once
+    row = _other(panel, "wide")
+    assert row.children[1].description == "read it as a network instead"
+    row.children[1].click()
+    assert "wide" in s.data and "wide" not in s.networks
+    assert "cannot be read as a network" in panel.errors.text and "stays loaded" in panel.errors.text
+    assert "wide" not in panel.rejected.value and panel.loaded.value.count("<td>wide</td>") == 1
+    assert "read it as a network instead" in _other(panel, "wide").children[1].description
+
+
+def test_a_failed_reading_of_a_loaded_file_keeps_it_listed_once(panel):
+    _upload(panel, ("m.csv", b"x,y,z\n1,2,3\n2,3,5\n4,5,1\n7,1,2\n"))
+    panel.kind.value = "adjacency"
+    _upload(panel, ("m.csv", b"x,y,z\n1,2,3\n2,3,5\n4,5,1\n7,1,2\n"))  # not square: no network
+    assert "m" in panel.session.data and "m.csv" not in panel.failed
+    assert "rejected" not in panel.rejected.value and "stays loaded as a data matrix" in panel.errors.text

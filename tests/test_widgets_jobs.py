@@ -3,6 +3,7 @@ results opening by themselves, and the figures carrying the results' numbers."""
 import base64
 import io
 import re
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -260,3 +261,85 @@ def test_a_large_inferred_network_stays_in_the_store(client, tmp_path, monkeypat
     from renette_widgets import api
     again = api.distance({n: m.to_frame() for n, m in nets.items()}, client=client)
     assert dist.result["HIM"].iat[0, 1] == again["HIM"].iat[0, 1] > 0
+
+
+def _download(lazy) -> dict[str, bytes]:
+    """The files a LazyDownloads makes when clicked: data-URI links, or sent in pieces."""
+    files = _received(lazy.sender, lazy.button.click)
+    for name, data in re.findall(r'download="([^"]+)" href="data:[^;]+;base64,([^"]+)"', lazy.links.value):
+        files[name] = base64.b64decode(data)
+    return files
+
+
+@pytest.mark.parametrize("workflow, inputs", [
+    ("statistics", ["network_A"]), ("inference", ["condition_A", "condition_B"]),
+    ("differential", ["condition_A", "condition_B"])])
+def test_every_result_offers_csv_tables_offline_figures_and_graphml(app, workflow, inputs):
+    """Issue 23: each workflow's results page: its tables as CSV with a README of the
+    columns (also in the job's zip, beside the binary files), its figures as one HTML
+    page that asks nothing of the network, its networks as GraphML."""
+    import igraph
+    pool = {**app.session.data, **app.session.networks}
+    job = app.session.submit(workflow, {n: pool[n] for n in inputs}, {})
+    job.wait(TIMEOUT)
+    assert job.status == "done", job.error
+    for _ in range(400):  # the store writes the folder after the job is announced
+        if job.folder and (Path(job.folder) / "manifest.json").is_file():
+            break
+        time.sleep(0.05)
+    app.results.show(job)
+    bar = app.results.exports
+    # tables as CSV, with a README of their columns
+    (name, data), = _download(bar.tables).items()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = z.namelist()
+        readme = z.read("csv/README.md").decode()
+        csvs = {n: pd.read_csv(io.BytesIO(z.read(n))) for n in names if n.endswith(".csv")}
+    assert csvs and "csv/README.md" in names
+    for n, df in csvs.items():
+        assert f"## {n.split('/')[-1]}" in readme  # every file described
+    if workflow == "differential":
+        pairs = next(df for n, df in csvs.items() if n.endswith("_pairs.csv"))
+        assert len(pairs) == 780 and "| q_diff | z_diff's p-value adjusted" in readme
+    if workflow == "statistics":
+        nodes = csvs["csv/network_A_nodes.csv"]
+        np.testing.assert_allclose(nodes["strength"], job.result["network_A"]["nodes"]["strength"])
+        assert "| betweenness | betweenness centrality" in readme
+    # the job's zip holds the same CSV files beside the binary store files
+    folder = Path(job.folder).name
+    files = _received(app.results.zip_sender, app.results.zip_button.click)
+    with zipfile.ZipFile(io.BytesIO(files[f"renette_{folder}.zip"])) as z:
+        inside = z.namelist()
+    assert f"{folder}/csv/README.md" in inside and f"{folder}/manifest.json" in inside
+    assert {f"{folder}/{n}" for n in csvs} <= set(inside)
+    assert any(".zarr/" in n or n.endswith(".parquet") for n in inside)
+    # every figure in one page that opens offline
+    (name, page), = _download(bar.figures).items()
+    page = page.decode()
+    assert not re.search(r"<(?:script|link|img|iframe)[^>]+(?:src|href)=[\"']?(?:https?:)?//", page)
+    assert page.count("Plotly.newPlot") >= 2
+    # networks as GraphML
+    (name, data), = _download(bar.graphml).items()
+    with zipfile.ZipFile(io.BytesIO(data)) as z, tempfile.TemporaryDirectory() as tmp:
+        graphs = [n for n in z.namelist() if n.endswith(".graphml")]
+        assert graphs
+        z.extract(graphs[0], tmp)
+        g = igraph.Graph.Read_GraphML(str(Path(tmp) / graphs[0]))
+    assert g.vcount() > 0 and g.ecount() > 0 and g.es.attributes()  # weights (r, q, class)
+
+
+def test_the_last_opened_result_reopens_after_a_reload(client, tmp_path):
+    from renette_widgets.jobs.workspace import Workspace
+    ws = Workspace("R" * 22, home=tmp_path)
+    app = App(client=client, workspace=ws)
+    app.inputs.example_buttons["example-networks"].click()
+    app.distance.networks.value = ("network_A", "network_B")
+    job = _finish(app, app.distance)
+    for _ in range(400):  # written by the store after it was announced
+        if job.folder and (Path(job.folder) / "manifest.json").is_file():
+            break
+        time.sleep(0.05)
+    reloaded = App(client=client, workspace=Workspace("R" * 22, home=tmp_path))
+    assert reloaded.results.job is not None and reloaded.results.job.id == job.id
+    assert isinstance(reloaded.results.view, DistanceView)
+    assert "distance = HIM" in reloaded.results.title.value  # parameters in words, not JSON

@@ -154,7 +154,7 @@ def test_the_jobs_list_follows_jobs_started_elsewhere(tmp_path):
     row = panel.rows["elsewhere1"]
     assert isinstance(row.job, LiveJob) and row.job.status == "running"
     assert "2/5" in row.message.value and row.cancel_button.disabled and row.delete_button.disabled
-    assert "expr" in row.what.value and "methods=cor" in row.what.value
+    assert "expr" in row.what.value and "methods = cor" in row.what.value
     (folder / "manifest.json").write_text(json.dumps(
         {"id": "elsewhere1", "workflow": "inference", "status": "done",
          "timings": {"created": "2026-11-28T00:00:00+00:00", "tasks": 5}}))

@@ -44,10 +44,22 @@ def short_labels(names: list[str], width: int = 16) -> list[str]:
         while all(len(p) > head + tail + 1 for p in parts) and len({p[-1 - tail] for p in parts}) == 1:
             tail += 1
         core = ["".join(p[head:len(p) - tail]).strip("_- .") or n for p, n in zip(parts, names)]
+        if (tail or head) and all(_numeric(c) for c in core):
+            # "0.0" or "10" reads as a number: keep a shared word ("0.0-diet", "data_10"), a name
+            head, tail = (head, tail - 1) if tail else (head - 1, tail)
+            core = ["".join(p[head:len(p) - tail]).strip("_- .") or n for p, n in zip(parts, names)]
         if len(set(core)) == len(set(names)):
             names = core
     out = [n if len(n) <= width else n[: width - 1] + "…" for n in names]
     return out if len(set(out)) == len(set(names)) else [str(n) for n in names]
+
+
+def _numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:

@@ -15,12 +15,20 @@ from plotly.subplots import make_subplots
 from .common import TOP_MARGIN, base_layout
 from .network import layout
 
-#: Colour of each class ``sign in A / sign in B``: lost in B (orange, light blue),
-#: gained in B (red, blue), sign changed (purple, green), kept (greys).
+#: Colour of each class ``sign in A / sign in B``, Paul Tol's colour-blind-safe "muted"
+#: scheme: positive in A is the red family, negative the blue one; lost in B light
+#: (rose, cyan), gained in B dark (wine, indigo); sign changes purple and green;
+#: kept sand and teal. No colour here means anything else in these figures.
 CLASS_COLOURS = {
-    "+/0": "#ff7f0e", "0/+": "#d62728", "-/0": "#6baed6", "0/-": "#1f4e9c",
-    "+/-": "#9467bd", "-/+": "#2ca02c", "+/+": "#8c564b", "-/-": "#7f7f7f", "0/0": "#bcbd22",
+    "+/0": "#CC6677", "0/+": "#882255", "-/0": "#88CCEE", "0/-": "#332288",
+    "+/-": "#AA4499", "-/+": "#117733", "+/+": "#DDCC77", "-/-": "#44AA99", "0/0": "#999933",
 }
+#: The change panel: Okabe-Ito orange (more correlated in B) and black (less).
+MORE_IN_B, LESS_IN_B = "#E69F00", "#000000"
+#: Nodes: white with a grey rim (their labels carry the names).
+NODE_FILL, NODE_LINE = "#FFFFFF", "#666666"
+#: Nodes labelled in the differential network: the most connected ones.
+LABELLED_NODES = 25
 CLASS_MEANING = {
     "+/0": "positive in A, lost in B", "0/+": "positive in B only", "-/0": "negative in A, lost in B",
     "0/-": "negative in B only", "+/-": "positive in A, negative in B",
@@ -115,8 +123,10 @@ def node_ranking(nodes: pd.DataFrame, top: int = 30, fdr: float = 0.05,
 
 def _positions(pairs: pd.DataFrame, nodes: list[str]) -> np.ndarray:
     """One layout for the three panels: the pairs' |z| pull their nodes together;
-    each connected group laid out on its own, the groups side by side in a grid
-    (largest first), so none is lost in the space a joint layout puts between them."""
+    each connected group is laid out on its own in a square box whose side grows
+    with the square root of its size, and the boxes are packed in rows (largest
+    first, rows about as wide as the whole is tall), so that groups fill the panel
+    instead of sitting in a sparse grid."""
     import igraph  # here, not at the top: importing igraph loads matplotlib (a page's start)
     idx = {n: i for i, n in enumerate(nodes)}
     w = np.zeros((len(nodes), len(nodes)))
@@ -126,13 +136,33 @@ def _positions(pairs: pd.DataFrame, nodes: list[str]) -> np.ndarray:
     groups = igraph.Graph.Weighted_Adjacency((w > 0).astype(int).tolist(), mode="upper") \
         .connected_components()
     groups = sorted((list(g) for g in groups), key=lambda g: (-len(g), g[0]))
-    cols = int(np.ceil(np.sqrt(len(groups))))
+    sides = [np.sqrt(len(g)) for g in groups]
+    width = max(sides[0], np.sqrt(sum(s * s for s in sides)) * 1.1) if groups else 1.0
     pos = np.zeros((len(nodes), 2))
-    for k, members in enumerate(groups):
-        sub = layout(w[np.ix_(members, members)]) if len(members) > 1 else np.zeros((1, 2))
-        scale = 0.42 * np.sqrt(len(members) / len(groups[0]))  # bigger groups, bigger cells
-        pos[members] = sub * scale + [2.2 * (k % cols), -2.2 * (k // cols)]
+    x = y = row_height = 0.0
+    for members, side in zip(groups, sides):
+        if x > 0 and x + side > width + 1e-9:  # next row
+            x, y, row_height = 0.0, y - row_height, 0.0
+        if len(members) > 1:
+            sub = layout(w[np.ix_(members, members)])
+            sub = sub - (sub.max(axis=0) + sub.min(axis=0)) / 2
+            sub = sub / max(float(np.abs(sub).max()), 1e-12)  # within [-1, 1]
+        else:
+            sub = np.zeros((1, 2))
+        pos[members] = sub * side * 0.42 + [x + side / 2, y - side / 2]
+        x += side
+        row_height = max(row_height, side)
     return pos
+
+
+def node_labels(pairs: pd.DataFrame, nodes: list[str], top: int = LABELLED_NODES) -> list[str]:
+    """Each node's name when it is among the ``top`` of largest summed |z| over the
+    pairs drawn, else "" (its name is on hover)."""
+    z = np.abs(pairs["z_diff"].to_numpy(dtype=float))
+    score = pd.concat([pd.Series(z, index=pairs["var1"].astype(str)),
+                       pd.Series(z, index=pairs["var2"].astype(str))]).groupby(level=0).sum()
+    keep = set(score.sort_values(ascending=False, kind="stable").index[:top])
+    return [n if n in keep else "" for n in nodes]
 
 
 def _segments(pairs: pd.DataFrame, pos: np.ndarray, idx: dict) -> tuple[list, list]:
@@ -147,8 +177,10 @@ def differential_network(pairs: pd.DataFrame, a: str = "A", b: str = "B",
                          title: str | None = None) -> go.Figure:
     """The pairs on one layout, three panels: in A (width |r_A|), in B (width |r_B|),
     both coloured by class (dotted grey where that condition's correlation is not
-    significant, the 0 of the class), and the change (red: more correlated in B, blue: less;
-    width |z|). Hover on an edge's middle shows both correlations and q.
+    significant, the 0 of the class), and the change (orange: more correlated in B, black:
+    less; width |z|). The :data:`LABELLED_NODES` most changed nodes carry their names; the
+    legend names every colour (Paul Tol's and Okabe-Ito's colour-blind-safe colours, none
+    meaning two things). Hover on an edge's middle shows both correlations and q.
 
     Parameters
     ----------
@@ -158,6 +190,7 @@ def differential_network(pairs: pd.DataFrame, a: str = "A", b: str = "B",
     nodes = sorted(set(pairs["var1"].astype(str)) | set(pairs["var2"].astype(str)))
     idx = {n: k for k, n in enumerate(nodes)}
     pos = _positions(pairs, nodes) if nodes else np.zeros((0, 2))
+    shown = node_labels(pairs, nodes)
     fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.02, subplot_titles=[
         f"in {a}", f"in {b}", f"change ({b} vs {a})"])
     hover = _hover(pairs, a, b)
@@ -185,8 +218,8 @@ def differential_network(pairs: pd.DataFrame, a: str = "A", b: str = "B",
                                              name=cls, showlegend=False), row=1, col=col)
     z = pairs["z_diff"].to_numpy(dtype=float)
     top = max(float(np.abs(z).max()), 1e-12) if len(z) else 1.0
-    for sign, colour, label in ((1, "#d62728", f"more correlated in {b}"),
-                                (-1, "#1f77b4", f"less correlated in {b}")):
+    for sign, colour, label in ((1, MORE_IN_B, f"more correlated in {b}"),
+                                (-1, LESS_IN_B, f"less correlated in {b}")):
         for lo, hi, width in ((0, 0.5, 1.0), (0.5, 0.8, 2.2), (0.8, 1.01, 3.6)):
             part = (np.sign(z) == sign) & (np.abs(z) / top >= lo) & (np.abs(z) / top < hi)
             if part.any():
@@ -198,22 +231,43 @@ def differential_network(pairs: pd.DataFrame, a: str = "A", b: str = "B",
         fig.add_trace(go.Scatter(x=mid[:, 0], y=mid[:, 1], mode="markers", text=hover,
                                  marker={"size": 6, "color": "rgba(0,0,0,0)"}, showlegend=False,
                                  hovertemplate="%{text}<extra></extra>"), row=1, col=col)
-        fig.add_trace(go.Scatter(x=pos[:, 0], y=pos[:, 1], mode="markers", text=nodes,
-                                 marker={"size": 7, "color": "#444", "line": {"width": 0.5,
-                                                                              "color": "white"}},
-                                 showlegend=False, hovertemplate="%{text}<extra></extra>"),
+        fig.add_trace(go.Scatter(x=pos[:, 0], y=pos[:, 1], mode="markers+text", text=shown,
+                                 customdata=nodes, textposition="top center",
+                                 textfont={"size": 10, "color": "#222"}, cliponaxis=False,
+                                 marker={"size": 7, "color": NODE_FILL,
+                                         "line": {"width": 1, "color": NODE_LINE}},
+                                 showlegend=False, hovertemplate="%{customdata}<extra></extra>"),
                       row=1, col=col)
         fig.update_xaxes(visible=False, row=1, col=col)
         fig.update_yaxes(visible=False, scaleanchor=f"x{'' if col == 1 else col}", row=1, col=col)
-    for cls, colour in CLASS_COLOURS.items():  # a legend entry per class drawn
-        if (pairs["class"].astype(str) == cls).any():
+    # the legend names every colour and line drawn
+    for cls, colour in CLASS_COLOURS.items():
+        if (labels == cls).any():
             fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"{cls}: {CLASS_MEANING[cls]}",
-                                     line={"color": colour, "width": 3}), row=1, col=1)
+                                     line={"color": colour, "width": 3},
+                                     legendgroup="class", legendgrouptitle_text=f"class ({a}/{b})"),
+                          row=1, col=1)
+    if any((labels.str[side] == "0").any() for side in (0, 2)):
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name="not correlated in that condition",
+                                 line={"color": ABSENT, "width": 1.5, "dash": "dot"}, legendgroup="panel"),
+                      row=1, col=1)
+    for sign, colour, label in ((1, MORE_IN_B, f"change: more correlated in {b}"),
+                                (-1, LESS_IN_B, f"change: less correlated in {b}")):
+        if (np.sign(z) == sign).any():
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=label,
+                                     line={"color": colour, "width": 3}, legendgroup="change",
+                                     legendgrouptitle_text="change panel"), row=1, col=1)
+    if nodes:
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers",
+                                 name=f"node (named: the {min(len(nodes), LABELLED_NODES)} most changed)",
+                                 marker={"size": 8, "color": NODE_FILL,
+                                         "line": {"width": 1, "color": NODE_LINE}}), row=1, col=1)
     base_layout(fig, title or f"Differential network: {len(pairs)} pairs, {len(nodes)} nodes "
                               "(width: |r| or |z|; dotted: not correlated there; hover an "
-                              "edge's middle)", 560)
-    fig.update_layout(margin={"l": 10, "r": 10, "t": TOP_MARGIN + 24, "b": 10},
-                      legend={"orientation": "h", "y": -0.02, "font": {"size": 11}})
+                              "edge's middle)", 660)
+    # the legend below the panels, in room of its own (never over a drawn group)
+    fig.update_layout(margin={"l": 10, "r": 10, "t": TOP_MARGIN + 24, "b": 150},
+                      legend={"orientation": "h", "y": -0.1, "yanchor": "top", "font": {"size": 11}})
     fig.update_annotations(font={"size": 12}, yshift=6)
     return fig
 

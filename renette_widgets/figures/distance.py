@@ -76,6 +76,7 @@ def distance_heatmap(d: pd.DataFrame, title: str = "HIM distance",
                     textfont={"size": 13 if len(d) <= 6 else 10})
     fig = base_layout(go.Figure(heat), title, heatmap_height(len(d)))
     ticks = {"tickvals": names, "ticktext": short_labels(names), "constrain": "domain"}
+    ticks["type"] = "category"  # a network named "0.0" is a name, not a position
     fig.update_layout(xaxis={**ticks, "tickangle": -30 if len(d) > 6 else 0},
                       yaxis={**ticks, "autorange": "reversed", "scaleanchor": "x"})
     return fig
@@ -141,35 +142,80 @@ def mds_map(d: pd.DataFrame, title: str = "MDS map of the networks") -> go.Figur
     return fig
 
 
+def _axis_range(values: np.ndarray) -> tuple[str, list[float]]:
+    """An axis spanning ``values``: linear from 0 to a little above the largest, or log
+    (base 10) when the positive values span more than two decades, or sit far from 0
+    (the smallest above half the largest: from 0 they would fill a sliver of the axis)."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    pos = v[v > 0]
+    if len(pos) > 2 and len(pos) == len(v) and (pos.max() / pos.min() > 100
+                                                 or pos.min() > pos.max() / 2):
+        lo, hi = np.log10(pos.min()), np.log10(pos.max())
+        pad = max(0.08 * (hi - lo), 0.01)
+        return "log", [float(lo - pad), float(hi + pad)]
+    top = float(v.max()) if len(v) else 0.0
+    return "linear", [0.0, top * 1.08 if top > 0 else 1.0]
+
+
 def him_scatter(h: pd.DataFrame, im: pd.DataFrame, rho: float = 1.0) -> go.Figure:
     """HIM's two components: one point per pair of networks at (H, IM).
 
-    Dotted quarter circles (for rho = 1: ellipses otherwise) mark equal HIM.
+    Each axis spans its own data (from 0, or log when the values span more than
+    two decades): H and IM of real networks differ by orders of magnitude, and a
+    shared scale squashes every pair into one stripe. Points are labelled with
+    both networks (short names; full names on hover) when there are at most
+    :data:`MAX_POINT_LABELS` pairs. The H = IM diagonal and the curves of equal
+    HIM are drawn only where both axes are linear and of comparable extent (within
+    a factor 3): elsewhere they would be squeezed against an axis.
     """
     h, im = square(h), square(im)
     names = [str(n) for n in h.index]
+    short = short_labels(names, 10)
     iu = np.triu_indices(len(names), 1)
     hv, iv = h.to_numpy()[iu], im.to_numpy()[iu]
-    labels = [f"{names[i]} vs {names[j]}" for i, j in zip(*iu)]
+    pairs = [(names[i], names[j]) for i, j in zip(*iu)]
     him = np.sqrt((hv**2 + rho * iv**2) / (1 + rho))
+    xtype, xrange = _axis_range(hv)
+    ytype, yrange = _axis_range(iv)
     fig = go.Figure()
-    t = np.linspace(0, np.pi / 2, 50)
-    for level in (0.25, 0.5, 0.75, 1.0) if rho > 0 else ():
-        r = level * np.sqrt(1 + rho)
-        fig.add_trace(go.Scatter(x=r * np.cos(t), y=r * np.sin(t) / np.sqrt(rho), mode="lines",
-                                 line={"dash": "dot", "color": "lightgrey"},
-                                 name=f"HIM = {level}", hoverinfo="skip", showlegend=False))
+    comparable = (xtype == ytype == "linear" and min(xrange[1], yrange[1]) > 0
+                  and max(xrange[1], yrange[1]) / min(xrange[1], yrange[1]) <= 3)
+    if comparable:
+        top = min(xrange[1], yrange[1])
+        fig.add_trace(go.Scatter(x=[0, top], y=[0, top], mode="lines", name="H = IM",
+                                 line={"dash": "dash", "color": "#bbbbbb"}, hoverinfo="skip"))
+        t = np.linspace(0, np.pi / 2, 50)
+        for level in (0.25, 0.5, 0.75, 1.0) if rho > 0 else ():
+            r = level * np.sqrt(1 + rho)
+            fig.add_trace(go.Scatter(x=r * np.cos(t), y=r * np.sin(t) / np.sqrt(rho), mode="lines",
+                                     line={"dash": "dot", "color": "lightgrey"},
+                                     name=f"HIM = {level}", hoverinfo="skip", showlegend=False))
+    labelled = len(pairs) <= MAX_POINT_LABELS
     fig.add_trace(go.Scatter(
-        x=hv, y=iv, mode="markers", text=labels, customdata=him, name="pairs", showlegend=False,
+        x=hv, y=iv, mode="markers+text" if labelled else "markers",
+        text=[f"{short[i]} · {short[j]}" for i, j in zip(*iu)] if labelled else None,
+        textposition="top center", textfont={"size": 10}, cliponaxis=False,
+        customdata=np.column_stack([[a for a, _ in pairs], [b for _, b in pairs], him]) if pairs else None,
+        name="pairs", showlegend=False,
         marker={"size": 10, "color": him, "colorscale": "Viridis", "cmin": 0,
                 "cmax": max(float(np.max(him, initial=0)), 1e-12), "colorbar": {"title": "HIM"}},
-        hovertemplate="%{text}<br>H = %{x:.6g}<br>IM = %{y:.6g}<br>HIM = %{customdata:.6g}<extra></extra>"))
-    top = max(float(np.max(hv, initial=0)), float(np.max(iv, initial=0)), 0.05) * 1.15
-    base_layout(fig, "Hamming (H) vs Ipsen-Mikhailov (IM) for every pair", 460)
-    fig.update_layout(xaxis={"title": "H (Hamming: edges that differ)", "range": [0, min(1.02, top)]},
-                      yaxis={"title": "IM (Ipsen-Mikhailov: spectra)", "range": [0, min(1.02, top)]},
-                      margin={"l": 50, "r": 10, "t": TOP_MARGIN, "b": 40})
+        hovertemplate="%{customdata[0]} vs %{customdata[1]}<br>H = %{x:.6g}<br>IM = %{y:.6g}"
+                      "<br>HIM = %{customdata[2]:.6g}<extra></extra>"))
+    base_layout(fig, "Hamming (H) vs Ipsen-Mikhailov (IM) for every pair (each axis its own scale)",
+                480)
+    fig.update_layout(
+        xaxis={"title": "H (Hamming: edges that differ)" + (", log scale" if xtype == "log" else ""),
+               "type": xtype, "range": xrange, "exponentformat": "none"},
+        yaxis={"title": "IM (Ipsen-Mikhailov: spectra)" + (", log scale" if ytype == "log" else ""),
+               "type": ytype, "range": yrange, "exponentformat": "none"},
+        legend={"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right", "yanchor": "bottom"},
+        margin={"l": 60, "r": 10, "t": TOP_MARGIN, "b": 40})
     return fig
+
+
+#: Pairs up to which each point of the H-vs-IM scatter carries its networks' names.
+MAX_POINT_LABELS = 15
 
 
 # ---------------------------------------------------------------- one network

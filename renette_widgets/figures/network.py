@@ -37,9 +37,10 @@ def adjacency_heatmap(a: pd.DataFrame, title: str = "Adjacency matrix") -> go.Fi
         colorbar={"title": "weight", "thickness": 14},
         hovertemplate="%{y} - %{x}<br>weight = %{z:.4g}<extra></extra>"))
     base_layout(fig, title, 560)
-    fig.update_layout(xaxis={"constrain": "domain", "showticklabels": len(names) <= 60},
+    fig.update_layout(xaxis={"constrain": "domain", "showticklabels": len(names) <= 60,
+                             "type": "category"},
                       yaxis={"autorange": "reversed", "scaleanchor": "x", "constrain": "domain",
-                             "showticklabels": len(names) <= 60})
+                             "showticklabels": len(names) <= 60, "type": "category"})
     return fig
 
 

@@ -181,6 +181,7 @@ class Store:
         folder = self.folder(job.id)
         try:
             self.begin(job)
+            self._ended(job, folder / "live.json")
             manifest = self._manifest(job)
             files = _input_files(job)
             for entry in manifest["inputs"]:
@@ -195,6 +196,17 @@ class Store:
             remove_tree(folder)
             raise
         return folder
+
+    def _ended(self, job, path: Path) -> None:
+        """Say in the live record that the job has ended, while its results are written
+        (seconds for a large job): other pages no longer count it as running."""
+        try:
+            rec = json.loads(path.read_text())
+        except (OSError, ValueError):
+            return
+        rec.update(status=job.status, message=f"{job.status}; writing its results",
+                   updated=_iso(time.time()))
+        _write_atomic(path, rec, self.root / "tmp")
 
     def _manifest(self, job) -> dict:
         params = job.params

@@ -67,6 +67,11 @@ class Identity:
     share: str = ""
 
 
+def is_token(text: str) -> bool:
+    """Whether ``text`` has the form of a workspace or share token."""
+    return isinstance(text, str) and bool(_TOKEN_RE.match(text))
+
+
 def new_token() -> str:
     """An unguessable workspace or share token (128 random bits)."""
     return secrets.token_urlsafe(16)
@@ -231,7 +236,9 @@ class Workspace:
 
     def usage(self) -> dict:
         """Running jobs and disk used, against the limits."""
-        live = [r for r in self.store.live() if r["alive"]]
+        # a job that ended is not running, even while the store writes its results
+        live = [r for r in self.store.live()
+                if r["alive"] and r.get("status") not in ("done", "failed", "cancelled")]
         return {"running": len(live), "jobs": self.limits.jobs, "bytes": self.store.size(),
                 "quota_bytes": self.limits.bytes}
 
@@ -269,13 +276,55 @@ class Workspace:
                 rec = json.loads(path.read_text())
             except (OSError, ValueError):
                 continue
-            if rec.get("workspace") == self.key and rec.get("job") == job_id:
+            if rec.get("workspace") == self.key and rec.get("job") == job_id and not rec.get("revoked"):
                 return path.stem
         token = new_token()
         shares.mkdir(parents=True, exist_ok=True)
         _write_atomic(shares / f"{token}.json", {"workspace": self.key, "job": job_id,
                                                  "created": time.time()}, self.home / "tmp")
         return token
+
+    def shares(self) -> list[dict]:
+        """The workspace's read-only share links that still open something, newest
+        first: ``token``, ``job``, ``created`` (epoch seconds)."""
+        shares = self.home / "shares"
+        out = []
+        for path in shares.glob("*.json") if shares.is_dir() else []:
+            try:
+                rec = json.loads(path.read_text())
+            except (OSError, ValueError):
+                continue
+            if rec.get("workspace") == self.key and not rec.get("revoked"):
+                out.append({"token": path.stem, "job": rec.get("job"), "created": rec.get("created", 0)})
+        return sorted(out, key=lambda r: r["created"] or 0, reverse=True)
+
+    def revoke(self, token: str) -> None:
+        """Revoke a share link of this workspace: it opens nothing from now on (and
+        says it was revoked). InputError when the workspace has no such link."""
+        path = self.home / "shares" / f"{token}.json"
+        try:
+            rec = json.loads(path.read_text()) if _TOKEN_RE.match(token) else None
+        except (OSError, ValueError):
+            rec = None
+        if rec is None or rec.get("workspace") != self.key:
+            raise InputError(f"this workspace has no share link {token!r}",
+                             hint="List them with `renette shares`.")
+        rec["revoked"] = time.time()
+        _write_atomic(path, rec, self.home / "tmp")
+
+
+def remember_result(workspace: Workspace, job_id: str) -> None:
+    """Remember the result a page of the workspace opened last (a reload reopens it)."""
+    if workspace.root.is_dir():
+        _write_atomic(workspace.root / "last_result.json", {"job": job_id}, workspace.root / "tmp")
+
+
+def last_result(workspace: Workspace) -> str | None:
+    """The job whose result a page of the workspace opened last, if any."""
+    try:
+        return json.loads((workspace.root / "last_result.json").read_text()).get("job")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def open_share(token: str, home: str | Location | None = None) -> tuple[Store, str]:
@@ -287,6 +336,12 @@ def open_share(token: str, home: str | Location | None = None) -> tuple[Store, s
         raise gone
     try:
         rec = json.loads((home / "shares" / f"{token}.json").read_text())
+    except (OSError, ValueError):
+        raise gone from None
+    if rec.get("revoked"):
+        raise InputError("this share link was revoked by the workspace's owner: it opens nothing",
+                         hint="Ask whoever shared it for a new link.")
+    try:
         store = Store(workspace_root(rec["workspace"], home))
         store.manifest(rec["job"])
     except (OSError, ValueError, KeyError, InputError):
@@ -299,5 +354,6 @@ def _job_of(origin: str) -> str | None:
     return m.group(1) if m else None
 
 
-__all__ = ["Identity", "Limits", "Workspace", "identify", "new_token", "open_share", "user_key",
+__all__ = ["Identity", "Limits", "Workspace", "identify", "is_token", "last_result", "new_token",
+           "remember_result", "open_share", "user_key",
            "KEY_RE"]

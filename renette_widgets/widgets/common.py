@@ -117,6 +117,10 @@ TABLE_CSS = """<style>
 .renette-table th, .renette-table td { padding: 2px 8px; border-bottom: 1px solid #ddd; text-align: right; }
 .renette-table thead th { background: #f3f3f3; }
 .renette-error { font-weight: 600; }
+.renette-app a, .renette-shared a { color: #1a5fb4; text-decoration: underline; }
+.renette-job-row .widget-button { flex: 0 0 auto; width: auto; min-width: 0; overflow: visible; }
+.renette-job-what { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; display: block; }
+.renette-job-mid .widget-html, .renette-job-mid .widget-html-content { min-width: 0; overflow: hidden; }
 </style>"""
 
 

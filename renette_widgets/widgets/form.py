@@ -24,8 +24,10 @@ class AutoNumber(w.HBox):
     def __init__(self, spec: Param, fallback: float) -> None:
         self.auto = w.Checkbox(value=spec.default is None, description="automatic", indent=False,
                                layout=w.Layout(width="110px"))
-        self.number = w.FloatText(value=fallback if spec.default is None else spec.default,
-                                  description=spec.label, style=_STYLE, layout=w.Layout(width="270px"))
+        # a count is a whole number (not "0.5 most variable"); a real stays a real
+        box = w.IntText if spec.type is int else w.FloatText
+        self.number = box(value=fallback if spec.default is None else spec.default,
+                          description=spec.label, style=_STYLE, layout=w.Layout(width="270px"))
         self.number.disabled = self.auto.value
         self.auto.observe(lambda ch: setattr(self.number, "disabled", ch["new"]), "value")
         super().__init__([self.number, self.auto])
@@ -50,7 +52,9 @@ def widget_for(spec: Param) -> w.Widget:
     elif spec.type is bool:
         widget = w.Checkbox(value=bool(spec.default), description=spec.label, indent=False)
     elif spec.nullable:
-        widget = AutoNumber(spec, fallback=0.5)
+        # what the box shows while "automatic" is ticked: a value that means something
+        fallback = max(int(spec.min or 1), 1000) if spec.type is int else 0.5
+        widget = AutoNumber(spec, fallback=fallback)
     elif spec.type is int:
         widget = w.IntText(value=spec.default, **common)
     else:

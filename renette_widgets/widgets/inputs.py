@@ -47,6 +47,10 @@ class InputsPanel(w.VBox):
         # with other options
         self.raw: dict[str, bytes | Path] = {}
         self.failed: dict[str, str] = {}  # file name -> reason in words
+        # name -> what auto-detection assumed ("data" | "adjacency"): the other reading is offered
+        self.assumed: dict[str, str] = {}
+        self.other = w.VBox()
+        self.other.add_class("renette-other-readings")
         self.errors = ErrorBox()
         self.kind = w.Dropdown(options=KINDS, index=0, description="files are",
                                style={"description_width": "70px"}, layout=w.Layout(width="460px"))
@@ -107,7 +111,7 @@ class InputsPanel(w.VBox):
             w.HTML("<b>How files are read</b> <span style='color:#555'>(detected per file; change an "
                    "option, then re-read a file below)</span>"),
             w.HBox([self.kind, self.sep]), w.HBox([self.header, self.row_names, self.na]),
-            self.layout_choice, self.errors, self.rejected, self.loaded,
+            self.layout_choice, self.errors, self.rejected, self.loaded, self.other,
             w.HBox([self.preview_name, self.reread, self.flip, self.drop_constant, self.remove]),
             self.preview,
         ])
@@ -133,11 +137,22 @@ class InputsPanel(w.VBox):
         try:
             frame = _read(name, content, opts)
         except InputError as exc:
-            self.failed[name] = str(exc)
+            stem = Path(name).stem
+            if stem in self.session.data or stem in self.session.networks:
+                # listed once, as it is: the earlier reading stays, the failure is said
+                kind = "data matrix" if stem in self.session.data else "network"
+                self.errors.show(f"{exc} It stays loaded as a {kind}.")
+            else:
+                self.failed[name] = str(exc)
             self.refresh()
             return None
         stem = Path(name).stem
-        added = self.session.add(stem, frame, frame.attrs.get("kind", opts["kind"]), origin=origin)
+        kind = frame.attrs.get("kind", opts["kind"])
+        if opts["kind"] == "auto":
+            self.assumed[stem] = kind
+        else:
+            self.assumed.pop(stem, None)
+        added = self.session.add(stem, frame, kind, origin=origin)
         self.preview_name.value = added if added in self.preview_name.options else None
         return added
 
@@ -173,6 +188,46 @@ class InputsPanel(w.VBox):
                      for name, frame in frames.items()]
         self.refresh()
         return [a for a in added if a]
+
+    def read_as(self, name: str, kind: str) -> str | None:
+        """Read a loaded file again as ``kind`` ("data" or "adjacency"), with the
+        other options it was read with; if that fails it stays as it was (said)."""
+        file = self._file_of(name)
+        if file is None:
+            raise InputError(f"'{name}' was not uploaded as a file, so it cannot be re-read.")
+        old = self.session.data.get(name, self.session.networks.get(name))
+        old_kind = "data" if name in self.session.data else "adjacency"
+        origin = self.session.origin.get(name, "upload")
+        self.session.remove(name, notify=False)
+        added = self.read(file, self.raw[file], origin=origin, kind=kind)
+        if added is None:  # back as it was, listed once
+            reason = self.failed.pop(file, "it could not be read")
+            self.session.add(name, old, old_kind, origin=origin)
+            self.assumed[name] = old_kind
+            what = "a network" if kind == "adjacency" else "a data matrix"
+            self.errors.show(f"'{name}' cannot be read as {what}: {reason} It stays loaded as "
+                             f"{'a data matrix' if old_kind == 'data' else 'a network'}.")
+        self.refresh()
+        return added
+
+    def _other_readings(self) -> list[w.Widget]:
+        """For each file auto-detection read, what was assumed and the other reading."""
+        rows = []
+        for name, kind in self.assumed.items():
+            if name not in self.session.data and name not in self.session.networks:
+                continue
+            other = "adjacency" if kind == "data" else "data"
+            why = ("not a square matrix whose rows and columns name the same nodes"
+                   if kind == "data" else "a square matrix whose rows and columns name the same nodes")
+            note = w.HTML(f"<span style='font-size:12px'><b>{html.escape(name)}</b> was read as a "
+                          f"<b>{'data matrix' if kind == 'data' else 'network'}</b> "
+                          f"(auto-detected: {why}).</span>")
+            button = w.Button(description=f"read it as a {'network' if other == 'adjacency' else 'data matrix'}"
+                              " instead", icon="exchange", layout=w.Layout(width="auto"))
+            button.add_class("renette-other-reading")
+            button.on_click(guarded(self.errors)(lambda _b, n=name, k=other: self.read_as(n, k)))
+            rows.append(w.HBox([note, button], layout=w.Layout(align_items="center")))
+        return rows
 
     # -------------------------------------------------------------- listing
     def _file_of(self, name: str) -> str | None:
@@ -236,6 +291,10 @@ class InputsPanel(w.VBox):
         self.loaded.value = ("<b>Loaded</b><table class='renette-table'><tr><th>name</th><th>kind</th>"
                              "<th>rows × columns</th><th>from</th><th>notes</th></tr>" + "".join(rows)
                              + "</table>") if rows else "<i>Nothing loaded yet.</i>"
+        self.other.children = self._other_readings()
+        # a file loaded under its name is not also listed as rejected
+        self.failed = {n: r for n, r in self.failed.items()
+                       if Path(n).stem not in s.data and Path(n).stem not in s.networks}
         self.rejected.value = "".join(
             f"<div style='color:#b00020' class='renette-rejected'>&#10007; <b>{html.escape(n)}</b> rejected: "
             f"{html.escape(r)}</div>" for n, r in self.failed.items())

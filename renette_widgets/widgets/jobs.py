@@ -25,8 +25,10 @@ from .common import ErrorBox, guarded
 from .large import is_large
 from .loop import on_loop
 from .session import Session
+from .shares import SharesPanel
+from .words import QUIET, params_words
 
-COLOURS = {"pending": "#777", "running": "#1f77b4", "done": "#2ca02c", "failed": "#b00020",
+COLOURS = {"pending": "#777", "running": "#1f77b4", "saving": "#2ca02c", "done": "#2ca02c", "failed": "#b00020",
            "cancelled": "#b8860b", "interrupted": "#b8860b"}
 #: Seconds between two looks at the workspace's store.
 POLL = 1.0
@@ -76,28 +78,25 @@ class LiveJob:
 
     def update(self, record: dict) -> None:
         self.record = record
-        self.status = record.get("status", "running") if record.get("alive") else "interrupted"
+        ended = record.get("status") in FINAL  # its results are being written
+        self.status = ("saving" if ended else record.get("status", "running")) \
+            if record.get("alive") or ended else "interrupted"
         self.done, self.total = record.get("done", 0), record.get("total", 0)
         self.error = None if record.get("alive") else (
             "its page or process ended before it finished: run it again")
-        self.message = record.get("message", "") if record.get("alive") else self.error
+        if ended:
+            self.error = None
+        self.message = record.get("message", "") if record.get("alive") or ended else self.error
         started = epoch(record.get("started"))
         self.elapsed = time.time() - started if started and record.get("alive") else 0.0
 
 
 def describe(job: Any) -> str:
-    """What a job is, for a person: its inputs and its main parameters."""
+    """What a job is, for a person: its inputs and its main parameters in words."""
     names = getattr(job, "input_names", None) or list(getattr(job, "matrices", {}) or {})
     what = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
-    bits = []
-    for k, v in (getattr(job, "params", None) or {}).items():
-        if k in ("seed",) or v in (None, "", [], {}):
-            continue
-        if k == "methods" and isinstance(v, list):
-            v = ", ".join(m.get("method", "?") if isinstance(m, dict) else str(m) for m in v)
-        bits.append(f"{k}={v}")
-    params = "; ".join(bits)
-    return what + (f" · {params[:90]}{'…' if len(params) > 90 else ''}" if params else "")
+    params = params_words(getattr(job, "params", None), getattr(job, "workflow", ""), quiet=QUIET)
+    return what + (f" · {params[:200]}{'…' if len(params) > 200 else ''}" if params else "")
 
 
 class JobRow(w.HBox):
@@ -105,18 +104,23 @@ class JobRow(w.HBox):
 
     def __init__(self, job: Any, session: Session, errors: ErrorBox) -> None:
         self.job, self.session = job, session
-        self.status = w.HTML(layout=w.Layout(width="90px"))
-        self.what = w.HTML(f"<b>{html.escape(job.workflow)}</b> <span style='color:#555' "
-                           f"class='renette-job-what'>{html.escape(describe(job))}</span><br>"
-                           f"<code style='font-size:10px'>{job.id}</code>",
-                           layout=w.Layout(width="300px"))
-        self.when = w.HTML(_when(job.created), layout=w.Layout(width="150px"))
-        self.bar = w.FloatProgress(min=0, max=1, layout=w.Layout(width="160px"))
-        self.message = w.HTML(layout=w.Layout(width="330px"))
-        self.elapsed = w.HTML(layout=w.Layout(width="70px"))
-        self.cancel_button = w.Button(description="cancel", icon="stop", layout=w.Layout(width="90px"))
-        self.open_button = w.Button(description="open results", icon="folder-open", layout=w.Layout(width="130px"))
-        self.delete_button = w.Button(description="delete", icon="trash", layout=w.Layout(width="90px"),
+        self.status = w.HTML(layout=w.Layout(width="70px", flex="0 0 auto"))
+        text = describe(job)
+        # one line (the whole of it on hover), the id under it
+        self.what = w.HTML(f"<span class='renette-job-what' title='{html.escape(text)}'>"
+                           f"<b>{html.escape(job.workflow)}</b> <span style='color:#555'>"
+                           f"{html.escape(text)}</span></span>",
+                           layout=w.Layout(width="100%", min_width="0"))
+        self.when = w.HTML(f"{_when(job.created)}<br><code style='font-size:10px'>{job.id}</code>",
+                           layout=w.Layout(width="135px", flex="0 0 auto"))
+        self.bar = w.FloatProgress(min=0, max=1, layout=w.Layout(width="110px", flex="0 0 auto"))
+        self.message = w.HTML(layout=w.Layout(flex="1 1 auto", min_width="0"))
+        self.elapsed = w.HTML(layout=w.Layout(width="55px", flex="0 0 auto"))
+        # whole labels: the buttons take the width their label needs
+        fit = {"width": "auto", "flex": "0 0 auto"}
+        self.cancel_button = w.Button(description="cancel", icon="stop", layout=w.Layout(**fit))
+        self.open_button = w.Button(description="open results", icon="folder-open", layout=w.Layout(**fit))
+        self.delete_button = w.Button(description="delete", icon="trash", layout=w.Layout(**fit),
                                       tooltip="delete this job and its results from the workspace")
         self.cancel_button.on_click(guarded(errors)(lambda _b: self.job.cancel()))
         self.open_button.on_click(guarded(errors)(self._open))
@@ -125,9 +129,14 @@ class JobRow(w.HBox):
         self._last = 0.0
         self._shown_status = None
         self.update()
-        super().__init__([self.status, self.what, self.when, self.bar, self.message, self.elapsed,
-                          self.cancel_button, self.open_button, self.delete_button], layout=w.Layout(align_items="center",
-                                                                   border_bottom="1px solid #eee"))
+        # what it is on one line, its progress under it; the buttons keep their whole labels
+        middle = w.VBox([self.what, w.HBox([self.bar, self.message], layout=w.Layout(width="100%"))],
+                        layout=w.Layout(flex="1 1 auto", min_width="0"))
+        middle.add_class("renette-job-mid")
+        super().__init__([self.status, middle, self.when, self.elapsed,
+                          self.cancel_button, self.open_button, self.delete_button],
+                         layout=w.Layout(align_items="center", border_bottom="1px solid #eee", width="100%"))
+        self.add_class("renette-job-row")
 
     def update(self, *_args) -> None:
         """Redraw from the job's state (throttled unless the status changed)."""
@@ -179,10 +188,14 @@ class JobsPanel(w.VBox):
         self._lock = threading.RLock()
         self._follower: threading.Thread | None = None
         self._touched = time.monotonic()
+        #: Called after each look at the store (the header's running-jobs line).
+        self.looked: list[Callable[[], None]] = []
         session.on("job", self.add_job)
         session.on("finished", guarded(self.errors)(lambda job: self._ended(self.rows[job.id], job)))
         session.on("workspace", lambda _ws: (self.refresh(), self.follow()))
-        super().__init__([w.HBox([self.refresh_button, self.auto_open]), self.errors, self.list])
+        self.shares = SharesPanel(session)
+        super().__init__([w.HBox([self.refresh_button, self.auto_open]), self.errors, self.list,
+                          self.shares])
 
     def store(self) -> Any:
         """The results store (the session's, or the default one)."""
@@ -316,5 +329,13 @@ class JobsPanel(w.VBox):
         if self.session.workspace is not None:
             try:
                 self.refresh()
+                for fn in self.looked:
+                    fn()
             except Exception as exc:  # noqa: BLE001 - shown; the next look may do
                 self.errors.show(exc)
+
+    def ended_ids(self) -> set[str]:
+        """Jobs this page knows have ended (their live record may still say running
+        while the store writes them)."""
+        return ({j.id for j in self.session.jobs if j.status in FINAL}
+                | {k for k, r in self.rows.items() if r.job.status in FINAL or r.job.status == "saving"})

@@ -34,9 +34,12 @@ from .common import (ErrorBox, LazyDownloads, LazyTabs, PlotBox, SortableTable, 
                      figures_html, frame_html, guarded)
 from .networks import (InferenceView, NetworksView, StatisticsView,  # noqa: F401 - view pointers
                        edge_table)
+from ..workflows.textfiles import write_tables
 from .download import FileSender
+from .exports import ExportsBar
 from .large import is_large
 from .session import Session
+from .words import params_words
 
 
 def pair_table(result: dict) -> pd.DataFrame:
@@ -191,9 +194,11 @@ class StabilityView(w.VBox):
         return self.figs[key]
 
 
-def folder_zip(folder: str | Path, out: str | Path | None = None) -> bytes | Path:
+def folder_zip(folder: str | Path, out: str | Path | None = None,
+               extra: dict[str, Path] | None = None) -> bytes | Path:
     """A zip of a job folder, manifest included: in memory, or written to ``out``
-    (a job holding a large network is hundreds of MB: not a thing to hold twice)."""
+    (a job holding a large network is hundreds of MB: not a thing to hold twice);
+    ``extra``: folders added inside it by name (the CSV tables: ``{"csv": path}``)."""
     folder = location(folder)  # local, or on an object store (read a file at a time)
     buf: Any = io.BytesIO() if out is None else open(out, "wb")  # noqa: SIM115 - closed below
     try:
@@ -206,6 +211,10 @@ def folder_zip(folder: str | Path, out: str | Path | None = None) -> bytes | Pat
                 info._compresslevel = 1  # fast (ZipFile.write has it as an argument, open not)
                 with open_file(path, "rb") as src, z.open(info, "w") as dst:
                     shutil.copyfileobj(src, dst, 2**22)
+            for name, root in (extra or {}).items():
+                for path in sorted(Path(root).rglob("*")):
+                    if path.is_file():
+                        z.write(path, f"{folder.name}/{name}/{path.relative_to(root)}")
     finally:
         if out is not None:
             buf.close()
@@ -254,8 +263,10 @@ class ResultsPanel(w.VBox):
         self.errors = ErrorBox()
         self.title = w.HTML("<i>No results yet: run a job, or open one in the Jobs tab.</i>")
         self.body = w.VBox()
-        self.zip_button = w.Button(description="zip of the job folder (with manifest)", icon="file-archive-o",
-                                   layout=w.Layout(width="auto"), disabled=True)
+        self.zip_button = w.Button(description="zip of the job folder (with manifest) and CSV tables", icon="file-archive-o",
+                                   layout=w.Layout(width="auto"), disabled=True,
+                                   tooltip="the job's folder: its manifest, the binary store files, "
+                                   "and its tables as CSV with a README of the columns")
         self.zip_note = w.HTML()
         # the zip is sent in pieces (a job with a large network is hundreds of MB)
         self.zip_sender = FileSender()
@@ -280,9 +291,9 @@ class ResultsPanel(w.VBox):
     def show(self, job: Any) -> None:
         """Show the results of a finished job (a live Job or one loaded from the store)."""
         self.zip_sender.clear()
-        params = json.dumps(getattr(job, "params", {}) or {}, default=str)
+        params = params_words(getattr(job, "params", {}) or {}, job.workflow)
         self.title.value = (f"<b>{html.escape(job.workflow)}</b> job <code>{html.escape(str(job.id))}</code>"
-                            f" <span style='color:#666'>{html.escape(params)}</span>")
+                            f"<br><span style='color:#666' class='renette-params'>{html.escape(params)}</span>")
         result = job.result
         if result is None:
             self.body.children = []
@@ -296,7 +307,8 @@ class ResultsPanel(w.VBox):
         if "inputs" in inspect.signature(cls).parameters:
             kwargs["inputs"] = self._inputs(job)
         self.view = cls(result, **kwargs)
-        self.body.children = [self.view]
+        self.exports = ExportsBar(job, self.view, kwargs.get("inputs") or self._inputs_if_networks(job))
+        self.body.children = [self.view, self.exports]
         self.share_link.value = ""
         self.use_button.layout.display = (
             None if workflows.get(job.workflow).output_networks(result) else "none")
@@ -305,6 +317,10 @@ class ResultsPanel(w.VBox):
         self.job = job  # watchers see the job once its view and footer are complete
         if _saved(job) is None and hasattr(job, "add_callback"):
             job.add_callback(self._folder_changed)
+
+    def _inputs_if_networks(self, job: Any) -> dict | None:
+        """The job's input networks (a statistics job's GraphML), read when asked."""
+        return self._inputs(job) if workflows.get(job.workflow).input_kind == "adjacency" else None
 
     def _inputs(self, job: Any) -> dict | None:
         """The job's input networks: in memory for a job of this page, else from the store."""
@@ -340,11 +356,16 @@ class ResultsPanel(w.VBox):
         token = self.session.workspace.share(self.job.id)
         self.share_link.value = (
             f"<a href='?share={token}' target='_blank' class='renette-share'>read-only link to "
-            f"these results</a> <span style='color:#777'>(whoever has it can see them; "
-            f"copy it from the link)</span>")
+            f"these results</a> <span style='color:#777'>(whoever has it can see these results, "
+            f"nothing else, and change nothing; copy it from the link; list or revoke it in the "
+            f"Jobs tab)</span>")
+        self.session.emit("shares")
 
     def _zip(self, _b=None) -> None:
         folder = location(self.job.folder)
         with tempfile.TemporaryDirectory(prefix="renette-zip-") as tmp:
-            path = folder_zip(folder, Path(tmp) / "job.zip")
+            # beside the binary store files, the tables as CSV with a README of their columns
+            tables = write_tables(workflows.get(self.job.workflow), self.job.result, Path(tmp) / "csv",
+                                  f"ReNette {self.job.workflow} job {self.job.id}")
+            path = folder_zip(folder, Path(tmp) / "job.zip", extra={"csv": tables[0].parent})
             self.zip_sender.send_file(f"renette_{folder.name}.zip", path, "application/zip")

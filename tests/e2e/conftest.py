@@ -88,6 +88,7 @@ def page(browser, dashboard):
     pg.set_default_timeout(60_000)
     pg.goto(dashboard.url)
     pg.wait_for_selector(".renette-app")
+    pg.locator(".renette-ws-link").wait_for()  # its workspace is open: jobs may start
     yield pg
     context.close()
 
@@ -105,3 +106,32 @@ def write_data(folder: Path, names: list[str], rows: int, cols: int, seed: int) 
         x.to_csv(folder / f"{name}.csv")
         paths.append(str(folder / f"{name}.csv"))
     return paths
+
+
+def download(page, button, link: str, folder: Path) -> Path:
+    """Click the button named ``button`` (a regex), then the link ``link`` (a CSS
+    selector) it offers; the file saved in ``folder``."""
+    import re
+    page.get_by_role("button", name=re.compile(button)).last.click()
+    anchor = page.locator(link).last
+    anchor.wait_for(timeout=120_000)
+    with page.expect_download() as dl:
+        anchor.click()
+    path = folder / dl.value.suggested_filename
+    dl.value.save_as(path)
+    return path
+
+
+def opened_offline(browser, path: Path) -> tuple[int, list[str]]:
+    """Open an HTML file in a fresh browser context: how many plotly figures it drew,
+    and every request it made that is not the file itself (data or blob)."""
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
+    page.goto(path.as_uri())
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length > 0",
+                           timeout=60_000)
+    drawn = page.evaluate("() => document.querySelectorAll('.js-plotly-plot').length")
+    ctx.close()
+    return drawn, [u for u in asked if not u.startswith(("file:", "data:", "blob:", "about:"))]

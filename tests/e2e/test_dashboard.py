@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conformance_helpers import CONFORMANCE, read_case_csv
-from conftest import shot
+from conftest import download, opened_offline, shot
 
 from renette_widgets.io.examples import example_path
 
@@ -87,7 +87,7 @@ def test_page_is_usable_within_seconds(browser, dashboard, shots):
     elapsed = time.monotonic() - start
     # Voila strips the sources: no code cell is shown.
     assert pg.locator(".jp-InputArea, .jp-CodeMirrorEditor, .cm-editor").count() == 0
-    pg.wait_for_selector(".renette-cluster >> text=/workers? at tcp/", timeout=30_000)
+    pg.wait_for_selector(".renette-cluster >> text=/workers? ready/", timeout=30_000)
     # ReNette's own examples ship with the package: their buttons are always there.
     for name in ("ReNette microbiome data", "ReNette microbiome networks", "ReNette test networks (10)"):
         assert pg.get_by_role("button", name=name).is_visible()
@@ -108,6 +108,34 @@ def test_bad_file_is_rejected_with_its_message(page, tmp_path):
     text = rejected.inner_text()
     assert "line 3" in text and "'oops' is not a number" in text, text
     assert page.get_by_role("button", name="Upload files (1)").is_visible()  # the button counts
+
+
+def test_an_ambiguous_file_says_what_was_assumed(page, shots, tmp_path):
+    """Issue 23: auto-detection says what it assumed, the other reading is one click;
+    a reading that cannot be is said and the file stays listed once."""
+    square = tmp_path / "square_genes.csv"
+    square.write_text(",x,y,z\nx,1,0.5,0.1\ny,0.5,1,0.2\nz,0.1,0.2,1\n")
+    wide = tmp_path / "wide_net.csv"
+    wide.write_text("x,y,z\n1,2,3\n2,3,5\n4,5,1\n7,1,2\n")
+    upload(page, [str(square), str(wide)])
+    other = page.locator(".renette-other-readings")
+    other.get_by_text("square_genes was read as a network").wait_for()
+    other.get_by_text("wide_net was read as a data matrix").wait_for()
+    shot(page, shots, "inputs_other_reading")
+    row = other.locator(".widget-hbox", has_text="square_genes")
+    row.get_by_role("button", name="read it as a data matrix instead").click()
+    loaded = page.locator(".renette-table", has_text="square_genes")
+    loaded.locator("tr", has_text="square_genes").filter(has_text="data").wait_for()
+    row = other.locator(".widget-hbox", has_text="wide_net")
+    row.get_by_role("button", name="read it as a network instead").click()
+    page.locator(".renette-error", has_text="cannot be read as a network").wait_for()
+    assert page.locator(".renette-rejected", has_text="wide_net").count() == 0
+    assert loaded.locator("td", has_text=re.compile("^wide_net$")).count() == 1
+    shot(page, shots, "inputs_other_reading_done")
+    # the upload status has a line of its own: the example buttons stay in one row with the button
+    tops = page.evaluate("""() => Array.from(document.querySelectorAll('.renette-app button'))
+        .filter(b => /Upload files|Example data/.test(b.innerText)).map(b => b.getBoundingClientRect().top)""")
+    assert len(tops) == 2 and abs(tops[0] - tops[1]) < 2, tops
 
 
 def test_upload_networks_and_run_him(page, shots, tmp_path):
@@ -153,7 +181,7 @@ def test_upload_networks_and_run_him(page, shots, tmp_path):
     page.locator(".jp-RenderedPlotly:visible", has_text="edges shown in this network only").first.wait_for()
     shot(page, shots, "results_distance_networks")
     # the zip of the job folder, and the figures as one offline HTML file
-    page.get_by_role("button", name="zip of the job folder (with manifest)").click()
+    page.get_by_role("button", name=re.compile("zip of the job folder")).click()
     page.locator("a[download$='.zip']").wait_for()
     page.get_by_role("button", name=re.compile("prepare the figures")).click()
     page.locator("a[download$='_figures.html']").wait_for()
@@ -181,7 +209,7 @@ def test_edge_list_and_graphml_uploaded_then_their_distance(page, tmp_path):
     assert heat["z"][0][1] == 0.0 and heat["z"][1][0] == 0.0
 
 
-def test_inference_on_example_data(page, shots):
+def test_inference_on_example_data(page, shots, browser, tmp_path):
     tab(page, "Inputs")
     page.get_by_role("button", name="Example data (2 conditions)").click()
     page.locator(".renette-table", has_text="condition_B").wait_for()
@@ -211,8 +239,21 @@ def test_inference_on_example_data(page, shots):
         tab(page, name)
         page.wait_for_timeout(600)
         shot(page, shots, title)
+    # every figure of the result in one HTML page that asks nothing of the network
+    html = download(page, "all figures as one HTML page", "a[download$='_all_figures.html']", tmp_path)
+    drawn, asked = opened_offline(browser, html)
+    assert drawn >= 3 and asked == [], asked
     tab(page, "Jobs")
     page.locator(".renette-status", has_text="done").first.wait_for()
+    # at 1400 px: whole button labels, each job described on one line
+    cut = page.evaluate("""() => Array.from(document.querySelectorAll('.renette-job-row')).filter(r => r.offsetParent)
+        .flatMap(r => { const R = r.getBoundingClientRect(), out = r.scrollWidth > r.clientWidth + 1 ? ['row'] : [];
+            r.querySelectorAll('button').forEach(b => { if (b.scrollWidth > b.clientWidth + 1
+                || b.getBoundingClientRect().right > R.right + 1) out.push(b.innerText); });
+            return out; })""")
+    lines = page.evaluate("""() => Array.from(document.querySelectorAll('.renette-job-what'))
+        .filter(e => e.offsetParent).map(e => Math.round(e.getBoundingClientRect().height))""")
+    assert cut == [] and lines and max(lines) < 40, (cut, lines)  # one line: 28 px
     shot(page, shots, "jobs")
     # The inferred networks are now choices of the Statistics panel.
     tab(page, "Statistics")
@@ -232,6 +273,9 @@ def test_inference_on_example_data(page, shots):
     tab(page, "Network view")
     page.locator(".jp-RenderedPlotly:visible", has_text="colours = communities").last.wait_for()
     shot(page, shots, "results_statistics_network")
+    html = download(page, "all figures as one HTML page", "a[download$='_all_figures.html']", tmp_path)
+    drawn, asked = opened_offline(browser, html)
+    assert drawn >= 2 and asked == [], asked
 
 
 def test_stability_on_example_data(page, shots):
@@ -294,6 +338,19 @@ def test_renette_test_networks_compare_in_one_job(page, shots):
     tab(page, "MDS map")
     page.wait_for_timeout(500)
     shot(page, shots, "results_mds_test_networks")
+    # H vs IM: each axis spans its own data (H about 0.003, IM tens of times more)
+    tab(page, "H vs IM")
+    page.locator(".js-plotly-plot:visible", has_text="Hamming (H) vs").first.wait_for()
+    sc = page.evaluate("""() => { const d = Array.from(document.querySelectorAll('.js-plotly-plot'))
+        .find(d => d.offsetParent && (d.layout.title.text || '').startsWith('Hamming (H) vs'));
+        const t = d._fullData[d._fullData.length - 1], L = d._fullLayout;  // numbers decoded
+        return {x: Array.from(t.x), y: Array.from(t.y), text: Array.from(t.customdata).map(c => c[0] + ' vs ' + c[1]),
+                xr: L.xaxis.range, yr: L.yaxis.range, xt: L.xaxis.type, yt: L.yaxis.type}; }""")
+    assert len(sc["x"]) == 45 and "test_data_1 vs test_data_2" in sc["text"]
+    for axis, values, kind in (("xr", sc["x"], sc["xt"]), ("yr", sc["y"], sc["yt"])):
+        hi = 10 ** sc[axis][1] if kind == "log" else sc[axis][1]
+        assert max(values) <= hi <= 1.3 * max(values), (axis, sc[axis], max(values))
+    shot(page, shots, "results_h_vs_im_test_networks")
 
 
 def test_no_request_left_the_machine(page):

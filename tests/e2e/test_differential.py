@@ -8,7 +8,9 @@ import re
 import igraph
 import pandas as pd
 import pytest
-from conftest import shot
+import zipfile
+
+from conftest import download, opened_offline, shot
 
 JOB_TIMEOUT = 180_000  # ms
 pytestmark = pytest.mark.timeout(600)
@@ -19,8 +21,9 @@ def tab(page, name: str) -> None:
     page.locator(".lm-TabBar-tab:visible", has_text=re.compile(f"^{re.escape(name)}$")).first.click()
 
 
-def test_differential_on_the_example_data(page, shots, tmp_path):
+def test_differential_on_the_example_data(page, shots, tmp_path, browser):
     page.set_viewport_size({"width": 1400, "height": 1500})  # whole figures in the pictures
+    page.locator(".renette-start").wait_for()  # a first visit: "start here"
     tab(page, "Inputs")
     page.get_by_role("button", name="Example data (2 conditions)").click()
     page.locator(".renette-table", has_text="condition_B").wait_for()
@@ -32,6 +35,7 @@ def test_differential_on_the_example_data(page, shots, tmp_path):
     page.get_by_role("button", name="Run differential analysis").click()
     head = page.locator(".renette-differential")
     head.wait_for(timeout=JOB_TIMEOUT)
+    page.locator(".renette-start").wait_for(state="hidden")  # the workspace has a job now
     text = head.inner_text()
     assert re.search(r"condition_A vs condition_B: [\d,]+ of 780 pairs with q ≤ 0.05", text), text
     volcano = page.locator(".js-plotly-plot", has_text="Volcano plot").first
@@ -82,6 +86,20 @@ def test_differential_on_the_example_data(page, shots, tmp_path):
     net = page.locator(".js-plotly-plot", has_text="in condition_A").first
     net.wait_for()
     assert "change (condition_B vs condition_A)" in net.inner_text()
+    # the most changed nodes named, and a legend that names every colour drawn
+    drawn = page.evaluate("""() => { const d = Array.from(document.querySelectorAll('.js-plotly-plot'))
+        .find(d => d.offsetParent && (d.layout.annotations || []).some(a => a.text === 'in condition_A'));
+        const lines = d._fullData.filter(t => t.mode && t.mode.includes('lines') && t.x.length > 1)
+            .map(t => t.line.color);
+        const legend = d._fullData.filter(t => t.showlegend).map(t => [t.name, t.line ? t.line.color : '']);
+        const nodes = d._fullData.find(t => t.mode === 'markers+text' && t.customdata);
+        return {lines, legend, named: nodes.text.filter(x => x).length, nodes: nodes.text.length,
+                shown: d.querySelectorAll('.textpoint').length}; }""")
+    named = {c for _, c in drawn["legend"]}
+    assert set(drawn["lines"]) <= named, (set(drawn["lines"]) - named, drawn["legend"])
+    assert len(named) == len(drawn["legend"])  # no colour names two things
+    assert any("more correlated in condition_B" in n for n, _ in drawn["legend"])
+    assert drawn["named"] == min(25, drawn["nodes"]) and drawn["shown"] >= drawn["named"]
     shot(page, shots, "results_differential_network")
     tab(page, "Conditions")
     page.locator(".js-plotly-plot", has_text="HIM distance between").first.wait_for()
@@ -94,3 +112,15 @@ def test_differential_on_the_example_data(page, shots, tmp_path):
     dl.value.save_as(tmp_path / "net.graphml")
     g = igraph.Graph.Read_GraphML(str(tmp_path / "net.graphml"))
     assert g.vcount() == 40 and g.ecount() == total
+    # the job's zip: CSV tables and a README of their columns beside the binary store files
+    path = download(page, "zip of the job folder", "a[download^='renette_'][download$='.zip']", tmp_path)
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        readme = z.read(next(n for n in names if n.endswith("/csv/README.md"))).decode()
+        pairs = pd.read_csv(z.open(next(n for n in names if n.endswith("_pairs.csv") and "/csv/" in n)))
+    assert any(n.endswith(".parquet") for n in names) and any(n.endswith("/manifest.json") for n in names)
+    assert len(pairs) == 780 and "| q_diff |" in readme and "| class |" in readme
+    # every figure in one HTML page that asks nothing of the network
+    html = download(page, "all figures as one HTML page", "a[download$='_all_figures.html']", tmp_path)
+    drawn, asked = opened_offline(browser, html)
+    assert drawn >= 5 and asked == [], asked

@@ -33,6 +33,11 @@ function render({ model, el }) {
   const status = document.createElement("div");
   status.className = "renette-upload-status";
   el.append(button, input, status);
+  // The status takes a line of its own under the row of buttons (the row wraps),
+  // not room beside or under this button: the example buttons stay in line.
+  el.style.display = "contents";
+  status.style.flexBasis = "100%";
+  status.style.order = "99";
 
   const draw = () => {
     const n = model.get("count");
