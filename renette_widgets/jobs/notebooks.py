@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 import os
 import threading
-from pathlib import Path
 
 from .. import config
+from ..io.location import Location, is_remote, location
 from .store import _write_atomic
 from .workspace import new_token
 
@@ -29,10 +29,10 @@ def notebook_path(environ: dict[str, str] | None = None) -> str:
     return f"{os.getcwd()}::{env.get('JPY_SESSION_NAME', '')}"
 
 
-def notebook_workspace(path: str | None = None, home: str | Path | None = None) -> str:
+def notebook_workspace(path: str | None = None, home: str | Location | None = None) -> str:
     """The workspace key of the notebook ``path`` (default: the running one),
     made and remembered on first use."""
-    home = Path(home) if home is not None else config.home()
+    home = location(home if home is not None else config.home())
     path = notebook_path() if path is None else path
     index = home / "notebooks.json"
     with _LOCK:
@@ -43,6 +43,7 @@ def notebook_workspace(path: str | None = None, home: str | Path | None = None) 
         key = known.get(path)
         if not key:
             key = known[path] = new_token()
-            home.mkdir(parents=True, exist_ok=True)
+            if not is_remote(home):
+                home.mkdir(parents=True, exist_ok=True)
             _write_atomic(index, known, home / "tmp")
     return key
