@@ -64,13 +64,15 @@ class StabilityResult:
 
 @dataclass
 class PairTable:
-    """A table of pairs of variables: a Parquet file read lazily (what a stored job
+    """A table of pairs of variables: Parquet read lazily (what a stored job
     holds: 12.5 million pairs for 5000 variables), or a DataFrame in memory.
 
     Attributes
     ----------
     path : Path or None
-        The Parquet file.
+        A Parquet file, or a Parquet dataset: a folder of parts
+        (``part-00000.parquet``, ...) written by several workers, read in the
+        order of their names.
     frame : DataFrame or None
         The table, when it is kept in memory (then ``path`` is None).
     """
@@ -81,14 +83,14 @@ class PairTable:
     def __len__(self) -> int:
         if self.frame is not None:
             return len(self.frame)
-        return pq.ParquetFile(self.path).metadata.num_rows
+        return sum(pq.ParquetFile(f).metadata.num_rows for f in _files(self.path))
 
     @property
     def columns(self) -> list[str]:
         """The column names."""
         if self.frame is not None:
             return [str(c) for c in self.frame.columns]
-        return list(pq.read_schema(self.path).names)
+        return list(_dataset(self.path).schema.names)
 
     def select(self, q_max: float | None = None, classes: list[str] | None = None,
                nodes: list[str] | None = None, top: int | None = None, sort: str = "q_diff",
@@ -100,7 +102,7 @@ class PairTable:
         ``top`` rows)."""
         if top is not None and top < 1:  # the columns only
             empty = (self.frame.iloc[:0] if self.frame is not None else
-                     ds.dataset(self.path).schema.empty_table().to_pandas())
+                     _dataset(self.path).schema.empty_table().to_pandas())
             return empty if columns is None else empty[list(columns)]
         if self.frame is not None:
             df = self.frame
@@ -120,7 +122,7 @@ class PairTable:
                     expr = _and(expr, bound)
             need = None if columns is None else list(dict.fromkeys(
                 [*columns, "z_diff" if sort == "|z_diff|" else sort]))
-            df = ds.dataset(self.path).to_table(filter=expr, columns=need).to_pandas()
+            df = _dataset(self.path).to_table(filter=expr, columns=need).to_pandas()
         key = df["z_diff"].abs() if sort == "|z_diff|" else df[sort]
         df = df.iloc[np.argsort(-key.to_numpy() if descending else key.to_numpy(),
                                 kind="stable")]
@@ -133,7 +135,7 @@ class PairTable:
     def _bound(self, expr, sort: str, descending: bool, top: int):
         """A filter keeping the ``top`` best rows by ``sort`` (and their ties)."""
         col = "z_diff" if sort == "|z_diff|" else sort
-        values = ds.dataset(self.path).to_table(columns=[col], filter=expr)[col].to_numpy()
+        values = _dataset(self.path).to_table(columns=[col], filter=expr)[col].to_numpy()
         if sort == "|z_diff|":
             values = np.abs(values)
         if len(values) <= top:
@@ -152,7 +154,7 @@ class PairTable:
             df = self.frame.iloc[take]
             return (df if columns is None else df[list(columns)]).reset_index(drop=True)
         parts, start = [], 0
-        for batch in pq.ParquetFile(self.path).iter_batches(columns=columns):
+        for batch in _batches(self.path, columns):
             stop = start + batch.num_rows
             here = take[(take >= start) & (take < stop)] - start
             if len(here):
@@ -165,7 +167,7 @@ class PairTable:
         """The whole table (all of it in memory: mind its size)."""
         if self.frame is not None:
             return self.frame if columns is None else self.frame[list(columns)]
-        return pd.read_parquet(self.path, columns=columns)
+        return _dataset(self.path).to_table(columns=columns).to_pandas()
 
     def to_csv(self, path, sep: str = ",", index: bool = False,
                float_format: str | None = None) -> None:
@@ -174,7 +176,7 @@ class PairTable:
             self.frame.to_csv(path, sep=sep, index=index, float_format=float_format)
             return
         with open(path, "w", encoding="utf-8", newline="") as out:
-            for k, batch in enumerate(pq.ParquetFile(self.path).iter_batches()):
+            for k, batch in enumerate(_batches(self.path)):
                 batch.to_pandas().to_csv(out, sep=sep, index=False, header=k == 0,
                                          float_format=float_format)
             if out.tell() == 0:  # no rows: the header
@@ -188,13 +190,34 @@ class PairTable:
         with open(path, "w", encoding="utf-8") as out:
             out.write("[")
             first = True
-            for batch in pq.ParquetFile(self.path).iter_batches():
+            for batch in _batches(self.path):
                 text = batch.to_pandas().to_json(orient="records",
                                                  double_precision=double_precision)[1:-1]
                 if text:
                     out.write(("" if first else ",") + text)
                     first = False
             out.write("]")
+
+
+def _files(path) -> list[str]:
+    """The Parquet files of a table: the file, or a dataset folder's parts in order."""
+    path = Path(path)
+    if path.is_dir():
+        return sorted(str(f) for f in path.glob("*.parquet"))
+    return [str(path)]
+
+
+def _dataset(path) -> ds.Dataset:
+    files = _files(path)
+    if not files:  # an empty dataset folder: no table (a job whose writing failed)
+        raise FileNotFoundError(f"no Parquet file in {path}")
+    return ds.dataset(files, format="parquet")
+
+
+def _batches(path, columns: list[str] | None = None):
+    """Record batches of a table in row order, a row group at a time."""
+    for f in _files(path):
+        yield from pq.ParquetFile(f).iter_batches(columns=columns)
 
 
 def _filter(q_max, classes, nodes):

@@ -293,3 +293,23 @@ def read_table(path: str | Path, **csv_options: Any) -> pd.DataFrame:
     if path.suffix == ".csv":
         return pd.read_csv(path, **csv_options)
     return pd.read_parquet(path)
+
+
+def write_table_part(folder: str, part: int, table: Any, **options: Any) -> str:
+    """Part ``part`` of a Parquet dataset (a folder of ``part-00000.parquet``, ...):
+    what a worker writes of a table that several workers write at once. ``table``
+    is a ``pyarrow.Table``; ``folder`` a path string (local, or a URL fsspec
+    knows); ``options`` those of ``pyarrow.parquet.write_table``. Parts are read
+    back in the order of their numbers."""
+    import pyarrow.parquet as pq
+    folder = str(folder)
+    name = f"part-{int(part):05d}.parquet"
+    if "://" in folder:  # object storage (the store's URL): through fsspec
+        import fsspec
+        fs, root = fsspec.core.url_to_fs(folder)
+        fs.makedirs(root, exist_ok=True)
+        pq.write_table(table, f"{root.rstrip('/')}/{name}", filesystem=fs, **options)
+        return f"{folder.rstrip('/')}/{name}"
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, str(Path(folder) / name), **options)
+    return str(Path(folder) / name)

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -64,6 +63,8 @@ from ..jobs.store import dump_json
 from ..results import Comparison, DifferentialResult, PairTable
 from . import options
 from .base import Workflow, source
+from .diffplan import (PERM_BYTES, node_blocks, node_counts, numpy_nodes, perm_blocks,  # noqa: F401
+                       plan_network, plan_nodes, plan_pairs, standardized)
 from .inference import R_COPIES
 from .registry import register
 
@@ -92,19 +93,18 @@ PARAMS = (
           "|A_ij - B_ij|^lp.", min=0, max=100, min_open=True),
     Param("node_perm", int, 100, "permutations (nodes)", "Label permutations of the node "
           "test (both networks inferred again each time); 0: no test.", min=0, max=10**5),
+    Param("keep", str, "all", "pairs stored", "Which pairs the job stores: all of them, or "
+          "those with q <= keep_q (class counts are over all pairs either way).",
+          choices=("all", "q"), choice_labels=("all pairs", "pairs with q <= keep_q")),
+    Param("keep_q", float, 0.25, "keep q", "With keep = q: the pairs with q_diff at most "
+          "this are stored.", min=0, max=1, min_open=True),
+    Param("distances", bool, True, "distances (HIM)", "Compute H, IM and HIM between the "
+          "conditions' networks (a full spectrum each: its cost grows as p^3)."),
     Param("threshold", float, 0.5, "presence threshold", "Across conditions: an edge is "
           "present in a condition when |r| is above this.", min=0, max=1, max_open=True),
     TOP_VARIANCE,
 )
 MIN_SAMPLES = 4  # the Fisher z test divides by n - 3
-# All count vectors of a comparison's permutation blocks together at most this
-# many bytes (held until the pair table is made), and at most this many blocks:
-# the number of blocks does not depend on n_perm, so neither does memory.
-PERM_BYTES = 512 * 2**20
-MAX_PERM_BLOCKS = 32
-# Node permutations: blocks of about this many estimated seconds, at most this many.
-NODE_BLOCK_S = 2.0
-MAX_NODE_BLOCKS = 64
 
 
 class Differential(Workflow):
@@ -170,13 +170,16 @@ class Differential(Workflow):
         frames = list(matrices.values())
         names = [str(c) for c in frames[0].columns]
         p, k, n = len(names), len(conds), max(df.shape[0] for df in frames)
+        ns = [df.shape[0] for df in frames]
         m = p * (p - 1) // 2
         method, seed = params["node_method"], int(params["seed"])
         mparams = dict(params["node_method_params"])
         addresses, _ = cluster_state(client)
         workers = len(addresses) or DEFAULT_WORKERS
         slots = tasks_per_worker(workers) * workers
-        per_perm = 2 * infer_cost(n, p, method) + 1e-8 * p * p
+        fast = numpy_nodes(params)
+        per_perm = (4e-10 * n * p * p + 5e-9 * p * p if fast
+                    else 2 * infer_cost(n, p, method) + 1e-8 * p * p)
         perm = params["adjust"] == "perm"
         cost = k * k * (m * 1e-6 + params["node_perm"] * per_perm
                         + (params["n_perm"] * m * 1e-7 if perm else 0)) + k * network_cost(p)
@@ -187,11 +190,20 @@ class Differential(Workflow):
         xs = [submit_task(client, plan, "sending inputs", f"input-{c}-{job_id}", t_input,
                           df.to_numpy(dtype=float), priority=prio + 1)
               for c, df in enumerate(frames)]
+        zs = standardized(client, plan, xs, params["method"], job_id, prio) if not perm else None
+        zn = None
+        if fast:  # the node networks' standardised data (the pairs' when the same)
+            kind = mparams.get("method", "pearson") if method == "cor" else "pearson"
+            zn = zs if zs is not None and kind == params["method"] else standardized(
+                client, plan, xs, kind, job_id, prio)
         nets = []
         for c in range(k):
-            path = None
-            if res is not None:
-                path = res / f"network_{net_stems[c]}.zarr"
+            path = None if res is None else res / f"network_{net_stems[c]}.zarr"
+            if fast:  # the distances' spectra start early: above the pairs
+                nets.append(plan_network(client, plan, c, job_id, zn[c], p, names,
+                                         _power(params), path, slots, prio + 1))
+                continue
+            if path is not None:
                 create_matrix(path, (p, p), names, names)
             nets.append(submit_task(client, plan, "inferring networks", f"net-{c}-{job_id}",
                                     ed.t_network, xs[c], method, mparams, seed,
@@ -199,30 +211,31 @@ class Differential(Workflow):
         comps = {}
         for a, b in upper_pairs(k).tolist():
             label, tag = f"{conds[a]} vs {conds[b]}", f"{a}-{b}-{job_id}"
-            counts = None
-            if perm:
+            stem = pair_stems[label]
+            if perm:  # R's permutation streams: the pair table in one task
                 counts = [submit_task(client, plan, f"permutations of {label}",
                                       f"perm-{t}-{tag}", ed.t_perm_counts, xs[a], xs[b], block,
                                       params["method"], params["cor_cutoff"], seed, priority=prio)
                           for t, block in enumerate(perm_blocks(params["n_perm"], m, slots))]
-            out = None if res is None else str(res / f"pairs_{pair_stems[label]}.parquet")
-            pairs = submit_task(client, plan, f"pairs of {label}", f"pairs-{tag}", ed.t_pairs,
-                                xs[a], xs[b], names, params["method"], params["cor_cutoff"],
-                                params["cor_alpha"], params["adjust"], params["fdr"], out,
-                                counts, params["n_perm"], priority=prio)
-            diff = submit_task(client, plan, f"nodes of {label}", f"nodes-{tag}", ed.t_node_diff,
-                               nets[a], nets[b], params["lp"], priority=prio)
-            blocks = [submit_task(client, plan, f"node permutations of {label}",
-                                  f"nodeperm-{t}-{tag}", ed.t_node_counts, xs[a], xs[b], method,
-                                  mparams, block, seed, params["lp"], diff, priority=prio)
-                      for t, block in enumerate(node_blocks(params["node_perm"], per_perm,
-                                                            slots))]
+                out = None if res is None else str(res / f"pairs_{stem}.parquet")
+                pairs = submit_task(client, plan, f"pairs of {label}", f"pairs-{tag}",
+                                    ed.t_pairs, xs[a], xs[b], names, params["method"],
+                                    params["cor_cutoff"], params["cor_alpha"], params["adjust"],
+                                    params["fdr"], out, counts, params["n_perm"], priority=prio)
+            else:
+                out = None if res is None else str(res / f"pairs_{stem}")
+                pairs = plan_pairs(client, plan, label, tag, zs[a], zs[b], ns[a], ns[b], names,
+                                   params, out, slots, prio)
+            diff, blocks = plan_nodes(client, plan, label, tag, xs[a], xs[b],
+                                      zn[a] if fast else None, zn[b] if fast else None, params,
+                                      (nets[a], nets[b]), per_perm, slots, prio)
             comps[(a, b)] = (label, out, pairs, diff, blocks)
-        # the k x k distances of the conditions' networks, as the distance workflow
-        spectra = [submit_task(client, plan, "spectra", f"spectra-{c}-{job_id}", t_spectra,
-                               [nets[c]], None, None, priority=prio) for c in range(k)]
-        tiles = distance_tiles(client, plan, [(f, 0) for f in spectra], upper_pairs(k), p,
-                               workers, 1.0, job_id, prio, "diff")
+        tiles = []
+        if params["distances"]:  # the k x k distances of the networks, as the distance workflow
+            spectra = [submit_task(client, plan, "spectra", f"spectra-{c}-{job_id}", t_spectra,
+                                   [nets[c]], None, None, priority=prio + 1) for c in range(k)]
+            tiles = distance_tiles(client, plan, [(f, 0) for f in spectra], upper_pairs(k), p,
+                                   workers, 1.0, job_id, prio, "diff")
         edges_out = None if res is None else str(res / "edges_across_conditions.parquet")
         summary = submit_task(client, plan, "edges across conditions", f"edges-{job_id}",
                               ed.t_edge_summary, xs, names, conds, params["method"],
@@ -235,8 +248,9 @@ class Differential(Workflow):
                          + (nets if res is None else []))
             dist = {}
             for col, key in enumerate(("H", "IM", "HIM")):
-                d = np.zeros((k, k))
-                fill_pairs(d, tiles, got, col)
+                d = np.zeros((k, k)) if tiles else np.full((k, k), np.nan)
+                if tiles:
+                    fill_pairs(d, tiles, got, col)
                 dist[key] = pd.DataFrame(d, index=conds, columns=conds)
             comparisons = {}
             for (a, b), (label, out, pf, df_, blocks) in comps.items():
@@ -264,13 +278,13 @@ class Differential(Workflow):
         for c, stem in zip(result.comparisons.values(), _stems(list(result.comparisons))):
             files["comparisons"][c.name] = {
                 "a": c.a, "b": c.b, "summary": c.summary,
-                "pairs": _write_pairs(c.pairs, folder / f"pairs_{stem}.parquet"),
+                "pairs": _write_pairs(c.pairs, folder, f"pairs_{stem}"),
                 "nodes": _write_frame(c.nodes, folder / f"nodes_{stem}.parquet"),
                 "classes": _write_frame(c.classes, folder / f"classes_{stem}.parquet")}
         for key in ("H", "IM", "HIM"):
             write_matrix(folder / f"{key}.zarr", getattr(result, key))
             files[key] = f"{key}.zarr"
-        files["edges"] = _write_pairs(result.edges, folder / "edges_across_conditions.parquet")
+        files["edges"] = _write_pairs(result.edges, folder, "edges_across_conditions")
         for cond, stem in zip(result.conditions, _stems(result.conditions)):
             path, net = folder / f"network_{stem}.zarr", result.networks[cond]
             if getattr(net, "path", None) != path:  # a job kept in memory
@@ -392,44 +406,28 @@ def _top_variance(frames: dict[str, pd.DataFrame], n: int | None) -> dict[str, p
 
 # ---------------------------------------------------------------- plan pieces
 
-def perm_blocks(n_perm: int, m: int, slots: int) -> list[range]:
-    """Permutation numbers (1-based) in blocks: at least one per task slot, more for
-    small tables, never so many that their count vectors pass ``PERM_BYTES``; the
-    number of blocks does not depend on ``n_perm`` (once it exceeds it)."""
-    blocks = max(1, min(n_perm, max(slots, min(MAX_PERM_BLOCKS, PERM_BYTES // max(8 * m, 1)))))
-    bounds = np.linspace(0, n_perm, blocks + 1).round().astype(int)
-    return [range(a + 1, b + 1) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
-
-
-def node_blocks(node_perm: int, per_perm: float, slots: int) -> list[range]:
-    """Node permutations in blocks of about ``NODE_BLOCK_S`` estimated seconds."""
-    if node_perm < 1:
-        return []
-    blocks = min(node_perm, MAX_NODE_BLOCKS,
-                 max(slots, math.ceil(node_perm * per_perm / NODE_BLOCK_S)))
-    bounds = np.linspace(0, node_perm, blocks + 1).round().astype(int)
-    return [range(a + 1, b + 1) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
-
-
 def comparison(label: str, a: str, b: str, names: list[str], pairs: dict, diff: dict,
                counts: list[np.ndarray], params: dict, out: str | None,
                dist: dict) -> Comparison:
     """One comparison from its tasks' results: the node table (permutation p and BH
     q as R's ``diffconn_perm``), the class counts and the summary."""
     node_perm = params["node_perm"]
+    total, _ = node_counts(counts)
     if node_perm:
-        pval = (np.sum(counts, axis=0) + 1) / (node_perm + 1)
+        pval = (total + 1) / (node_perm + 1)
         q = ed.bh(pval)
     else:
         pval = q = np.full(len(names), np.nan)
     z = pairs["nodes"]
-    nodes = pd.DataFrame({"node": names, "d": diff["d"], "p": pval, "q": q,
-                          "hamming_share": diff["share"], "mean_z": z["mean_z"],
+    nodes = pd.DataFrame({"node": names, "d": np.asarray(diff["d"], dtype=float), "p": pval,
+                          "q": q, "hamming_share": np.asarray(diff["share"], dtype=float),
+                          "mean_z": z["mean_z"],
                           "median_z": z["median_z"], "n_significant": z["n_significant"]})
     nodes = nodes.sort_values("d", ascending=False, kind="stable").reset_index(drop=True)
     classes = pd.DataFrame([(c, n, s) for c, (n, s) in pairs["classes"].items()],
                            columns=["class", "pairs", "significant"])
     summary = {"n_pairs": int(pairs["n_pairs"]), "n_significant": int(pairs["n_significant"]),
+               "n_stored": int(pairs.get("n_kept", pairs["n_pairs"])),
                "fdr": float(params["fdr"]), **dist}
     table = PairTable(path=None if out is None else Path(out), frame=pairs["frame"])
     return Comparison(name=label, a=a, b=b, pairs=table, nodes=nodes, classes=classes,
@@ -444,7 +442,15 @@ def _stems(names: list[str]) -> list[str]:
     return [safe_name(n, taken) for n in names]
 
 
-def _write_pairs(table: PairTable, path: Path) -> str:
+def _write_pairs(table: PairTable, folder: Path, stem: str) -> str:
+    """A pair table in the job's folder: a Parquet file, or the dataset folder its
+    workers wrote (``stem``, no suffix)."""
+    if table.path is not None and Path(table.path).is_dir():
+        path = folder / stem
+        if Path(table.path) != path:
+            shutil.copytree(table.path, path, dirs_exist_ok=True)
+        return path.name
+    path = folder / f"{stem}.parquet"
     if table.path is not None and Path(table.path) != path:
         shutil.copyfile(table.path, path)
     elif table.path is None:  # a job kept in memory
@@ -489,3 +495,8 @@ def write_graphml(result: DifferentialResult, name: str, path: Path,
 
 
 register(Differential())
+
+
+def _power(params: dict) -> float:
+    mp = params["node_method_params"]
+    return float(mp.get("P", 1)) if params["node_method"] == "WGCNA" else 1.0
