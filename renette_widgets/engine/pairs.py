@@ -31,6 +31,8 @@ from .differential import CLASSES
 
 # Pairs of a block (about): its arrays stay small, and every worker gets several.
 BLOCK_PAIRS = 1 << 21
+# Values of a block's full rows (rows x p; a task holds a few such arrays): 32 MB.
+BLOCK_VALUES = 1 << 22
 # Rows of a Parquet row group: a reader filtering on q reads whole groups.
 ROW_GROUP = 1 << 20
 # The series of the t test's p-value (below) for up to this many degrees of freedom.
@@ -39,16 +41,22 @@ SERIES_DF = 200
 CHUNK = 1 << 14
 
 
-def pair_blocks(p: int, slots: int, block_pairs: int = BLOCK_PAIRS) -> list[tuple[int, int]]:
+def pair_blocks(p: int, slots: int, block_pairs: int = BLOCK_PAIRS,
+                block_values: int = BLOCK_VALUES) -> list[tuple[int, int]]:
     """``(start, stop)`` of blocks of rows holding about equal numbers of pairs
-    ``i < j``: at least four per task slot, about ``block_pairs`` each."""
+    ``i < j``: at least four per task slot, about ``block_pairs`` each, and no
+    block of more than ``block_values / p`` rows (a task holds its full rows)."""
     m = p * (p - 1) // 2
     n = int(max(1, min(p - 1, max(4 * slots, -(-m // block_pairs)))))
     # row i has p - 1 - i pairs; cut the cumulative count in n equal parts
     cum = np.cumsum(np.arange(p - 1, -1, -1, dtype=np.int64))
     cuts = np.searchsorted(cum, np.linspace(0, m, n + 1)[1:-1], side="left") + 1
     bounds = np.unique(np.concatenate([[0], cuts, [p]]))
-    return [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+    most = max(1, block_values // max(p, 1))
+    out = []
+    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        out += [(c, min(c + most, b)) for c in range(a, b, most)]
+    return out
 
 
 def block_offset(p: int, start: int) -> int:
@@ -165,11 +173,16 @@ def t_bh_cut(blocks: list[np.ndarray], cut: float) -> dict:
     del blocks
     s.sort(kind="stable")  # sorted runs: merged
     m = len(s)
-    g = np.arange(1, m + 1, dtype=float)
-    np.divide(m, g, out=g)  # the operations of bh(): n / i * p
-    g *= s
-    q = np.minimum.accumulate(g[::-1])[::-1]
-    del g
+    q = np.empty(m)
+    low, b, step = np.inf, m, CHUNK * 64
+    while b > 0:  # from the top, a chunk at a time: the operations of bh(),
+        a = max(0, b - step)  # n / i * p, and the running minimum
+        g = m / np.arange(a + 1, b + 1, dtype=float) * s[a:b]
+        g = np.minimum.accumulate(g[::-1])[::-1]
+        np.minimum(g, low, out=g)
+        low = g[0]
+        q[a:b] = g
+        b = a
     np.minimum(q, 1.0, out=q)
     k = int(np.searchsorted(q, cut, side="right")) if cut < 1 else m
     return {"s": s[:k].copy(), "q": q[:k].copy(), "m": m}

@@ -45,6 +45,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..engine import differential as ed
+from ..engine import nodeperm, pairs
 from ..engine.spectra import t_spectra
 from ..engine.tasks import t_input
 from ..errors import InputError
@@ -155,13 +156,26 @@ class Differential(Workflow):
         n = max(df.shape[0] for df in matrices.values())
         p, k = next(iter(matrices.values())).shape[1], len(matrices)
         m = p * (p - 1) // 2
-        copies = R_COPIES.get(params["node_method"], 4)
-        per_task = max(8 * m * 20 + 48 * p * p,        # the pair table (R, numpy, Parquet)
-                       8 * m * 6 + 24 * p * p,         # a block of permutations
-                       2 * copies * 8 * p * p + 16 * n * p,  # networks of a permutation
-                       8 * p * p * (5 + 2 * k))        # spectra and tiles of the distances
-        return Estimate(per_task, 8 * p * p * k + 8 * m,
-                        f"{m:,} pairs of {p:,} variables in {k} conditions")
+        what = f"{m:,} pairs of {p:,} variables in {k} conditions"
+        if params["adjust"] == "perm":  # R's path: the whole table in one task
+            per_task = max(8 * m * 20 + 48 * p * p, 8 * m * 6 + 24 * p * p)
+        else:
+            # the BH merge: the blocks' sorted p-values, their merge and q (24 bytes a
+            # pair), plus this worker's share of the first passes (12 bytes a pair);
+            # storing every pair sends the merge's s and q to every worker (16 more)
+            per_task = 8 * m * 3 + 12 * m // 2 if params["adjust"] == "BH" else 0
+            if params["adjust"] == "BH" and params.get("keep", "all") == "all":
+                per_task += 16 * m
+            per_task = max(per_task, 8 * 8 * pairs.BLOCK_VALUES + 120 * pairs.BLOCK_PAIRS)
+        if numpy_nodes(params):
+            per_task = max(per_task, 16 * n * p + 4 * 8 * nodeperm.BLOCK_VALUES)
+        else:
+            copies = R_COPIES.get(params["node_method"], 4)
+            per_task = max(per_task, 2 * copies * 8 * p * p + 16 * n * p)
+        if params.get("distances", True):  # spectra and tiles of the distances
+            per_task = max(per_task, 8 * p * p * (5 + 2 * k))
+            what += " (and the spectra of their networks: distances=False leaves them out)"
+        return Estimate(per_task, 8 * p * p * k + 8 * m, what)
 
     def plan(self, ctx: Context, matrices, params):
         plan = Plan()
@@ -344,6 +358,10 @@ class Differential(Workflow):
         parser.add_argument("-m", "--method", default=PARAMS[0].default,
                             choices=list(PARAMS[0].choices), help=PARAMS[0].help)
         for spec in self.params[1:]:  # --adjust, --n-perm, ... from the specs
+            if spec.type is bool:  # --distances / --no-distances
+                parser.add_argument("--" + spec.name.replace("_", "-"), default=spec.default,
+                                    action=argparse.BooleanOptionalAction, help=spec.help)
+                continue
             parser.add_argument("--" + spec.name.replace("_", "-"), type=spec.type,
                                 default=spec.default, help=spec.help,
                                 choices=list(spec.choices) if spec.choices else None)
