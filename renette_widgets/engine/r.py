@@ -486,3 +486,11 @@ def hamming_node_share(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     with converter():  # the rescaled networks stay in R
         return np.asarray(_py(_call("hamming_node_share", _call("rescale_network", _matrix(a)),
                                     _call("rescale_network", _matrix(b)))), dtype=float).ravel()
+
+
+def network_modules(a: np.ndarray, min_size: int = 10, deep_split: int = 2) -> np.ndarray:
+    """``renette::network_modules``: a module number per node (0: none), from
+    ``hclust`` of ``1 - A`` cut by ``dynamicTreeCut::cutreeDynamic``."""
+    with converter():
+        return np.asarray(_py(_call("network_modules", _matrix(a), min_size=int(min_size),
+                                    deep_split=int(deep_split))), dtype=np.int64).ravel()

@@ -35,14 +35,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ..engine import differential as ed
 from ..engine import nodeperm, pairs
@@ -50,13 +47,29 @@ from ..engine.spectra import t_spectra
 from ..engine.tasks import t_input
 from ..errors import InputError
 from ..io import checks, exports
-from ..io.arrays import (as_frame, create_matrix, read_matrix_file, write_matrix,
-                         write_table)
-from ..io.names import safe_name
-from ..io.params import (INFERENCE_METHODS, METHOD, SEED, TOP_VARIANCE, Param, take,
-                         validate_method_params)
-from ..jobs.grain import (DEFAULT_WORKERS, cost_priority, infer_cost, network_cost,
-                          tasks_per_worker, upper_pairs)
+from ..io.arrays import (
+    as_frame,
+    create_matrix,
+    read_matrix_file,
+    write_matrix,
+)
+from ..io.params import (
+    INFERENCE_METHODS,
+    METHOD,
+    SEED,
+    TOP_VARIANCE,
+    Param,
+    take,
+    validate_method_params,
+)
+from ..jobs.grain import (
+    DEFAULT_WORKERS,
+    cost_priority,
+    infer_cost,
+    network_cost,
+    tasks_per_worker,
+    upper_pairs,
+)
 from ..jobs.memory import Estimate
 from ..jobs.placement import cluster_state
 from ..jobs.plan import Context, Plan, distance_tiles, fill_pairs, gather, submit_task
@@ -64,8 +77,18 @@ from ..jobs.store import dump_json
 from ..results import Comparison, DifferentialResult, PairTable
 from . import options
 from .base import Workflow, source
-from .diffplan import (PERM_BYTES, node_blocks, node_counts, numpy_nodes, perm_blocks,  # noqa: F401
-                       plan_network, plan_nodes, plan_pairs, standardized)
+from .diffplan import (  # noqa: F401
+    PERM_BYTES,
+    node_blocks,
+    node_power,
+    numpy_nodes,
+    perm_blocks,
+    plan_network,
+    plan_nodes,
+    plan_pairs,
+    standardized,
+)
+from .diffresult import _stems, _write_frame, _write_pairs, comparison, write_graphml
 from .inference import R_COPIES
 from .registry import register
 
@@ -99,13 +122,18 @@ PARAMS = (
           choices=("all", "q"), choice_labels=("all pairs", "pairs with q <= keep_q")),
     Param("keep_q", float, 0.25, "keep q", "With keep = q: the pairs with q_diff at most "
           "this are stored.", min=0, max=1, min_open=True),
-    Param("distances", bool, True, "distances (HIM)", "Compute H, IM and HIM between the "
-          "conditions' networks (a full spectrum each: its cost grows as p^3)."),
+    Param("distances", bool, None, "distances (HIM)", "Compute H, IM and HIM between the "
+          "conditions' networks (a full spectrum each, whose cost grows as p^3: above "
+          "2,000 variables more than the rest of the analysis). Default: up to 2,000 "
+          "variables.", nullable=True),
     Param("threshold", float, 0.5, "presence threshold", "Across conditions: an edge is "
           "present in a condition when |r| is above this.", min=0, max=1, max_open=True),
     TOP_VARIANCE,
 )
 MIN_SAMPLES = 4  # the Fisher z test divides by n - 3
+# distances=None: H, IM and HIM up to this many variables (two spectra of 2,000
+# nodes take about a second; of 5,000 about 20 s, more than all the rest)
+DISTANCES_AUTO = 2000
 
 
 class Differential(Workflow):
@@ -172,7 +200,7 @@ class Differential(Workflow):
         else:
             copies = R_COPIES.get(params["node_method"], 4)
             per_task = max(per_task, 2 * copies * 8 * p * p + 16 * n * p)
-        if params.get("distances", True):  # spectra and tiles of the distances
+        if distances(params, p):  # spectra and tiles of the distances
             per_task = max(per_task, 8 * p * p * (5 + 2 * k))
             what += " (and the spectra of their networks: distances=False leaves them out)"
         return Estimate(per_task, 8 * p * p * k + 8 * m, what)
@@ -215,7 +243,7 @@ class Differential(Workflow):
             path = None if res is None else res / f"network_{net_stems[c]}.zarr"
             if fast:  # the distances' spectra start early: above the pairs
                 nets.append(plan_network(client, plan, c, job_id, zn[c], p, names,
-                                         _power(params), path, slots, prio + 1))
+                                         node_power(params), path, slots, prio + 1))
                 continue
             if path is not None:
                 create_matrix(path, (p, p), names, names)
@@ -245,7 +273,7 @@ class Differential(Workflow):
                                       (nets[a], nets[b]), per_perm, slots, prio)
             comps[(a, b)] = (label, out, pairs, diff, blocks)
         tiles = []
-        if params["distances"]:  # the k x k distances of the networks, as the distance workflow
+        if distances(params, p):  # the k x k distances of the networks, as the distance workflow
             spectra = [submit_task(client, plan, "spectra", f"spectra-{c}-{job_id}", t_spectra,
                                    [nets[c]], None, None, priority=prio + 1) for c in range(k)]
             tiles = distance_tiles(client, plan, [(f, 0) for f in spectra], upper_pairs(k), p,
@@ -255,6 +283,11 @@ class Differential(Workflow):
                               ed.t_edge_summary, xs, names, conds, params["method"],
                               params["threshold"], edges_out, priority=prio)
         notes = [n for df in frames for n in df.attrs.get("notes", [])]
+        if not tiles and params["distances"] is None:
+            notes.append(f"H, IM and HIM between the conditions' networks were not computed: "
+                         f"{p:,} variables (a full spectrum of each network costs more than "
+                         f"the rest of the analysis above {DISTANCES_AUTO:,}); distances=True "
+                         f"(--distances) computes them.")
 
         def assemble() -> DifferentialResult:
             futs = [f for c in comps.values() for f in (c[2], c[3], *c[4])]
@@ -422,99 +455,11 @@ def _top_variance(frames: dict[str, pd.DataFrame], n: int | None) -> dict[str, p
     return out
 
 
-# ---------------------------------------------------------------- plan pieces
-
-def comparison(label: str, a: str, b: str, names: list[str], pairs: dict, diff: dict,
-               counts: list[np.ndarray], params: dict, out: str | None,
-               dist: dict) -> Comparison:
-    """One comparison from its tasks' results: the node table (permutation p and BH
-    q as R's ``diffconn_perm``), the class counts and the summary."""
-    node_perm = params["node_perm"]
-    total, _ = node_counts(counts)
-    if node_perm:
-        pval = (total + 1) / (node_perm + 1)
-        q = ed.bh(pval)
-    else:
-        pval = q = np.full(len(names), np.nan)
-    z = pairs["nodes"]
-    nodes = pd.DataFrame({"node": names, "d": np.asarray(diff["d"], dtype=float), "p": pval,
-                          "q": q, "hamming_share": np.asarray(diff["share"], dtype=float),
-                          "mean_z": z["mean_z"],
-                          "median_z": z["median_z"], "n_significant": z["n_significant"]})
-    nodes = nodes.sort_values("d", ascending=False, kind="stable").reset_index(drop=True)
-    classes = pd.DataFrame([(c, n, s) for c, (n, s) in pairs["classes"].items()],
-                           columns=["class", "pairs", "significant"])
-    summary = {"n_pairs": int(pairs["n_pairs"]), "n_significant": int(pairs["n_significant"]),
-               "n_stored": int(pairs.get("n_kept", pairs["n_pairs"])),
-               "fdr": float(params["fdr"]), **dist}
-    table = PairTable(path=None if out is None else Path(out), frame=pairs["frame"])
-    return Comparison(name=label, a=a, b=b, pairs=table, nodes=nodes, classes=classes,
-                      summary=summary)
-
-
-# ---------------------------------------------------------------- files
-
-def _stems(names: list[str]) -> list[str]:
-    """File stems of names, unique among themselves (the plan and the store agree)."""
-    taken: set[str] = set()
-    return [safe_name(n, taken) for n in names]
-
-
-def _write_pairs(table: PairTable, folder: Path, stem: str) -> str:
-    """A pair table in the job's folder: a Parquet file, or the dataset folder its
-    workers wrote (``stem``, no suffix)."""
-    if table.path is not None and Path(table.path).is_dir():
-        path = folder / stem
-        if Path(table.path) != path:
-            shutil.copytree(table.path, path, dirs_exist_ok=True)
-        return path.name
-    path = folder / f"{stem}.parquet"
-    if table.path is not None and Path(table.path) != path:
-        shutil.copyfile(table.path, path)
-    elif table.path is None:  # a job kept in memory
-        pq.write_table(pa.Table.from_pandas(table.frame, preserve_index=False), path,
-                       row_group_size=ed.ROW_GROUP)
-    return path.name
-
-
-def _write_frame(df: pd.DataFrame, path: Path) -> str:
-    write_table(path, df)
-    return path.name
-
-
-def write_graphml(result: DifferentialResult, name: str, path: Path,
-                  threshold: float | None = None, top_k: int | None = None) -> Path:
-    """The significant pairs (q <= fdr) of a comparison as GraphML: every variable a
-    node (with ``d``, ``q`` and ``hamming_share``), every pair an edge with ``weight``
-    = z_diff and its ``r_A``, ``r_B``, ``q_diff`` and ``class``."""
-    c = result.comparison(name)
-    pairs = c.pairs.select(q_max=result.params["fdr"], top=top_k, sort="|z_diff|",
-                           descending=True)
-    if threshold is not None:
-        pairs = pairs[pairs["z_diff"].abs() > threshold]
-    if len(pairs) > exports.MAX_GRAPHML_EDGES:
-        raise InputError(f"{len(pairs):,} significant pairs: more than a viewer can draw",
-                         hint="Export the strongest only (--top-edges 5000; top_k=5000) or "
-                              "those with |z_diff| above a value (--min-weight 4).")
-    import igraph  # here, not at the top: importing igraph loads matplotlib (a page's start)
-    nodes = c.nodes
-    pos = {n: i for i, n in enumerate(nodes["node"])}
-    g = igraph.Graph(n=len(nodes))
-    g.vs["name"] = list(nodes["node"])
-    for col in ("d", "q", "hamming_share"):
-        g.vs[col] = nodes[col].astype(float).tolist()
-    g.add_edges(list(zip(pairs["var1"].astype(str).map(pos), pairs["var2"].astype(str).map(pos))))
-    g.es["weight"] = pairs["z_diff"].astype(float).tolist()
-    for col in ("r_A", "r_B", "q_diff"):
-        g.es[col] = pairs[col].astype(float).tolist()
-    g.es["class"] = pairs["class"].astype(str).tolist()
-    g.write_graphml(str(path))
-    return path
+def distances(params: dict, p: int) -> bool:
+    """Whether the job computes H, IM and HIM (``distances``; None: up to
+    ``DISTANCES_AUTO`` variables)."""
+    want = params.get("distances")
+    return p <= DISTANCES_AUTO if want is None else bool(want)
 
 
 register(Differential())
-
-
-def _power(params: dict) -> float:
-    mp = params["node_method_params"]
-    return float(mp.get("P", 1)) if params["node_method"] == "WGCNA" else 1.0

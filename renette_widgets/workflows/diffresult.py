@@ -1,0 +1,108 @@
+"""The differential workflow's results: a comparison from its tasks' results, and
+the files of a stored job (pair tables as Parquet files or dataset folders,
+GraphML of the significant pairs)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..engine import differential as ed
+from ..errors import InputError
+from ..io import exports
+from ..io.arrays import write_table
+from ..io.names import safe_name
+from ..results import Comparison, DifferentialResult, PairTable
+from .diffplan import node_counts
+
+
+def comparison(label: str, a: str, b: str, names: list[str], pairs: dict, diff: dict,
+               counts: list[np.ndarray], params: dict, out: str | None,
+               dist: dict) -> Comparison:
+    """One comparison from its tasks' results: the node table (permutation p and BH
+    q as R's ``diffconn_perm``), the class counts and the summary."""
+    node_perm = params["node_perm"]
+    total, _ = node_counts(counts)
+    if node_perm:
+        pval = (total + 1) / (node_perm + 1)
+        q = ed.bh(pval)
+    else:
+        pval = q = np.full(len(names), np.nan)
+    z = pairs["nodes"]
+    nodes = pd.DataFrame({"node": names, "d": np.asarray(diff["d"], dtype=float), "p": pval,
+                          "q": q, "hamming_share": np.asarray(diff["share"], dtype=float),
+                          "mean_z": z["mean_z"],
+                          "median_z": z["median_z"], "n_significant": z["n_significant"]})
+    nodes = nodes.sort_values("d", ascending=False, kind="stable").reset_index(drop=True)
+    classes = pd.DataFrame([(c, n, s) for c, (n, s) in pairs["classes"].items()],
+                           columns=["class", "pairs", "significant"])
+    summary = {"n_pairs": int(pairs["n_pairs"]), "n_significant": int(pairs["n_significant"]),
+               "n_stored": int(pairs.get("n_kept", pairs["n_pairs"])),
+               "fdr": float(params["fdr"]), **dist}
+    table = PairTable(path=None if out is None else Path(out), frame=pairs["frame"])
+    return Comparison(name=label, a=a, b=b, pairs=table, nodes=nodes, classes=classes,
+                      summary=summary)
+
+
+# ---------------------------------------------------------------- files
+
+def _stems(names: list[str]) -> list[str]:
+    """File stems of names, unique among themselves (the plan and the store agree)."""
+    taken: set[str] = set()
+    return [safe_name(n, taken) for n in names]
+
+
+def _write_pairs(table: PairTable, folder: Path, stem: str) -> str:
+    """A pair table in the job's folder: a Parquet file, or the dataset folder its
+    workers wrote (``stem``, no suffix)."""
+    if table.path is not None and Path(table.path).is_dir():
+        path = folder / stem
+        if Path(table.path) != path:
+            shutil.copytree(table.path, path, dirs_exist_ok=True)
+        return path.name
+    path = folder / f"{stem}.parquet"
+    if table.path is not None and Path(table.path) != path:
+        shutil.copyfile(table.path, path)
+    elif table.path is None:  # a job kept in memory
+        pq.write_table(pa.Table.from_pandas(table.frame, preserve_index=False), path,
+                       row_group_size=ed.ROW_GROUP)
+    return path.name
+
+
+def _write_frame(df: pd.DataFrame, path: Path) -> str:
+    write_table(path, df)
+    return path.name
+
+
+def write_graphml(result: DifferentialResult, name: str, path: Path,
+                  threshold: float | None = None, top_k: int | None = None) -> Path:
+    """The significant pairs (q <= fdr) of a comparison as GraphML: every variable a
+    node (with ``d``, ``q`` and ``hamming_share``), every pair an edge with ``weight``
+    = z_diff and its ``r_A``, ``r_B``, ``q_diff`` and ``class``."""
+    c = result.comparison(name)
+    pairs = c.pairs.select(q_max=result.params["fdr"], top=top_k, sort="|z_diff|",
+                           descending=True)
+    if threshold is not None:
+        pairs = pairs[pairs["z_diff"].abs() > threshold]
+    if len(pairs) > exports.MAX_GRAPHML_EDGES:
+        raise InputError(f"{len(pairs):,} significant pairs: more than a viewer can draw",
+                         hint="Export the strongest only (--top-edges 5000; top_k=5000) or "
+                              "those with |z_diff| above a value (--min-weight 4).")
+    import igraph  # here, not at the top: importing igraph loads matplotlib (a page's start)
+    nodes = c.nodes
+    pos = {n: i for i, n in enumerate(nodes["node"])}
+    g = igraph.Graph(n=len(nodes))
+    g.vs["name"] = list(nodes["node"])
+    for col in ("d", "q", "hamming_share"):
+        g.vs[col] = nodes[col].astype(float).tolist()
+    g.add_edges(list(zip(pairs["var1"].astype(str).map(pos), pairs["var2"].astype(str).map(pos))))
+    g.es["weight"] = pairs["z_diff"].astype(float).tolist()
+    for col in ("r_A", "r_B", "q_diff"):
+        g.es[col] = pairs[col].astype(float).tolist()
+    g.es["class"] = pairs["class"].astype(str).tolist()
+    g.write_graphml(str(path))
+    return path
