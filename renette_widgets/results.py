@@ -94,9 +94,11 @@ class PairTable:
 
     def select(self, q_max: float | None = None, classes: list[str] | None = None,
                nodes: list[str] | None = None, top: int | None = None, sort: str = "q_diff",
-               descending: bool = False, columns: list[str] | None = None) -> pd.DataFrame:
+               descending: bool = False, columns: list[str] | None = None,
+               within: list[str] | None = None) -> pd.DataFrame:
         """The pairs with ``q_diff <= q_max``, of one of ``classes`` (the ``class``
-        column), touching one of ``nodes``; sorted by ``sort`` (a column, or
+        column), touching one of ``nodes``, both of whose ends are in ``within`` (a
+        gene set); sorted by ``sort`` (a column, or
         ``"|z_diff|"``), the first ``top`` only. A stored table is read with these
         filters (only the rows kept reach memory, plus one column to find the
         ``top`` rows)."""
@@ -113,9 +115,11 @@ class PairTable:
                 keep &= df["class"].isin(list(classes)).to_numpy()
             if nodes is not None:
                 keep &= (df["var1"].isin(list(nodes)) | df["var2"].isin(list(nodes))).to_numpy()
+            if within is not None:
+                keep &= (df["var1"].isin(list(within)) & df["var2"].isin(list(within))).to_numpy()
             df = df[keep]
         else:
-            expr = _filter(q_max, classes, nodes)
+            expr = _filter(q_max, classes, nodes, within)
             if top is not None:
                 bound = self._bound(expr, sort, descending, top)
                 if bound is not None:
@@ -220,7 +224,7 @@ def _batches(path, columns: list[str] | None = None):
         yield from pq.ParquetFile(f).iter_batches(columns=columns)
 
 
-def _filter(q_max, classes, nodes):
+def _filter(q_max, classes, nodes, within=None):
     expr = None
     if q_max is not None:
         expr = _and(expr, pc.field("q_diff") <= float(q_max))
@@ -229,6 +233,9 @@ def _filter(q_max, classes, nodes):
     if nodes is not None:
         nodes = [str(n) for n in nodes]
         expr = _and(expr, pc.field("var1").isin(nodes) | pc.field("var2").isin(nodes))
+    if within is not None:
+        within = [str(n) for n in within]
+        expr = _and(expr, pc.field("var1").isin(within) & pc.field("var2").isin(within))
     return expr
 
 
@@ -258,8 +265,15 @@ class Comparison:
     classes : DataFrame
         ``class``, ``pairs``, ``significant``: counts per class.
     summary : dict
-        ``n_pairs``, ``n_significant``, ``H``, ``IM``, ``HIM`` (between the
-        conditions' networks), ``fdr``.
+        ``n_pairs``, ``n_significant``, ``n_stored`` (pairs in ``pairs``: fewer
+        with ``keep="q"``), ``H``, ``IM``, ``HIM`` (between the conditions'
+        networks; NaN when not computed), ``fdr``.
+    sets : DataFrame or None
+        With gene sets or modules, one row per set, the most significant first:
+        ``set``, ``size``, ``n_pairs``, ``mean_z``, ``mean_dr`` (mean |r_B| -
+        |r_A| of its pairs), ``d`` (summed over its members), ``p``
+        (permutation test of ``d``), ``q`` (BH over sets), ``genes``
+        (";"-separated).
     """
 
     name: str
@@ -269,6 +283,7 @@ class Comparison:
     nodes: pd.DataFrame
     classes: pd.DataFrame
     summary: dict
+    sets: pd.DataFrame | None = None
 
 
 @dataclass

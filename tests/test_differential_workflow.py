@@ -178,11 +178,26 @@ def test_pair_table_reads_the_same_from_parquet_and_memory(tmp_path):
     for query in ({"q_max": 0.3}, {"classes": ["+/0", "0/+"]}, {"nodes": ["g3"]},
                   {"top": 7, "sort": "|z_diff|", "descending": True},
                   {"q_max": 0.5, "top": 5, "columns": ["var1", "var2", "q_diff"]},
+                  {"within": ["g1", "g4", "g7"]}, {"within": ["g2", "g3"], "q_max": 0.9},
                   {"top": 0}):
         a, b = stored.select(**query), kept.select(**query)
         pd.testing.assert_frame_equal(a, b, check_categorical=False, obj=str(query))
     top = stored.select(top=7, sort="|z_diff|", descending=True)
     assert np.array_equal(np.sort(np.abs(df["z_diff"]))[::-1][:7], np.abs(top["z_diff"]))
+    assert len(stored.select(within=["g1", "g4", "g7"])) == 3
+    # a dataset folder of parts (what the workers write) reads as the one file
+    folder = tmp_path / "pairs_parts"
+    folder.mkdir()
+    for k, part in enumerate((df.iloc[:20], df.iloc[20:50], df.iloc[50:])):
+        part.to_parquet(folder / f"part-{k:05d}.parquet", index=False)
+    parts = PairTable(path=folder)
+    assert len(parts) == 66 and parts.columns == list(df.columns)
+    pd.testing.assert_frame_equal(parts.read(), df, check_categorical=False)
+    pd.testing.assert_frame_equal(parts.select(top=7, sort="|z_diff|", descending=True),
+                                  kept.select(top=7, sort="|z_diff|", descending=True),
+                                  check_categorical=False)
+    pd.testing.assert_frame_equal(parts.sample(9, seed=1), kept.sample(9, seed=1),
+                                  check_categorical=False)
     g3 = stored.select(nodes=["g3"])
     assert len(g3) == 11 and ((g3["var1"] == "g3") | (g3["var2"] == "g3")).all()
     pd.testing.assert_frame_equal(stored.sample(9, seed=1), kept.sample(9, seed=1),

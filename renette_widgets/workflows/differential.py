@@ -47,29 +47,12 @@ from ..engine.spectra import t_spectra
 from ..engine.tasks import t_input
 from ..errors import InputError
 from ..io import checks, exports
-from ..io.arrays import (
-    as_frame,
-    create_matrix,
-    read_matrix_file,
-    write_matrix,
-)
-from ..io.params import (
-    INFERENCE_METHODS,
-    METHOD,
-    SEED,
-    TOP_VARIANCE,
-    Param,
-    take,
-    validate_method_params,
-)
-from ..jobs.grain import (
-    DEFAULT_WORKERS,
-    cost_priority,
-    infer_cost,
-    network_cost,
-    tasks_per_worker,
-    upper_pairs,
-)
+from ..io.arrays import as_frame, create_matrix, read_matrix_file, write_matrix
+from ..io.genesets import match_sets, read_sets
+from ..io.params import (INFERENCE_METHODS, METHOD, SEED, TOP_VARIANCE, Param, take,
+                         validate_method_params)
+from ..jobs.grain import (DEFAULT_WORKERS, cost_priority, infer_cost, network_cost,
+                          tasks_per_worker, upper_pairs)
 from ..jobs.memory import Estimate
 from ..jobs.placement import cluster_state
 from ..jobs.plan import Context, Plan, distance_tiles, fill_pairs, gather, submit_task
@@ -77,17 +60,9 @@ from ..jobs.store import dump_json
 from ..results import Comparison, DifferentialResult, PairTable
 from . import options
 from .base import Workflow, source
-from .diffplan import (  # noqa: F401
-    PERM_BYTES,
-    node_blocks,
-    node_power,
-    numpy_nodes,
-    perm_blocks,
-    plan_network,
-    plan_nodes,
-    plan_pairs,
-    standardized,
-)
+from .diffplan import (PERM_BYTES, node_blocks, node_power, numpy_nodes,  # noqa: F401
+                       perm_blocks, plan_network, plan_nodes, plan_pairs, plan_sets,
+                       standardized)
 from .diffresult import _stems, _write_frame, _write_pairs, comparison, write_graphml
 from .inference import R_COPIES
 from .registry import register
@@ -151,8 +126,10 @@ class Differential(Workflow):
         p = dict(params or {})
         own = {k for s in self.params for k in (s.name, *s.aliases)}
         mp = dict(p.pop("node_method_params", None) or {})
+        sets = read_sets(p.pop("sets", None))  # a file becomes {set: [genes]} here
         mp.update({k: p.pop(k) for k in list(p) if k not in own})
         out = take(list(self.params), p, context=self.name)
+        out["sets"] = sets
         if out["node_method"] == "cor" and not {"method", "cor_method", "correlation"} & set(mp):
             mp["method"] = out["method"]  # cor networks of the edge level's correlation
         out["node_method_params"] = validate_method_params(out["node_method"], mp)
@@ -220,7 +197,7 @@ class Differential(Workflow):
         workers = len(addresses) or DEFAULT_WORKERS
         slots = tasks_per_worker(workers) * workers
         fast = numpy_nodes(params)
-        per_perm = (4e-10 * n * p * p + 5e-9 * p * p if fast
+        per_perm = (1e-11 * n * p * p + 4e-9 * p * p if fast
                     else 2 * infer_cost(n, p, method) + 1e-8 * p * p)
         perm = params["adjust"] == "perm"
         cost = k * k * (m * 1e-6 + params["node_perm"] * per_perm
@@ -232,11 +209,11 @@ class Differential(Workflow):
         xs = [submit_task(client, plan, "sending inputs", f"input-{c}-{job_id}", t_input,
                           df.to_numpy(dtype=float), priority=prio + 1)
               for c, df in enumerate(frames)]
-        zs = standardized(client, plan, xs, params["method"], job_id, prio) if not perm else None
+        zs = standardized(client, plan, xs, params["method"], job_id, prio)
         zn = None
         if fast:  # the node networks' standardised data (the pairs' when the same)
             kind = mparams.get("method", "pearson") if method == "cor" else "pearson"
-            zn = zs if zs is not None and kind == params["method"] else standardized(
+            zn = zs if kind == params["method"] else standardized(
                 client, plan, xs, kind, job_id, prio)
         nets = []
         for c in range(k):
@@ -251,8 +228,20 @@ class Differential(Workflow):
                                     ed.t_network, xs[c], method, mparams, seed,
                                     None if path is None else str(path), priority=prio + 1))
         comps = {}
+        notes = [n for df in frames for n in df.attrs.get("notes", [])]
+        given = None
+        if isinstance(params.get("sets"), dict):
+            given, set_notes = match_sets(params["sets"], names)
+            notes += set_notes
+        if params.get("sets") is not None and not fast and params["node_perm"]:
+            notes.append(f"gene sets: no permutation p-values with node_method "
+                         f"{method!r} (the sets' test runs with correlation networks: cor, "
+                         f"WGCNA)")
         for a, b in upper_pairs(k).tolist():
             label, tag = f"{conds[a]} vs {conds[b]}", f"{a}-{b}-{job_id}"
+            sets = plan_sets(client, plan, label, tag, params, given, zs[a], zs[b],
+                             zn[a] if fast else zs[a], zn[b] if fast else zs[b], ns[a], ns[b],
+                             p, prio)
             stem = pair_stems[label]
             if perm:  # R's permutation streams: the pair table in one task
                 counts = [submit_task(client, plan, f"permutations of {label}",
@@ -270,8 +259,9 @@ class Differential(Workflow):
                                    params, out, slots, prio)
             diff, blocks = plan_nodes(client, plan, label, tag, xs[a], xs[b],
                                       zn[a] if fast else None, zn[b] if fast else None, params,
-                                      (nets[a], nets[b]), per_perm, slots, prio)
-            comps[(a, b)] = (label, out, pairs, diff, blocks)
+                                      (nets[a], nets[b]), per_perm, slots, prio,
+                                      sets=None if sets is None else sets[0])
+            comps[(a, b)] = (label, out, pairs, diff, blocks, sets)
         tiles = []
         if distances(params, p):  # the k x k distances of the networks, as the distance workflow
             spectra = [submit_task(client, plan, "spectra", f"spectra-{c}-{job_id}", t_spectra,
@@ -282,7 +272,6 @@ class Differential(Workflow):
         summary = submit_task(client, plan, "edges across conditions", f"edges-{job_id}",
                               ed.t_edge_summary, xs, names, conds, params["method"],
                               params["threshold"], edges_out, priority=prio)
-        notes = [n for df in frames for n in df.attrs.get("notes", [])]
         if not tiles and params["distances"] is None:
             notes.append(f"H, IM and HIM between the conditions' networks were not computed: "
                          f"{p:,} variables (a full spectrum of each network costs more than "
@@ -290,7 +279,7 @@ class Differential(Workflow):
                          f"(--distances) computes them.")
 
         def assemble() -> DifferentialResult:
-            futs = [f for c in comps.values() for f in (c[2], c[3], *c[4])]
+            futs = [f for c in comps.values() for f in (c[2], c[3], *c[4], *(c[5] or ()))]
             got = gather(client, futs + [f for _, f in tiles] + [summary]
                          + (nets if res is None else []))
             dist = {}
@@ -300,11 +289,13 @@ class Differential(Workflow):
                     fill_pairs(d, tiles, got, col)
                 dist[key] = pd.DataFrame(d, index=conds, columns=conds)
             comparisons = {}
-            for (a, b), (label, out, pf, df_, blocks) in comps.items():
+            for (a, b), (label, out, pf, df_, blocks, sets) in comps.items():
                 comparisons[label] = comparison(
                     label, conds[a], conds[b], names, got[pf.key], got[df_.key],
                     [got[f.key] for f in blocks], params, out,
-                    {key: float(dist[key].iat[a, b]) for key in dist})
+                    {key: float(dist[key].iat[a, b]) for key in dist},
+                    None if sets is None else (list(given) if given is not None else None,
+                                               got[sets[0].key], got[sets[1].key]))
             edges = got[summary.key]
             networks = {cond: (pd.DataFrame(got[nets[c].key], index=names, columns=names)
                                if res is None else
@@ -328,6 +319,9 @@ class Differential(Workflow):
                 "pairs": _write_pairs(c.pairs, folder, f"pairs_{stem}"),
                 "nodes": _write_frame(c.nodes, folder / f"nodes_{stem}.parquet"),
                 "classes": _write_frame(c.classes, folder / f"classes_{stem}.parquet")}
+            if c.sets is not None:
+                files["comparisons"][c.name]["sets"] = _write_frame(
+                    c.sets, folder / f"sets_{stem}.parquet")
         for key in ("H", "IM", "HIM"):
             write_matrix(folder / f"{key}.zarr", getattr(result, key))
             files[key] = f"{key}.zarr"
@@ -350,7 +344,8 @@ class Differential(Workflow):
                              pairs=PairTable(path=folder / f["pairs"]),
                              nodes=pd.read_parquet(folder / f["nodes"]),
                              classes=pd.read_parquet(folder / f["classes"]),
-                             summary=f["summary"])
+                             summary=f["summary"],
+                             sets=pd.read_parquet(folder / f["sets"]) if "sets" in f else None)
             for name, f in files["comparisons"].items()}
         return DifferentialResult(
             conditions=s["conditions"], comparisons=comparisons,
@@ -370,6 +365,8 @@ class Differential(Workflow):
             out[f"{stem}_pairs"] = ("table", c.pairs)
             out[f"{stem}_nodes"] = ("table", c.nodes)
             out[f"{stem}_classes"] = ("table", c.classes)
+            if c.sets is not None:
+                out[f"{stem}_sets"] = ("table", c.sets)
         out.update({key: ("matrix", getattr(result, key)) for key in ("H", "IM", "HIM")})
         out["edges_across_conditions"] = ("table", result.edges)
         return out
@@ -400,12 +397,15 @@ class Differential(Workflow):
                                 choices=list(spec.choices) if spec.choices else None)
         parser.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
                             help="parameter of the node-level method, e.g. P=6")
+        parser.add_argument("--sets", default=None, metavar="FILE|modules",
+                            help="gene sets: a GMT file, a two-column CSV (set, gene), or "
+                                 "'modules' (modules of the pooled network)")
         parser.add_argument("--drop-constant", action="store_true",
                             help="drop constant columns instead of refusing the data")
 
     def cli_params(self, args: argparse.Namespace) -> dict:
         return {**{s.name: getattr(args, s.name) for s in self.params},
-                "node_method_params": options.key_values(args.param)}
+                "node_method_params": options.key_values(args.param), "sets": args.sets}
 
 
 

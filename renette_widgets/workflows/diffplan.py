@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ..engine import differential as ed
-from ..engine import nodeperm, pairs
+from ..engine import nodeperm, pairs, sets
 from ..engine.correlation import block_method, t_cor_block, t_standardize
 from ..io.arrays import create_matrix, row_blocks
 from ..jobs.plan import Plan, submit_task
@@ -36,6 +36,9 @@ MAX_PERM_BLOCKS = 32
 # Node permutations: blocks of about this many estimated seconds, at most this many.
 NODE_BLOCK_S = 2.0
 MAX_NODE_BLOCKS = 64
+# Modules of the pooled network: at least this many members (dynamicTreeCut's
+# minClusterSize; a quarter of the variables when there are fewer than 40).
+MODULE_MIN_SIZE = 10
 
 
 def perm_blocks(n_perm: int, m: int, slots: int) -> list[range]:
@@ -162,3 +165,29 @@ def node_counts(results: list) -> tuple[np.ndarray | None, np.ndarray | None]:
     nodes = sum(np.asarray(r["nodes"] if isinstance(r, dict) else r) for r in results)
     sets = [r["sets"] for r in results if isinstance(r, dict)]
     return nodes, (sum(np.asarray(s) for s in sets) if sets else None)
+
+
+def plan_sets(client, plan: Plan, label: str, tag: str, params: dict, given: dict | None,
+              za, zb, zna, znb, na: int, nb: int, p: int, prio: int) -> tuple | None:
+    """The gene sets of one comparison: (future of the sets' node positions, future
+    of their statistics), or None without sets. ``given``: set name -> positions;
+    else, with ``sets="modules"``, the modules of the pooled network (R)."""
+    if params.get("sets") is None or (given is not None and not given):
+        return None
+    if given is not None:
+        positions = [np.asarray(v, dtype=np.int64) for v in given.values()]
+        members = submit_task(client, plan, f"sets of {label}", f"setpos-{tag}", _same,
+                              positions, priority=prio + 1)
+    else:
+        min_size = int(min(MODULE_MIN_SIZE, max(3, p // 4)))
+        members = submit_task(client, plan, f"modules of {label}", f"modules-{tag}",
+                              sets.t_modules, zna, znb, node_power(params), min_size,
+                              priority=prio + 1)
+    stats = submit_task(client, plan, f"sets of {label}", f"sets-{tag}", sets.t_set_stats,
+                        za, zb, na, nb, params["method"], params["cor_cutoff"], members,
+                        priority=prio)
+    return members, stats
+
+
+def _same(x):
+    return x

@@ -22,11 +22,13 @@ from .diffplan import node_counts
 
 def comparison(label: str, a: str, b: str, names: list[str], pairs: dict, diff: dict,
                counts: list[np.ndarray], params: dict, out: str | None,
-               dist: dict) -> Comparison:
+               dist: dict, sets: tuple | None = None) -> Comparison:
     """One comparison from its tasks' results: the node table (permutation p and BH
-    q as R's ``diffconn_perm``), the class counts and the summary."""
+    q as R's ``diffconn_perm``), the class counts, the summary, and with ``sets``
+    (set names or None for modules, their node positions, their statistics) the
+    set table."""
     node_perm = params["node_perm"]
-    total, _ = node_counts(counts)
+    total, set_counts = node_counts(counts)
     if node_perm:
         pval = (total + 1) / (node_perm + 1)
         q = ed.bh(pval)
@@ -44,8 +46,34 @@ def comparison(label: str, a: str, b: str, names: list[str], pairs: dict, diff: 
                "n_stored": int(pairs.get("n_kept", pairs["n_pairs"])),
                "fdr": float(params["fdr"]), **dist}
     table = PairTable(path=None if out is None else Path(out), frame=pairs["frame"])
+    set_frame = None
+    if sets is not None:
+        set_frame = set_table(sets[0], sets[1], sets[2], np.asarray(diff["d"], dtype=float),
+                              set_counts, node_perm, names)
     return Comparison(name=label, a=a, b=b, pairs=table, nodes=nodes, classes=classes,
-                      summary=summary)
+                      summary=summary, sets=set_frame)
+
+
+def set_table(set_names: list[str] | None, members: list, stats: dict, d: np.ndarray,
+              counts: np.ndarray | None, node_perm: int, names: list[str]) -> pd.DataFrame:
+    """One row per set, the most significant first: ``set``, ``size``, ``n_pairs``,
+    ``mean_z`` (mean z_diff of its pairs), ``mean_dr`` (mean |r_B| - |r_A|), ``d``
+    (its members' differential connectivity, summed), ``p`` (permutation test of
+    ``d``: the node test's label permutations), ``q`` (BH over sets), ``genes``."""
+    set_names = set_names or [f"M{k + 1}" for k in range(len(members))]
+    dsum = np.array([d[np.asarray(m, dtype=np.int64)].sum() for m in members])
+    if counts is not None and node_perm:
+        pval = (np.asarray(counts, dtype=float) + 1) / (node_perm + 1)
+        q = ed.bh(pval)
+    else:
+        pval = q = np.full(len(members), np.nan)
+    frame = pd.DataFrame({"set": set_names, "size": [len(m) for m in members],
+                          "n_pairs": stats["n_pairs"], "mean_z": stats["mean_z"],
+                          "mean_dr": stats["mean_dr"], "d": dsum, "p": pval, "q": q,
+                          "genes": [";".join(names[i] for i in m) for m in members]})
+    order = np.lexsort((-np.abs(frame["mean_z"].to_numpy()), frame["p"].to_numpy(),
+                        frame["q"].to_numpy()))
+    return frame.iloc[order].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- files
