@@ -37,8 +37,9 @@ MAX_PERM_BLOCKS = 32
 NODE_BLOCK_S = 2.0
 MAX_NODE_BLOCKS = 64
 # Modules of the pooled network: at least this many members (dynamicTreeCut's
-# minClusterSize; a quarter of the variables when there are fewer than 40).
-MODULE_MIN_SIZE = 10
+# minClusterSize, WGCNA's usual 20; a tenth of the variables, at least 4, when
+# there are fewer than 200).
+MODULE_MIN_SIZE = 20
 
 
 def perm_blocks(n_perm: int, m: int, slots: int) -> list[range]:
@@ -179,7 +180,7 @@ def plan_sets(client, plan: Plan, label: str, tag: str, params: dict, given: dic
         members = submit_task(client, plan, f"sets of {label}", f"setpos-{tag}", _same,
                               positions, priority=prio + 1)
     else:
-        min_size = int(min(MODULE_MIN_SIZE, max(3, p // 4)))
+        min_size = int(min(MODULE_MIN_SIZE, max(4, p // 10)))
         members = submit_task(client, plan, f"modules of {label}", f"modules-{tag}",
                               sets.t_modules, zna, znb, node_power(params), min_size,
                               priority=prio + 1)
