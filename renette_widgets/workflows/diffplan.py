@@ -84,6 +84,9 @@ def plan_pairs(client, plan: Plan, label: str, tag: str, za, zb, na: int, nb: in
     future of :func:`~renette_widgets.engine.pairs.t_pair_summary`."""
     p = len(names)
     blocks = pairs.pair_blocks(p, slots)
+    # the names once through the scheduler, not once per block (20,000 strings)
+    names = submit_task(client, plan, f"pairs of {label}", f"names-{tag}", _same, names,
+                        priority=prio + 1)
     keep_q = params["keep_q"] if params.get("keep") == "q" else None
     lookup, first = None, [None] * len(blocks)
     if params["adjust"] == "BH":
