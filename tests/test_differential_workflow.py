@@ -445,3 +445,27 @@ def test_the_benchmark_reference_times_the_floor(tmp_path):
     common.write_doubles(tmp_path / "x.bin", [rng.standard_normal((12, 8)) for _ in range(2)])
     ref = common.run_reference("diffcor", tmp_path / "x.bin", 12, 8, 1, timeout=120)
     assert set(ref) == {"cor2", "diffcor"} and ref["cor2"]["wall"] >= 0
+
+
+def test_keep_q_stores_the_pairs_up_to_it_and_counts_all(client, tmp_path):
+    """keep="q": the stored pairs are exactly those of the full table with q <= keep_q,
+    with the same numbers; classes, per-node counts and n_pairs are over all pairs.
+    The full table is written by the workers as a dataset of parts, in pair order."""
+    a, b, _ = two_conditions(n_samples=30, n_variables=60, seed=9)
+    every = rw.differential(a, b, node_perm=0, client=client, store=Store(tmp_path / "all"))
+    some = rw.differential(a, b, node_perm=0, keep="q", keep_q=0.3, client=client,
+                           store=Store(tmp_path / "q"))
+    full = every.comparison().pairs.read()
+    assert Path(every.comparison().pairs.path).is_dir() and len(full) == 60 * 59 // 2
+    i, j = pair_index(60)
+    assert (full["var1"].cat.codes.to_numpy() == i).all() and (full["var2"].cat.codes == j).all()
+    np.testing.assert_array_equal(full["q_diff"].to_numpy(), bh(full["p_diff"].to_numpy()))
+    kept = some.comparison().pairs.read()
+    want = full[full["q_diff"] <= 0.3].reset_index(drop=True)
+    pd.testing.assert_frame_equal(kept, want, check_categorical=False)
+    assert 0 < len(kept) < len(full)
+    pd.testing.assert_frame_equal(some.comparison().classes, every.comparison().classes)
+    pd.testing.assert_frame_equal(some.nodes(), every.nodes())
+    s = some.comparison().summary
+    assert s["n_pairs"] == len(full) and s["n_stored"] == len(kept)
+    assert s["n_significant"] == int((full["q_diff"] <= 0.05).sum())
