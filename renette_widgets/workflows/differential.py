@@ -10,7 +10,8 @@ Parameters (canonical form, as stored in a job's manifest)::
     {"method": "pearson", "adjust": "BH", "n_perm": 1000, "seed": 0,
      "cor_cutoff": 0.99, "cor_alpha": 0.05, "fdr": 0.05,
      "node_method": "cor", "node_method_params": {"method": "pearson", "tol": 0.0},
-     "lp": 2.0, "node_perm": 100, "threshold": 0.5, "top_variance": None}
+     "lp": 2.0, "node_perm": 100, "keep": "all", "keep_q": 0.25, "distances": None,
+     "threshold": 0.5, "top_variance": None, "sets": None}
 
 - edge level: ``method`` (pearson or spearman) correlates each pair in each
   condition; the Fisher z difference is adjusted over all pairs by ``adjust``
@@ -22,14 +23,22 @@ Parameters (canonical form, as stored in a job's manifest)::
   correlation type for ``cor`` defaults to ``method``); per node
   ``d = sum_j |A_ij - B_ij|^lp``, tested with ``node_perm`` label permutations
   (0: no test), and its share of the Hamming distance;
-- across conditions: an edge is present in a condition when ``|r| > threshold``.
+- stored pairs: ``keep`` ``"all"``, or ``"q"``: those with ``q_diff <= keep_q``
+  (class counts and per-node numbers over all pairs either way);
+- gene sets: ``sets`` None, ``{set: [genes]}`` (a GMT or two-column CSV file
+  is read into it by :meth:`Differential.validate_params`) or ``"modules"``;
+- across conditions: an edge is present in a condition when ``|r| > threshold``;
+  H, IM and HIM of the networks when ``distances`` (None: up to
+  ``DISTANCES_AUTO`` variables).
 
-Tasks: per comparison one pair-table task (:func:`~renette_widgets.engine.differential.t_pairs`,
-written by the worker as Parquet), blocks of permutations (count vectors only:
-memory does not grow with ``n_perm``), the node differences and blocks of
-node permutations; per condition its network; the spectra and tiles of the
-k x k distances (as the distance workflow); one task for the summary across
-conditions. Result: a :class:`~renette_widgets.results.DifferentialResult`.
+Tasks (:mod:`.diffplan`): per comparison the pair table in blocks of rows
+(BH exactly in two passes; each block a part of a Parquet dataset written by
+its worker) or, for the permutation FDR, R's one task and its blocks of
+permutation counts; the node differences and blocks of node permutations
+(numpy for correlation networks, else R), which also count the gene sets;
+per condition its network; the spectra and tiles of the k x k distances (as
+the distance workflow); one task for the summary across conditions. Result:
+a :class:`~renette_widgets.results.DifferentialResult` (:mod:`.diffresult`).
 """
 from __future__ import annotations
 
@@ -252,7 +261,9 @@ class Differential(Workflow):
                 pairs = submit_task(client, plan, f"pairs of {label}", f"pairs-{tag}",
                                     ed.t_pairs, xs[a], xs[b], names, params["method"],
                                     params["cor_cutoff"], params["cor_alpha"], params["adjust"],
-                                    params["fdr"], out, counts, params["n_perm"], priority=prio)
+                                    params["fdr"], out, counts, params["n_perm"],
+                                    params["keep_q"] if params["keep"] == "q" else None,
+                                    priority=prio)
             else:
                 out = None if res is None else str(res / f"pairs_{stem}")
                 pairs = plan_pairs(client, plan, label, tag, zs[a], zs[b], ns[a], ns[b], names,
