@@ -78,6 +78,30 @@ def node_change(za: np.ndarray, zb: np.ndarray, power: float, lp: float,
     return out
 
 
+def squared_change(za: np.ndarray, zb: np.ndarray) -> np.ndarray:
+    """``d`` of ``|r|`` networks with ``lp = 2`` in fewer passes over memory:
+    ``sum_j (|a_ij| - |b_ij|)^2 = sum_j a_ij^2 + sum_j b_ij^2 - 2 sum_j |a_ij b_ij|``,
+    the first two from the n x n Gram matrix of each condition (``z_i' Z Z' z_i``),
+    only the last a pass over the products (a block of rows at a time, from the
+    diagonal on). Equal to :func:`node_change` up to rounding (1e-12 relative):
+    what the permutations use; the observed ``d`` is :func:`node_change`'s."""
+    p = za.shape[1]
+    sq = np.einsum("ij,ij->j", (za @ za.T) @ za, za) + np.einsum("ij,ij->j", (zb @ zb.T) @ zb, zb)
+    ra = np.einsum("ij,ij->j", za, za)
+    rb = np.einsum("ij,ij->j", zb, zb)
+    cross = np.zeros(p)
+    step = max(1, _row_step(p) // 2)
+    for a in range(0, p, step):
+        b = min(a + step, p)
+        prod = za[:, a:b].T @ za[:, a:]
+        prod *= zb[:, a:b].T @ zb[:, a:]
+        np.abs(prod, out=prod)
+        cross[a:b] += prod.sum(axis=1)
+        cross[b:] += prod[:, b - a:].sum(axis=0)
+    # the diagonal (r_ii = 1 up to rounding) is no edge: its term taken out
+    return sq - 2 * cross - (np.abs(ra) - np.abs(rb)) ** 2
+
+
 def t_node_observed(za: np.ndarray, zb: np.ndarray, power: float, lp: float) -> dict:
     """The observed ``d`` and Hamming share of two conditions (standardised)."""
     return node_change(za, zb, power, lp, share=True)
@@ -112,7 +136,8 @@ def t_node_perm_counts(xa: np.ndarray, xb: np.ndarray, kind: str, power: float,
         rows = permutation(seed, k, len(pooled))
         za = t_standardize(pooled[rows[:na]], kind)
         zb = t_standardize(pooled[rows[na:]], kind)
-        d = node_change(za, zb, power, lp)["d"]
+        d = (squared_change(za, zb) if power == 1 and lp == 2
+             else node_change(za, zb, power, lp)["d"])
         count += ~np.isnan(d) & (d >= d_obs)  # an undefined d does not count (as R)
         if sets:
             set_count += np.array([d[s].sum() for s in sets]) >= set_obs
