@@ -112,7 +112,8 @@ def test_set_p_values_are_uniform_under_the_null(client):
     permutation p-values (99 permutations) are uniform by a KS test at 1 %."""
     jobs = [rw.submit("differential", rewired(100 + s, n=30, p=32, rewire=False),
                       {"sets": {k: v for k, v in SETS.items() if k != "R1"}, "node_perm": 99,
-                       "seed": s}, client=client, store=False) for s in range(20)]
+                       "seed": s, "distances": False}, client=client, store=False)
+            for s in range(20)]
     p = np.concatenate([j.wait(300).result.comparison().sets["p"].to_numpy() for j in jobs])
     assert len(p) == 80 and np.isfinite(p).all()
     # (count + 1) / 100: uniform on {0.01, ..., 1}; compared with a continuous
