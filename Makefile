@@ -20,7 +20,7 @@ RLIB := $(ROOT)/.rlib
 # Debian's alternatives (eigenvalues 2x, matrix products 4x faster than the
 # reference BLAS; see README, "BLAS and LAPACK").
 APT_PACKAGES := r-base-core r-base-dev r-cran-wgcna r-cran-minerva r-cran-igraph \
-	r-cran-jsonlite r-cran-testthat r-cran-rcpp libopenblas0-serial \
+	r-cran-jsonlite r-cran-testthat r-cran-rcpp r-cran-dynamictreecut libopenblas0-serial \
 	python3 python3-venv python3-dev chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RLIB_FILES := $(shell find rlib -type f -not -name '*.o' -not -name '*.so' 2>/dev/null)

@@ -1,44 +1,88 @@
-"""Differential networks (issue 15): a 2 x (100 x 5000) pearson/BH job against its floor,
-and the memory of the permutation FDR against the number of permutations.
+"""Differential networks (issues 15, 22): the job against a direct numpy computation
+of the same pair table, measured in the same run, at several sizes.
 
-- Scale: two conditions of 100 samples x 5000 variables (12.5 million pairs).
-  The floor, measured in the same run in one plain R process
-  (``reference.R diffcor``): the two correlation matrices (``cor_matrix``, one
-  BLAS crossprod each); also R's ``diffcor(x, y)`` (the pair table alone, in
-  memory). The job (a 2-worker LocalCluster, results written to a store) with
-  the default parameters (node level: cor networks, 100 label permutations;
-  HIM between the two networks; the summary across conditions), and with
-  ``node_perm = 0``; where its time goes (task stream, by stage); the workers'
-  peak memory.
-- Permutation memory: ``adjust = "perm"`` on 2 x (100 x 500), 100 and 1000
-  permutations, each on a fresh 1-worker cluster: peak RSS of the worker and
-  what the job added to it.
+- The floor (``direct``): numpy in this process, one BLAS thread: the two
+  correlation matrices, r's p-values (scipy's incomplete beta), Fisher z,
+  ``p_diff``, BH (one argsort), the classes, and one Parquet write of every
+  pair (pyarrow's defaults). What the issue calls the direct computation.
+- The job: ``rw.differential``'s workflow on a 2-worker LocalCluster writing to a
+  store, pearson/BH, with ``node_perm = 0`` and with 100 node permutations
+  (default parameters otherwise: the conditions' networks, HIM between them,
+  the summary across conditions). At 20,000 variables the distances (two
+  spectra of 20,000 x 20,000 networks) do not fit a worker: ``distances=False``
+  and ``keep="q"`` (the pairs with q <= 0.25 stored, class counts over all).
+- Memory: the workers' peak RSS (sampled every 20 ms), and the floor's peak RSS.
+- Permutation memory: ``node_perm`` 100 vs 1000 on 2 x (100 x 500), each on a
+  fresh 1-worker cluster.
 
-All R work single-threaded, as in the workers. ``--quick``: small sizes (smoke test).
+Usage: ``python benchmarks/bench_differential.py [--quick] [--sizes 500,2000,5000]
+[--big]`` (``--big`` adds 20,000 variables: minutes). Writes
+``benchmarks/out/differential.json`` and ``benchmarks/differential.png``.
 """
 from __future__ import annotations
 
+import resource
 import sys
 import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+from common import HERE, close_client, make_client, random_data, save, stopwatch, table
 
-from common import (close_client, make_client, random_data, run_reference, save, stopwatch,
-                    table, write_doubles)
 from renette_widgets import workflows
 from renette_widgets.jobs.job import Job
 from renette_widgets.jobs.store import Store
-
-REPS = 3
 
 
 def frames(rows: int, cols: int, seed: int) -> dict[str, pd.DataFrame]:
     names = [f"g{j}" for j in range(cols)]
     return {c: pd.DataFrame(random_data(rows, cols, seed + k), columns=names)
             for k, c in enumerate(("A", "B"))}
+
+
+def direct(x: np.ndarray, y: np.ndarray, names: list[str], out: Path) -> dict:
+    """The pair table in numpy in this process (the floor); seconds per step."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from scipy import special
+    t, t0 = {}, time.perf_counter()
+
+    def cor(a):
+        a = a - a.mean(axis=0)
+        a /= np.sqrt((a * a).sum(axis=0))
+        return np.clip(a.T @ a, -1, 1)
+    p = x.shape[1]
+    i, j = np.triu_indices(p, 1)
+    ra, rb = cor(x)[i, j], cor(y)[i, j]
+    t["cor"] = time.perf_counter() - t0
+
+    def pval(r, n):
+        return special.betainc((n - 2) / 2, 0.5, 1 - r * r)  # the t test of r
+    pa_, pb_ = pval(ra, len(x)), pval(rb, len(y))
+    t["p"] = time.perf_counter() - t0
+    z = (np.arctanh(np.minimum(rb, 0.99)) - np.arctanh(np.minimum(ra, 0.99))) / np.sqrt(
+        1 / (len(x) - 3) + 1 / (len(y) - 3))
+    pd_ = 2 * special.ndtr(-np.abs(z))
+    t["z"] = time.perf_counter() - t0
+    m = len(pd_)
+    o = np.argsort(-pd_)
+    q = np.empty(m)
+    q[o] = np.minimum(np.minimum.accumulate(m / np.arange(m, 0, -1.0) * pd_[o]), 1)
+    t["bh"] = time.perf_counter() - t0
+    code = (3 * ((pa_ < 0.05) * np.sign(ra)) + (pb_ < 0.05) * np.sign(rb) + 4).astype(np.int8)
+    t["class"] = time.perf_counter() - t0
+    labels = pa.array(names)
+    pq.write_table(pa.table({
+        "var1": pa.DictionaryArray.from_arrays(pa.array(i.astype(np.int32)), labels),
+        "var2": pa.DictionaryArray.from_arrays(pa.array(j.astype(np.int32)), labels),
+        "r_A": ra, "p_A": pa_, "r_B": rb, "p_B": pb_, "z_diff": z, "p_diff": pd_,
+        "q_diff": q, "class": code}), out, row_group_size=1 << 20)
+    t["write"] = time.perf_counter() - t0
+    t["wall"] = t["write"]
+    return t
 
 
 def start_sampler(dask_worker) -> None:
@@ -84,63 +128,114 @@ def run(client, data: dict, params: dict, store) -> tuple[Job, float, dict, list
     return job, out["wall"], dict(stages), rss
 
 
-def perm_memory(rows: int, cols: int, n_perm: int) -> tuple[int, int]:
-    """(peak RSS, growth) of a fresh 1-worker cluster running a permutation-FDR job."""
+def disk(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def perm_memory(rows: int, cols: int, node_perm: int) -> tuple[int, int]:
+    """(peak RSS, growth) of a fresh 1-worker cluster running node permutations."""
     client = make_client(1)
     try:
         client.submit(sum, [1], pure=False).result()  # R started
         _, _, _, ((base, peak),) = run(client, frames(rows, cols, 3),
-                                       {"adjust": "perm", "n_perm": n_perm, "node_perm": 0},
-                                       None)
+                                       {"node_perm": node_perm, "distances": False}, None)
         return peak, peak - base
     finally:
         close_client(client)
 
 
-def main(quick: bool = False) -> None:
-    rows, cols = (40, 300) if quick else (100, 5000)
-    prow, pcol, perms = (40, 100, (20, 200)) if quick else (100, 500, (100, 1000))
-    data = frames(rows, cols, 1)
+def plot(rows: list[dict], path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for label, style in (("node_perm 0", "o-"), ("node_perm 100", "s-")):
+        pts = [r for r in rows if r["job"] == label and r["floor"] == r["floor"]]
+        a.loglog([r["p"] for r in pts], [r["wall"] for r in pts], style, label=f"job, {label}")
+        b.semilogx([r["p"] for r in pts], [r["ratio"] for r in pts], style, label=label)
+    floor = {r["p"]: r["floor"] for r in rows if r["floor"] == r["floor"]}
+    a.loglog(sorted(floor), [floor[p] for p in sorted(floor)], "k--", label="direct numpy (floor)")
+    a.set_xlabel("variables")
+    a.set_ylabel("seconds (wall)")
+    a.legend()
+    a.set_title("2 x (100 x p) pearson/BH")
+    b.axhline(1.5, color="grey", ls=":")
+    b.axhline(4, color="grey", ls=":")
+    b.set_xlabel("variables")
+    b.set_ylabel("job / floor")
+    b.legend()
+    b.set_title("job against the direct computation, same run")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main(argv: list[str]) -> None:
+    quick = "--quick" in argv
+    sizes = [300, 600] if quick else [500, 2000, 5000]
+    for arg in argv:
+        if arg.startswith("--sizes="):
+            sizes = [int(s) for s in arg.split("=", 1)[1].split(",")]
+    if "--big" in argv:
+        sizes.append(20000)
+    rows_out, raw = [], {}
     with tempfile.TemporaryDirectory() as tmp:
-        write_doubles(Path(tmp) / "x.bin", [d.to_numpy() for d in data.values()])
-        ref = run_reference("diffcor", Path(tmp) / "x.bin", rows, cols, REPS)
         client = make_client(2)
         try:
             run(client, frames(20, 10, 0), {}, None)  # warm-up
-            full = run(client, data, {}, Store(Path(tmp) / "store"))
-            bare = run(client, data, {"node_perm": 0}, Store(Path(tmp) / "store"))
+            for p in sizes:
+                data = frames(100, p, 1)
+                big = p > 10000
+                names = list(data["A"].columns)
+                rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                if big:  # 200 million pairs, ten columns: no room for the floor's table
+                    floor = {"wall": float("nan")}
+                else:
+                    floor = direct(*(d.to_numpy() for d in data.values()), names,
+                                   Path(tmp) / "direct.parquet")
+                    (Path(tmp) / "direct.parquet").unlink()
+                floor_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+                for perms in ((100,) if big else (0, 100)):
+                    params = {"node_perm": perms}
+                    if big:
+                        params.update(keep="q")
+                    store = Store(Path(tmp) / f"store-{p}-{perms}")
+                    job, wall, stages, rss = run(client, data, params, store)
+                    label = f"node_perm {perms}"
+                    rows_out.append({"p": p, "job": label, "wall": wall, "floor": floor["wall"],
+                                     "ratio": wall / floor["wall"],
+                                     "peak": max(pk for _, pk in rss) / 2**30,
+                                     "disk": disk(Path(tmp) / f"store-{p}-{perms}") / 2**30,
+                                     "floor_rss": floor_rss / 2**30, "tasks": job.total,
+                                     "big": big})
+                    raw[f"{p}-{perms}"] = {"wall": wall, "stages": stages, "rss": rss,
+                                           "floor": floor, "floor_rss0": rss0}
+                    print(rows_out[-1], {k: round(v, 2) for k, v in stages.items()}, flush=True)
+                    store_dir = Path(tmp) / f"store-{p}-{perms}"
+                    import shutil
+                    shutil.rmtree(store_dir, ignore_errors=True)
         finally:
             close_client(client)
-    floor, r_table = ref["cor2"]["wall"], ref["diffcor"]["wall"]
-    m = cols * (cols - 1) // 2
-    rows_out = []
-    for label, (job, wall, stages, rss) in (("defaults (node_perm 100)", full),
-                                            ("node_perm 0", bare)):
-        peak = max(p for _, p in rss)
-        rows_out.append([label, job.total, wall, wall / floor, wall / r_table, peak / 2**30])
-    table(f"Differential: 2 x ({rows} x {cols}) pearson/BH, {m:,} pairs",
-          ["job", "tasks", "wall s", "job/floor", "job/R diffcor", "worker peak GiB"], rows_out,
-          f"floor: the two correlation matrices in one R process, {floor:.3g} s; R's "
-          f"diffcor(x, y) (the pair table alone, in memory) {r_table:.3g} s. Job: a 2-worker "
-          "LocalCluster writing to a store.")
-    table("Differential: compute seconds by stage (defaults)", ["stage", "seconds"],
-          [[k, v] for k, v in sorted(full[2].items(), key=lambda kv: -kv[1])],
-          "summed over workers (2 run at once): pairs = the pair table (R diffcor_values, "
-          "Parquet); net = a condition's network; nodeperm = node permutation blocks; "
-          "spectra/diff = the HIM between the networks; edges = the summary across conditions.")
-    mem = {n: perm_memory(prow, pcol, n) for n in perms}
-    (a, ga), (b, gb) = (mem[n] for n in perms)
-    table(f"Differential: permutation FDR on 2 x ({prow} x {pcol}), fresh 1-worker cluster",
-          ["permutations", "worker peak MiB", "job added MiB"],
-          [[n, mem[n][0] / 2**20, mem[n][1] / 2**20] for n in perms],
-          f"peak ratio {b / a:.3f} ({perms[1]} vs {perms[0]} permutations); the added memory is "
-          "mostly R's heap before a garbage collection (R_VSIZE), the same for both.")
-    save("differential", {"size": [rows, cols], "reference": ref,
-                          "jobs": {lab: {"wall": w, "stages": st, "rss": r, "tasks": j.total}
-                                   for lab, (j, w, st, r) in (("defaults", full),
-                                                              ("node_perm_0", bare))},
+    table("Differential: 2 x (100 x p) pearson/BH, job against the direct numpy computation",
+          ["variables", "job", "wall s", "floor s", "job/floor", "worker peak GiB",
+           "store GiB", "tasks"],
+          [[r["p"], r["job"] + (" (distances off, keep q<=0.25)" if r["big"] else ""),
+            r["wall"], r["floor"], r["ratio"], r["peak"], r["disk"], r["tasks"]]
+           for r in rows_out],
+          "floor: numpy in this process (two correlation matrices, betainc p-values, Fisher z, "
+          "p_diff, BH, classes, one Parquet write of every pair). Job: a 2-worker LocalCluster "
+          "writing to a store, default parameters otherwise.")
+    if "--no-memory" in argv:
+        save("differential" + ("_big" if "--big" in argv else ""), {"rows": rows_out, "raw": raw})
+        return
+    mem = {n: perm_memory(100, 500, n) for n in (100, 1000)}
+    table("Differential: node permutations on 2 x (100 x 500), fresh 1-worker cluster",
+          ["node_perm", "worker peak MiB", "job added MiB"],
+          [[n, v[0] / 2**20, v[1] / 2**20] for n, v in mem.items()],
+          f"peak ratio {mem[1000][0] / mem[100][0]:.3f} (1000 vs 100 permutations)")
+    save("differential", {"rows": rows_out, "raw": raw,
                           "perm_memory": {str(n): list(v) for n, v in mem.items()}})
+    plot(rows_out, HERE / "differential.png")
 
 
 if __name__ == "__main__":
-    main("--quick" in sys.argv)
+    main(sys.argv[1:])

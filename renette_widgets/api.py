@@ -422,9 +422,10 @@ def differential(a: Any, b: MatrixLike | None = None, method: str = _DIFF["metho
                  cor_alpha: float = _DIFF["cor_alpha"], fdr: float = _DIFF["fdr"],
                  node_method: str = _DIFF["node_method"], lp: float = _DIFF["lp"],
                  node_perm: int = _DIFF["node_perm"], threshold: float = _DIFF["threshold"],
-                 top_variance: int | None = _DIFF["top_variance"], drop_constant: bool = False,
-                 client=None, store=None, timeout: float | None = None,
-                 **node_params: Any) -> DifferentialResult:
+                 top_variance: int | None = _DIFF["top_variance"], keep: str = _DIFF["keep"],
+                 keep_q: float = _DIFF["keep_q"], distances: bool | None = _DIFF["distances"],
+                 sets: Any = None, drop_constant: bool = False, client=None, store=None,
+                 timeout: float | None = None, **node_params: Any) -> DifferentialResult:
     """Differential network analysis: which pairs and which nodes change between conditions.
 
     Parameters
@@ -458,6 +459,20 @@ def differential(a: Any, b: MatrixLike | None = None, method: str = _DIFF["metho
         Across conditions, an edge is present in a condition when ``|r| > threshold``.
     top_variance : int, optional
         Keep only the N variables of largest variance (over all samples).
+    keep : {"all", "q"}
+        Which pairs are stored: all of them, or those with ``q_diff <= keep_q``
+        (the class counts and per-node numbers are over all pairs either way).
+    keep_q : float
+        The q-value up to which pairs are stored with ``keep="q"`` (0.25).
+    distances : bool, optional
+        Compute H, IM and HIM between the conditions' networks (a full spectrum
+        of each); None: up to 2,000 variables.
+    sets : path, mapping or "modules", optional
+        Gene sets: a GMT file, a two-column CSV (set, gene) or ``{set: [genes]}``;
+        ``"modules"``: the modules of the pooled network (hierarchical clustering
+        cut by ``dynamicTreeCut``). Per set: mean z_diff and mean |r_B| - |r_A| of
+        its pairs, its summed ``d`` and a permutation p-value of it (the node
+        test's permutations), BH over sets: ``result.comparison().sets``.
     drop_constant : bool
         Drop constant columns instead of refusing the data.
 
@@ -478,5 +493,6 @@ def differential(a: Any, b: MatrixLike | None = None, method: str = _DIFF["metho
     params = {"method": method, "adjust": adjust, "n_perm": n_perm, "seed": seed,
               "cor_cutoff": cor_cutoff, "cor_alpha": cor_alpha, "fdr": fdr,
               "node_method": node_method, "node_method_params": node_params, "lp": lp,
-              "node_perm": node_perm, "threshold": threshold, "top_variance": top_variance}
+              "node_perm": node_perm, "threshold": threshold, "top_variance": top_variance,
+              "keep": keep, "keep_q": keep_q, "distances": distances, "sets": sets}
     return _run("differential", inputs, params, client, store, timeout, drop_constant)

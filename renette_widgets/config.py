@@ -166,3 +166,20 @@ def user_header() -> str:
     """The request header an authenticating proxy sets to the user's name
     (``RENETTE_USER_HEADER``), or "" when workspaces are links."""
     return os.environ.get("RENETTE_USER_HEADER", "").strip()
+
+
+# R's vector heap trigger (R_VSIZE, read when R starts). With WGCNA loaded a
+# full garbage collection marks millions of cons cells, and with R's small
+# default heap a task sending a few MB of networks to R ran one per call
+# (measured in benchmarks/RESULTS.md). A larger trigger makes collections
+# rare; it lets garbage grow to that size, so the worker plugin scales it to
+# the worker's memory limit.
+R_VSIZE_MAX = 2**30
+R_VSIZE_MIN = 64 * 2**20
+
+
+def r_vsize(memory_limit: int | None) -> int:
+    """R_VSIZE for a worker: a quarter of its memory limit, within 64 MB and 1 GB."""
+    if not memory_limit:
+        return R_VSIZE_MAX
+    return int(min(R_VSIZE_MAX, max(R_VSIZE_MIN, memory_limit // 4)))

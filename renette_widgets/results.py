@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -64,13 +65,15 @@ class StabilityResult:
 
 @dataclass
 class PairTable:
-    """A table of pairs of variables: a Parquet file read lazily (what a stored job
+    """A table of pairs of variables: Parquet read lazily (what a stored job
     holds: 12.5 million pairs for 5000 variables), or a DataFrame in memory.
 
     Attributes
     ----------
-    path : Path, UPath or None
-        The Parquet file (local, or on an object store: a location with ``fs``).
+    path : Path or None
+        A Parquet file, or a Parquet dataset: a folder of parts
+        (``part-00000.parquet``, ...) written by several workers, read in the
+        order of their names.
     frame : DataFrame or None
         The table, when it is kept in memory (then ``path`` is None).
     """
@@ -78,37 +81,31 @@ class PairTable:
     path: Any = None
     frame: pd.DataFrame | None = None
 
-    def _file(self) -> pq.ParquetFile:
-        fs = getattr(self.path, "fs", None)  # a remote location (upath.UPath)
-        return pq.ParquetFile(self.path if fs is None else fs.open(self.path.path, "rb"))
-
-    def _dataset(self) -> ds.Dataset:
-        fs = getattr(self.path, "fs", None)
-        return ds.dataset(self.path if fs is None else self.path.path, filesystem=fs)
-
     def __len__(self) -> int:
         if self.frame is not None:
             return len(self.frame)
-        return self._file().metadata.num_rows
+        return sum(_parquet(self.path, f).metadata.num_rows for f in _files(self.path))
 
     @property
     def columns(self) -> list[str]:
         """The column names."""
         if self.frame is not None:
             return [str(c) for c in self.frame.columns]
-        return list(self._dataset().schema.names)
+        return list(_dataset(self.path).schema.names)
 
     def select(self, q_max: float | None = None, classes: list[str] | None = None,
                nodes: list[str] | None = None, top: int | None = None, sort: str = "q_diff",
-               descending: bool = False, columns: list[str] | None = None) -> pd.DataFrame:
+               descending: bool = False, columns: list[str] | None = None,
+               within: list[str] | None = None) -> pd.DataFrame:
         """The pairs with ``q_diff <= q_max``, of one of ``classes`` (the ``class``
-        column), touching one of ``nodes``; sorted by ``sort`` (a column, or
+        column), touching one of ``nodes``, both of whose ends are in ``within`` (a
+        gene set); sorted by ``sort`` (a column, or
         ``"|z_diff|"``), the first ``top`` only. A stored table is read with these
         filters (only the rows kept reach memory, plus one column to find the
         ``top`` rows)."""
         if top is not None and top < 1:  # the columns only
             empty = (self.frame.iloc[:0] if self.frame is not None else
-                     self._dataset().schema.empty_table().to_pandas())
+                     _dataset(self.path).schema.empty_table().to_pandas())
             return empty if columns is None else empty[list(columns)]
         if self.frame is not None:
             df = self.frame
@@ -119,16 +116,18 @@ class PairTable:
                 keep &= df["class"].isin(list(classes)).to_numpy()
             if nodes is not None:
                 keep &= (df["var1"].isin(list(nodes)) | df["var2"].isin(list(nodes))).to_numpy()
+            if within is not None:
+                keep &= (df["var1"].isin(list(within)) & df["var2"].isin(list(within))).to_numpy()
             df = df[keep]
         else:
-            expr = _filter(q_max, classes, nodes)
+            expr = _filter(q_max, classes, nodes, within)
             if top is not None:
                 bound = self._bound(expr, sort, descending, top)
                 if bound is not None:
                     expr = _and(expr, bound)
             need = None if columns is None else list(dict.fromkeys(
                 [*columns, "z_diff" if sort == "|z_diff|" else sort]))
-            df = self._dataset().to_table(filter=expr, columns=need).to_pandas()
+            df = _dataset(self.path).to_table(filter=expr, columns=need).to_pandas()
         key = df["z_diff"].abs() if sort == "|z_diff|" else df[sort]
         df = df.iloc[np.argsort(-key.to_numpy() if descending else key.to_numpy(),
                                 kind="stable")]
@@ -141,7 +140,7 @@ class PairTable:
     def _bound(self, expr, sort: str, descending: bool, top: int):
         """A filter keeping the ``top`` best rows by ``sort`` (and their ties)."""
         col = "z_diff" if sort == "|z_diff|" else sort
-        values = self._dataset().to_table(columns=[col], filter=expr)[col].to_numpy()
+        values = _dataset(self.path).to_table(columns=[col], filter=expr)[col].to_numpy()
         if sort == "|z_diff|":
             values = np.abs(values)
         if len(values) <= top:
@@ -160,7 +159,7 @@ class PairTable:
             df = self.frame.iloc[take]
             return (df if columns is None else df[list(columns)]).reset_index(drop=True)
         parts, start = [], 0
-        for batch in self._file().iter_batches(columns=columns):
+        for batch in _batches(self.path, columns):
             stop = start + batch.num_rows
             here = take[(take >= start) & (take < stop)] - start
             if len(here):
@@ -173,7 +172,7 @@ class PairTable:
         """The whole table (all of it in memory: mind its size)."""
         if self.frame is not None:
             return self.frame if columns is None else self.frame[list(columns)]
-        return self._file().read(columns=columns).to_pandas()
+        return _dataset(self.path).to_table(columns=columns).to_pandas()
 
     def to_csv(self, path, sep: str = ",", index: bool = False,
                float_format: str | None = None) -> None:
@@ -182,7 +181,7 @@ class PairTable:
             self.frame.to_csv(path, sep=sep, index=index, float_format=float_format)
             return
         with open(path, "w", encoding="utf-8", newline="") as out:
-            for k, batch in enumerate(self._file().iter_batches()):
+            for k, batch in enumerate(_batches(self.path)):
                 batch.to_pandas().to_csv(out, sep=sep, index=False, header=k == 0,
                                          float_format=float_format)
             if out.tell() == 0:  # no rows: the header
@@ -196,7 +195,7 @@ class PairTable:
         with open(path, "w", encoding="utf-8") as out:
             out.write("[")
             first = True
-            for batch in self._file().iter_batches():
+            for batch in _batches(self.path):
                 text = batch.to_pandas().to_json(orient="records",
                                                  double_precision=double_precision)[1:-1]
                 if text:
@@ -205,7 +204,47 @@ class PairTable:
             out.write("]")
 
 
-def _filter(q_max, classes, nodes):
+def _fs(path):
+    """The fsspec filesystem of a remote location (``upath.UPath``), or None (local)."""
+    fs = getattr(path, "fs", None)
+    return None if fs is None or isinstance(path, Path) else fs
+
+
+def _files(path) -> list[str]:
+    """The Parquet files of a table: the file, or a dataset folder's parts in order
+    (local paths, or paths on the remote location's filesystem)."""
+    fs = _fs(path)
+    if fs is None:
+        path = Path(path)
+        if path.is_dir():
+            return sorted(str(f) for f in path.glob("*.parquet"))
+        return [str(path)]
+    root = path.path.rstrip("/")
+    fs.invalidate_cache(root)  # parts written by workers, not by this process
+    if fs.isdir(root):
+        return sorted(fs.glob(f"{root}/*.parquet"))
+    return [root]
+
+
+def _parquet(path, f: str) -> pq.ParquetFile:
+    fs = _fs(path)
+    return pq.ParquetFile(f if fs is None else fs.open(f, "rb"))
+
+
+def _dataset(path) -> ds.Dataset:
+    files = _files(path)
+    if not files:  # an empty dataset folder: no table (a job whose writing failed)
+        raise FileNotFoundError(f"no Parquet file in {path}")
+    return ds.dataset(files, format="parquet", filesystem=_fs(path))
+
+
+def _batches(path, columns: list[str] | None = None):
+    """Record batches of a table in row order, a row group at a time."""
+    for f in _files(path):
+        yield from _parquet(path, f).iter_batches(columns=columns)
+
+
+def _filter(q_max, classes, nodes, within=None):
     expr = None
     if q_max is not None:
         expr = _and(expr, pc.field("q_diff") <= float(q_max))
@@ -214,6 +253,9 @@ def _filter(q_max, classes, nodes):
     if nodes is not None:
         nodes = [str(n) for n in nodes]
         expr = _and(expr, pc.field("var1").isin(nodes) | pc.field("var2").isin(nodes))
+    if within is not None:
+        within = [str(n) for n in within]
+        expr = _and(expr, pc.field("var1").isin(within) & pc.field("var2").isin(within))
     return expr
 
 
@@ -243,8 +285,15 @@ class Comparison:
     classes : DataFrame
         ``class``, ``pairs``, ``significant``: counts per class.
     summary : dict
-        ``n_pairs``, ``n_significant``, ``H``, ``IM``, ``HIM`` (between the
-        conditions' networks), ``fdr``.
+        ``n_pairs``, ``n_significant``, ``n_stored`` (pairs in ``pairs``: fewer
+        with ``keep="q"``), ``H``, ``IM``, ``HIM`` (between the conditions'
+        networks; NaN when not computed), ``fdr``.
+    sets : DataFrame or None
+        With gene sets or modules, one row per set, the most significant first:
+        ``set``, ``size``, ``n_pairs``, ``mean_z``, ``mean_dr`` (mean |r_B| -
+        |r_A| of its pairs), ``d`` (summed over its members), ``p``
+        (permutation test of ``d``), ``q`` (BH over sets), ``genes``
+        (";"-separated).
     """
 
     name: str
@@ -254,6 +303,7 @@ class Comparison:
     nodes: pd.DataFrame
     classes: pd.DataFrame
     summary: dict
+    sets: pd.DataFrame | None = None
 
 
 @dataclass

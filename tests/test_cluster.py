@@ -42,7 +42,7 @@ def test_distance_on_real_scheduler_and_workers(stack, cases, monkeypatch):
     assert set(envs.values()) == {"1"}
     _check_malloc_env(client)
     # R's heap trigger was sized from each worker's memory limit before R started.
-    from renette_widgets.engine.r import r_vsize
+    from renette_widgets.config import r_vsize
     heaps = client.run(lambda dask_worker: (os.environ.get("R_VSIZE"),
                                             dask_worker.memory_manager.memory_limit))
     assert all(v == str(r_vsize(limit)) for v, limit in heaps.values())
@@ -73,7 +73,7 @@ def test_distance_on_embedded_cluster(client, cases):
 
 
 def test_r_heap_follows_the_worker_memory_limit():
-    from renette_widgets.engine.r import r_vsize
+    from renette_widgets.config import r_vsize
     assert r_vsize(None) == 2**30  # no limit: 1 GB
     assert r_vsize(2 * 2**30) == 2**29  # a quarter of the limit
     assert r_vsize(100 * 2**20) == 64 * 2**20  # never below 64 MB

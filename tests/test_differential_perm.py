@@ -106,3 +106,65 @@ def test_same_q_on_one_and_two_workers_and_memory_flat_in_n_perm(client):
     assert abs(peak_1000 - peak_100) <= 0.2 * peak_100, (peak_100, peak_1000)
     assert grew_1000 <= 1.2 * grew_100 + 32 * 2**20, (grew_100, grew_1000)
     assert (two["q_diff"] < 0.05).sum() >= 30  # the module of A is found
+
+
+# ---------------------------------------------------------------- node permutations (numpy)
+
+def node_table(client, data: dict, node_perm: int, seed: int, **params) -> pd.DataFrame:
+    res = rw.differential(data, node_perm=node_perm, seed=seed, client=client, store=False,
+                          timeout=600, **params)
+    return res.nodes().set_index("node").sort_index(), res
+
+
+def node_measured(data: dict, node_perm: int, seed: int, **params):
+    """The node table and the worker's peak RSS on a fresh 1-worker cluster."""
+    from distributed import Client
+    from renette_widgets.jobs.cluster import attach, local_cluster
+    with local_cluster(1) as lc, attach(Client(lc, set_as_default=False)) as c:
+        c.submit(sum, [1], pure=False).result()
+        c.run(_start_sampler)
+        (table, res) = node_table(c, data, node_perm, seed, **params)
+        (base, peak), = c.run(_stop_sampler).values()
+    return table, res, peak
+
+
+def test_node_permutations_same_counts_on_one_and_two_workers_memory_flat(client):
+    """Permutation k is seeded by (seed, k) only: the node and set p-values are the
+    same on 1 and 2 workers; memory does not grow with node_perm (100 vs 1000)."""
+    data = conditions(300)
+    sets = {"module": [f"g{j}" for j in range(10)], "other": [f"g{j}" for j in range(10, 40)]}
+    two, res2 = node_table(client, data, 200, 4, sets=sets)
+    one, res1, _ = node_measured(data, 200, 4, sets=sets)
+    np.testing.assert_array_equal(one["p"].to_numpy(), two["p"].to_numpy())
+    pd.testing.assert_frame_equal(res1.comparison().sets, res2.comparison().sets)
+    assert (two.loc[[f"g{j}" for j in range(10)], "p"] < 0.05).all()  # A's module rewires
+    assert res2.comparison().sets.set_index("set").loc["module", "p"] < 0.05
+    _, _, peak_100 = node_measured(data, 100, 4, distances=False)
+    _, _, peak_1000 = node_measured(data, 1000, 4, distances=False)
+    assert abs(peak_1000 - peak_100) <= 0.2 * peak_100, (peak_100, peak_1000)
+
+
+def test_node_test_is_r_diffconn_perm(client, tmp_path):
+    """The numpy node test against R's diffconn_perm on the same data: the same d (to
+    1e-12), and the same test (other random streams): p-values within the noise of
+    200 permutations, the same rewired nodes."""
+    data = conditions(30, n=40, seed=3)
+    for name, df in data.items():
+        df.to_csv(tmp_path / f"{name}.csv", index=False, float_format="%.17g")
+    got, _ = node_table(client, data, 200, 1)
+    code = (f'library(renette); x <- as.matrix(read.csv("{tmp_path}/A.csv")); '
+            f'y <- as.matrix(read.csv("{tmp_path}/B.csv")); '
+            'r <- diffconn_perm(x, y, "cor", n_perm = 200L, seed = 1L); '
+            'f <- function(v) sprintf("%.17g", v); '
+            'cat(jsonlite::toJSON(list(node = r$node, d = f(r$d), p = f(r$p))))')
+    env = {**os.environ, "R_LIBS": default_r_libs() or ""}
+    out = subprocess.run(["Rscript", "-e", code], capture_output=True, text=True, env=env,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    ref = json.loads(out.stdout)
+    ref = pd.DataFrame({"d": np.asarray(ref["d"], float), "p": np.asarray(ref["p"], float)},
+                       index=ref["node"]).sort_index()
+    np.testing.assert_allclose(got["d"].to_numpy(), ref["d"].to_numpy(), rtol=1e-12)
+    assert np.abs(got["p"].to_numpy() - ref["p"].to_numpy()).max() < 0.15
+    module = [f"g{j}" for j in range(10)]
+    assert (got.loc[module, "p"] < 0.05).all() and (ref.loc[module, "p"] < 0.05).all()

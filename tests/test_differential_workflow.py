@@ -115,7 +115,17 @@ def test_memory_estimate_of_5000_variables():
     dfs = {c: pd.DataFrame(np.zeros((100, 5000))) for c in "AB"}
     est = FLOW.memory(dfs, FLOW.validate_params({}))
     assert "12,497,500 pairs of 5,000 variables" in est.what
-    assert 2e9 < est.per_task < 6e9  # the pair table task, measured ~3 GB
+    assert 3e8 < est.per_task < 1.5e9  # the BH merge (the distances: not above 2,000)
+    with_spectra = FLOW.memory(dfs, FLOW.validate_params({"distances": True}))
+    assert 1.5e9 < with_spectra.per_task < 4e9 and "spectra" in with_spectra.what
+    # 20,000 variables: the spectra (p^3, 3.2 GB networks) do not fit a 9 GB worker;
+    # without them, keeping the pairs with q <= 0.25 does, storing all of them does not
+    big = {c: pd.DataFrame(np.zeros((100, 20000))) for c in "AB"}
+    assert FLOW.memory(big, FLOW.validate_params({"distances": True})).per_task > 20e9
+    lean = FLOW.memory(big, FLOW.validate_params({"keep": "q"}))
+    assert 4e9 < lean.per_task < 8e9
+    every = FLOW.memory(big, FLOW.validate_params({}))
+    assert every.per_task > 8e9
 
 
 # ---------------------------------------------------------------- building blocks
@@ -168,11 +178,26 @@ def test_pair_table_reads_the_same_from_parquet_and_memory(tmp_path):
     for query in ({"q_max": 0.3}, {"classes": ["+/0", "0/+"]}, {"nodes": ["g3"]},
                   {"top": 7, "sort": "|z_diff|", "descending": True},
                   {"q_max": 0.5, "top": 5, "columns": ["var1", "var2", "q_diff"]},
+                  {"within": ["g1", "g4", "g7"]}, {"within": ["g2", "g3"], "q_max": 0.9},
                   {"top": 0}):
         a, b = stored.select(**query), kept.select(**query)
         pd.testing.assert_frame_equal(a, b, check_categorical=False, obj=str(query))
     top = stored.select(top=7, sort="|z_diff|", descending=True)
     assert np.array_equal(np.sort(np.abs(df["z_diff"]))[::-1][:7], np.abs(top["z_diff"]))
+    assert len(stored.select(within=["g1", "g4", "g7"])) == 3
+    # a dataset folder of parts (what the workers write) reads as the one file
+    folder = tmp_path / "pairs_parts"
+    folder.mkdir()
+    for k, part in enumerate((df.iloc[:20], df.iloc[20:50], df.iloc[50:])):
+        part.to_parquet(folder / f"part-{k:05d}.parquet", index=False)
+    parts = PairTable(path=folder)
+    assert len(parts) == 66 and parts.columns == list(df.columns)
+    pd.testing.assert_frame_equal(parts.read(), df, check_categorical=False)
+    pd.testing.assert_frame_equal(parts.select(top=7, sort="|z_diff|", descending=True),
+                                  kept.select(top=7, sort="|z_diff|", descending=True),
+                                  check_categorical=False)
+    pd.testing.assert_frame_equal(parts.sample(9, seed=1), kept.sample(9, seed=1),
+                                  check_categorical=False)
     g3 = stored.select(nodes=["g3"])
     assert len(g3) == 11 and ((g3["var1"] == "g3") | (g3["var2"] == "g3")).all()
     pd.testing.assert_frame_equal(stored.sample(9, seed=1), kept.sample(9, seed=1),
@@ -467,3 +492,27 @@ def test_the_benchmark_reference_times_the_floor(tmp_path):
     common.write_doubles(tmp_path / "x.bin", [rng.standard_normal((12, 8)) for _ in range(2)])
     ref = common.run_reference("diffcor", tmp_path / "x.bin", 12, 8, 1, timeout=120)
     assert set(ref) == {"cor2", "diffcor"} and ref["cor2"]["wall"] >= 0
+
+
+def test_keep_q_stores_the_pairs_up_to_it_and_counts_all(client, tmp_path):
+    """keep="q": the stored pairs are exactly those of the full table with q <= keep_q,
+    with the same numbers; classes, per-node counts and n_pairs are over all pairs.
+    The full table is written by the workers as a dataset of parts, in pair order."""
+    a, b, _ = two_conditions(n_samples=30, n_variables=60, seed=9)
+    every = rw.differential(a, b, node_perm=0, client=client, store=Store(tmp_path / "all"))
+    some = rw.differential(a, b, node_perm=0, keep="q", keep_q=0.3, client=client,
+                           store=Store(tmp_path / "q"))
+    full = every.comparison().pairs.read()
+    assert Path(every.comparison().pairs.path).is_dir() and len(full) == 60 * 59 // 2
+    i, j = pair_index(60)
+    assert (full["var1"].cat.codes.to_numpy() == i).all() and (full["var2"].cat.codes == j).all()
+    np.testing.assert_array_equal(full["q_diff"].to_numpy(), bh(full["p_diff"].to_numpy()))
+    kept = some.comparison().pairs.read()
+    want = full[full["q_diff"] <= 0.3].reset_index(drop=True)
+    pd.testing.assert_frame_equal(kept, want, check_categorical=False)
+    assert 0 < len(kept) < len(full)
+    pd.testing.assert_frame_equal(some.comparison().classes, every.comparison().classes)
+    pd.testing.assert_frame_equal(some.nodes(), every.nodes())
+    s = some.comparison().summary
+    assert s["n_pairs"] == len(full) and s["n_stored"] == len(kept)
+    assert s["n_significant"] == int((full["q_diff"] <= 0.05).sum())

@@ -60,7 +60,7 @@ def pair_index(p: int) -> tuple[np.ndarray, np.ndarray]:
 
 def t_pairs(x: np.ndarray, y: np.ndarray, names: list[str], method: str, cor_cutoff: float,
             cor_alpha: float, adjust: str, fdr: float, out: str | None = None,
-            counts: list | None = None, n_perm: int = 0) -> dict:
+            counts: list | None = None, n_perm: int = 0, keep_q: float | None = None) -> dict:
     """The pair table of conditions ``x`` and ``y`` (samples x the same variables).
 
     ``adjust``: ``"BH"``, ``"none"`` or ``"perm"`` (then ``counts``, the count
@@ -101,7 +101,12 @@ def t_pairs(x: np.ndarray, y: np.ndarray, names: list[str], method: str, cor_cut
     order = ["r_A", "p_A", "r_B", "p_B", "z_diff", "p_diff", "q_diff"] + (
         ["p_perm"] if adjust == "perm" else [])
     res = {"classes": classes, "n_pairs": m, "n_significant": int(sig.sum()), "nodes": nodes,
-           "frame": None}
+           "frame": None, "n_kept": m}
+    if keep_q is not None:  # only the pairs with q <= keep_q are stored
+        keep = np.flatnonzero(q <= keep_q)
+        i, j, code = i[keep], j[keep], code[keep]
+        cols = {k: v[keep] for k, v in cols.items()}
+        res["n_kept"] = len(keep)
     if out is not None:
         table = pa.table({"var1": _dictionary(i, names), "var2": _dictionary(j, names),
                           **{k: pa.array(cols[k]) for k in order},

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ..config import r_vsize
 from ..errors import InputError
 from . import packing
 
@@ -28,23 +29,6 @@ _RENGINE_CACHE: dict[str, Any] = {}
 # R is single-threaded: should a worker run with more than one thread anyway,
 # calls into R still go one at a time.
 _R_LOCK = threading.RLock()
-
-
-# R's vector heap trigger (R_VSIZE, read when R starts). With WGCNA loaded a
-# full garbage collection marks millions of cons cells, and with R's small
-# default heap a task sending a few MB of networks to R ran one per call
-# (measured in benchmarks/RESULTS.md). A larger trigger makes collections
-# rare; it lets garbage grow to that size, so the worker plugin scales it to
-# the worker's memory limit.
-R_VSIZE_MAX = 2**30
-R_VSIZE_MIN = 64 * 2**20
-
-
-def r_vsize(memory_limit: int | None) -> int:
-    """R_VSIZE for a worker: a quarter of its memory limit, within 64 MB and 1 GB."""
-    if not memory_limit:
-        return R_VSIZE_MAX
-    return int(min(R_VSIZE_MAX, max(R_VSIZE_MIN, memory_limit // 4)))
 
 
 def start(r_libs: str | None = None, memory_limit: int | None = None) -> None:
@@ -498,3 +482,11 @@ def mpnetdist(x: np.ndarray, y: np.ndarray, inter: np.ndarray, rho: float,
                                       ri.StrSexpVector(["I", "L"])) for a in (x, y)]
         return np.asarray(_py(_call("mpnetdist", *nets, d="HIM", ga=gamma, rho=float(rho))),
                           dtype=float).ravel()
+
+
+def network_modules(a: np.ndarray, min_size: int = 10, deep_split: int = 2) -> np.ndarray:
+    """``renette::network_modules``: a module number per node (0: none), from
+    ``hclust`` of ``1 - A`` cut by ``dynamicTreeCut::cutreeDynamic``."""
+    with converter():
+        return np.asarray(_py(_call("network_modules", _matrix(a), min_size=int(min_size),
+                                    deep_split=int(deep_split))), dtype=np.int64).ravel()

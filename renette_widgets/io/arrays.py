@@ -328,3 +328,17 @@ def read_table(path: str | Location, columns: list[str] | None = None,
         return pd.read_parquet(path, columns=columns)
     with open_file(path, "rb") as f:
         return pd.read_parquet(f, columns=columns)
+
+
+def write_table_part(folder: str | Location, part: int, table: Any, **options: Any) -> str:
+    """Part ``part`` of a Parquet dataset (a folder of ``part-00000.parquet``, ...):
+    what a worker writes of a table that several workers write at once. ``table``
+    is a ``pyarrow.Table``; ``folder`` a local path or a URL (the store's);
+    ``options`` those of ``pyarrow.parquet.write_table``. Parts are read back in
+    the order of their numbers; returns the part's path."""
+    folder = location(folder)
+    if not is_remote(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"part-{int(part):05d}.parquet"
+    write_arrow(path, table, **options)
+    return url(path)

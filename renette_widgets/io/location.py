@@ -228,3 +228,12 @@ def files_under(loc: Location) -> list[tuple[str, Location]]:
     found = loc.fs.find(base)
     return sorted((f[len(base) + 1:], loc / f[len(base) + 1:]) for f in found
                   if f.startswith(base + "/"))
+
+
+def copy_tree(src: Location, dst: Location) -> None:
+    """Copy a folder (a Parquet dataset of parts) into ``dst``, file by file."""
+    for rel, path in files_under(src):
+        target = dst / rel
+        if not is_remote(target):
+            target.parent.mkdir(parents=True, exist_ok=True)
+        copy_file(path, target)

@@ -197,7 +197,7 @@ class Store:
             raise
         return folder
 
-    def _ended(self, job, path: Path) -> None:
+    def _ended(self, job, path: Location) -> None:
         """Say in the live record that the job has ended, while its results are written
         (seconds for a large job): other pages no longer count it as running."""
         try:

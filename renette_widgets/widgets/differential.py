@@ -65,6 +65,10 @@ class DifferentialPanel(RunPanel):
         self.method_forms = OnDemand(  # each made when its method is chosen
             lambda m: ParamForm(method_specs(m), skip=("method",) if m == "cor" else ()))
         self.guide = w.HTML()
+        self.sets = w.Combobox(options=["modules"], placeholder="none", description="gene sets",
+                               style={"description_width": "90px"},
+                               layout=w.Layout(width="420px"))
+        self.sets.add_class("renette-differential-sets")
         self.method_area = w.VBox()
         self.form["node_method"].observe(self._show_method, "value")
         self.form["adjust"].observe(self._adjust, "value")
@@ -82,7 +86,11 @@ class DifferentialPanel(RunPanel):
                                                   "cor_cutoff", "cor_alpha", "fdr")),
                     column("Nodes (node level)", ("node_method",), self.guide, self.method_area,
                            rows["lp"], rows["node_perm"]),
-                    column("Across conditions", ("threshold", "top_variance"))],
+                    column("Across conditions", ("threshold", "top_variance", "keep", "keep_q",
+                                                 "distances"),
+                           w.HTML("<b>Gene sets</b>: a GMT or two-column CSV (set, gene) file "
+                                  "on the server, or <i>modules</i> (of the pooled network)"),
+                           self.sets)],
                    layout=w.Layout(flex_flow="row wrap", justify_content="space-between")),
         ], "Run differential analysis")
 
@@ -106,6 +114,8 @@ class DifferentialPanel(RunPanel):
                                   "select two or more data matrices here.")
         params = self.form.values()
         params["node_method_params"] = self.method_forms[params["node_method"]].values()
+        if self.sets.value.strip():
+            params["sets"] = self.sets.value.strip()
         return {n: self.session.data[n] for n in chosen}, params
 
 
@@ -222,12 +232,13 @@ class DifferentialView(w.VBox):
         s = c.summary
         adjust = self.result.params.get("adjust", "BH")
         top = ", ".join(html.escape(str(n)) for n in c.nodes["node"].head(5))
+        dist = (f"networks {html.escape(c.a)} and {html.escape(c.b)} at HIM = {s['HIM']:.3g} "
+                f"(H = {s['H']:.3g}, IM = {s['IM']:.3g})" if s.get("HIM") == s.get("HIM")
+                else "distances between the networks not computed")
         self.head.value = (
             f"<div style='font-size:15px'><b>{html.escape(c.name)}</b>: "
             f"<b>{s['n_significant']:,}</b> of {s['n_pairs']:,} pairs with q &le; {self.fdr:g} "
-            f"({html.escape(str(adjust))}); networks {html.escape(c.a)} and {html.escape(c.b)} at "
-            f"HIM = {s['HIM']:.3g} (H = {s['H']:.3g}, IM = {s['IM']:.3g}); most rewired nodes: "
-            f"{top}</div>")
+            f"({html.escape(str(adjust))}); {dist}; most rewired nodes: {top}</div>")
         tag = c.name.replace(" ", "_")
         pages = [("Volcano", lambda: self._volcano(c)),
                  ("Classes", lambda: w.VBox([self._plot("classes", class_counts(c.classes, self.fdr)),
@@ -237,6 +248,9 @@ class DifferentialView(w.VBox):
                  ("Nodes", lambda: self._nodes(c, tag)),
                  ("Network", lambda: self._network(c)),
                  ("Conditions", self._conditions)]
+        if getattr(c, "sets", None) is not None:
+            pages.insert(4, ("Sets", lambda: SetsBrowser(c, self.fdr,
+                                                         f"{self.stem}_{tag}_sets.csv")))
         self.tabs = LazyTabs(pages)
         self.body.children = [self.tabs, self._downloads(c, tag)]
 
@@ -307,3 +321,42 @@ class DifferentialView(w.VBox):
                             "prepare the network of significant pairs (GraphML)",
                             "application/xml")
         return w.VBox([csv, net])
+
+
+class SetsBrowser(w.VBox):
+    """The gene sets (or modules) of a comparison, ranked by q: choosing one draws
+    its own differential network (its pairs, coloured by class)."""
+
+    def __init__(self, c: Any, fdr: float, filename: str) -> None:
+        self.c, self.fdr = c, fdr
+        self.table = c.sets.reset_index(drop=True)
+        fmt = (lambda v: "n/a" if v != v else f"{v:.3g}")
+        self.pick = w.Select(options=[(f"{r.set}  ·  q {fmt(r.q)}  ·  {r.size} genes  ·  "
+                                       f"mean z {r.mean_z:.2f}", i)
+                                      for i, r in enumerate(self.table.itertuples())],
+                             rows=min(12, max(2, len(self.table))),
+                             layout=w.Layout(width="460px"))
+        self.pick.add_class("renette-sets")
+        self.note = w.HTML()
+        self.box = PlotBox(differential_network(c.pairs.select(top=0), c.a, c.b))
+        self.pick.observe(self.draw, "value")
+        super().__init__([w.HTML("<b>Sets</b>, the most significant first (q: BH over sets of "
+                                 "the permutation p of their summed d). Choose one to see its "
+                                 "differential network."),
+                          self.pick, self.note, self.box,
+                          SortableTable(self.table, filename)])
+        if len(self.table):
+            self.pick.value = 0
+            self.draw()
+
+    def draw(self, _change: dict | None = None) -> None:
+        """The chosen set's pairs (both ends in the set), the largest |z| first."""
+        row = self.table.iloc[int(self.pick.value)]
+        members = str(row["genes"]).split(";")
+        rows = self.c.pairs.select(within=members, top=MAX_NETWORK_EDGES, sort="|z_diff|",
+                                   descending=True)
+        self.note.value = (f"<b>{html.escape(str(row['set']))}</b>: {int(row['size'])} genes, "
+                           f"{len(rows):,} of its pairs stored (the {MAX_NETWORK_EDGES:,} of "
+                           f"largest |z| at most); mean z {row['mean_z']:.3g}, mean "
+                           f"|r_B| - |r_A| {row['mean_dr']:.3g}.")
+        self.box.show(differential_network(rows, self.c.a, self.c.b))

@@ -10,7 +10,8 @@ Parameters (canonical form, as stored in a job's manifest)::
     {"method": "pearson", "adjust": "BH", "n_perm": 1000, "seed": 0,
      "cor_cutoff": 0.99, "cor_alpha": 0.05, "fdr": 0.05,
      "node_method": "cor", "node_method_params": {"method": "pearson", "tol": 0.0},
-     "lp": 2.0, "node_perm": 100, "threshold": 0.5, "top_variance": None}
+     "lp": 2.0, "node_perm": 100, "keep": "all", "keep_q": 0.25, "distances": None,
+     "threshold": 0.5, "top_variance": None, "sets": None}
 
 - edge level: ``method`` (pearson or spearman) correlates each pair in each
   condition; the Fisher z difference is adjusted over all pairs by ``adjust``
@@ -22,36 +23,42 @@ Parameters (canonical form, as stored in a job's manifest)::
   correlation type for ``cor`` defaults to ``method``); per node
   ``d = sum_j |A_ij - B_ij|^lp``, tested with ``node_perm`` label permutations
   (0: no test), and its share of the Hamming distance;
-- across conditions: an edge is present in a condition when ``|r| > threshold``.
+- stored pairs: ``keep`` ``"all"``, or ``"q"``: those with ``q_diff <= keep_q``
+  (class counts and per-node numbers over all pairs either way);
+- gene sets: ``sets`` None, ``{set: [genes]}`` (a GMT or two-column CSV file
+  is read into it by :meth:`Differential.validate_params`) or ``"modules"``;
+- across conditions: an edge is present in a condition when ``|r| > threshold``;
+  H, IM and HIM of the networks when ``distances`` (None: up to
+  ``DISTANCES_AUTO`` variables).
 
-Tasks: per comparison one pair-table task (:func:`~renette_widgets.engine.differential.t_pairs`,
-written by the worker as Parquet), blocks of permutations (count vectors only:
-memory does not grow with ``n_perm``), the node differences and blocks of
-node permutations; per condition its network; the spectra and tiles of the
-k x k distances (as the distance workflow); one task for the summary across
-conditions. Result: a :class:`~renette_widgets.results.DifferentialResult`.
+Tasks (:mod:`.diffplan`): per comparison the pair table in blocks of rows
+(BH exactly in two passes; each block a part of a Parquet dataset written by
+its worker) or, for the permutation FDR, R's one task and its blocks of
+permutation counts; the node differences and blocks of node permutations
+(numpy for correlation networks, else R), which also count the gene sets;
+per condition its network; the spectra and tiles of the k x k distances (as
+the distance workflow); one task for the summary across conditions. Result:
+a :class:`~renette_widgets.results.DifferentialResult` (:mod:`.diffresult`).
 """
 from __future__ import annotations
 
 import argparse
 import json
-import math
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from ..engine import differential as ed
+from ..engine import nodeperm, pairs
 from ..engine.spectra import t_spectra
 from ..engine.tasks import t_input
 from ..errors import InputError
 from ..io import checks, exports
-from ..io.arrays import (as_frame, create_matrix, read_matrix_file, read_table, write_arrow,
-                         write_matrix, write_table)
-from ..io.location import copy_file, location
-from ..io.names import safe_name
+from ..io.arrays import as_frame, create_matrix, read_matrix_file, read_table, write_matrix
+from ..io.genesets import match_sets, read_sets
+from ..io.location import location
 from ..io.params import (INFERENCE_METHODS, METHOD, SEED, TOP_VARIANCE, Param, take,
                          validate_method_params)
 from ..jobs.grain import (DEFAULT_WORKERS, cost_priority, infer_cost, network_cost,
@@ -63,6 +70,10 @@ from ..jobs.store import dump_json
 from ..results import Comparison, DifferentialResult, PairTable
 from . import options
 from .base import Workflow, source
+from .diffplan import (PERM_BYTES, node_blocks, node_power, numpy_nodes,  # noqa: F401
+                       perm_blocks, plan_network, plan_nodes, plan_pairs, plan_sets,
+                       standardized)
+from .diffresult import _stems, _write_frame, _write_pairs, comparison, write_graphml
 from .inference import R_COPIES
 from .registry import register
 
@@ -91,19 +102,23 @@ PARAMS = (
           "|A_ij - B_ij|^lp.", min=0, max=100, min_open=True),
     Param("node_perm", int, 100, "permutations (nodes)", "Label permutations of the node "
           "test (both networks inferred again each time); 0: no test.", min=0, max=10**5),
+    Param("keep", str, "all", "pairs stored", "Which pairs the job stores: all of them, or "
+          "those with q <= keep_q (class counts are over all pairs either way).",
+          choices=("all", "q"), choice_labels=("all pairs", "pairs with q <= keep_q")),
+    Param("keep_q", float, 0.25, "keep q", "With keep = q: the pairs with q_diff at most "
+          "this are stored.", min=0, max=1, min_open=True),
+    Param("distances", bool, None, "distances (HIM)", "Compute H, IM and HIM between the "
+          "conditions' networks (a full spectrum each, whose cost grows as p^3: above "
+          "2,000 variables more than the rest of the analysis). Default: up to 2,000 "
+          "variables.", nullable=True),
     Param("threshold", float, 0.5, "presence threshold", "Across conditions: an edge is "
           "present in a condition when |r| is above this.", min=0, max=1, max_open=True),
     TOP_VARIANCE,
 )
 MIN_SAMPLES = 4  # the Fisher z test divides by n - 3
-# All count vectors of a comparison's permutation blocks together at most this
-# many bytes (held until the pair table is made), and at most this many blocks:
-# the number of blocks does not depend on n_perm, so neither does memory.
-PERM_BYTES = 512 * 2**20
-MAX_PERM_BLOCKS = 32
-# Node permutations: blocks of about this many estimated seconds, at most this many.
-NODE_BLOCK_S = 2.0
-MAX_NODE_BLOCKS = 64
+# distances=None: H, IM and HIM up to this many variables (two spectra of 2,000
+# nodes take about a second; of 5,000 about 20 s, more than all the rest)
+DISTANCES_AUTO = 2000
 
 
 class Differential(Workflow):
@@ -121,8 +136,10 @@ class Differential(Workflow):
         p = dict(params or {})
         own = {k for s in self.params for k in (s.name, *s.aliases)}
         mp = dict(p.pop("node_method_params", None) or {})
+        sets = read_sets(p.pop("sets", None))  # a file becomes {set: [genes]} here
         mp.update({k: p.pop(k) for k in list(p) if k not in own})
         out = take(list(self.params), p, context=self.name)
+        out["sets"] = sets
         if out["node_method"] == "cor" and not {"method", "cor_method", "correlation"} & set(mp):
             mp["method"] = out["method"]  # cor networks of the edge level's correlation
         out["node_method_params"] = validate_method_params(out["node_method"], mp)
@@ -154,13 +171,26 @@ class Differential(Workflow):
         n = max(df.shape[0] for df in matrices.values())
         p, k = next(iter(matrices.values())).shape[1], len(matrices)
         m = p * (p - 1) // 2
-        copies = R_COPIES.get(params["node_method"], 4)
-        per_task = max(8 * m * 20 + 48 * p * p,        # the pair table (R, numpy, Parquet)
-                       8 * m * 6 + 24 * p * p,         # a block of permutations
-                       2 * copies * 8 * p * p + 16 * n * p,  # networks of a permutation
-                       8 * p * p * (5 + 2 * k))        # spectra and tiles of the distances
-        return Estimate(per_task, 8 * p * p * k + 8 * m,
-                        f"{m:,} pairs of {p:,} variables in {k} conditions")
+        what = f"{m:,} pairs of {p:,} variables in {k} conditions"
+        if params["adjust"] == "perm":  # R's path: the whole table in one task
+            per_task = max(8 * m * 20 + 48 * p * p, 8 * m * 6 + 24 * p * p)
+        else:
+            # the BH merge: the blocks' sorted p-values, their merge and q (24 bytes a
+            # pair), plus this worker's share of the first passes (12 bytes a pair);
+            # storing every pair sends the merge's s and q to every worker (16 more)
+            per_task = 8 * m * 3 + 12 * m // 2 if params["adjust"] == "BH" else 0
+            if params["adjust"] == "BH" and params.get("keep", "all") == "all":
+                per_task += 16 * m
+            per_task = max(per_task, 8 * 8 * pairs.BLOCK_VALUES + 120 * pairs.BLOCK_PAIRS)
+        if numpy_nodes(params):
+            per_task = max(per_task, 16 * n * p + 4 * 8 * nodeperm.BLOCK_VALUES)
+        else:
+            copies = R_COPIES.get(params["node_method"], 4)
+            per_task = max(per_task, 2 * copies * 8 * p * p + 16 * n * p)
+        if distances(params, p):  # spectra and tiles of the distances
+            per_task = max(per_task, 8 * p * p * (5 + 2 * k))
+            what += " (and the spectra of their networks: distances=False leaves them out)"
+        return Estimate(per_task, 8 * p * p * k + 8 * m, what)
 
     def plan(self, ctx: Context, matrices, params):
         plan = Plan()
@@ -169,13 +199,16 @@ class Differential(Workflow):
         frames = list(matrices.values())
         names = [str(c) for c in frames[0].columns]
         p, k, n = len(names), len(conds), max(df.shape[0] for df in frames)
+        ns = [df.shape[0] for df in frames]
         m = p * (p - 1) // 2
         method, seed = params["node_method"], int(params["seed"])
         mparams = dict(params["node_method_params"])
         addresses, _ = cluster_state(client)
         workers = len(addresses) or DEFAULT_WORKERS
         slots = tasks_per_worker(workers) * workers
-        per_perm = 2 * infer_cost(n, p, method) + 1e-8 * p * p
+        fast = numpy_nodes(params)
+        per_perm = (1e-11 * n * p * p + 4e-9 * p * p if fast
+                    else 2 * infer_cost(n, p, method) + 1e-8 * p * p)
         perm = params["adjust"] == "perm"
         cost = k * k * (m * 1e-6 + params["node_perm"] * per_perm
                         + (params["n_perm"] * m * 1e-7 if perm else 0)) + k * network_cost(p)
@@ -186,63 +219,95 @@ class Differential(Workflow):
         xs = [submit_task(client, plan, "sending inputs", f"input-{c}-{job_id}", t_input,
                           df.to_numpy(dtype=float), priority=prio + 1)
               for c, df in enumerate(frames)]
+        zs = standardized(client, plan, xs, params["method"], job_id, prio)
+        zn = None
+        if fast:  # the node networks' standardised data (the pairs' when the same)
+            kind = mparams.get("method", "pearson") if method == "cor" else "pearson"
+            zn = zs if kind == params["method"] else standardized(
+                client, plan, xs, kind, job_id, prio)
         nets = []
         for c in range(k):
-            path = None
-            if res is not None:
-                path = res / f"network_{net_stems[c]}.zarr"
+            path = None if res is None else res / f"network_{net_stems[c]}.zarr"
+            if fast:  # the distances' spectra start early: above the pairs
+                nets.append(plan_network(client, plan, c, job_id, zn[c], p, names,
+                                         node_power(params), path, slots, prio + 1))
+                continue
+            if path is not None:
                 create_matrix(path, (p, p), names, names)
             nets.append(submit_task(client, plan, "inferring networks", f"net-{c}-{job_id}",
                                     ed.t_network, xs[c], method, mparams, seed,
                                     None if path is None else str(path), priority=prio + 1))
         comps = {}
+        notes = [n for df in frames for n in df.attrs.get("notes", [])]
+        given = None
+        if isinstance(params.get("sets"), dict):
+            given, set_notes = match_sets(params["sets"], names)
+            notes += set_notes
+        if params.get("sets") is not None and not fast and params["node_perm"]:
+            notes.append(f"gene sets: no permutation p-values with node_method "
+                         f"{method!r} (the sets' test runs with correlation networks: cor, "
+                         f"WGCNA)")
         for a, b in upper_pairs(k).tolist():
             label, tag = f"{conds[a]} vs {conds[b]}", f"{a}-{b}-{job_id}"
-            counts = None
-            if perm:
+            sets = plan_sets(client, plan, label, tag, params, given, zs[a], zs[b],
+                             zn[a] if fast else zs[a], zn[b] if fast else zs[b], ns[a], ns[b],
+                             p, prio)
+            stem = pair_stems[label]
+            if perm:  # R's permutation streams: the pair table in one task
                 counts = [submit_task(client, plan, f"permutations of {label}",
                                       f"perm-{t}-{tag}", ed.t_perm_counts, xs[a], xs[b], block,
                                       params["method"], params["cor_cutoff"], seed, priority=prio)
                           for t, block in enumerate(perm_blocks(params["n_perm"], m, slots))]
-            out = None if res is None else str(res / f"pairs_{pair_stems[label]}.parquet")
-            pairs = submit_task(client, plan, f"pairs of {label}", f"pairs-{tag}", ed.t_pairs,
-                                xs[a], xs[b], names, params["method"], params["cor_cutoff"],
-                                params["cor_alpha"], params["adjust"], params["fdr"], out,
-                                counts, params["n_perm"], priority=prio)
-            diff = submit_task(client, plan, f"nodes of {label}", f"nodes-{tag}", ed.t_node_diff,
-                               nets[a], nets[b], params["lp"], priority=prio)
-            blocks = [submit_task(client, plan, f"node permutations of {label}",
-                                  f"nodeperm-{t}-{tag}", ed.t_node_counts, xs[a], xs[b], method,
-                                  mparams, block, seed, params["lp"], diff, priority=prio)
-                      for t, block in enumerate(node_blocks(params["node_perm"], per_perm,
-                                                            slots))]
-            comps[(a, b)] = (label, out, pairs, diff, blocks)
-        # the k x k distances of the conditions' networks, as the distance workflow
-        spectra = [submit_task(client, plan, "spectra", f"spectra-{c}-{job_id}", t_spectra,
-                               [nets[c]], None, None, priority=prio) for c in range(k)]
-        tiles = distance_tiles(client, plan, [(f, 0) for f in spectra], upper_pairs(k), p,
-                               workers, 1.0, job_id, prio, "diff")
+                out = None if res is None else str(res / f"pairs_{stem}.parquet")
+                pairs = submit_task(client, plan, f"pairs of {label}", f"pairs-{tag}",
+                                    ed.t_pairs, xs[a], xs[b], names, params["method"],
+                                    params["cor_cutoff"], params["cor_alpha"], params["adjust"],
+                                    params["fdr"], out, counts, params["n_perm"],
+                                    params["keep_q"] if params["keep"] == "q" else None,
+                                    priority=prio)
+            else:
+                out = None if res is None else str(res / f"pairs_{stem}")
+                pairs = plan_pairs(client, plan, label, tag, zs[a], zs[b], ns[a], ns[b], names,
+                                   params, out, slots, prio)
+            diff, blocks = plan_nodes(client, plan, label, tag, xs[a], xs[b],
+                                      zn[a] if fast else None, zn[b] if fast else None, params,
+                                      (nets[a], nets[b]), per_perm, slots, prio,
+                                      sets=None if sets is None else sets[0])
+            comps[(a, b)] = (label, out, pairs, diff, blocks, sets)
+        tiles = []
+        if distances(params, p):  # the k x k distances of the networks, as the distance workflow
+            spectra = [submit_task(client, plan, "spectra", f"spectra-{c}-{job_id}", t_spectra,
+                                   [nets[c]], None, None, priority=prio + 1) for c in range(k)]
+            tiles = distance_tiles(client, plan, [(f, 0) for f in spectra], upper_pairs(k), p,
+                                   workers, 1.0, job_id, prio, "diff")
         edges_out = None if res is None else str(res / "edges_across_conditions.parquet")
         summary = submit_task(client, plan, "edges across conditions", f"edges-{job_id}",
                               ed.t_edge_summary, xs, names, conds, params["method"],
                               params["threshold"], edges_out, priority=prio)
-        notes = [n for df in frames for n in df.attrs.get("notes", [])]
+        if not tiles and params["distances"] is None:
+            notes.append(f"H, IM and HIM between the conditions' networks were not computed: "
+                         f"{p:,} variables (a full spectrum of each network costs more than "
+                         f"the rest of the analysis above {DISTANCES_AUTO:,}); distances=True "
+                         f"(--distances) computes them.")
 
         def assemble() -> DifferentialResult:
-            futs = [f for c in comps.values() for f in (c[2], c[3], *c[4])]
+            futs = [f for c in comps.values() for f in (c[2], c[3], *c[4], *(c[5] or ()))]
             got = gather(client, futs + [f for _, f in tiles] + [summary]
                          + (nets if res is None else []))
             dist = {}
             for col, key in enumerate(("H", "IM", "HIM")):
-                d = np.zeros((k, k))
-                fill_pairs(d, tiles, got, col)
+                d = np.zeros((k, k)) if tiles else np.full((k, k), np.nan)
+                if tiles:
+                    fill_pairs(d, tiles, got, col)
                 dist[key] = pd.DataFrame(d, index=conds, columns=conds)
             comparisons = {}
-            for (a, b), (label, out, pf, df_, blocks) in comps.items():
+            for (a, b), (label, out, pf, df_, blocks, sets) in comps.items():
                 comparisons[label] = comparison(
                     label, conds[a], conds[b], names, got[pf.key], got[df_.key],
                     [got[f.key] for f in blocks], params, out,
-                    {key: float(dist[key].iat[a, b]) for key in dist})
+                    {key: float(dist[key].iat[a, b]) for key in dist},
+                    None if sets is None else (list(given) if given is not None else None,
+                                               got[sets[0].key], got[sets[1].key]))
             edges = got[summary.key]
             networks = {cond: (pd.DataFrame(got[nets[c].key], index=names, columns=names)
                                if res is None else
@@ -263,13 +328,16 @@ class Differential(Workflow):
         for c, stem in zip(result.comparisons.values(), _stems(list(result.comparisons))):
             files["comparisons"][c.name] = {
                 "a": c.a, "b": c.b, "summary": c.summary,
-                "pairs": _write_pairs(c.pairs, folder / f"pairs_{stem}.parquet"),
+                "pairs": _write_pairs(c.pairs, folder, f"pairs_{stem}"),
                 "nodes": _write_frame(c.nodes, folder / f"nodes_{stem}.parquet"),
                 "classes": _write_frame(c.classes, folder / f"classes_{stem}.parquet")}
+            if c.sets is not None:
+                files["comparisons"][c.name]["sets"] = _write_frame(
+                    c.sets, folder / f"sets_{stem}.parquet")
         for key in ("H", "IM", "HIM"):
             write_matrix(folder / f"{key}.zarr", getattr(result, key))
             files[key] = f"{key}.zarr"
-        files["edges"] = _write_pairs(result.edges, folder / "edges_across_conditions.parquet")
+        files["edges"] = _write_pairs(result.edges, folder, "edges_across_conditions")
         for cond, stem in zip(result.conditions, _stems(result.conditions)):
             path, net = folder / f"network_{stem}.zarr", result.networks[cond]
             if str(getattr(net, "path", None)) != str(path):  # a job kept in memory
@@ -288,7 +356,8 @@ class Differential(Workflow):
                              pairs=PairTable(path=folder / f["pairs"]),
                              nodes=read_table(folder / f["nodes"]),
                              classes=read_table(folder / f["classes"]),
-                             summary=f["summary"])
+                             summary=f["summary"],
+                             sets=read_table(folder / f["sets"]) if "sets" in f else None)
             for name, f in files["comparisons"].items()}
         return DifferentialResult(
             conditions=s["conditions"], comparisons=comparisons,
@@ -308,6 +377,8 @@ class Differential(Workflow):
             out[f"{stem}_pairs"] = ("table", c.pairs)
             out[f"{stem}_nodes"] = ("table", c.nodes)
             out[f"{stem}_classes"] = ("table", c.classes)
+            if c.sets is not None:
+                out[f"{stem}_sets"] = ("table", c.sets)
         out.update({key: ("matrix", getattr(result, key)) for key in ("H", "IM", "HIM")})
         out["edges_across_conditions"] = ("table", result.edges)
         return out
@@ -329,17 +400,24 @@ class Differential(Workflow):
         parser.add_argument("-m", "--method", default=PARAMS[0].default,
                             choices=list(PARAMS[0].choices), help=PARAMS[0].help)
         for spec in self.params[1:]:  # --adjust, --n-perm, ... from the specs
+            if spec.type is bool:  # --distances / --no-distances
+                parser.add_argument("--" + spec.name.replace("_", "-"), default=spec.default,
+                                    action=argparse.BooleanOptionalAction, help=spec.help)
+                continue
             parser.add_argument("--" + spec.name.replace("_", "-"), type=spec.type,
                                 default=spec.default, help=spec.help,
                                 choices=list(spec.choices) if spec.choices else None)
         parser.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
                             help="parameter of the node-level method, e.g. P=6")
+        parser.add_argument("--sets", default=None, metavar="FILE|modules",
+                            help="gene sets: a GMT file, a two-column CSV (set, gene), or "
+                                 "'modules' (modules of the pooled network)")
         parser.add_argument("--drop-constant", action="store_true",
                             help="drop constant columns instead of refusing the data")
 
     def cli_params(self, args: argparse.Namespace) -> dict:
         return {**{s.name: getattr(args, s.name) for s in self.params},
-                "node_method_params": options.key_values(args.param)}
+                "node_method_params": options.key_values(args.param), "sets": args.sets}
 
 
 
@@ -389,102 +467,11 @@ def _top_variance(frames: dict[str, pd.DataFrame], n: int | None) -> dict[str, p
     return out
 
 
-# ---------------------------------------------------------------- plan pieces
-
-def perm_blocks(n_perm: int, m: int, slots: int) -> list[range]:
-    """Permutation numbers (1-based) in blocks: at least one per task slot, more for
-    small tables, never so many that their count vectors pass ``PERM_BYTES``; the
-    number of blocks does not depend on ``n_perm`` (once it exceeds it)."""
-    blocks = max(1, min(n_perm, max(slots, min(MAX_PERM_BLOCKS, PERM_BYTES // max(8 * m, 1)))))
-    bounds = np.linspace(0, n_perm, blocks + 1).round().astype(int)
-    return [range(a + 1, b + 1) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
-
-
-def node_blocks(node_perm: int, per_perm: float, slots: int) -> list[range]:
-    """Node permutations in blocks of about ``NODE_BLOCK_S`` estimated seconds."""
-    if node_perm < 1:
-        return []
-    blocks = min(node_perm, MAX_NODE_BLOCKS,
-                 max(slots, math.ceil(node_perm * per_perm / NODE_BLOCK_S)))
-    bounds = np.linspace(0, node_perm, blocks + 1).round().astype(int)
-    return [range(a + 1, b + 1) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
-
-
-def comparison(label: str, a: str, b: str, names: list[str], pairs: dict, diff: dict,
-               counts: list[np.ndarray], params: dict, out: str | None,
-               dist: dict) -> Comparison:
-    """One comparison from its tasks' results: the node table (permutation p and BH
-    q as R's ``diffconn_perm``), the class counts and the summary."""
-    node_perm = params["node_perm"]
-    if node_perm:
-        pval = (np.sum(counts, axis=0) + 1) / (node_perm + 1)
-        q = ed.bh(pval)
-    else:
-        pval = q = np.full(len(names), np.nan)
-    z = pairs["nodes"]
-    nodes = pd.DataFrame({"node": names, "d": diff["d"], "p": pval, "q": q,
-                          "hamming_share": diff["share"], "mean_z": z["mean_z"],
-                          "median_z": z["median_z"], "n_significant": z["n_significant"]})
-    nodes = nodes.sort_values("d", ascending=False, kind="stable").reset_index(drop=True)
-    classes = pd.DataFrame([(c, n, s) for c, (n, s) in pairs["classes"].items()],
-                           columns=["class", "pairs", "significant"])
-    summary = {"n_pairs": int(pairs["n_pairs"]), "n_significant": int(pairs["n_significant"]),
-               "fdr": float(params["fdr"]), **dist}
-    table = PairTable(path=None if out is None else location(out), frame=pairs["frame"])
-    return Comparison(name=label, a=a, b=b, pairs=table, nodes=nodes, classes=classes,
-                      summary=summary)
-
-
-# ---------------------------------------------------------------- files
-
-def _stems(names: list[str]) -> list[str]:
-    """File stems of names, unique among themselves (the plan and the store agree)."""
-    taken: set[str] = set()
-    return [safe_name(n, taken) for n in names]
-
-
-def _write_pairs(table: PairTable, path: Path) -> str:
-    if table.path is not None and str(table.path) != str(path):
-        copy_file(location(table.path), path)
-    elif table.path is None:  # a job kept in memory
-        write_arrow(path, pa.Table.from_pandas(table.frame, preserve_index=False),
-                    row_group_size=ed.ROW_GROUP)
-    return path.name
-
-
-def _write_frame(df: pd.DataFrame, path: Path) -> str:
-    write_table(path, df)
-    return path.name
-
-
-def write_graphml(result: DifferentialResult, name: str, path: Path,
-                  threshold: float | None = None, top_k: int | None = None) -> Path:
-    """The significant pairs (q <= fdr) of a comparison as GraphML: every variable a
-    node (with ``d``, ``q`` and ``hamming_share``), every pair an edge with ``weight``
-    = z_diff and its ``r_A``, ``r_B``, ``q_diff`` and ``class``."""
-    c = result.comparison(name)
-    pairs = c.pairs.select(q_max=result.params["fdr"], top=top_k, sort="|z_diff|",
-                           descending=True)
-    if threshold is not None:
-        pairs = pairs[pairs["z_diff"].abs() > threshold]
-    if len(pairs) > exports.MAX_GRAPHML_EDGES:
-        raise InputError(f"{len(pairs):,} significant pairs: more than a viewer can draw",
-                         hint="Export the strongest only (--top-edges 5000; top_k=5000) or "
-                              "those with |z_diff| above a value (--min-weight 4).")
-    import igraph  # here, not at the top: importing igraph loads matplotlib (a page's start)
-    nodes = c.nodes
-    pos = {n: i for i, n in enumerate(nodes["node"])}
-    g = igraph.Graph(n=len(nodes))
-    g.vs["name"] = list(nodes["node"])
-    for col in ("d", "q", "hamming_share"):
-        g.vs[col] = nodes[col].astype(float).tolist()
-    g.add_edges(list(zip(pairs["var1"].astype(str).map(pos), pairs["var2"].astype(str).map(pos))))
-    g.es["weight"] = pairs["z_diff"].astype(float).tolist()
-    for col in ("r_A", "r_B", "q_diff"):
-        g.es[col] = pairs[col].astype(float).tolist()
-    g.es["class"] = pairs["class"].astype(str).tolist()
-    g.write_graphml(str(path))
-    return path
+def distances(params: dict, p: int) -> bool:
+    """Whether the job computes H, IM and HIM (``distances``; None: up to
+    ``DISTANCES_AUTO`` variables)."""
+    want = params.get("distances")
+    return p <= DISTANCES_AUTO if want is None else bool(want)
 
 
 register(Differential())
