@@ -34,6 +34,8 @@ from .location import Location, is_remote, location, open_file, url
 CHUNK_ROWS, CHUNK_COLS = 256, 4096
 # Values read at a time by the lazy readers (top edges, pooling, exports): 32 MB.
 READ_VALUES = 4 * 2**20
+# Rows of a block a reader works on at a time (its temporaries: a few MB).
+SLICE_ROWS = 32
 
 
 def read_rows(n_cols: int) -> int:
@@ -150,22 +152,26 @@ class StoredMatrix:
         best_i = np.empty(0, dtype=np.int64)
         best_j = np.empty(0, dtype=np.int64)
         arr = self._array()
-        for a, b in row_blocks(self.shape[0], read_rows(self.shape[1])):
-            block = arr[a:b, :]
-            strength = np.abs(block)
-            if upper:  # only pairs i < j: the rest can never be chosen
-                strength[np.tril_indices(b - a, k=a, m=self.shape[1])] = 0.0
-            flat = strength.ravel()
-            cand = (np.argpartition(flat, flat.size - k)[flat.size - k:] if flat.size > k
-                    else np.arange(flat.size))
-            cand = cand[flat[cand] > 0]
-            ii, jj = np.divmod(cand, self.shape[1])
-            best_w = np.concatenate([best_w, block[ii, jj]])
-            best_i = np.concatenate([best_i, ii + a])
-            best_j = np.concatenate([best_j, jj])
-            if len(best_w) > k:
-                top = np.argpartition(-np.abs(best_w), k - 1)[:k]
-                best_w, best_i, best_j = best_w[top], best_i[top], best_j[top]
+        for a0, b0 in row_blocks(self.shape[0], read_rows(self.shape[1])):
+            whole = arr[a0:b0, :]
+            # a slice of rows at a time: temporaries of a few MB, not of the block's size
+            for a in range(a0, b0, SLICE_ROWS):
+                block = whole[a - a0:a - a0 + SLICE_ROWS]
+                strength = np.abs(block)
+                if upper:  # only pairs i < j: the rest can never be chosen
+                    for r in range(block.shape[0]):
+                        strength[r, :min(a + r + 1, self.shape[1])] = 0.0
+                flat = strength.ravel()
+                cand = (np.argpartition(flat, flat.size - k)[flat.size - k:] if flat.size > k
+                        else np.arange(flat.size))
+                cand = cand[flat[cand] > 0]
+                ii, jj = np.divmod(cand, self.shape[1])
+                best_w = np.concatenate([best_w, block[ii, jj]])
+                best_i = np.concatenate([best_i, ii + a])
+                best_j = np.concatenate([best_j, jj])
+                if len(best_w) > k:
+                    top = np.argpartition(-np.abs(best_w), k - 1)[:k]
+                    best_w, best_i, best_j = best_w[top], best_i[top], best_j[top]
         order = np.lexsort((best_j, best_i, -np.abs(best_w)))
         names_r, names_c = np.asarray(self.rows, dtype=object), np.asarray(self.cols, dtype=object)
         return pd.DataFrame({"node 1": names_r[best_i[order]], "node 2": names_c[best_j[order]],
@@ -262,11 +268,14 @@ def _run(positions: np.ndarray) -> bool:
 
 
 def _pool(block: np.ndarray, f: int, how: str) -> np.ndarray:
+    """Each f x f square of ``block`` (the last ones smaller) reduced to its mean or
+    max: columns first, then rows, so no temporary is as large as the block."""
     r, c = block.shape
-    pad = np.full((math.ceil(r / f) * f, math.ceil(c / f) * f), np.nan)
-    pad[:r, :c] = block
-    cells = pad.reshape(pad.shape[0] // f, f, pad.shape[1] // f, f)
-    return np.nanmax(cells, axis=(1, 3)) if how == "max" else np.nanmean(cells, axis=(1, 3))
+    rows, cols = np.arange(0, r, f), np.arange(0, c, f)
+    if how == "max":
+        return np.maximum.reduceat(np.maximum.reduceat(block, cols, axis=1), rows, axis=0)
+    total = np.add.reduceat(np.add.reduceat(block, cols, axis=1), rows, axis=0)
+    return total / np.outer(np.diff(np.append(rows, r)), np.diff(np.append(cols, c)))
 
 
 def _labels(names: list[str], f: int) -> list[str]:
