@@ -155,6 +155,7 @@ def main(quick: bool = False) -> None:
         for _ in range(reps):
             inter, cluster, page = load(browser, stack.url)
             loads.append((inter, cluster))
+            page.locator(".renette-ws-link").wait_for()  # the workspace is open: jobs may start
             page.locator(".lm-TabBar-tab:visible", has_text=re.compile("^Inputs$")).first.click()
             page.get_by_role("button", name="Example networks").click()
             page.locator(".renette-table", has_text="network_B").wait_for()

@@ -44,7 +44,11 @@ def page(identity: Identity, remembered: dict) -> App:
     """A page whose request named ``identity`` and whose browser remembers ``remembered``."""
     app = App(connect=False)
     app._identified(identity, None)
-    assert app.session.workspace is None  # nothing opens before the browser has said
+    if identity.kind == "new":  # the plain address: which workspace is the browser's to say
+        assert app.session.workspace is None
+    else:  # a link names it: open at once, the header waits for the browser
+        assert app.session.workspace.key == identity.key
+        assert "opening" in app.workspace_bar.who.value
     app.workspace_bar.address.remembered = remembered
     app.workspace_bar.address.reported = True
     addr = app.workspace_bar.address

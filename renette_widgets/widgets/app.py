@@ -134,7 +134,14 @@ class App(w.VBox):
             if identity.share:
                 self._show_shared(identity.share)
                 return
-            if identity.kind in ("link", "new") and workspace is None:
+            if identity.kind == "link" and workspace is None:
+                # the link names the workspace: open it now (jobs may start at once); the
+                # header waits for the browser to say whether it is its own
+                workspace = Workspace(identity.key)
+                self.session.bind(workspace)
+                self.workspace_bar.when_reported(
+                    lambda seen: self._open(*choose(identity, seen), workspace, bound=True))
+            elif identity.kind == "new" and workspace is None:
                 self.workspace_bar.when_reported(lambda seen: self._open(*choose(identity, seen)))
             else:
                 self._open(identity, False, workspace)
@@ -142,10 +149,12 @@ class App(w.VBox):
             self.workspace_bar.failed(exc)
             self.tabs.layout.display = "none"
 
-    def _open(self, identity: Identity, own: bool, workspace: Workspace | None = None) -> None:
+    def _open(self, identity: Identity, own: bool, workspace: Workspace | None = None,
+              bound: bool = False) -> None:
         try:
             workspace = workspace or Workspace(identity.key)
-            self.session.bind(workspace)
+            if not bound:
+                self.session.bind(workspace)
             self.workspace_bar.show(workspace, identity, own)
         except Exception as exc:  # noqa: BLE001 - shown in the page, nothing else opens
             self.workspace_bar.failed(exc)
