@@ -87,16 +87,19 @@ def top_edges(m: pd.DataFrame | Any, k: int, limit: int = MAX_EDGES) -> pd.DataF
     cut = 0.0  # |weight| to beat (0: no edge)
     w, i, j = np.empty(0), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     for a in range(0, n, rows):
-        block = (m.block(slice(a, a + rows)) if hasattr(m, "block")
+        whole = (m.block(slice(a, a + rows)) if hasattr(m, "block")
                  else m.iloc[a:a + rows].to_numpy(dtype=float))
-        upper = np.triu(np.abs(block), a + 1)  # pairs i < j only
-        hit = np.flatnonzero(upper > cut)  # in the matrix's order
-        ii, jj = np.divmod(hit, p)
-        w = np.concatenate([w, block[ii, jj]])
-        i, j = np.concatenate([i, ii + a]), np.concatenate([j, jj])
-        if len(w) >= k:
-            w, i, j = _strongest(w, i, j, k)
-            cut = float(np.abs(w).min())
+        # a slice of rows at a time: its temporaries (|block|, the hits) stay a few MB
+        for s in range(0, whole.shape[0], SLICE_ROWS):
+            block = whole[s:s + SLICE_ROWS]
+            upper = np.triu(np.abs(block), a + s + 1)  # pairs i < j only
+            hit = np.flatnonzero(upper > cut)  # in the matrix's order
+            ii, jj = np.divmod(hit, p)
+            w = np.concatenate([w, block[ii, jj]])
+            i, j = np.concatenate([i, ii + a + s]), np.concatenate([j, jj])
+            if len(w) >= k:
+                w, i, j = _strongest(w, i, j, k)
+                cut = float(np.abs(w).min())
     order = np.lexsort((j, i, -np.abs(w)))
     names_r, names_c = _names(m)
     return pd.DataFrame({"node 1": names_r[i[order]], "node 2": names_c[j[order]],
@@ -105,6 +108,8 @@ def top_edges(m: pd.DataFrame | Any, k: int, limit: int = MAX_EDGES) -> pd.DataF
 
 #: Values a block of rows holds when a matrix is read a block at a time (32 MB).
 READ_VALUES = 4 * 2**20
+#: Rows of a block handled at a time (the arrays made from them: a few MB).
+SLICE_ROWS = 32
 
 
 def _strongest(w: np.ndarray, i: np.ndarray, j: np.ndarray,

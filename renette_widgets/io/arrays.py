@@ -221,22 +221,27 @@ class StoredMatrix:
             shown = wanted[np.searchsorted(in_order, a):np.searchsorted(in_order, b)]
             if not len(shown):
                 continue
-            block = arr[a:b, lo:hi]
-            picked = rows[shown] - a
-            block = (block[picked[0]:picked[-1] + 1] if _run(picked) else block[picked])[:, take]
-            # each cell's columns reduced first, then its rows
-            part = (np.maximum.reduceat(np.abs(block), starts, axis=1) if how == "max"
-                    else np.add.reduceat(block, starts, axis=1))
-            cells = shown // f
-            if np.all(np.diff(cells) >= 0):  # rows in display order: reduce runs of a cell
-                first = np.flatnonzero(np.diff(cells, prepend=-1))
-                part = (np.maximum.reduceat(part, first, axis=0) if how == "max"
-                        else np.add.reduceat(part, first, axis=0))
-                cells = cells[first]
-            if how == "max":
-                np.maximum.at(total, cells, part)
-            else:
-                np.add.at(total, cells, part)
+            whole = arr[a:b, lo:hi]
+            # a slice of the rows shown at a time: the picked rows and columns are
+            # copies, of a few MB each, not of the block's size
+            for s in range(0, len(shown), SLICE_ROWS):
+                here = shown[s:s + SLICE_ROWS]
+                picked = rows[here] - a
+                block = (whole[picked[0]:picked[-1] + 1] if _run(picked)
+                         else whole[picked])[:, take]
+                # each cell's columns reduced first, then its rows
+                part = (np.maximum.reduceat(np.abs(block), starts, axis=1) if how == "max"
+                        else np.add.reduceat(block, starts, axis=1))
+                cells = here // f
+                if np.all(np.diff(cells) >= 0):  # rows in display order: runs of a cell
+                    first = np.flatnonzero(np.diff(cells, prepend=-1))
+                    part = (np.maximum.reduceat(part, first, axis=0) if how == "max"
+                            else np.add.reduceat(part, first, axis=0))
+                    cells = cells[first]
+                if how == "max":
+                    np.maximum.at(total, cells, part)
+                else:
+                    np.add.at(total, cells, part)
         if how == "mean":
             sizes_r = np.diff(np.append(np.arange(0, len(rows), f), len(rows)))
             sizes_c = np.diff(np.append(starts, len(cols)))
