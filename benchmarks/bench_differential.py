@@ -145,7 +145,14 @@ def perm_memory(rows: int, cols: int, node_perm: int) -> tuple[int, int]:
 
 
 def plot(rows: list[dict], path: Path) -> None:
-    import matplotlib
+    """Wall time and job/floor against variables (matplotlib: the ``bench`` extra)."""
+    try:
+        import matplotlib
+    except ImportError:
+        print("matplotlib not installed (pip install '.[bench]'): no plot; "
+              "`python benchmarks/bench_differential.py --plot` draws it from "
+              "benchmarks/out/differential*.json", flush=True)
+        return
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.2))
@@ -170,6 +177,12 @@ def plot(rows: list[dict], path: Path) -> None:
 
 
 def main(argv: list[str]) -> None:
+    if "--plot" in argv:  # from the saved runs
+        import json
+        rows = [r for f in sorted((HERE / "out").glob("differential*.json"))
+                for r in json.loads(f.read_text()).get("rows", [])]
+        plot(rows, HERE / "differential.png")
+        return
     quick = "--quick" in argv
     sizes = [300, 600] if quick else [500, 2000, 5000]
     for arg in argv:
