@@ -116,7 +116,8 @@ PARAMS = (
 )
 MIN_SAMPLES = 4  # the Fisher z test divides by n - 3
 # distances=None: H, IM and HIM up to this many variables (two spectra of 2,000
-# nodes take about a second; of 5,000 about 20 s, more than all the rest)
+# nodes take a few seconds (5 s each on a loaded core); of 5,000 about 20 s each,
+# more than all the rest of the job)
 DISTANCES_AUTO = 2000
 
 
