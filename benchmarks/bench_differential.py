@@ -145,13 +145,21 @@ def perm_memory(rows: int, cols: int, node_perm: int) -> tuple[int, int]:
 
 
 def plot(rows: list[dict], path: Path) -> None:
-    import matplotlib
+    """Wall time and job/floor against variables (matplotlib: the ``bench`` extra)."""
+    try:
+        import matplotlib
+    except ImportError:
+        print("matplotlib not installed (pip install '.[bench]'): no plot; "
+              "`python benchmarks/bench_differential.py --plot` draws it from "
+              "benchmarks/out/differential*.json", flush=True)
+        return
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.2))
     for label, style in (("node_perm 0", "o-"), ("node_perm 100", "s-")):
-        pts = [r for r in rows if r["job"] == label and r["floor"] == r["floor"]]
+        pts = sorted((r for r in rows if r["job"] == label), key=lambda r: r["p"])
         a.loglog([r["p"] for r in pts], [r["wall"] for r in pts], style, label=f"job, {label}")
+        pts = [r for r in pts if r["floor"] == r["floor"]]  # 20,000: no floor (memory)
         b.semilogx([r["p"] for r in pts], [r["ratio"] for r in pts], style, label=label)
     floor = {r["p"]: r["floor"] for r in rows if r["floor"] == r["floor"]}
     a.loglog(sorted(floor), [floor[p] for p in sorted(floor)], "k--", label="direct numpy (floor)")
@@ -170,6 +178,12 @@ def plot(rows: list[dict], path: Path) -> None:
 
 
 def main(argv: list[str]) -> None:
+    if "--plot" in argv:  # from the saved runs
+        import json
+        rows = [r for f in sorted((HERE / "out").glob("differential*.json"))
+                for r in json.loads(f.read_text()).get("rows", [])]
+        plot(rows, HERE / "differential.png")
+        return
     quick = "--quick" in argv
     sizes = [300, 600] if quick else [500, 2000, 5000]
     for arg in argv:
@@ -177,6 +191,7 @@ def main(argv: list[str]) -> None:
             sizes = [int(s) for s in arg.split("=", 1)[1].split(",")]
     if "--big" in argv:
         sizes.append(20000)
+    name = "differential_" + "_".join(map(str, sizes))  # out/<name>.json
     rows_out, raw = [], {}
     with tempfile.TemporaryDirectory() as tmp:
         client = make_client(2)
@@ -225,14 +240,14 @@ def main(argv: list[str]) -> None:
           "p_diff, BH, classes, one Parquet write of every pair). Job: a 2-worker LocalCluster "
           "writing to a store, default parameters otherwise.")
     if "--no-memory" in argv:
-        save("differential" + ("_big" if "--big" in argv else ""), {"rows": rows_out, "raw": raw})
+        save(name, {"rows": rows_out, "raw": raw})
         return
     mem = {n: perm_memory(100, 500, n) for n in (100, 1000)}
     table("Differential: node permutations on 2 x (100 x 500), fresh 1-worker cluster",
           ["node_perm", "worker peak MiB", "job added MiB"],
           [[n, v[0] / 2**20, v[1] / 2**20] for n, v in mem.items()],
           f"peak ratio {mem[1000][0] / mem[100][0]:.3f} (1000 vs 100 permutations)")
-    save("differential", {"rows": rows_out, "raw": raw,
+    save(name, {"rows": rows_out, "raw": raw,
                           "perm_memory": {str(n): list(v) for n, v in mem.items()}})
     plot(rows_out, HERE / "differential.png")
 

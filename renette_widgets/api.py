@@ -423,7 +423,7 @@ def differential(a: Any, b: MatrixLike | None = None, method: str = _DIFF["metho
                  node_method: str = _DIFF["node_method"], lp: float = _DIFF["lp"],
                  node_perm: int = _DIFF["node_perm"], threshold: float = _DIFF["threshold"],
                  top_variance: int | None = _DIFF["top_variance"], keep: str = _DIFF["keep"],
-                 keep_q: float = _DIFF["keep_q"], distances: bool | None = _DIFF["distances"],
+                 keep_q: float = _DIFF["keep_q"], distances: bool | str | None = None,
                  sets: Any = None, drop_constant: bool = False, client=None, store=None,
                  timeout: float | None = None, **node_params: Any) -> DifferentialResult:
     """Differential network analysis: which pairs and which nodes change between conditions.
@@ -464,9 +464,9 @@ def differential(a: Any, b: MatrixLike | None = None, method: str = _DIFF["metho
         (the class counts and per-node numbers are over all pairs either way).
     keep_q : float
         The q-value up to which pairs are stored with ``keep="q"`` (0.25).
-    distances : bool, optional
+    distances : bool or {"auto", "yes", "no"}, optional
         Compute H, IM and HIM between the conditions' networks (a full spectrum
-        of each); None: up to 2,000 variables.
+        of each); None or "auto": up to 2,000 variables.
     sets : path, mapping or "modules", optional
         Gene sets: a GMT file, a two-column CSV (set, gene) or ``{set: [genes]}``;
         ``"modules"``: the modules of the pooled network (hierarchical clustering

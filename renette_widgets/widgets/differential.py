@@ -297,8 +297,11 @@ class DifferentialView(w.VBox):
 
     def _conditions(self) -> w.Widget:
         r = self.result
+        computed = bool(r.HIM.notna().to_numpy().any())
         parts = [self._plot("him", distance_heatmap(r.HIM, "HIM distance between the "
-                                                    "conditions' networks")),
+                                                    "conditions' networks")) if computed
+                 else w.HTML("H, IM and HIM between the conditions' networks were not "
+                             "computed (see the notes above; <i>distances</i> computes them)."),
                  w.HTML("<b>H, IM, HIM</b> of each comparison"),
                  w.HTML(frame_html(r.summary(), max_rows=50)),
                  self._plot("edges", summary_counts(r.edge_counts,

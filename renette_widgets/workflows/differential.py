@@ -10,7 +10,7 @@ Parameters (canonical form, as stored in a job's manifest)::
     {"method": "pearson", "adjust": "BH", "n_perm": 1000, "seed": 0,
      "cor_cutoff": 0.99, "cor_alpha": 0.05, "fdr": 0.05,
      "node_method": "cor", "node_method_params": {"method": "pearson", "tol": 0.0},
-     "lp": 2.0, "node_perm": 100, "keep": "all", "keep_q": 0.25, "distances": None,
+     "lp": 2.0, "node_perm": 100, "keep": "all", "keep_q": 0.25, "distances": "auto",
      "threshold": 0.5, "top_variance": None, "sets": None}
 
 - edge level: ``method`` (pearson or spearman) correlates each pair in each
@@ -107,17 +107,18 @@ PARAMS = (
           choices=("all", "q"), choice_labels=("all pairs", "pairs with q <= keep_q")),
     Param("keep_q", float, 0.25, "keep q", "With keep = q: the pairs with q_diff at most "
           "this are stored.", min=0, max=1, min_open=True),
-    Param("distances", bool, None, "distances (HIM)", "Compute H, IM and HIM between the "
+    Param("distances", str, "auto", "distances (HIM)", "Compute H, IM and HIM between the "
           "conditions' networks (a full spectrum each, whose cost grows as p^3: above "
-          "2,000 variables more than the rest of the analysis). Default: up to 2,000 "
-          "variables.", nullable=True),
+          "2,000 variables more than the rest of the analysis). auto: up to 2,000 "
+          "variables.", choices=("auto", "yes", "no")),
     Param("threshold", float, 0.5, "presence threshold", "Across conditions: an edge is "
           "present in a condition when |r| is above this.", min=0, max=1, max_open=True),
     TOP_VARIANCE,
 )
 MIN_SAMPLES = 4  # the Fisher z test divides by n - 3
 # distances=None: H, IM and HIM up to this many variables (two spectra of 2,000
-# nodes take about a second; of 5,000 about 20 s, more than all the rest)
+# nodes take a few seconds (5 s each on a loaded core); of 5,000 about 20 s each,
+# more than all the rest of the job)
 DISTANCES_AUTO = 2000
 
 
@@ -137,6 +138,8 @@ class Differential(Workflow):
         own = {k for s in self.params for k in (s.name, *s.aliases)}
         mp = dict(p.pop("node_method_params", None) or {})
         sets = read_sets(p.pop("sets", None))  # a file becomes {set: [genes]} here
+        if p.get("distances") is None or isinstance(p.get("distances"), bool):
+            p["distances"] = {None: "auto", True: "yes", False: "no"}[p.get("distances")]
         mp.update({k: p.pop(k) for k in list(p) if k not in own})
         out = take(list(self.params), p, context=self.name)
         out["sets"] = sets
@@ -284,11 +287,11 @@ class Differential(Workflow):
         summary = submit_task(client, plan, "edges across conditions", f"edges-{job_id}",
                               ed.t_edge_summary, xs, names, conds, params["method"],
                               params["threshold"], edges_out, priority=prio)
-        if not tiles and params["distances"] is None:
+        if not tiles and params["distances"] == "auto":
             notes.append(f"H, IM and HIM between the conditions' networks were not computed: "
                          f"{p:,} variables (a full spectrum of each network costs more than "
                          f"the rest of the analysis above {DISTANCES_AUTO:,}); distances=True "
-                         f"(--distances) computes them.")
+                         f"(--distances yes) computes them.")
 
         def assemble() -> DifferentialResult:
             futs = [f for c in comps.values() for f in (c[2], c[3], *c[4], *(c[5] or ()))]
@@ -468,10 +471,11 @@ def _top_variance(frames: dict[str, pd.DataFrame], n: int | None) -> dict[str, p
 
 
 def distances(params: dict, p: int) -> bool:
-    """Whether the job computes H, IM and HIM (``distances``; None: up to
-    ``DISTANCES_AUTO`` variables)."""
-    want = params.get("distances")
-    return p <= DISTANCES_AUTO if want is None else bool(want)
+    """Whether the job computes H, IM and HIM (``distances``: "yes", "no", or
+    "auto": up to ``DISTANCES_AUTO`` variables; True/False/None as given to the API)."""
+    want = {None: "auto", True: "yes", False: "no"}.get(params.get("distances"),
+                                                       params.get("distances"))
+    return p <= DISTANCES_AUTO if want == "auto" else want == "yes"
 
 
 register(Differential())

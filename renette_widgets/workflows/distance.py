@@ -29,23 +29,17 @@ import pandas as pd
 from ..engine import packing
 from ..engine.approx import t_spectra_approx
 from ..engine.spectra import t_pair_distances, t_spectra
-from ..errors import InputError
 from ..io import checks
 from ..io.arrays import as_frame, read_matrix_file, write_matrix
 from ..io.params import COMPONENTS, DISTANCE, Param
-from ..jobs.grain import (
-    DEFAULT_WORKERS,
-    cost_priority,
-    n_parts,
-    network_cost,
-    split,
-    upper_pairs,
-)
+from ..jobs.grain import (DEFAULT_WORKERS, cost_priority, n_parts, network_cost, split,
+                          upper_pairs)
 from ..jobs.memory import Estimate
 from ..jobs.placement import chunk_placement, cluster_state
 from ..jobs.plan import Context, Plan, distance_tiles, fill_pairs, gather, map_tasks
 from ..jobs.store import dump_json
 from ..symmetry import is_directed
+from ..errors import InputError
 from . import options
 from .base import Workflow
 from .registry import register

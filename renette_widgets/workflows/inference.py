@@ -27,21 +27,10 @@ from ..engine.correlation import block_method, t_cor_block, t_standardize
 from ..engine.tasks import t_infer, t_input, t_mine_finish, t_mine_rows
 from ..errors import InputError
 from ..io import checks
-from ..io.arrays import (
-    StoredMatrix,
-    create_matrix,
-    read_matrix_file,
-    row_blocks,
-    write_matrix,
-)
+from ..io.arrays import StoredMatrix, create_matrix, read_matrix_file, row_blocks, write_matrix
 from ..io.names import safe_name
 from ..io.params import METHOD, SEED, TOP_VARIANCE, coerce, take, validate_method_params
-from ..jobs.grain import (
-    DEFAULT_WORKERS,
-    cost_priority,
-    mine_row_blocks,
-    tasks_per_worker,
-)
+from ..jobs.grain import DEFAULT_WORKERS, cost_priority, mine_row_blocks, tasks_per_worker
 from ..jobs.memory import Estimate
 from ..jobs.placement import cluster_state
 from ..jobs.plan import Context, Plan, gather, submit_task

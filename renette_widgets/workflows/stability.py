@@ -24,35 +24,11 @@ from ..engine.spectra import t_resample_spectra, t_spectra
 from ..engine.tasks import t_indices, t_infer, t_input, t_resamples, t_sd, t_sw
 from ..errors import InputError
 from ..io import checks
-from ..io.arrays import (
-    as_frame,
-    read_matrix_file,
-    read_table,
-    write_matrix,
-    write_table,
-)
-from ..io.params import (
-    DISTANCE,
-    METHOD,
-    SEED_MAX,
-    TOP_VARIANCE,
-    Param,
-    defaults,
-    number,
-    take,
-    validate_method_params,
-)
-from ..jobs.grain import (
-    DEFAULT_WORKERS,
-    cost_priority,
-    infer_cost,
-    n_parts,
-    n_resamples,
-    network_cost,
-    split,
-    tasks_per_worker,
-    upper_pairs,
-)
+from ..io.arrays import as_frame, read_matrix_file, read_table, write_matrix, write_table
+from ..io.params import (DISTANCE, METHOD, SEED_MAX, TOP_VARIANCE, Param, defaults, number,
+                         take, validate_method_params)
+from ..jobs.grain import (DEFAULT_WORKERS, cost_priority, infer_cost, n_parts, n_resamples,
+                          network_cost, split, tasks_per_worker, upper_pairs)
 from ..jobs.memory import Estimate
 from ..jobs.placement import chunk_placement, cluster_state
 from ..jobs.plan import Context, Plan, distance_tiles, fill_pairs, gather, submit_task

@@ -17,16 +17,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..engine.graphs import THRESHOLDS
 from ..engine.tasks import t_netstats
-from ..io.arrays import read_table, write_table
 from ..io.names import safe_name
+from ..engine.graphs import THRESHOLDS
 from ..io.params import SEED, Param
 from ..jobs.grain import cost_priority
+from ..io.arrays import read_table, write_table
 from ..jobs.memory import Estimate
 from ..jobs.plan import Context, Plan, gather, submit_task
 from .base import Workflow
 from .registry import register
+
 
 THRESHOLD = (
     Param("threshold", str, "none", "edges counted",
