@@ -34,7 +34,7 @@ from .io.location import copy_file
 from .io.names import unique_name
 from .io.networks import NETWORK_FORMATS
 from .io.orientation import ORIENTATIONS
-from .jobs.cluster import close_clients, describe, get_client
+from .jobs.cluster import close_clients, describe, get_client, open_clients
 from .jobs.job import FINAL
 from .jobs.store import Store, workspace_root
 from .jobs.workspace import Workspace
@@ -266,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     # if its worker dies; see jobs/plan.py): dask's advice to scatter large
     # graphs is not for the user of a command.
     warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
+    before = open_clients()  # called from Python: the caller's clients stay open
     try:
         return args.func(args)
     except InputError as err:
@@ -274,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     finally:
-        close_clients()
+        close_clients(keep=before)
 
 
 def run() -> None:

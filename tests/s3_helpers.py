@@ -59,10 +59,22 @@ class S3Server:
         return f"s3://{name}"
 
 
+def _fresh_s3() -> None:
+    """fsspec keeps S3 filesystems made with the endpoint of their time: another
+    server (another port) needs new ones."""
+    try:
+        import s3fs
+        s3fs.S3FileSystem.clear_instance_cache()
+    except ImportError:
+        pass
+
+
 @contextlib.contextmanager
 def set_env(values: dict[str, str | None]):
-    """Environment variables set (None: removed) inside the block, restored after."""
+    """Environment variables set (None: removed) inside the block, restored after
+    (S3 filesystems made meanwhile are forgotten on both sides)."""
     old = {k: os.environ.get(k) for k in values}
+    _fresh_s3()
     try:
         for k, v in values.items():
             if v is None:
@@ -76,3 +88,4 @@ def set_env(values: dict[str, str | None]):
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+        _fresh_s3()

@@ -116,19 +116,31 @@ def local_cluster(n_workers: int | None = None) -> LocalCluster:
                             dashboard_address=":0", env=config.worker_env())
 
 
-def close_clients() -> None:
-    """Close every client of this process (and the embedded cluster)."""
+def open_clients() -> set[int]:
+    """Ids of the clients this process holds now (for :func:`close_clients`' ``keep``)."""
     with _lock:
-        for client in _clients.values():
+        return {id(c) for c in _clients.values()}
+
+
+def close_clients(keep: set[int] | None = None) -> None:
+    """Close the clients of this process (and the clusters they started), but those
+    in ``keep`` (ids, :func:`open_clients`: what a command called from Python found
+    open stays open)."""
+    keep = keep or set()
+    with _lock:
+        for key, client in list(_clients.items()):
+            if id(client) in keep:
+                continue
             cluster = client.cluster
             client.close()
             if cluster is not None:
                 cluster.close()
-        for cluster in _gateways:
-            cluster.shutdown()
-        _clients.clear()
-        _gateways.clear()
-        _where.clear()
+            del _clients[key]
+            _where.pop(id(client), None)
+        if not keep:
+            for cluster in _gateways:
+                cluster.shutdown()
+            _gateways.clear()
 
 
 # ---------------------------------------------------------------- the store, seen from workers

@@ -26,7 +26,9 @@ def open_page(context, url: str):
     page = context.new_page()
     page.set_default_timeout(60_000)
     page.goto(url)
-    page.locator(".renette-ws-link").wait_for()
+    # a new browser's page waits up to 60 s for the browser to say which workspaces
+    # it knows before it opens one (widgets/workspace.py): more than that here
+    page.locator(".renette-ws-link").wait_for(timeout=120_000)
     return page
 
 
