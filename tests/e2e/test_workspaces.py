@@ -23,8 +23,11 @@ SECRET = ["alice_secret_1", "alice_secret_2"]
 
 
 def open_page(context, url: str):
+    # a page of a new browser context may wait up to 60 s for the browser's report of
+    # its workspaces before it opens one (widgets/workspace.py), on a loaded machine
+    # on top of a kernel's start: the waits here are longer than that
     page = context.new_page()
-    page.set_default_timeout(60_000)
+    page.set_default_timeout(120_000)
     page.goto(url)
     # a new browser's page waits up to 60 s for the browser to say which workspaces
     # it knows before it opens one (widgets/workspace.py): more than that here
@@ -74,7 +77,7 @@ def test_bob_never_sees_alices_work(users, dashboard):
     # neither his own workspace link nor a share link made of a job id opens it
     for query in (f"?ws={ws_key(bob)}&share={jobs[0]}", f"?share={jobs[0]}"):
         page = bob.context.new_page()
-        page.set_default_timeout(60_000)
+        page.set_default_timeout(120_000)
         page.goto(dashboard.url + query)
         page.locator(".renette-workspace", has_text=re.compile("opens nothing|not valid")).wait_for()
         assert "alice" not in page.locator(".renette-app").inner_text()
@@ -119,7 +122,7 @@ def test_a_colleagues_link_never_takes_over_yours(users, dashboard, shots):
     assert "your own" in bob.locator(".renette-ws-which").inner_text()
     assert "anyone with it can change and delete" in bob.locator(".renette-workspace").inner_text()
     page = bob.context.new_page()
-    page.set_default_timeout(60_000)
+    page.set_default_timeout(120_000)
     page.goto(dashboard.url + f"?ws={theirs}")
     page.locator(".renette-ws-which", has_text="opened by its link").wait_for()
     assert ws_key(page) == theirs
@@ -227,7 +230,7 @@ def test_behind_a_proxy_the_workspace_is_the_signed_in_user(browser, tmp_path, m
         for who in ("alice", "bob", "alice"):
             ctx = browser.new_context(extra_http_headers={"X-Forwarded-User": who})
             page = ctx.new_page()
-            page.set_default_timeout(60_000)
+            page.set_default_timeout(120_000)
             page.goto(stack.url)
             header = page.locator(".renette-workspace", has_text="signed in")
             header.wait_for()
