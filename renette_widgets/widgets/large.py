@@ -36,7 +36,7 @@ import pandas as pd
 import traitlets as t
 
 from ..figures import large as pictures
-from ..io.arrays import read_rows, row_blocks
+from ..io.arrays import SLICE_ROWS, read_rows, row_blocks
 from .common import ErrorBox, LazyDownloads, LazyTabs, PlotBox, guarded
 
 #: Networks with more nodes than this get the views of this module.
@@ -74,10 +74,6 @@ def blocks_of(m: Any) -> Iterator[tuple[int, np.ndarray]]:
         yield a, block
 
 
-#: Rows of a block handled at a time: temporaries of a few MB, not of the block's size.
-SLICE_ROWS = 32
-
-
 def upper_weight_slices(a: int, block: np.ndarray) -> Iterator[np.ndarray]:
     """:func:`upper_weights` of a block in slices of :data:`SLICE_ROWS` rows."""
     for s in range(0, block.shape[0], SLICE_ROWS):
@@ -104,16 +100,16 @@ def weight_counts(m: Any, bins: int = WEIGHT_BINS) -> tuple[np.ndarray, np.ndarr
     """Histogram (counts, bin edges) of the non-zero edge weights, two passes of blocks."""
     lo, hi = np.inf, -np.inf
     for a, block in blocks_of(m):
-        for w in upper_weight_slices(a, block):
-            if len(w):
-                lo, hi = min(lo, w.min()), max(hi, w.max())
+        for weights in upper_weight_slices(a, block):
+            if len(weights):
+                lo, hi = min(lo, weights.min()), max(hi, weights.max())
     if not np.isfinite(lo):
         lo, hi = 0.0, 1.0
     edges = np.linspace(lo, hi if hi > lo else lo + 1.0, bins + 1)
     counts = np.zeros(bins, dtype=np.int64)
     for a, block in blocks_of(m):
-        for w in upper_weight_slices(a, block):
-            counts += np.histogram(w, bins=edges)[0]
+        for weights in upper_weight_slices(a, block):
+            counts += np.histogram(weights, bins=edges)[0]
     return counts, edges
 
 
@@ -488,6 +484,6 @@ def distributions(networks: dict[str, Any]) -> w.VBox:
 def _recount(m: Any, edges: np.ndarray) -> np.ndarray:
     counts = np.zeros(len(edges) - 1, dtype=np.int64)
     for a, block in blocks_of(m):
-        for w in upper_weight_slices(a, block):
-            counts += np.histogram(w, bins=edges)[0]
+        for weights in upper_weight_slices(a, block):
+            counts += np.histogram(weights, bins=edges)[0]
     return counts
