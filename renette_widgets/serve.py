@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import secrets
 import signal
 import socket
@@ -58,8 +59,17 @@ ADMIN_TOKEN_ENV, ADMIN_TOKEN_HEADER = "RENETTE_ADMIN_TOKEN", "X-Renette-Admin-To
 
 
 def free_port(preferred: int | None = None) -> int:
-    """``preferred`` if it is free, else any free TCP port on localhost."""
-    for port in ([preferred] if preferred else []) + [0]:
+    """``preferred`` if it is free, else a free TCP port on localhost.
+
+    The port is chosen below the kernel's ephemeral range (where every ``bind(0)``
+    lands: dask's workers, kernels, S3 clients): between our check and the server's
+    own bind another process could otherwise take it, and a request meant for Voila
+    would reach a dask comm.
+    """
+    below = range(10000, _ephemeral_low())
+    candidates = [preferred] if preferred else []
+    candidates += random.sample(below, min(200, len(below))) + [0]
+    for port in candidates:
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
@@ -67,6 +77,14 @@ def free_port(preferred: int | None = None) -> int:
                 continue
             return s.getsockname()[1]
     raise RuntimeError("no free port")
+
+
+def _ephemeral_low() -> int:
+    """Where the kernel's range for ``bind(0)`` starts (Linux's default if unreadable)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
 
 
 def _env_number(name: str, default: float, cast: type = float) -> float:
