@@ -121,7 +121,9 @@ def test_a_dask_gateway_server_gives_the_compute(gateway_server, cases, tmp_path
 
 def test_processes_of_one_machine_share_one_embedded_cluster(tmp_path):
     home = tmp_path / "home"
-    env = _env(RENETTE_HOME=str(home), RENETTE_WORKERS="2", RENETTE_CLUSTER_IDLE_S="4")
+    # idle time: long enough for the second process to start and connect on a busy
+    # machine (4 s was not), short enough to watch the cluster end below
+    env = _env(RENETTE_HOME=str(home), RENETTE_WORKERS="2", RENETTE_CLUSTER_IDLE_S="12")
     first = _run(env)
     second = _run(env)  # a later kernel: finds the cluster the first one started
     assert first["where"].startswith("the embedded cluster of this machine")

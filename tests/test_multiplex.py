@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import renette_widgets as rw
+from renette_widgets.config import default_r_libs
 from renette_widgets.errors import InputError
 from renette_widgets.workflows.multiplex import layer_groups, layered_inputs
 
@@ -42,7 +43,7 @@ def write_layers(folder: Path, seeds: list[int], make=layer) -> list[Path]:
 
 
 def r_mpnetdist(files: list[Path], layers: int, coupling: float, rho: float) -> np.ndarray:
-    env = {**os.environ, "R_LIBS": os.environ.get("RENETTE_R_LIBS", os.environ.get("R_LIBS", ""))}
+    env = {**os.environ, "R_LIBS": default_r_libs() or ""}
     out = subprocess.run(["Rscript", str(SCRIPT), str(coupling), str(rho), str(layers)]
                          + [str(f) for f in files], capture_output=True, text=True, env=env,
                          check=True)

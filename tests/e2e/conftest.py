@@ -64,7 +64,11 @@ def dashboard(tmp_path_factory):
     home = tmp_path_factory.mktemp("e2e-home")
     logs = tmp_path_factory.mktemp("e2e-logs")
     LOGS.append(logs)
-    with Stack(n_workers=2, voila=True, home=home, log_dir=logs) as stack:
+    # Pages of a test's browser contexts may drop without closing (a context closed
+    # under them); their kernels are culled after kernel_idle_s. The default (minutes)
+    # and cap (16) would fill the server with a suite's dropped pages.
+    with Stack(n_workers=2, voila=True, home=home, log_dir=logs, kernel_idle_s=30,
+               max_kernels=40) as stack:
         yield stack
 
 
@@ -90,6 +94,7 @@ def page(browser, dashboard):
     pg.wait_for_selector(".renette-app")
     pg.locator(".renette-ws-link").wait_for()  # its workspace is open: jobs may start
     yield pg
+    pg.close(run_before_unload=True)  # as closing a tab: its kernel ends now
     context.close()
 
 
