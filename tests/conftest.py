@@ -16,7 +16,7 @@ from conformance_helpers import CONFORMANCE
 # Fixtures that start a dask cluster (R in every worker) or run commands that do:
 # a test using one is marked slow. `pytest -m "not slow and not e2e"` is the
 # fast suite; `make test` runs everything.
-SLOW_FIXTURES = {"client", "stack", "fragile_client", "env", "dashboard", "page", "far_stack",
+SLOW_FIXTURES = {"client", "stack", "served", "fragile_client", "env", "dashboard", "page", "far_stack",
                  "far_client", "s3"}
 
 
@@ -58,12 +58,26 @@ def client():
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory):
-    """A real ``dask scheduler`` + two ``dask worker`` processes (no Voila)."""
+def served(tmp_path_factory):
+    """The stack ``make run`` starts: a real ``dask scheduler``, two ``dask worker``
+    processes and Voila, with a private results store. One for the session: the
+    end-to-end tests' dashboard (tests/e2e) and the scheduler the CLI tests use."""
     from renette_widgets.serve import Stack
-    logs = tmp_path_factory.mktemp("stack-logs")
-    with Stack(n_workers=2, voila=False, log_dir=logs) as s:
+    home = tmp_path_factory.mktemp("e2e-home")
+    logs = tmp_path_factory.mktemp("e2e-logs")
+    # Pages of a test's browser contexts may drop without closing (a context closed
+    # under them); their kernels are culled after kernel_idle_s. The default (minutes)
+    # and cap (16) would fill the server with a suite's dropped pages.
+    with Stack(n_workers=2, voila=True, home=home, log_dir=logs, kernel_idle_s=30,
+               max_kernels=40) as s:
         yield s
+
+
+@pytest.fixture(scope="session")
+def stack(served):
+    """A real ``dask scheduler`` + two ``dask worker`` processes (those of ``served``;
+    a test that uses it sets its own RENETTE_HOME)."""
+    return served
 
 
 @pytest.fixture(scope="session")

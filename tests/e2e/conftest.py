@@ -56,20 +56,12 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(scope="session")
-def dashboard(tmp_path_factory):
-    """The stack `make run` starts, with a private results store; yields its URL."""
+def dashboard(served):
+    """The stack `make run` starts (tests/conftest.py's ``served``)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (make test does)")
-    from renette_widgets.serve import Stack
-    home = tmp_path_factory.mktemp("e2e-home")
-    logs = tmp_path_factory.mktemp("e2e-logs")
-    LOGS.append(logs)
-    # Pages of a test's browser contexts may drop without closing (a context closed
-    # under them); their kernels are culled after kernel_idle_s. The default (minutes)
-    # and cap (16) would fill the server with a suite's dropped pages.
-    with Stack(n_workers=2, voila=True, home=home, log_dir=logs, kernel_idle_s=30,
-               max_kernels=40) as stack:
-        yield stack
+    LOGS.append(served.log_dir)
+    return served
 
 
 @pytest.fixture(scope="session")
