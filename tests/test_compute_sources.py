@@ -32,7 +32,11 @@ SCRIPT = textwrap.dedent("""
                       store=False)
     pids = sorted(client.run(os.getpid).values())
     print(json.dumps({"where": describe(client), "address": client.scheduler.address,
-                      "pids": pids, "HIM": float(res["HIM"].iat[0, 1])}))
+                      "pids": pids, "HIM": float(res["HIM"].iat[0, 1])}), flush=True)
+    if os.environ.get("HOLD_UNTIL"):  # stay connected until that file exists
+        import pathlib, time
+        while not pathlib.Path(os.environ["HOLD_UNTIL"]).exists():
+            time.sleep(0.1)
 """)
 TESTS = Path(__file__).resolve().parent
 
@@ -121,11 +125,21 @@ def test_a_dask_gateway_server_gives_the_compute(gateway_server, cases, tmp_path
 
 def test_processes_of_one_machine_share_one_embedded_cluster(tmp_path):
     home = tmp_path / "home"
-    # idle time: long enough for the second process to start and connect on a busy
-    # machine (4 s was not), short enough to watch the cluster end below
-    env = _env(RENETTE_HOME=str(home), RENETTE_WORKERS="2", RENETTE_CLUSTER_IDLE_S="12")
-    first = _run(env)
-    second = _run(env)  # a later kernel: finds the cluster the first one started
+    env = _env(RENETTE_HOME=str(home), RENETTE_WORKERS="2", RENETTE_CLUSTER_IDLE_S="4")
+    # the first kernel stays open while the second starts (as two notebooks do): the
+    # sharing does not hang on how fast a process starts on a busy machine
+    release = tmp_path / "release"
+    holder = subprocess.Popen([sys.executable, "-c", SCRIPT], env={**env, "HOLD_UNTIL": str(release)},
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              stdin=subprocess.DEVNULL, cwd=TESTS)
+    try:
+        line = holder.stdout.readline()
+        assert line, holder.stderr.read()[-3000:]
+        first = json.loads(line)
+        second = _run(env)  # a later kernel: finds the cluster the first one started
+    finally:
+        release.touch()
+        holder.wait(60)
     assert first["where"].startswith("the embedded cluster of this machine")
     assert second["address"] == first["address"]
     assert second["pids"] == first["pids"] and len(first["pids"]) == 2  # counted, not multiplied

@@ -93,6 +93,15 @@ JOBS = {
 }
 
 
+#: The CLI's options for the jobs of JOBS the issue names (their inputs are JOBS').
+CLI = {
+    "inference": ["--method", "cor", "--method", "ARACNE"],
+    "distance": ["--metric", "HIM"],
+    "stability": ["--method", "cor", "--h", "4"],
+    "differential": ["--node-perm", "5"],
+}
+
+
 def test_every_registered_workflow_has_a_case():
     assert set(JOBS) >= set(workflows.names())
 
@@ -185,31 +194,34 @@ def test_a_store_that_cannot_be_reached_is_an_input_error_before_any_task(far_cl
     assert not Path("s3:").exists()
 
 
-def test_the_cli_runs_on_s3(far_stack, s3, tmp_path):
-    """The CLI's own path to the store and the cluster (every workflow goes through
-    the same API calls above; each command is a new process, so two of them)."""
+def test_the_cli_runs_the_workflows_on_s3_and_matches_a_local_run(far_stack, s3, client,
+                                                                   tmp_path):
+    """The issue's five jobs (inference with cor and ARACNE, distance, stability,
+    differential) through the CLI, each a new process, with its store on S3 and its
+    worker elsewhere: the numbers of the API's run on a local store."""
     url = s3.bucket() + "/store"
     env = {k: v for k, v in os.environ.items()}
     env.update(s3.env, DASK_SCHEDULER_ADDRESS=far_stack.scheduler_address, RENETTE_HOME=url)
-    data = tmp_path / "data.csv"
-    _data(0).to_csv(data, index=False)
-    b = tmp_path / "b.csv"
-    _data(3).to_csv(b, index=False)
-    commands = {
-        "inference": ["infer", str(data), "--method", "cor", "--method", "ARACNE"],
-        "differential": ["differential", str(data), str(b), "--node-perm", "5"],
-    }
-    for name, args in commands.items():
-        assert args[0] == workflows.get(name).cli_command
+    files: dict[str, list[str]] = {}
+    for name in CLI:
+        inputs, _ = JOBS[name]
+        files[name] = []
+        for stem, df in inputs().items():  # every bit of the doubles, named as the API's
+            path = tmp_path / name / f"{stem}.csv"
+            path.parent.mkdir(exist_ok=True)
+            df.to_csv(path, index=name == "distance", float_format="%.17g")
+            files[name].append(str(path))
+    for name, options in CLI.items():
+        args = [workflows.get(name).cli_command, *files[name], *options]
         run = subprocess.run([RENETTE, *args], env=env, capture_output=True, text=True,
                              timeout=300, stdin=subprocess.DEVNULL)
         assert run.returncode == 0, f"{name}: {run.stderr[-2000:]}"
     store = Store(url)
-    done = {m["workflow"] for m in store.list() if m["status"] == "done"}
-    assert done == set(commands)
-    # and read back from the store by this process, as the CLI wrote it
-    for m in store.list():
-        assert _plain(rw.load_result(m["id"], store)) is not None
+    jobs = {m["workflow"]: m for m in store.list() if m["status"] == "done"}
+    assert set(jobs) == set(CLI)
+    for name in CLI:
+        assert_close(rw.load_result(jobs[name]["id"], store), _reference(name, client, tmp_path),
+                     f"{name} (CLI, S3)")
 
 
 def test_an_s3_outage_during_a_job_fails_it_in_words_and_lists_nothing_half_written(

@@ -83,6 +83,8 @@ async def one_user(browser, url: str, i: int, folder) -> dict:
     await page.locator(".lm-TabBar-tab:visible", has_text=re.compile("^Jobs$")).first.click()
     await page.wait_for_timeout(1500)
     text = await page.locator(".renette-app").inner_text()
+    # the browser puts its workspace's key in the address bar once the kernel said it
+    await page.wait_for_url(re.compile(r"[?&]ws="))
     key = parse_qs(urlparse(page.url).query)["ws"][0]
     await ctx.close()
     return {"key": key, "names": names, "files": files, "text": text, "opened": opened,
