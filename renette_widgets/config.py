@@ -54,6 +54,26 @@ SINGLE_THREAD_ENV = {
 # they go in dask's pre-spawn environment.
 MALLOC_ENV = {"MALLOC_TRIM_THRESHOLD_": "268435456", "MALLOC_MMAP_THRESHOLD_": "33554432"}
 
+# The dashboard's kernel, the other way round: it reads large networks from the
+# store a few MB at a time (Zarr chunks, slices of rows), in two threads (two
+# malloc arenas). glibc's default raises its mmap threshold to the largest buffer
+# freed (up to 32 MB), after which such buffers come from the arenas and stay
+# there: a 20,000-variable page's kernel peaked ~190 MB higher (benchmarks/
+# RESULTS.md, "Store on object storage"). A fixed threshold hands them back.
+KERNEL_MMAP_THRESHOLD = 2**20
+_M_MMAP_THRESHOLD = -3  # glibc's malloc.h
+
+
+def return_large_buffers() -> bool:
+    """Have glibc return freed buffers of :data:`KERNEL_MMAP_THRESHOLD` bytes or
+    more to the system (``mallopt(M_MMAP_THRESHOLD)``), in this process; True
+    when done (glibc only: elsewhere nothing changes). Idempotent."""
+    try:
+        import ctypes
+        return bool(ctypes.CDLL("libc.so.6").mallopt(_M_MMAP_THRESHOLD, KERNEL_MMAP_THRESHOLD))
+    except (OSError, AttributeError):
+        return False
+
 
 def home() -> str:
     """The results store: ``RENETTE_HOME`` (a folder, or an fsspec URL such as

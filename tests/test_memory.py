@@ -3,6 +3,9 @@ what it needs, what there is and what to do; keeping the most variable
 variables is the common reduction."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -68,3 +71,36 @@ def test_refused_job_runs_nothing_and_top_variance_fits_it(client, monkeypatch):
     assert job.status == "failed" and job.total == 0 and job.error_type == "TooLargeError"
     net = rw.infer(x, "TOM", client=client, store=False, top_variance=40)
     assert net.shape == (40, 40)
+
+
+KEPT = """
+import sys
+import subprocess
+import sys
+
+import numpy as np
+import psutil
+from renette_widgets import config
+if sys.argv[1] == "fixed":
+    assert config.return_large_buffers()
+big = np.ones(2**21)  # 16 MB, mmapped, freed: glibc's default now keeps buffers up to 16 MB
+del big
+base = psutil.Process().memory_info().rss
+bufs = [np.ones(2**20) for _ in range(30)]  # 30 buffers of 8 MB, as a reader's chunks
+last = bufs.pop()  # the newest stays (as a view still drawing holds it)
+bufs.clear()
+print((psutil.Process().memory_info().rss - base) / 2**20)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc")
+def test_a_kernel_gives_freed_chunk_buffers_back():
+    """The dashboard's kernel reads networks a few MB at a time: with the fixed mmap
+    threshold (``config.return_large_buffers``, set by every Session), freed 8 MB
+    buffers go back to the system; under glibc's default they stay in the heap."""
+    def kept(mode: str) -> float:
+        out = subprocess.run([sys.executable, "-c", KEPT, mode], capture_output=True, text=True,
+                             check=True)
+        return float(out.stdout.strip())
+    assert kept("default") > 150  # the default keeps most of the 240 MB: the test can fail
+    assert kept("fixed") < 20

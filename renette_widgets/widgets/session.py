@@ -63,6 +63,8 @@ class Session:
         self._listeners: dict[str, list[Callable]] = defaultdict(list)
         # Events come from the page's callbacks and from jobs' threads: one at a time.
         self._emitting = threading.RLock()
+        # this process is a page's kernel: large networks are read here a slice at a time
+        config.return_large_buffers()
         if workspace is not None:
             self.bind(workspace)
 
