@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from renette_widgets.figures import large
+from renette_widgets.io import arrays
 from renette_widgets.io.arrays import write_matrix
 
 
@@ -50,7 +51,7 @@ def test_top_edge_network_has_the_strongest_edges(tmp_path):
     assert len(large.top_edges(frame, 10**6)) == large.MAX_EDGES
 
 
-def test_strongest_edges_read_in_one_pass_equal_the_stores_and_break_ties_by_position(
+def test_strongest_edges_read_in_one_pass_equal_all_pairs_sorted_and_break_ties_by_position(
         tmp_path, monkeypatch):
     p = 600
     a = _net(p, seed=5)
@@ -59,11 +60,24 @@ def test_strongest_edges_read_in_one_pass_equal_the_stores_and_break_ties_by_pos
     a = np.triu(a, 1) + np.triu(a, 1).T
     names = [f"n{j}" for j in range(p)]
     m = write_matrix(tmp_path / "m.zarr", a, names, names)
-    monkeypatch.setattr(large, "READ_VALUES", 20_000)  # many blocks of rows
+    monkeypatch.setattr(arrays, "READ_VALUES", 20_000)  # many blocks of rows
+
+    def direct(x: np.ndarray, k: int, upper: bool = True) -> pd.DataFrame:
+        """All pairs at once, by |weight| (stable: ties in the matrix's order)."""
+        i, j = np.nonzero(np.triu(x, 1) if upper else x - np.diag(np.diag(x)))
+        top = np.argsort(-np.abs(x[i, j]), kind="stable")[:k]
+        return pd.DataFrame({"node 1": np.array(names, dtype=object)[i[top]],
+                             "node 2": np.array(names, dtype=object)[j[top]],
+                             "weight": x[i[top], j[top]]})
     for k in (1, 37, 3000):
-        got = large.top_edges(m, k)
-        want = m.top_edges(k)  # the store's own reader (no ties in these weights)
-        pd.testing.assert_frame_equal(got, want)
+        pd.testing.assert_frame_equal(large.top_edges(m, k), direct(a, k))
+        assert m.top_edges(k).equals(large.top_edges(m, k))  # the store's method: the same reader
+    # a directed network: every pair but the diagonal
+    d = a.copy()
+    d[np.tril_indices(p, -1)] *= 0.5
+    stored_d = write_matrix(tmp_path / "d.zarr", d, names, names)
+    pd.testing.assert_frame_equal(arrays.top_edges(stored_d, 500, upper=False),
+                                  direct(d, 500, upper=False))
     # ties: a 0/1 network; the earliest pairs (row by row) win, as in the matrix's order
     b = (np.abs(a) > 0.5).astype(float)
     frame = pd.DataFrame(b, index=names, columns=names)

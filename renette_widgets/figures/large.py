@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..io import arrays
 from .common import PALETTE, base_layout
 
 # 600 x 600 float32 cells: under 2 MB of base64 in the figure's message.
@@ -72,63 +73,9 @@ def pooled_heatmap(m: pd.DataFrame | Any, title: str = "Network (pooled)",
 
 
 def top_edges(m: pd.DataFrame | Any, k: int, limit: int = MAX_EDGES) -> pd.DataFrame:
-    """The ``k`` strongest edges (``node 1``, ``node 2``, ``weight``; pairs i < j with a
-    non-zero weight; at most ``limit``: the network view draws ``MAX_EDGES``, a table
-    may list more), strongest first, ties in the matrix's order.
-
-    One pass over blocks of rows (read from the store when stored: the whole is
-    never in memory): once ``k`` are held, a block only offers what beats the
-    weakest of them, one comparison a value.
-    """
-    k = int(min(max(1, k), limit))
-    n, p = m.shape
-    rows = max(1, READ_VALUES // max(1, p))
-    rows = rows - rows % 256 if rows > 256 else rows  # whole chunks of the store's rows
-    cut = 0.0  # |weight| to beat (0: no edge)
-    w, i, j = np.empty(0), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    for a in range(0, n, rows):
-        whole = (m.block(slice(a, a + rows)) if hasattr(m, "block")
-                 else m.iloc[a:a + rows].to_numpy(dtype=float))
-        # a slice of rows at a time: its temporaries (|block|, the hits) stay a few MB
-        for s in range(0, whole.shape[0], SLICE_ROWS):
-            block = whole[s:s + SLICE_ROWS]
-            upper = np.triu(np.abs(block), a + s + 1)  # pairs i < j only
-            hit = np.flatnonzero(upper > cut)  # in the matrix's order
-            ii, jj = np.divmod(hit, p)
-            w = np.concatenate([w, block[ii, jj]])
-            i, j = np.concatenate([i, ii + a + s]), np.concatenate([j, jj])
-            if len(w) >= k:
-                w, i, j = _strongest(w, i, j, k)
-                cut = float(np.abs(w).min())
-    order = np.lexsort((j, i, -np.abs(w)))
-    names_r, names_c = _names(m)
-    return pd.DataFrame({"node 1": names_r[i[order]], "node 2": names_c[j[order]],
-                         "weight": w[order]})
-
-
-#: Values a block of rows holds when a matrix is read a block at a time (32 MB).
-READ_VALUES = 4 * 2**20
-#: Rows of a block handled at a time (the arrays made from them: a few MB).
-SLICE_ROWS = 32
-
-
-def _strongest(w: np.ndarray, i: np.ndarray, j: np.ndarray,
-               k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The ``k`` largest |w|, the earliest first among ties, in their order."""
-    if len(w) <= k:
-        return w, i, j
-    strength = np.abs(w)
-    kth = np.partition(strength, len(w) - k)[len(w) - k]
-    above = strength > kth
-    tied = np.flatnonzero(strength == kth)[:k - int(above.sum())]
-    keep = np.sort(np.concatenate([np.flatnonzero(above), tied]))
-    return w[keep], i[keep], j[keep]
-
-
-def _names(m: pd.DataFrame | Any) -> tuple[np.ndarray, np.ndarray]:
-    if isinstance(m, pd.DataFrame):
-        return m.index.astype(str).to_numpy(dtype=object), m.columns.astype(str).to_numpy(dtype=object)
-    return np.asarray(m.rows, dtype=object), np.asarray(m.cols, dtype=object)
+    """The ``k`` strongest edges (pairs i < j; :func:`renette_widgets.io.arrays.top_edges`),
+    at most ``limit``: the network view draws ``MAX_EDGES``, a table may list more."""
+    return arrays.top_edges(m, int(min(max(1, k), limit)))
 
 
 def top_edge_network(edges: pd.DataFrame, title: str = "Strongest edges",

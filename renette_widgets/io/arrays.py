@@ -146,36 +146,8 @@ class StoredMatrix:
         return pd.Series(self._array()[i, :], index=self.cols, name=name)
 
     def top_edges(self, k: int, upper: bool = True) -> pd.DataFrame:
-        """The ``k`` largest weights (by absolute value; ``upper``: pairs i < j only),
-        strongest first, read a block of rows at a time (memory: one block)."""
-        best_w = np.empty(0)
-        best_i = np.empty(0, dtype=np.int64)
-        best_j = np.empty(0, dtype=np.int64)
-        arr = self._array()
-        for a0, b0 in row_blocks(self.shape[0], read_rows(self.shape[1])):
-            whole = arr[a0:b0, :]
-            # a slice of rows at a time: temporaries of a few MB, not of the block's size
-            for a in range(a0, b0, SLICE_ROWS):
-                block = whole[a - a0:a - a0 + SLICE_ROWS]
-                strength = np.abs(block)
-                if upper:  # only pairs i < j: the rest can never be chosen
-                    for r in range(block.shape[0]):
-                        strength[r, :min(a + r + 1, self.shape[1])] = 0.0
-                flat = strength.ravel()
-                cand = (np.argpartition(flat, flat.size - k)[flat.size - k:] if flat.size > k
-                        else np.arange(flat.size))
-                cand = cand[flat[cand] > 0]
-                ii, jj = np.divmod(cand, self.shape[1])
-                best_w = np.concatenate([best_w, block[ii, jj]])
-                best_i = np.concatenate([best_i, ii + a])
-                best_j = np.concatenate([best_j, jj])
-                if len(best_w) > k:
-                    top = np.argpartition(-np.abs(best_w), k - 1)[:k]
-                    best_w, best_i, best_j = best_w[top], best_i[top], best_j[top]
-        order = np.lexsort((best_j, best_i, -np.abs(best_w)))
-        names_r, names_c = np.asarray(self.rows, dtype=object), np.asarray(self.cols, dtype=object)
-        return pd.DataFrame({"node 1": names_r[best_i[order]], "node 2": names_c[best_j[order]],
-                             "weight": best_w[order]})
+        """The ``k`` strongest edges (:func:`top_edges`), read a block at a time."""
+        return top_edges(self, k, upper)
 
     def pooled(self, max_cells: int = 1000, how: str = "mean",
                region: tuple[Any, Any] | None = None) -> tuple[np.ndarray, list, list]:
@@ -356,3 +328,58 @@ def write_table_part(folder: str | Location, part: int, table: Any, **options: A
     path = folder / f"part-{int(part):05d}.parquet"
     write_arrow(path, table, **options)
     return url(path)
+
+
+def top_edges(m: pd.DataFrame | StoredMatrix, k: int, upper: bool = True) -> pd.DataFrame:
+    """The ``k`` strongest edges of ``m`` (``node 1``, ``node 2``, ``weight``): its
+    largest non-zero |weights|, pairs i < j when ``upper`` (an undirected network),
+    else every pair but the diagonal; strongest first, ties in the matrix's order.
+
+    One pass over blocks of rows (a stored matrix is read from the store a block at a
+    time: the whole is never in memory): once ``k`` are held, a block only offers what
+    beats the weakest of them, one comparison a value. The one reader of the strongest
+    edges (figures, tables, exports).
+    """
+    k = max(1, int(k))
+    n, p = m.shape
+    stored = isinstance(m, StoredMatrix)
+    frame = None if stored else m.to_numpy(dtype=float)
+    cut = 0.0  # |weight| to beat (0: no edge)
+    w, i, j = np.empty(0), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    for a0, b0 in row_blocks(n, read_rows(p)):
+        whole = m.block(slice(a0, b0)) if stored else frame[a0:b0]
+        # a slice of rows at a time: its temporaries (|block|, the hits) stay a few MB
+        for s in range(0, whole.shape[0], SLICE_ROWS):
+            a, block = a0 + s, whole[s:s + SLICE_ROWS]
+            strength = np.abs(block)
+            if upper:
+                strength = np.triu(strength, a + 1)  # pairs i < j only
+            else:
+                rows = np.arange(a, min(a + len(block), p))
+                strength[rows - a, rows] = 0.0  # no loops
+            hit = np.flatnonzero(strength > cut)  # in the matrix's order
+            ii, jj = np.divmod(hit, p)
+            w = np.concatenate([w, block[ii, jj]])
+            i, j = np.concatenate([i, ii + a]), np.concatenate([j, jj])
+            if len(w) >= k:
+                w, i, j = _strongest(w, i, j, k)
+                cut = float(np.abs(w).min())
+    order = np.lexsort((j, i, -np.abs(w)))
+    names_r, names_c = ((np.asarray(m.rows, dtype=object), np.asarray(m.cols, dtype=object))
+                        if stored else (m.index.astype(str).to_numpy(dtype=object),
+                                        m.columns.astype(str).to_numpy(dtype=object)))
+    return pd.DataFrame({"node 1": names_r[i[order]], "node 2": names_c[j[order]],
+                         "weight": w[order]})
+
+
+def _strongest(w: np.ndarray, i: np.ndarray, j: np.ndarray,
+               k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``k`` largest |w|, the earliest first among ties, in their order."""
+    if len(w) <= k:
+        return w, i, j
+    strength = np.abs(w)
+    kth = np.partition(strength, len(w) - k)[len(w) - k]
+    above = strength > kth
+    tied = np.flatnonzero(strength == kth)[:k - int(above.sum())]
+    keep = np.sort(np.concatenate([np.flatnonzero(above), tied]))
+    return w[keep], i[keep], j[keep]

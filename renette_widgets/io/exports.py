@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .arrays import StoredMatrix, read_rows, row_blocks
+from .arrays import StoredMatrix, read_rows, row_blocks, top_edges
 
 FORMATS = ("csv", "tsv", "graphml", "edgelist", "json")
 #: Formats of networks only (other results are refused in them).
@@ -73,9 +73,7 @@ def edges(m: pd.DataFrame | StoredMatrix, threshold: float | None = None,
     sm = m if isinstance(m, StoredMatrix) else None
     directed = not _symmetric(m)
     if top_k is not None:
-        top = (sm.top_edges(int(top_k), upper=not directed) if sm is not None
-               else _top_from_frame(m, int(top_k), not directed))
-        return top, directed
+        return top_edges(m, int(top_k), upper=not directed), directed
     cut = 0.0 if threshold is None else float(threshold)
     parts = []
     names_r = np.asarray(m.rows if sm else m.index.astype(str), dtype=object)
@@ -108,16 +106,6 @@ def _symmetric(m: pd.DataFrame | StoredMatrix) -> bool:
                            equal_nan=True):
             return False
     return True
-
-
-def _top_from_frame(m: pd.DataFrame, k: int, upper: bool) -> pd.DataFrame:
-    a = m.to_numpy(dtype=float)
-    i, j = np.triu_indices(len(a), 1) if upper else np.nonzero(~np.eye(len(a), dtype=bool))
-    w = a[i, j]
-    nz = np.nonzero(w)[0]
-    top = nz[np.argsort(-np.abs(w[nz]), kind="stable")[:k]]
-    return pd.DataFrame({"node 1": m.index.astype(str)[i[top]],
-                         "node 2": m.columns.astype(str)[j[top]], "weight": w[top]})
 
 
 def export_graphml(m: pd.DataFrame | StoredMatrix, path: Path, threshold: float | None = None,
