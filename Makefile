@@ -43,7 +43,9 @@ help:
 	@echo "make test-fast   the Python tests that start no cluster and no browser (~1 min)"
 	@echo "make bench  benchmarks"
 
-setup: apt $(STAMPS)/rlib $(STAMPS)/venv
+# rlib's C++ compiles while pip downloads and unpacks: the two at once.
+setup: apt
+	@$(MAKE) --no-print-directory -j2 $(STAMPS)/rlib $(STAMPS)/venv
 
 # Only calls apt-get when a package is missing (dpkg-query is fast).
 apt:
