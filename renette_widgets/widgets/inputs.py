@@ -284,7 +284,9 @@ class InputsPanel(w.VBox):
         rows = []
         for kind, frames in (("data", s.data), ("network", s.networks)):
             for name, f in frames.items():
-                notes = "; ".join(getattr(f, "attrs", {}).get("notes", []))
+                # notes are sentences: one after the other (no "; " after a full stop)
+                notes = " ".join(n if n.rstrip().endswith((".", "!", "?")) else n + "."
+                                 for n in getattr(f, "attrs", {}).get("notes", []))
                 rows.append(f"<tr><td>{html.escape(name)}</td><td>{kind}</td>"
                             f"<td>{f.shape[0]} × {f.shape[1]}</td><td>{html.escape(s.origin.get(name, ''))}</td>"
                             f"<td style='text-align:left;color:#555'>{html.escape(notes)}</td></tr>")
