@@ -371,6 +371,32 @@ def distance_block_packed(packed: list[np.ndarray], pairs: np.ndarray, rho: floa
         return np.array(res, dtype=float).reshape(len(pairs), 3)
 
 
+def hamming_pairs(nets: list[np.ndarray], pairs: np.ndarray) -> np.ndarray:
+    """H of each pair (0-based local indices) by the loops the distance blocks run
+    (renette's ``pair_hamming``, or ``packed_hamming_sums`` when every network is
+    packed, :mod:`packing`): the same numbers as their H column, without spectra."""
+    with converter():
+        if all(np.ndim(a) == 1 for a in nets):
+            m, n = len(nets[0]), packing.nodes(nets[0])
+            vec, view = _r_doubles((m, len(nets)))
+            for j, p in enumerate(nets):
+                view[:, j] = p
+            sums = _py(_call("packed_hamming_sums", vec, _r_pairs(pairs),
+                             int(n * (n - 1) // 2)))
+            return np.asarray(sums, dtype=float).ravel() / (n * (n - 1))
+        n = np.shape(nets[0])[0]
+        res = _py(_call("pair_hamming", _stack(nets), _r_pairs(pairs), int(n)))
+        return np.asarray(res, dtype=float).ravel()
+
+
+def ipsen_pairs(dens: list[np.ndarray], pairs: np.ndarray) -> np.ndarray:
+    """IM of each pair from the networks' densities on one grid (renette's
+    ``pair_ipsen``, the IM of :func:`distance_block_dens`): no Hamming pass."""
+    with converter():
+        res = _py(_call("pair_ipsen", _matrix(np.column_stack(dens)), _r_pairs(pairs)))
+        return np.asarray(res, dtype=float).ravel()
+
+
 def resampling_indices(n: int, method: str, k: int, h: int, seed: int) -> list[np.ndarray]:
     """``renette::resampling_indices``: 0-based row index sets."""
     with converter():

@@ -52,7 +52,6 @@ import pandas as pd
 
 from ..engine import differential as ed
 from ..engine import nodeperm, pairs
-from ..engine.spectra import t_spectra
 from ..engine.tasks import t_input
 from ..errors import InputError
 from ..io import checks, exports
@@ -65,7 +64,7 @@ from ..jobs.grain import (DEFAULT_WORKERS, cost_priority, infer_cost, network_co
                           tasks_per_worker, upper_pairs)
 from ..jobs.memory import Estimate
 from ..jobs.placement import cluster_state
-from ..jobs.plan import Context, Plan, distance_tiles, fill_pairs, gather, submit_task
+from ..jobs.plan import Context, Plan, gather, submit_task
 from ..jobs.store import dump_json
 from ..results import Comparison, DifferentialResult, PairTable
 from . import options
@@ -73,6 +72,7 @@ from .base import Workflow, source
 from .diffplan import (PERM_BYTES, node_blocks, node_power, numpy_nodes,  # noqa: F401
                        perm_blocks, plan_network, plan_nodes, plan_pairs, plan_sets,
                        standardized)
+from .diststep import COMPONENT_NAMES, DistanceStep
 from .diffresult import _stems, _write_frame, _write_pairs, comparison, write_graphml
 from .inference import R_COPIES
 from .registry import register
@@ -120,6 +120,8 @@ MIN_SAMPLES = 4  # the Fisher z test divides by n - 3
 # nodes take a few seconds (5 s each on a loaded core); of 5,000 about 20 s each,
 # more than all the rest of the job)
 DISTANCES_AUTO = 2000
+# The conditions' networks are compared by HIM with rho 1 and the optimal gamma.
+STEP = DistanceStep()
 
 
 class Differential(Workflow):
@@ -278,11 +280,11 @@ class Differential(Workflow):
                                       sets=None if sets is None else sets[0])
             comps[(a, b)] = (label, out, pairs, diff, blocks, sets)
         tiles = []
-        if distances(params, p):  # the k x k distances of the networks, as the distance workflow
-            spectra = [submit_task(client, plan, "spectra", f"spectra-{c}-{job_id}", t_spectra,
-                                   [nets[c]], None, None, priority=prio + 1) for c in range(k)]
-            tiles = distance_tiles(client, plan, [(f, 0) for f in spectra], upper_pairs(k), p,
-                                   workers, 1.0, job_id, prio, "diff")
+        if distances(params, p):  # the k x k distances of the networks: the distance step
+            spectra = [STEP.chunk(client, plan, f"spectra-{c}-{job_id}", [nets[c]], prio + 1)
+                       for c in range(k)]
+            tiles = STEP.tiles(client, plan, [(f, 0) for f in spectra], upper_pairs(k), p,
+                               workers, job_id, prio, "diff")
         edges_out = None if res is None else str(res / "edges_across_conditions.parquet")
         summary = submit_task(client, plan, "edges across conditions", f"edges-{job_id}",
                               ed.t_edge_summary, xs, names, conds, params["method"],
@@ -297,12 +299,10 @@ class Differential(Workflow):
             futs = [f for c in comps.values() for f in (c[2], c[3], *c[4], *(c[5] or ()))]
             got = gather(client, futs + [f for _, f in tiles] + [summary]
                          + (nets if res is None else []))
-            dist = {}
-            for col, key in enumerate(("H", "IM", "HIM")):
-                d = np.zeros((k, k)) if tiles else np.full((k, k), np.nan)
-                if tiles:
-                    fill_pairs(d, tiles, got, col)
-                dist[key] = pd.DataFrame(d, index=conds, columns=conds)
+            dist = {key: pd.DataFrame(STEP.values(tiles, got, k, key,
+                                                  0.0 if tiles else np.nan),
+                                      index=conds, columns=conds)
+                    for key in COMPONENT_NAMES}
             comparisons = {}
             for (a, b), (label, out, pf, df_, blocks, sets) in comps.items():
                 comparisons[label] = comparison(
@@ -337,7 +337,7 @@ class Differential(Workflow):
             if c.sets is not None:
                 files["comparisons"][c.name]["sets"] = _write_frame(
                     c.sets, folder / f"sets_{stem}.parquet")
-        for key in ("H", "IM", "HIM"):
+        for key in COMPONENT_NAMES:
             write_matrix(folder / f"{key}.zarr", getattr(result, key))
             files[key] = f"{key}.zarr"
         files["edges"] = _write_pairs(result.edges, folder, "edges_across_conditions")
@@ -364,7 +364,7 @@ class Differential(Workflow):
             for name, f in files["comparisons"].items()}
         return DifferentialResult(
             conditions=s["conditions"], comparisons=comparisons,
-            **{k: as_frame(read_matrix_file(folder / files[k])) for k in ("H", "IM", "HIM")},
+            **{k: as_frame(read_matrix_file(folder / files[k])) for k in COMPONENT_NAMES},
             edges=PairTable(path=folder / files["edges"]), edge_counts=s["edge_counts"],
             networks={c: read_matrix_file(folder / f) for c, f in files["networks"].items()},
             params=s["params"], notes=s["notes"])
@@ -382,7 +382,7 @@ class Differential(Workflow):
             out[f"{stem}_classes"] = ("table", c.classes)
             if c.sets is not None:
                 out[f"{stem}_sets"] = ("table", c.sets)
-        out.update({key: ("matrix", getattr(result, key)) for key in ("H", "IM", "HIM")})
+        out.update({key: ("matrix", getattr(result, key)) for key in COMPONENT_NAMES})
         out["edges_across_conditions"] = ("table", result.edges)
         return out
 

@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..engine import packing
 from ..engine.approx import t_spectra_approx
-from ..engine.spectra import t_pair_distances, t_spectra
+from ..engine.spectra import t_pair_distances
 from ..io import checks
 from ..io.arrays import as_frame, read_matrix_file, write_matrix
 from ..io.params import COMPONENTS, DISTANCE, Param
@@ -36,15 +36,15 @@ from ..jobs.grain import (DEFAULT_WORKERS, cost_priority, n_parts, network_cost,
                           upper_pairs)
 from ..jobs.memory import Estimate
 from ..jobs.placement import chunk_placement, cluster_state
-from ..jobs.plan import Context, Plan, distance_tiles, fill_pairs, gather, map_tasks
+from ..jobs.plan import Context, Plan, gather, map_tasks
 from ..jobs.store import dump_json
 from ..symmetry import is_directed
 from ..errors import InputError
 from . import options
 from .base import Workflow
+from .diststep import COMPONENT_NAMES, DistanceStep
 from .registry import register
 
-COMPONENT_NAMES = ("H", "IM", "HIM")
 # with approximate spectra: each pair's error; pair by pair on shared nodes: their number
 ERROR_NAMES = ("IM_error", "HIM_error", "shared_nodes")
 ALIGN = Param("align", str, "names", "node sets",
@@ -119,39 +119,36 @@ class Distance(Workflow):
             send += [np.zeros_like(mats[0])] if len(send) < len(mats) else []
         else:
             send = [packing.pack(a) if e else a for a, e in zip(mats, exact)]
-        where = []
+        step = DistanceStep.of(params)
+        approx = params["spectrum"] == "approximate" and step.eigen
         chunks = split(list(range(len(mats))),
                        n_parts(len(mats), len(mats) * network_cost(n), workers))
         keys = [f"spectra-{c}-{job_id}" for c in range(len(chunks))]
         groups = [[send[i] for i in members] for members in chunks]
-        approx = params["spectrum"] == "approximate"
-        futs = map_tasks(client, plan, "spectra", keys,
-                         *((t_spectra_approx, groups, [gamma] * len(chunks),
-                            [SLQ_VECTORS] * len(chunks), [SLQ_STEPS] * len(chunks))
-                           if approx else
-                           (t_spectra, groups, [directed] * len(chunks), [gamma] * len(chunks))),
-                         priority=prio, place=chunk_placement(addresses, idle, keys, mats[0]))
-        for fut, members in zip(futs, chunks):
-            where += [(fut, k) for k in range(len(members))]
-        tiles = distance_tiles(client, plan, where, upper_pairs(len(mats)), n, workers,
-                               params["rho"], job_id, prio, "dist")
+        place = chunk_placement(addresses, idle, keys, mats[0])
+        if approx:
+            futs = map_tasks(client, plan, "spectra", keys, t_spectra_approx, groups,
+                             [gamma] * len(chunks), [SLQ_VECTORS] * len(chunks),
+                             [SLQ_STEPS] * len(chunks), priority=prio, place=place)
+        else:
+            futs = step.chunks(client, plan, keys, groups, directed, prio, place)
+        where = [(fut, k) for fut, members in zip(futs, chunks) for k in range(len(members))]
+        tiles = step.tiles(client, plan, where, upper_pairs(len(mats)), n, workers, job_id,
+                           prio, "dist")
 
         def assemble():
             got = gather(client, [fut for _, fut in tiles] + (futs if approx else []))
-            res = {}
-            for col, c in enumerate(COMPONENT_NAMES):
-                out = np.zeros((len(mats), len(mats)))
-                fill_pairs(out, tiles, got, col)
-                res[c] = pd.DataFrame(out, index=names, columns=names)
-            res["gamma"] = float(got[tiles[0][1].key]["gamma"])
+            res: dict = step.matrices(tiles, got, names)
+            res["gamma"] = step.gamma_used(tiles, got)
             if approx:  # each pair's bound: the sum of its two networks' errors
                 err = np.array([got[f.key]["error"][k] for f, k in where])
                 im = np.add.outer(err, err)
                 np.fill_diagonal(im, 0.0)
-                res["IM_error"] = pd.DataFrame(im, index=names, columns=names)
-                # HIM is sqrt(rho / (1 + rho))-Lipschitz in IM
-                scale = np.sqrt(params["rho"] / (1 + params["rho"]))
-                res["HIM_error"] = pd.DataFrame(scale * im, index=names, columns=names)
+                if "IM" in res:
+                    res["IM_error"] = pd.DataFrame(im, index=names, columns=names)
+                if "HIM" in res:  # HIM is sqrt(rho / (1 + rho))-Lipschitz in IM
+                    scale = np.sqrt(params["rho"] / (1 + params["rho"]))
+                    res["HIM_error"] = pd.DataFrame(scale * im, index=names, columns=names)
             return res
         plan.assemble = assemble
         return plan
@@ -207,21 +204,23 @@ def _plan_pairs(ctx: Context, matrices: dict, params: dict, nodes: list[list[str
     keys = [f"pairs-{g}-{ctx.job_id}" for g in range(len(groups))]
     futs = map_tasks(ctx.client, plan, "distances", keys, t_pair_distances,
                      [[subs[p] for p in g] for g in groups], [params["rho"]] * len(groups),
-                     [params["gamma"]] * len(groups),
+                     [params["gamma"]] * len(groups), [params["metric"]] * len(groups),
                      priority=cost_priority(sum(2 * n ** 3 for n in sizes)), place={})
 
     def assemble():
         got = gather(ctx.client, futs)
         values = np.concatenate([got[f.key] for f in futs])
         res = {}
-        for col, c in enumerate(COMPONENT_NAMES):
+        for c in DistanceStep.of(params).outputs:
             out = np.zeros((len(names), len(names)))
+            col = COMPONENT_NAMES.index(c)
             out[pairs[:, 0], pairs[:, 1]] = out[pairs[:, 1], pairs[:, 0]] = values[:, col]
             res[c] = pd.DataFrame(out, index=names, columns=names)
         shared = np.diag([float(matrices[n].shape[0]) for n in names])
         shared[pairs[:, 0], pairs[:, 1]] = shared[pairs[:, 1], pairs[:, 0]] = sizes
         res["shared_nodes"] = pd.DataFrame(shared, index=names, columns=names)
-        res["gamma"] = params["gamma"]  # None: each pair's own optimal gamma
+        # None: each pair's own optimal gamma (or no spectrum: H alone)
+        res["gamma"] = params["gamma"] if params["metric"] != "H" else None
         return res
     plan.assemble = assemble
     return plan

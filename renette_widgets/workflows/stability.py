@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..engine.spectra import t_resample_spectra, t_spectra
+from ..engine.spectra import t_resample_spectra
 from ..engine.tasks import t_indices, t_infer, t_input, t_resamples, t_sd, t_sw
 from ..errors import InputError
 from ..io import checks
@@ -31,11 +31,12 @@ from ..jobs.grain import (DEFAULT_WORKERS, cost_priority, infer_cost, n_parts, n
                           network_cost, split, tasks_per_worker, upper_pairs)
 from ..jobs.memory import Estimate
 from ..jobs.placement import chunk_placement, cluster_state
-from ..jobs.plan import Context, Plan, distance_tiles, fill_pairs, gather, submit_task
+from ..jobs.plan import Context, Plan, gather, submit_task
 from ..jobs.store import dump_json
 from ..results import StabilityResult
 from . import options
 from .base import Workflow, source
+from .diststep import DistanceStep
 from .inference import R_COPIES
 from .registry import register
 
@@ -133,6 +134,7 @@ class Stability(Workflow):
         pairs = np.concatenate(pairs) if pairs else np.empty((0, 2), np.int64)
         spectra = len(pairs) > 0
         # gamma None: the tasks with spectra find it from `full` (no gamma task to wait for)
+        step = DistanceStep.of(params)
         gamma = params["gamma"]
         workers = len(addresses) or DEFAULT_WORKERS
         cost = infer_cost(nrow, p, method) + (network_cost(p) if spectra else 0.0)
@@ -143,9 +145,7 @@ class Stability(Workflow):
         place = chunk_placement(addresses, idle, keys, data)
         where = []
         if spectra:
-            where.append((submit_task(client, plan, "spectra", keys[-1], t_spectra, [full],
-                         None,
-                         gamma, priority=prio, place=place), 0))
+            where.append((step.chunk(client, plan, keys[-1], [full], prio, place), 0))
         # Fewer resamples than task slots (a large cluster): each resample's spectrum
         # is a task of its own, so spectra of the first resamples run while the
         # last ones are still inferred (else a stage of R tasks on W < R workers
@@ -155,18 +155,18 @@ class Stability(Workflow):
         for c, rs in enumerate(groups):
             fut = submit_task(client, plan, "inferring resampled networks", keys[c], t_resamples,
                               x, idx, rs, method, mparams, seed, gamma, spectra and not alone,
-                              full if spectra and gamma is None else None, "Sw" in want,
-                              priority=prio, place=place)
+                              full if step.eigen and gamma is None else None, "Sw" in want,
+                              step.eigen, priority=prio, place=place)
             chunks.append(fut)
             if alone:
-                fut = submit_task(client, plan, "spectra", f"spectra-{c}-{job_id}",
+                fut = submit_task(client, plan, step.stage, f"spectra-{c}-{job_id}",
                                   t_resample_spectra, fut, gamma,
-                                  full if gamma is None else None, priority=prio)
+                                  full if step.eigen and gamma is None else None, step.eigen,
+                                  priority=prio)
             where += [(fut, k) for k in range(len(rs))]
         tiles = []
         if spectra:
-            tiles = distance_tiles(client, plan, where, pairs, p, workers,
-                                   params["rho"], job_id, prio, "stab")
+            tiles = step.tiles(client, plan, where, pairs, p, workers, job_id, prio, "stab")
         sw = []  # Sw from the chunks' per-edge extremes: a small last task
         if "Sw" in want:
             sw = [submit_task(client, plan, "edge stability", f"sw-{job_id}", t_sw, chunks,
@@ -177,10 +177,8 @@ class Stability(Workflow):
                              priority=prio)
 
         def assemble() -> StabilityResult:
-            col = {"H": 0, "IM": 1, "HIM": 2}[metric]
             got = gather(client, [fut for _, fut in tiles] + sw + [sd, full, idx])
-            dist = np.full((R + 1, R + 1), np.nan)
-            fill_pairs(dist, tiles, got, col)
+            dist = step.values(tiles, got, R + 1, metric, fill=np.nan)
             nodes = list(df.columns)
             res = StabilityResult(S=None, SI=None, Sw=None, Sd=None, S_boot=None, SI_boot=None,
                                   Sd_boot=None, ADJ=pd.DataFrame(got[full.key], index=nodes,
