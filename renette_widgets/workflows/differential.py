@@ -46,6 +46,7 @@ import argparse
 import json
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -68,10 +69,11 @@ from ..jobs.plan import Context, Plan, gather, submit_task
 from ..jobs.store import dump_json
 from ..results import Comparison, DifferentialResult, PairTable
 from . import options
-from .base import Workflow, source
+from .base import Arg, Front, MatrixLike, Workflow, source
 from .diffplan import (PERM_BYTES, node_blocks, node_power, numpy_nodes,  # noqa: F401
                        perm_blocks, plan_network, plan_nodes, plan_pairs, plan_sets,
                        standardized)
+from .diffinputs import _top_variance, align
 from .diststep import COMPONENT_NAMES, DistanceStep
 from .diffresult import _stems, _write_frame, _write_pairs, comparison, write_graphml
 from .inference import R_COPIES
@@ -80,13 +82,13 @@ from .registry import register
 PARAMS = (
     Param("method", str, "pearson", "correlation", "How each pair is correlated in each "
           "condition (edge level).", choices=("pearson", "spearman"),
-          aliases=("cor_method",)),
+          aliases=("cor_method",), cli=("-m",)),
     Param("adjust", str, "BH", "adjustment", "How the p-values of the differences are adjusted "
           "over all pairs: Benjamini-Hochberg, none, or a permutation FDR (sample labels "
           "permuted between the conditions).", choices=("BH", "none", "perm"),
           choice_labels=("Benjamini-Hochberg (BH)", "none", "permutation FDR")),
     Param("n_perm", int, 1000, "permutations (pairs)", "Label permutations of the "
-          "permutation FDR.", min=1, max=10**6),
+          "permutation FDR.", min=1, max=10**6, when=(("adjust", "perm"),)),
     SEED,
     Param("cor_cutoff", float, 0.99, "correlation cutoff", "Correlations above it are set to "
           "it before the Fisher transformation (as DGCA).", min=0, max=1, min_open=True),
@@ -106,7 +108,7 @@ PARAMS = (
           "those with q <= keep_q (class counts are over all pairs either way).",
           choices=("all", "q"), choice_labels=("all pairs", "pairs with q <= keep_q")),
     Param("keep_q", float, 0.25, "keep q", "With keep = q: the pairs with q_diff at most "
-          "this are stored.", min=0, max=1, min_open=True),
+          "this are stored.", min=0, max=1, min_open=True, when=(("keep", "q"),)),
     Param("distances", str, "auto", "distances (HIM)", "Compute H, IM and HIM between the "
           "conditions' networks (a full spectrum each, whose cost grows as p^3: above "
           "2,000 variables more than the rest of the analysis). auto: up to 2,000 "
@@ -133,6 +135,31 @@ class Differential(Workflow):
     view = "renette_widgets.widgets.differential:DifferentialView"
     cli_command = "differential"
     cli_help = "differential networks: which pairs and nodes change between conditions"
+    front = Front(
+        name="differential",
+        summary="Differential network analysis: which pairs and which nodes change between "
+                "conditions.",
+        inputs=(Arg("a", Any, "DataFrame, ndarray, path, mapping or list\n    The data matrix "
+                    "of condition A (samples in rows, variables in columns); for k >= 2 "
+                    "conditions a mapping ``{name: matrix}`` (or a list), with ``b`` left out: "
+                    "every pair of conditions is compared."),
+                Arg("b", MatrixLike | None, "DataFrame, ndarray or path, optional\n    The data "
+                    "matrix of condition B. The two are named ``\"A\"`` and ``\"B\"``, or by "
+                    "their file names, and compared on the variables they share.", None)),
+        positional=("method", "adjust"),
+        extras=(Arg("sets", Any, "path, mapping or \"modules\", optional\n    Gene sets: a GMT "
+                    "file, a two-column CSV (set, gene) or ``{set: [genes]}``; ``\"modules\"``: "
+                    "the modules of the pooled network (hierarchical clustering cut by "
+                    "``dynamicTreeCut``). Per set: mean z_diff and mean |r_B| - |r_A| of its "
+                    "pairs, its summed ``d`` and a permutation p-value of it, BH over sets: "
+                    "``result.comparison().sets``.", None),),
+        var_keyword=Arg("node_params", Any, "Parameters of ``node_method`` (e.g. ``P=6`` for "
+                        "WGCNA)."),
+        # None (or True / False) as well as "auto", "yes", "no": the first API's form
+        defaults={"distances": None},
+        returns="DifferentialResult\n    ``pairs()``, ``significant()``, ``nodes()``, "
+                "``comparison(name)``, the k x k ``H``, ``IM``, ``HIM`` between the conditions' "
+                "networks, ``edges`` (the summary across conditions) and ``networks``.")
 
     def validate_params(self, params: Mapping | None) -> dict:
         """Its own parameters plus ``node_method_params`` (or those given flat)."""
@@ -400,16 +427,6 @@ class Differential(Workflow):
 
     # ------------------------------------------------------------ command line
     def add_cli_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("-m", "--method", default=PARAMS[0].default,
-                            choices=list(PARAMS[0].choices), help=PARAMS[0].help)
-        for spec in self.params[1:]:  # --adjust, --n-perm, ... from the specs
-            if spec.type is bool:  # --distances / --no-distances
-                parser.add_argument("--" + spec.name.replace("_", "-"), default=spec.default,
-                                    action=argparse.BooleanOptionalAction, help=spec.help)
-                continue
-            parser.add_argument("--" + spec.name.replace("_", "-"), type=spec.type,
-                                default=spec.default, help=spec.help,
-                                choices=list(spec.choices) if spec.choices else None)
         parser.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
                             help="parameter of the node-level method, e.g. P=6")
         parser.add_argument("--sets", default=None, metavar="FILE|modules",
@@ -418,56 +435,25 @@ class Differential(Workflow):
         parser.add_argument("--drop-constant", action="store_true",
                             help="drop constant columns instead of refusing the data")
 
-    def cli_params(self, args: argparse.Namespace) -> dict:
-        return {**{s.name: getattr(args, s.name) for s in self.params},
-                "node_method_params": options.key_values(args.param), "sets": args.sets}
+    def cli_extra(self, values, args: argparse.Namespace) -> dict:
+        return {**values, "node_method_params": options.key_values(args.param),
+                "sets": args.sets}
 
+    # ------------------------------------------------------------ Python function
+    def api_inputs(self, args):
+        """``a`` and ``b`` named by their files (else "A" and "B"), or ``a`` alone:
+        the conditions as a mapping or a list."""
+        a, b = args["a"], args["b"]
+        if b is None:
+            return a
+        names = [Path(x).stem if isinstance(x, (str, Path)) else d
+                 for x, d in ((a, "A"), (b, "B"))]
+        if names[0] == names[1]:
+            names = ["A", "B"]
+        return dict(zip(names, (a, b)))
 
-
-# ---------------------------------------------------------------- inputs
-
-def align(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """The conditions on the variables all of them share, in the first one's order;
-    a note on each condition that lost variables says how many and which."""
-    items = list(frames.items())
-    sets = [set(df.columns) for _, df in items]
-    shared = [c for c in items[0][1].columns if all(c in s for s in sets[1:])]
-    if len(shared) < 2:
-        sizes = "; ".join(f"{source(n, df)} has {df.shape[1]}" for n, df in items)
-        raise InputError(f"the conditions share {len(shared)} variable(s) (columns, by name: "
-                         f"{sizes}); a differential analysis needs at least 2",
-                         hint="Give every condition the same variables: the same column "
-                              "names in the header of each file.")
-    keep = set(shared)
-    out = {}
-    for name, df in items:
-        sub = df.loc[:, shared]
-        sub.attrs = dict(df.attrs)
-        left = [str(c) for c in df.columns if c not in keep]
-        if left:
-            shown = ", ".join(f"'{c}'" for c in left[:5]) + (" ..." if len(left) > 5 else "")
-            checks.add_note(sub, f"{source(name, df)}: {len(left)} of its {df.shape[1]} "
-                                 f"variables are not in every condition and were left out "
-                                 f"({shown}); the {len(shared)} shared variables are compared.")
-        out[name] = sub
-    return out
-
-
-def _top_variance(frames: dict[str, pd.DataFrame], n: int | None) -> dict[str, pd.DataFrame]:
-    """The ``n`` variables of largest variance over all conditions' samples (noted)."""
-    p = next(iter(frames.values())).shape[1]
-    if n is None or n >= p:
-        return frames
-    pooled = pd.concat(frames.values(), ignore_index=True)
-    keep = checks.keep_most_variable(pooled, n).columns  # the same ranking as one matrix's
-    out = {}
-    for k, (name, df) in enumerate(frames.items()):
-        out[name] = df.loc[:, keep]
-        out[name].attrs = dict(df.attrs)
-        if k == 0:
-            checks.add_note(out[name], f"kept the {n:,} variables of largest variance (over the "
-                                       f"samples of all conditions) out of {p:,}")
-    return out
+    def api_params(self, values, extra):
+        return {**values, "node_method_params": extra}
 
 
 def distances(params: dict, p: int) -> bool:

@@ -1,15 +1,13 @@
 """Distance: Hamming, Ipsen-Mikhailov and HIM between every pair of networks.
 
-Parameters: ``{"metric": "HIM", "rho": 1.0, "gamma": None, "components": True,
-"align": "names"}`` (``gamma`` None: nettools' optimal gamma; ``align``: how
-networks on different node sets are matched, see
-:func:`~renette_widgets.io.checks.check_network_set`). One network is compared
+Parameters: the specs below (docs/parameters.md). One network is compared
 with the empty network, as ReNette did.
 
-Tasks: one per chunk of networks (spectrum and IM-grid density of each,
-:func:`~renette_widgets.engine.spectra.t_spectra`), one per tile of pairs
-(:func:`~renette_widgets.engine.spectra.t_block`). Result: ``H``, ``IM``,
-``HIM`` (k x k DataFrames with the networks' names) and ``gamma``.
+Tasks: the distance step (:mod:`.diststep`): one per chunk of networks
+(spectrum and IM-grid density of each, none for H alone), one per tile of
+pairs. Result: ``H``, ``IM``, ``HIM`` (k x k DataFrames with the networks'
+names; only the chosen ``metric`` unless it is HIM with ``components``) and
+``gamma``.
 
 ``spectrum="approximate"`` (undirected networks of 10,000+ nodes) estimates
 each spectrum's density by stochastic Lanczos quadrature
@@ -19,9 +17,9 @@ pair's error next to its number. It is used only when asked for.
 """
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -40,8 +38,7 @@ from ..jobs.plan import Context, Plan, gather, map_tasks
 from ..jobs.store import dump_json
 from ..symmetry import is_directed
 from ..errors import InputError
-from . import options
-from .base import Workflow
+from .base import Arg, Front, Workflow
 from .diststep import COMPONENT_NAMES, DistanceStep
 from .registry import register
 
@@ -72,6 +69,22 @@ class Distance(Workflow):
     view = "renette_widgets.widgets.results:DistanceView"
     cli_command = "distance"
     cli_help = "distances between networks"
+    front = Front(
+        name="distance",
+        summary="Distances between networks (Hamming, Ipsen-Mikhailov, HIM).",
+        inputs=(Arg("networks", Any, "mapping, sequence or path(s)\n    Networks (DataFrames, "
+                    "or files: adjacency matrices, edge lists, GraphML, GML); one network is "
+                    "compared with the empty network. With ``multiplex=True``: two multiplex "
+                    "networks, each a folder of layer files, a list of layers or ``{layer: "
+                    "network}`` (the two as a list, or as ``{name: layers}``)."),),
+        positional=("metric", "rho", "gamma", "components"),
+        variant="multiplex",
+        returns="dict\n    ``H``, ``IM``, ``HIM`` (k x k DataFrames with the network names: "
+                "those ``metric`` and ``components`` ask for); ``gamma``: the value used "
+                "(None with H alone); with approximate spectra ``IM_error`` and ``HIM_error``. "
+                "With ``multiplex=True``: ``distances`` (columns H, IM, HIM; a row per pair of "
+                "layers, then ``\"multiplex\"``), ``networks`` and ``layers`` (the names "
+                "compared).")
 
     def check_inputs(self, matrices, params, drop_constant=False):
         nets = super().check_inputs(matrices, params, drop_constant)
@@ -173,18 +186,8 @@ class Distance(Workflow):
         return {key: ("matrix", result[key]) for key in COMPONENT_NAMES + ERROR_NAMES
                 if key in result}
 
-    def add_cli_arguments(self, parser: argparse.ArgumentParser) -> None:
-        options.add_distance_options(parser)
-        parser.add_argument("--align", default=ALIGN.default, choices=list(ALIGN.choices),
-                            help="match nodes by name (default), keep the shared nodes only, "
-                            "take all nodes (missing = isolated), or by position (names ignored)")
-        parser.add_argument("--spectrum", default=SPECTRUM.default, choices=list(SPECTRUM.choices),
-                            help="approximate: spectral densities by stochastic Lanczos "
-                            "quadrature, with each pair's estimated error (large networks)")
-
-    def cli_params(self, args: argparse.Namespace) -> dict:
-        return {"metric": args.metric, "rho": args.rho, "gamma": args.gamma,
-                "align": args.align, "spectrum": args.spectrum}
+    def api_inputs(self, args):
+        return args["networks"]
 
 
 def _plan_pairs(ctx: Context, matrices: dict, params: dict, nodes: list[list[str]]) -> Plan:

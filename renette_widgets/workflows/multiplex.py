@@ -195,21 +195,12 @@ class Multiplex(Workflow):
         return dict(zip(named, frames.values()))
 
     def add_cli_arguments(self, parser: argparse.ArgumentParser) -> None:
-        spec = {p.name: p for p in self.params}
         parser.add_argument("--layers", type=int, metavar="L",
                             help="layers per network, when files are given (not folders)")
-        parser.add_argument("--rho", type=float, default=spec["rho"].default,
-                            help="weight of IM in HIM")
-        parser.add_argument("--gamma", type=float, default=None,
-                            help="Lorentz half-width (default: optimal gamma of the supra-graph)")
-        parser.add_argument("--coupling", type=float, default=COUPLING.default,
-                            help="inter-layer coupling (default 1)")
-        parser.add_argument("--align", default=ALIGN.default, choices=list(ALIGN.choices),
-                            help="how the layers' node sets are matched (default: same names)")
 
-    def cli_params(self, args: argparse.Namespace) -> dict:
-        return {"rho": args.rho, "gamma": args.gamma, "coupling": args.coupling,
-                "align": args.align}
+    def api_inputs(self, args):
+        """``rw.distance(networks, multiplex=True)``: the two multiplex networks."""
+        return layered_inputs(args["networks"])
 
 
 def _with_diagonal(df: pd.DataFrame) -> pd.DataFrame:

@@ -16,6 +16,7 @@ import argparse
 import json
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,8 +26,8 @@ from ..engine.tasks import t_indices, t_infer, t_input, t_resamples, t_sd, t_sw
 from ..errors import InputError
 from ..io import checks
 from ..io.arrays import as_frame, read_matrix_file, read_table, write_matrix, write_table
-from ..io.params import (DISTANCE, METHOD, SEED_MAX, TOP_VARIANCE, Param, defaults, number,
-                         take, validate_method_params)
+from ..io.params import (DISTANCE, METHOD, SEED_MAX, TOP_VARIANCE, Param, number, take,
+                         validate_method_params)
 from ..jobs.grain import (DEFAULT_WORKERS, cost_priority, infer_cost, n_parts, n_resamples,
                           network_cost, split, tasks_per_worker, upper_pairs)
 from ..jobs.memory import Estimate
@@ -35,13 +36,13 @@ from ..jobs.plan import Context, Plan, gather, submit_task
 from ..jobs.store import dump_json
 from ..results import StabilityResult
 from . import options
-from .base import Workflow, source
+from .base import Arg, Front, MatrixLike, Workflow, source
 from .diststep import DistanceStep
 from .inference import R_COPIES
 from .registry import register
 
 K = Param("k", int, 3, "k", "Monte Carlo keeps (1 - 1/k) of the samples; kCV uses k "
-          "folds; LOO ignores k.", min=2, max=100)
+          "folds; LOO ignores k.", min=2, max=100, cli=("-k",))
 INDICATORS = ("all", "S", "SI", "Sw", "Sd")
 
 
@@ -67,6 +68,17 @@ class Stability(Workflow):
     view = "renette_widgets.widgets.results:StabilityView"
     cli_command = "stability"
     cli_help = "network stability under resampling (netSI)"
+    front = Front(
+        name="stability",
+        summary="Stability of the inferred network under resampling (nettools' netSI).",
+        inputs=(Arg("data", MatrixLike, "DataFrame, ndarray or path\n    The data matrix "
+                    "(samples in rows, variables in columns)."),),
+        positional=("method", "metric", "resampling", "k", "h", "seed"),
+        var_keyword=Arg("params", Any, "Parameters of the inference method, as keyword "
+                        "arguments of R's ``mat2adj`` (e.g. ``P=6``)."),
+        returns="StabilityResult\n    S, SI (means of the distances from the network "
+                "inferred on all samples, and between resamples), Sw (per edge), Sd (per "
+                "node) and their per-resample values.")
 
     def validate_params(self, params: Mapping | None) -> dict:
         """Its own parameters plus ``method_params`` (or method parameters given flat)."""
@@ -243,26 +255,20 @@ class Stability(Workflow):
                 out[key] = ("indexed" if key == "Sd_boot" else "table", getattr(result, key))
         return out
 
-    def add_cli_arguments(self, parser: argparse.ArgumentParser) -> None:
-        options.add_method_options(parser, several=False)
-        options.add_distance_options(parser)
-        d = defaults(self.params)
-        parser.add_argument("--resampling", default=d["resampling"],
-                            choices=["montecarlo", "kCV", "LOO"])
-        parser.add_argument("-k", type=int, default=d["k"])
-        parser.add_argument("--h", type=int, default=d["h"])
-        parser.add_argument("--seed", type=int, default=d["seed"])
-        parser.add_argument("--indicator", default=d["indicator"], choices=list(INDICATORS))
+    def api_inputs(self, args):
+        return {"data": args["data"]}
 
-    def cli_params(self, args: argparse.Namespace) -> dict:
+    def api_params(self, values, extra):
+        return {**values, "method_params": extra}
+
+    def add_cli_arguments(self, parser: argparse.ArgumentParser) -> None:
+        options.add_method_options(parser)
+
+    def cli_extra(self, values, args: argparse.Namespace) -> dict:
         if len(args.files) != 1:
             raise InputError("stability takes exactly one data file",
                              hint="Run one stability job per data set.")
-        return {"method": args.method or METHOD.default,
-                "method_params": options.key_values(args.param),
-                "metric": args.metric, "rho": args.rho, "gamma": args.gamma,
-                "resampling": args.resampling, "k": args.k, "h": args.h, "seed": args.seed,
-                "indicator": args.indicator, "top_variance": args.top_variance}
+        return {**values, "method_params": options.key_values(args.param)}
 
 
 def edge_table(sw: np.ndarray, nodes: list) -> pd.DataFrame:
