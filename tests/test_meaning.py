@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 
 import renette_widgets as rw
 from renette_widgets import workflows
-from renette_widgets.engine.spectra import eigendecompositions
 from renette_widgets.errors import InputError
 from renette_widgets.io.arrays import StoredMatrix
 from renette_widgets.io.params import Param, coerce
@@ -96,8 +95,8 @@ def fingerprint(value, echoes: frozenset = frozenset()):
     that only repeats its parameters has not changed."""
     if isinstance(value, StoredMatrix):
         value = value.to_frame()
-    if isinstance(value, PairTable):
-        value = value.select()
+    if isinstance(value, PairTable):  # in memory (store=False) or read whole
+        value = value.frame if value.frame is not None else value.select(sort=value.columns()[0])
     if isinstance(value, pd.DataFrame):
         h = hashlib.blake2b(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
         h.update(repr((list(value.columns), value.shape)).encode())
@@ -264,6 +263,7 @@ def test_empty_and_complete_are_at_distance_one(client):
 
 
 def test_hamming_alone_performs_no_eigendecomposition(client):
+    from renette_widgets.engine.spectra import eigendecompositions
     rng = np.random.default_rng(3)
     nets = {f"n{k}": pd.DataFrame(network(rng.random((30, 30)), k == 2)) for k in range(3)}
     counts = lambda: sum(client.run(eigendecompositions).values())  # noqa: E731
