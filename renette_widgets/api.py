@@ -7,8 +7,11 @@ same dask cluster and write the same store as the dashboard and the CLI.
 (:mod:`renette_widgets.workflows`) by name, :func:`load_result`,
 :func:`load_job` and :func:`rerun` read the store.
 
-Each workflow's module documents its parameters (the canonical form stored in
-a job's manifest) and its result. Every input problem raises
+The one-call functions are generated from the workflows: each one's signature,
+defaults, annotations and numpydoc "Parameters" come from its parameter specs
+(``Workflow.params``, the only place a parameter is declared; all of them in
+docs/parameters.md) and its ``Workflow.front`` (inputs, what it returns).
+Each workflow's module documents its result. Every input problem raises
 :class:`~renette_widgets.errors.InputError`.
 """
 from __future__ import annotations

@@ -253,7 +253,7 @@ class Workflow:
         """The job's parameters from the parsed options: each Param's option
         (:func:`~renette_widgets.workflows.options.spec_values`), then
         :meth:`cli_extra`."""
-        return self.cli_extra(options.spec_values(args, self.params, self.cli_repeat), args)
+        return self.cli_extra(options.spec_values(args, self.params), args)
 
     def cli_extra(self, values: dict, args: argparse.Namespace) -> dict:
         """The job's parameters from the Params' option ``values`` and the options

@@ -5,39 +5,23 @@ user; they are compared on the variables all of them share (in the first
 one's order; a note says how many were left out). Every pair of conditions
 is a comparison ``"A vs B"``.
 
-Parameters (canonical form, as stored in a job's manifest)::
-
-    {"method": "pearson", "adjust": "BH", "n_perm": 1000, "seed": 0,
-     "cor_cutoff": 0.99, "cor_alpha": 0.05, "fdr": 0.05,
-     "node_method": "cor", "node_method_params": {"method": "pearson", "tol": 0.0},
-     "lp": 2.0, "node_perm": 100, "keep": "all", "keep_q": 0.25, "distances": "auto",
-     "threshold": 0.5, "top_variance": None, "sets": None}
-
-- edge level: ``method`` (pearson or spearman) correlates each pair in each
-  condition; the Fisher z difference is adjusted over all pairs by ``adjust``
-  (``BH``, ``none``, or ``perm``: ``n_perm`` label permutations with ``seed``);
-  ``cor_cutoff`` and ``cor_alpha`` as R's ``diffcor``; pairs with
-  ``q_diff <= fdr`` are significant;
-- node level: each condition's network is inferred with ``node_method`` (any
-  inference method; method parameters flat or in ``node_method_params``, whose
-  correlation type for ``cor`` defaults to ``method``); per node
-  ``d = sum_j |A_ij - B_ij|^lp``, tested with ``node_perm`` label permutations
-  (0: no test), and its share of the Hamming distance;
-- stored pairs: ``keep`` ``"all"``, or ``"q"``: those with ``q_diff <= keep_q``
-  (class counts and per-node numbers over all pairs either way);
-- gene sets: ``sets`` None, ``{set: [genes]}`` (a GMT or two-column CSV file
-  is read into it by :meth:`Differential.validate_params`) or ``"modules"``;
-- across conditions: an edge is present in a condition when ``|r| > threshold``;
-  H, IM and HIM of the networks when ``distances`` (None: up to
-  ``DISTANCES_AUTO`` variables).
+Parameters: the specs below (each one's text and default: docs/parameters.md),
+plus ``node_method_params`` (the node-level method's parameters, given flat or
+as a mapping; the correlation type of ``cor`` defaults to ``method``) and
+``sets`` (None, ``{set: [genes]}``, a GMT or two-column CSV file read into it
+by :meth:`Differential.validate_params`, or ``"modules"``). The edge level
+correlates each pair in each condition and adjusts the Fisher z differences
+over all pairs; the node level infers each condition's network and tests
+each node's change ``d`` with label permutations; across conditions, an
+edge's presence in each condition and the H, IM and HIM of the networks.
 
 Tasks (:mod:`.diffplan`): per comparison the pair table in blocks of rows
 (BH exactly in two passes; each block a part of a Parquet dataset written by
 its worker) or, for the permutation FDR, R's one task and its blocks of
 permutation counts; the node differences and blocks of node permutations
 (numpy for correlation networks, else R), which also count the gene sets;
-per condition its network; the spectra and tiles of the k x k distances (as
-the distance workflow); one task for the summary across conditions. Result:
+per condition its network; the k x k distances (the distance step,
+:mod:`.diststep`); one task for the summary across conditions. Result:
 a :class:`~renette_widgets.results.DifferentialResult` (:mod:`.diffresult`).
 """
 from __future__ import annotations

@@ -9,9 +9,8 @@ layer k of one compared with layer k of the other. The layers' node sets are
 matched as ``align`` says (:func:`~renette_widgets.io.checks.check_network_set`:
 the same names, the nodes every layer shares, all nodes, or by position).
 
-Parameters: ``{"rho": 1.0, "gamma": None, "coupling": 1.0, "align": "names"}``;
-``coupling`` is the weight linking each node to its copies in the other layers
-(the inter-layer matrix ``I = coupling (1 - diag(l))``). One task
+Parameters: the specs below (docs/parameters.md; the inter-layer matrix is
+``I = coupling (1 - diag(l))``). One task
 (:func:`~renette_widgets.engine.multiplex.t_multiplex`) on the engine's R
 ``mpnetdist``. Result: ``{"distances": DataFrame, "networks": [x, y],
 "layers": [[x layer, y layer], ...], "H": float, "IM": float, "HIM": float}``,

@@ -69,7 +69,7 @@ def add_spec_options(parser: argparse.ArgumentParser, specs, repeat=()) -> None:
         parser.add_argument(*names, dest=dest, type=spec.type, help=spec_help(spec), **kw)
 
 
-def spec_values(args: argparse.Namespace, specs, repeat=()) -> dict:
+def spec_values(args: argparse.Namespace, specs) -> dict:
     """``{name: value}`` of the parameters' options (:func:`add_spec_options`)."""
     return {spec.name: getattr(args, spec.name) for spec in specs}
 

@@ -1,14 +1,13 @@
 """Stability: how much the inferred network changes under resampling (nettools' netSI).
 
-Parameters: ``{"method": "cor", "method_params": {}, "metric": "HIM",
-               "resampling": "montecarlo", "k": 3, "h": 20, "seed": 0, "indicator": "all",
-               "rho": 1.0, "gamma": None}``; method parameters may be given flat.
+Parameters: the specs below (docs/parameters.md), plus ``method_params`` (the
+inference method's parameters; they may be given flat).
 
-Tasks: the network on all rows; chunks of resamples (networks, spectra,
-per-edge extremes and node strengths,
+Tasks: the network on all rows; chunks of resamples (networks, spectra
+(none for ``metric="H"``), per-edge extremes and node strengths,
 :func:`~renette_widgets.engine.tasks.t_resamples`); tiles of pairs for S (all
-rows vs each resample) and SI (between resamples); one small task each for Sw
-and Sd. Result: a :class:`~renette_widgets.results.StabilityResult`.
+rows vs each resample) and SI (between resamples), the distance step
+(:mod:`.diststep`); one small task each for Sw and Sd. Result: a :class:`~renette_widgets.results.StabilityResult`.
 """
 from __future__ import annotations
 

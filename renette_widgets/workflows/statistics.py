@@ -1,9 +1,8 @@
 """Statistics: node and network statistics of each network (degree, strength, ...).
 
-Parameters: ``{"seed": 0, "threshold": "none", "cut": 0.1, "top_k": 5,
-"density": 0.05}``: the seed of community detection, and which edges count
-(:func:`~renette_widgets.engine.graphs.keep_edges`: all, a weight cut, each
-node's k strongest, or the strongest up to a density). Tasks: one per network
+Parameters: the specs below (docs/parameters.md): the seed of community
+detection, and which edges count
+(:func:`~renette_widgets.engine.graphs.keep_edges`). Tasks: one per network
 (:func:`~renette_widgets.engine.tasks.t_netstats`). Result: ``{network name:
 {"nodes": DataFrame (one row per node), "network": DataFrame (one row)}}``.
 Weighted node measures (strength, pagerank, eigenvector, alpha,
