@@ -33,7 +33,7 @@ def t_spectra(nets: list[np.ndarray], directed: bool | None,
     is), computed here so that no chunk waits for a gamma task.
 
     ``eigen=False`` (a Hamming-only distance): no spectrum, no density and no
-    gamma, only each network rescaled as R rescales it (:func:`rescaled`) and
+    gamma, only each network rescaled as R rescales it (:func:`_rescaled`) and
     packed when symmetric: no R call at all. ``networks=False`` (an
     IM-only distance): the entries leave out the networks, which the tiles do
     not read then (less to send).
