@@ -314,3 +314,19 @@ def test_swapping_the_conditions_swaps_signs_and_classes(client):
     na, nb = (r.nodes().set_index("node").sort_index() for r in (ab, ba))
     np.testing.assert_allclose(nb["d"], na["d"], rtol=1e-12)
     assert ab.HIM.iat[0, 1] == pytest.approx(ba.HIM.iat[0, 1], abs=1e-12)
+
+
+@pytest.mark.parametrize("params, shown", [({"components": False}, ["HIM"]),
+                                           ({"metric": "H"}, ["H"]), ({"metric": "IM"}, ["IM"])])
+def test_a_job_stores_and_shows_only_the_distance_asked_for(client, tmp_path, params, shown):
+    from renette_widgets.widgets.results import view_class
+    flow = workflows.get("distance")
+    store = rw.Store(tmp_path)
+    job = rw.submit("distance", small_inputs(flow), params, client=client, store=store).wait(120)
+    assert job.status == "done", job.error
+    stored = sorted(p.name for p in (job.folder / "results").iterdir() if p.suffix == ".zarr")
+    assert stored == [f"{c}.zarr" for c in shown]
+    again = rw.load_result(job.id, store)
+    assert [c for c in ("H", "IM", "HIM") if c in again] == shown
+    view = view_class("distance")(again, stem="d", params=job.params)
+    assert view.components == shown and "h_vs_im" not in view.figs
