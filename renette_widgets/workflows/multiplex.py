@@ -42,6 +42,7 @@ from ..jobs.plan import Context, Plan, gather, submit_task
 from ..jobs.store import dump_json
 from .base import Workflow, source
 from .distance import ALIGN
+from .diststep import COMPONENT_NAMES
 from .registry import register
 
 SEP = ":"
@@ -158,7 +159,7 @@ class Multiplex(Workflow):
             rows = [f"layer {k + 1}: {a}" if a == b else f"layer {k + 1}: {a} vs {b}"
                     for k, (a, b) in enumerate(layers)]
             values = np.vstack([got["layers"], got["multiplex"]])
-            table = pd.DataFrame(values, columns=["H", "IM", "HIM"],
+            table = pd.DataFrame(values, columns=list(COMPONENT_NAMES),
                                  index=pd.Index(rows + [MULTIPLEX], name="comparison"))
             return _with_totals({"distances": table, "networks": [x, y], "layers": layers})
         plan.assemble = assemble
@@ -221,7 +222,7 @@ def _with_totals(result: dict) -> dict:
     """The multiplex distance also as ``H``, ``IM``, ``HIM`` (floats), as a distance
     result names its components."""
     row = result["distances"].loc[MULTIPLEX]
-    return {**result, **{c: float(row[c]) for c in ("H", "IM", "HIM")}}
+    return {**result, **{c: float(row[c]) for c in COMPONENT_NAMES}}
 
 
 def _restrict(df: pd.DataFrame, nodes: list[str]) -> pd.DataFrame:
