@@ -295,7 +295,7 @@ def _arguments(flow) -> list[tuple[inspect.Parameter, str]]:
     def param(spec: Param, kind) -> tuple[inspect.Parameter, str]:
         default = front.defaults.get(spec.name, spec.default)
         ann = _annotation(spec) if spec.name not in front.defaults else Any
-        text = f"{ann_text(spec)}\n    {_doc(spec)}"
+        text = f"{_type_line(spec)}\n    {_doc(spec)}"
         return inspect.Parameter(spec.name, kind, default=default, annotation=ann), text
     out += [param(specs[name], pk) for name in front.positional]
     out += [param(s, ko) for s in flow.params if s.name not in front.positional]
@@ -315,7 +315,7 @@ def _arguments(flow) -> list[tuple[inspect.Parameter, str]]:
     return out
 
 
-def ann_text(spec: Param) -> str:
+def _type_line(spec: Param) -> str:
     """A parameter's numpydoc type line."""
     if spec.choices:
         text = "{" + ", ".join(repr(c) for c in spec.choices) + "}"
