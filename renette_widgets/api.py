@@ -332,11 +332,14 @@ def _docstring(flow, arguments) -> str:
         kind, _, rest = text.partition("\n")
         body = textwrap.fill(" ".join(rest.split()), 88, initial_indent="    ",
                              subsequent_indent="    ")
-        entries.append(f"{name} : {kind}\n{body}" if rest else f"{name}\n    {kind}")
+        if not rest:  # a text without a type line
+            body = textwrap.fill(kind, 88, initial_indent="    ", subsequent_indent="    ")
+        entries.append(f"{name} : {kind}\n{body}" if rest else f"{name}\n{body}")
     kind, _, rest = front.returns.partition("\n")
     returns = kind + "\n" + textwrap.fill(" ".join(rest.split()), 88, initial_indent="    ",
                                           subsequent_indent="    ")
-    intro = textwrap.fill(f"A ``{flow.name}`` job (:func:`submit`), waited for; every "
+    article = "An" if flow.name[0] in "aeiou" else "A"
+    intro = textwrap.fill(f"{article} ``{flow.name}`` job (:func:`submit`), waited for; every "
                           "parameter is validated before anything runs (an "
                           ":class:`InputError` names it).", 88)
     return (f"{front.summary}\n\n{intro}\n\nParameters\n----------\n"
