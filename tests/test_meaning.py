@@ -280,11 +280,16 @@ def test_hamming_alone_performs_no_eigendecomposition(client):
 
 # ---------------------------------------------------------------- stability, differential
 
-@pytest.mark.parametrize("resampling", ["montecarlo", "kCV"])
-def test_stability_indicators_lie_in_their_ranges(client, resampling):
+@pytest.mark.parametrize("resampling, metric", [("montecarlo", "HIM"), ("kCV", "H"),
+                                                ("montecarlo", "IM")])
+def test_stability_indicators_lie_in_their_ranges(client, resampling, metric):
+    from renette_widgets.engine.spectra import eigendecompositions
     (data,) = small_inputs(workflows.get("stability")).values()
-    s = rw.stability(data, "WGCNA", resampling=resampling, k=3, h=4, client=client,
+    before = sum(client.run(eigendecompositions).values())
+    s = rw.stability(data, "WGCNA", metric, resampling=resampling, k=3, h=4, client=client,
                      store=False)
+    if metric == "H":  # S and SI of Hamming distances: no spectrum
+        assert sum(client.run(eigendecompositions).values()) == before
     for value in (s.S, s.SI, *s.S_boot["S"], *s.SI_boot["SI"]):  # distances: [0, 1]
         assert 0.0 <= value <= 1.0 + 1e-12
     assert s.SI == pytest.approx(s.SI_boot["SI"].mean()) and s.S == pytest.approx(
