@@ -11,6 +11,7 @@ a throwaway workflow with such a parameter proves the check can fail.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import fields, is_dataclass
 
 import numpy as np
@@ -335,3 +336,45 @@ def test_a_job_stores_and_shows_only_the_distance_asked_for(client, tmp_path, pa
     assert [c for c in ("H", "IM", "HIM") if c in again] == shown
     view = view_class("distance")(again, stem="d", params=job.params)
     assert view.components == shown and "h_vs_im" not in view.figs
+
+
+# ---------------------------------------------------------------- one distance alone, the corpus
+
+def _corpus(function: str, metrics: tuple, ids: str = "") -> list[str]:
+    """Ids of the corpus cases of ``function`` with ``d`` in ``metrics`` (and ``ids``
+    in their id): the conftest's ``cases`` fixture fails when the corpus is missing."""
+    from conformance_helpers import CONFORMANCE
+    path = CONFORMANCE / "cases.json"
+    cases = json.loads(path.read_text()) if path.is_file() else []
+    return [c["id"] for c in cases if c["function"] == function
+            and c["args"].get("d") in metrics and ids in c["id"]]
+
+
+@pytest.mark.parametrize("case_id", _corpus("netdist", ("H", "IM")))
+def test_one_distance_alone_matches_the_corpus(client, cases, case_id):
+    from conformance_helpers import assert_within, case_network, read_case_csv
+    case = cases[case_id]
+    args = case["args"]
+    nets = {f"n{k}": case_network(p) for k, p in enumerate(case["inputs"])}
+    got = rw.distance(nets, metric=args["d"], rho=args["rho"], gamma=args["ga"],
+                      components=args["components"], client=client, store=False)
+    assert set(got) == {args["d"], "gamma"}
+    (field, expected), = case["expected"].items()
+    value = got[field].to_numpy()
+    if isinstance(expected, str):
+        assert_within(value, read_case_csv(expected).to_numpy(), case, field)
+    else:
+        assert_within(value[0, 1], expected, case, field)
+
+
+@pytest.mark.parametrize("case_id", _corpus("netSI", ("H",), "_cor_H"))
+def test_stability_by_hamming_alone_matches_the_corpus(client, cases, case_id):
+    from conformance_helpers import assert_within, read_case_csv
+    case = cases[case_id]
+    args, exp = case["args"], case["expected"]
+    s = rw.stability(read_case_csv(case["inputs"][0]), args["adj.method"], "H",
+                     args["resamp.method"], args["k"], args["h"], args["sseed"],
+                     client=client, store=False)
+    assert_within(s.S, exp["S"], case, "S")
+    assert_within(s.SI, exp["SI"], case, "SI")
+    assert_within(s.SI_boot["SI"], read_case_csv(exp["SI_boot"])["SI"], case, "SI_boot")
