@@ -61,12 +61,20 @@ def add_spec_options(parser: argparse.ArgumentParser, specs, repeat=()) -> None:
             parser.add_argument(*names, dest=dest, default=spec.default, help=spec_help(spec),
                                 action=argparse.BooleanOptionalAction)
             continue
-        kw = {"choices": list(spec.choices)} if spec.choices else {}
+        kw = {"choices": list(spec.choices), "type": _choice(spec)} if spec.choices else {
+            "type": spec.type}
         if spec.name in repeat:
             kw.update(action="append", default=None)
         else:
             kw.update(default=spec.default)
-        parser.add_argument(*names, dest=dest, type=spec.type, help=spec_help(spec), **kw)
+        parser.add_argument(*names, dest=dest, help=spec_help(spec), **kw)
+
+
+def _choice(spec: Param):
+    """A choice as written in the spec whatever its case (``-m wgcna`` is WGCNA, as
+    the specs accept it); anything else as given, for argparse to refuse."""
+    by_case = {str(c).lower(): c for c in spec.choices}
+    return lambda text: by_case.get(text.strip().lower(), text)
 
 
 def spec_values(args: argparse.Namespace, specs) -> dict:
