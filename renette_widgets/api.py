@@ -7,39 +7,36 @@ same dask cluster and write the same store as the dashboard and the CLI.
 (:mod:`renette_widgets.workflows`) by name, :func:`load_result`,
 :func:`load_job` and :func:`rerun` read the store.
 
-Each workflow's module documents its parameters (the canonical form stored in
-a job's manifest) and its result. Every input problem raises
+The one-call functions are generated from the workflows: each one's signature,
+defaults, annotations and numpydoc "Parameters" come from its parameter specs
+(``Workflow.params``, the only place a parameter is declared; all of them in
+docs/parameters.md) and its ``Workflow.front`` (inputs, what it returns).
+Each workflow's module documents its result. Every input problem raises
 :class:`~renette_widgets.errors.InputError`.
 """
 from __future__ import annotations
 
+import inspect
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from . import workflows
 from .errors import InputError, JobError, TooLargeError
-from .io.arrays import StoredMatrix, as_frame
-from .io.params import defaults
+from .io.arrays import StoredMatrix
+from .io.params import Param
 from .io.networks import read_network as _read_network
 from .io.reader import read_matrix as _read_matrix
 from .jobs.job import Job
 from .jobs.store import Store
-from .results import DifferentialResult, StabilityResult
-from .workflows.multiplex import layered_inputs
+from .workflows.base import Arg
 
 MatrixLike = pd.DataFrame | np.ndarray | str | Path
 
-# Signatures take their defaults from the workflows' parameter specs.
-_INFER = defaults(workflows.get("inference").params)
-_DIST = defaults(workflows.get("distance").params)
-_STAB = defaults(workflows.get("stability").params)
-_STATS = defaults(workflows.get("statistics").params)
-_DIFF = defaults(workflows.get("differential").params)
-_MULTI = defaults(workflows.get("multiplex").params)
 
 
 def read_matrix(path_or_buffer: Any, kind: str = "data", header: bool = True,
@@ -256,243 +253,134 @@ def rerun(job_id_or_manifest: str | dict | Path, client=None, store: Store | Non
 
 
 # ---------------------------------------------------------------- one call each
+# Each workflow's ``rw.<name>`` function is built from its declaration: its inputs
+# and extras (``Workflow.front``) and its parameter specs (``Workflow.params``),
+# whose defaults, allowed values and help text are written once, in the spec.
 
-def infer(data: MatrixLike, method: str = _INFER["method"], *, client=None, store=None,
-          timeout: float | None = None, seed: int = _INFER["seed"],
-          top_variance: int | None = _INFER["top_variance"], drop_constant: bool = False,
-          **params: Any) -> pd.DataFrame:
-    """Infer a network from a data matrix (samples in rows, variables in columns).
-
-    Parameters
-    ----------
-    data : DataFrame, ndarray or path
-    method : str
-        Any of rlib's ``mat2adj`` methods (cor, WGCNA, bicor, TOM, ARACNE,
-        CLR, MINE, DTWMIC, c3net, bc3net and the FDR variants).
-    seed : int
-        ``set.seed`` before inference (stochastic methods).
-    top_variance : int, optional
-        Keep only the N variables of largest variance (genome-scale data:
-        e.g. 5000 of 20,000 genes); noted in ``attrs["notes"]`` of the input.
-    drop_constant : bool
-        Drop constant columns (variance at most ``tol``) instead of refusing
-        the data; the network then lacks those variables.
-    **params
-        Method parameters, as keyword arguments of R's ``mat2adj``
-        (e.g. ``P=6``, ``measure="MIC"``, ``tol=0``).
-
-    Returns
-    -------
-    DataFrame
-        p x p adjacency with the variable names.
-    """
-    res = _run("inference", {"data": data}, {"methods": {method: params}, "seed": seed,
-                                             "top_variance": top_variance},
-               client, store, timeout, drop_constant)
-    return as_frame(next(iter(res["networks"].values())))
+#: The arguments every function takes, documented once.
+_COMMON = (
+    Arg("client", Any, "distributed.Client, optional\n    The dask cluster (default: "
+        ":func:`~renette_widgets.jobs.cluster.get_client`).", None),
+    Arg("store", Any, "Store or False, optional\n    Where the job is kept (default: "
+        "``Store()``, ``RENETTE_HOME``); ``False`` keeps the results in memory.", None),
+    Arg("timeout", float | None, "float, optional\n    Seconds to wait for the job "
+        "(default: as long as it takes).", None),
+)
+#: ...and those whose inputs are data matrices.
+_DATA = (Arg("drop_constant", bool, "bool\n    Drop constant columns (variance at most "
+             "``tol``) instead of refusing the data, with a note in the input's "
+             "``attrs[\"notes\"]``.", False),)
 
 
-def distance(networks: Any, metric: str = _DIST["metric"], rho: float = _DIST["rho"],
-             gamma: float | None = _DIST["gamma"], components: bool = _DIST["components"],
-             *, align: str = _DIST["align"], spectrum: str = _DIST["spectrum"],
-             multiplex: bool = False, coupling: float = _MULTI["coupling"], client=None,
-             store=None, timeout: float | None = None) -> dict[str, Any]:
-    """Distances between networks (Hamming, Ipsen-Mikhailov, HIM).
-
-    Parameters
-    ----------
-    networks : mapping, sequence or path(s)
-        Networks (DataFrames, or files: adjacency matrices, edge lists, GraphML,
-        GML); one network is compared with the empty network. With
-        ``multiplex=True``: two multiplex networks, each a folder of layer files,
-        a list of layers or ``{layer: network}`` (the two as a list, or as
-        ``{name: layers}``).
-    metric : {"HIM", "IM", "H"}
-    rho : float
-        Weight of IM in HIM (ReNette's xi).
-    gamma : float, optional
-        Lorentz half-width; automatic (nettools' optimal gamma) by default.
-    align : {"names", "shared", "union", "position"}
-        How nodes are matched: the same names in every network (default),
-        only the nodes all networks share, all nodes (a node missing from a
-        network is isolated in it), or by position (names ignored, as
-        nettools did; the sizes must match).
-    spectrum : {"exact", "approximate"}
-        ``"approximate"``: spectral densities by stochastic Lanczos quadrature
-        (undirected networks of 10,000+ nodes, minutes faster), with the
-        estimated error of each pair in ``IM_error`` and ``HIM_error``.
-    multiplex : bool
-        The distance between two multiplex networks (nettools' ``mpnetdist`` on
-        their supra-adjacencies; the ``multiplex`` workflow), layer k of one
-        against layer k of the other, their node sets matched as ``align`` says.
-    coupling : float
-        Multiplex: weight linking each node to its copies in the other layers.
-
-    Returns
-    -------
-    dict
-        ``H``, ``IM``, ``HIM``: k x k DataFrames with the network names;
-        ``gamma``: the value used; with approximate spectra ``IM_error`` and
-        ``HIM_error``. With ``multiplex=True``: ``distances`` (columns H, IM,
-        HIM; a row per pair of layers, then ``"multiplex"``), ``networks`` and
-        ``layers`` (the names compared).
-    """
-    if multiplex:
-        return _run("multiplex", layered_inputs(networks),
-                    {"rho": rho, "gamma": gamma, "coupling": coupling, "align": align},
-                    client, store, timeout)
-    return _run("distance", networks, {"metric": metric, "rho": rho, "gamma": gamma,
-                                       "components": components, "align": align,
-                                       "spectrum": spectrum},
-                client, store, timeout)
+def _annotation(spec: Param) -> Any:
+    """A parameter's type as IDEs show it: its choices as a ``Literal``."""
+    kind = Literal[tuple(spec.choices)] if spec.choices else spec.type
+    return kind | None if spec.nullable else kind
 
 
-def stability(data: MatrixLike, method: str = _STAB["method"], metric: str = _STAB["metric"],
-              resampling: str = _STAB["resampling"], k: int = _STAB["k"], h: int = _STAB["h"],
-              seed: int = _STAB["seed"], *, indicator: str = _STAB["indicator"], client=None,
-              store=None, timeout: float | None = None,
-              top_variance: int | None = _STAB["top_variance"], drop_constant: bool = False,
-              **params: Any) -> StabilityResult:
-    """Stability of the inferred network under resampling (nettools' netSI).
-
-    Parameters
-    ----------
-    data : DataFrame, ndarray or path
-    method : str
-        Inference method (``mat2adj``); method parameters go in ``**params``.
-    metric : {"HIM", "IM", "H"}
-    resampling : {"montecarlo", "kCV", "LOO"}
-    k, h : int
-        Folds / repetitions as in netSI.
-    seed : int
-        netSI's ``sseed``: the same seed gives nettools' resamples.
-    top_variance : int, optional
-        Keep only the N variables of largest variance.
-    drop_constant : bool
-        Drop constant columns (variance at most ``tol``) instead of refusing
-        the data.
-
-    Returns
-    -------
-    StabilityResult
-    """
-    return _run("stability", {"data": data},
-                {"method": method, "method_params": params, "metric": metric,
-                 "resampling": resampling, "k": k, "h": h, "seed": seed,
-                 "indicator": indicator, "top_variance": top_variance},
-                client, store, timeout, drop_constant)
+def _doc(spec: Param) -> str:
+    """A parameter's numpydoc entry text, from its spec."""
+    return f"{spec.help} {spec.rule()[:1].upper()}{spec.rule()[1:]}."
 
 
-def netstats(network: MatrixLike, seed: int = _STATS["seed"], *,
-             threshold: str = _STATS["threshold"], cut: float = _STATS["cut"],
-             top_k: int = _STATS["top_k"], density: float = _STATS["density"], client=None,
-             store=None, timeout: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Node and network statistics of one network.
+def _arguments(flow) -> list[tuple[inspect.Parameter, str]]:
+    """The function's parameters in order, each with its numpydoc entry."""
+    front, pk, ko = flow.front, inspect.Parameter.POSITIONAL_OR_KEYWORD, \
+        inspect.Parameter.KEYWORD_ONLY
+    specs = {p.name: p for p in flow.params}
+    variant = workflows.get(front.variant) if front.variant else None
+    out = [(inspect.Parameter(a.name, pk, default=a.default, annotation=a.annotation), a.doc)
+           for a in front.inputs]
 
-    Parameters
-    ----------
-    network : DataFrame, ndarray or path
-    seed : int
-        Seed of the community detection.
-    threshold : {"none", "weight", "top_k", "density"}
-        Which edges count: all non-zero weights (default), those with
-        ``|weight| > cut``, each node's ``top_k`` strongest, or the strongest
-        up to ``density`` of the possible edges. A dense weighted network
-        (WGCNA, correlation) needs one: otherwise every degree is n - 1.
-
-    Returns
-    -------
-    (DataFrame, DataFrame)
-        The node table (one row per node: weighted strength, pagerank,
-        eigenvector, alpha and clustering_weighted; unweighted degree,
-        eccentricity, betweenness, closeness and clustering; community) and
-        the network table (one row, with the threshold, the weight cut and the
-        edges given and kept).
-    """
-    res = _run("statistics", {"network": network},
-               {"seed": seed, "threshold": threshold, "cut": cut, "top_k": top_k,
-                "density": density}, client, store, timeout)
-    tables = next(iter(res.values()))
-    return tables["nodes"], tables["network"]
+    def param(spec: Param, kind) -> tuple[inspect.Parameter, str]:
+        default = front.defaults.get(spec.name, spec.default)
+        ann = _annotation(spec) if spec.name not in front.defaults else Any
+        text = f"{_type_line(spec)}\n    {_doc(spec)}"
+        return inspect.Parameter(spec.name, kind, default=default, annotation=ann), text
+    out += [param(specs[name], pk) for name in front.positional]
+    out += [param(s, ko) for s in flow.params if s.name not in front.positional]
+    if variant is not None:
+        out.append((inspect.Parameter(variant.name, ko, default=False, annotation=bool),
+                    f"bool\n    Run the {variant.title.lower()} workflow instead "
+                    f"(``renette_widgets.workflows.get({variant.name!r})``) with the "
+                    "parameters it takes."))
+        out += [param(s, ko) for s in variant.params if s.name not in specs]
+    extras = front.extras + _COMMON + (_DATA if flow.input_kind == "data" else ())
+    out += [(inspect.Parameter(a.name, ko, default=a.default, annotation=a.annotation), a.doc)
+            for a in extras]
+    if front.var_keyword is not None:
+        a = front.var_keyword
+        out.append((inspect.Parameter(a.name, inspect.Parameter.VAR_KEYWORD,
+                                      annotation=a.annotation), a.doc))
+    return out
 
 
-def differential(a: Any, b: MatrixLike | None = None, method: str = _DIFF["method"],
-                 adjust: str = _DIFF["adjust"], *, n_perm: int = _DIFF["n_perm"],
-                 seed: int = _DIFF["seed"], cor_cutoff: float = _DIFF["cor_cutoff"],
-                 cor_alpha: float = _DIFF["cor_alpha"], fdr: float = _DIFF["fdr"],
-                 node_method: str = _DIFF["node_method"], lp: float = _DIFF["lp"],
-                 node_perm: int = _DIFF["node_perm"], threshold: float = _DIFF["threshold"],
-                 top_variance: int | None = _DIFF["top_variance"], keep: str = _DIFF["keep"],
-                 keep_q: float = _DIFF["keep_q"], distances: bool | str | None = None,
-                 sets: Any = None, drop_constant: bool = False, client=None, store=None,
-                 timeout: float | None = None, **node_params: Any) -> DifferentialResult:
-    """Differential network analysis: which pairs and which nodes change between conditions.
-
-    Parameters
-    ----------
-    a, b : DataFrame, ndarray or path
-        The data matrices of conditions A and B (samples in rows, variables in
-        columns), compared on the variables they share (named ``"A"`` and
-        ``"B"``, or by their file names). For k >= 2 conditions give ``a`` as a
-        mapping ``{name: matrix}`` (or a list) and leave ``b`` out: every pair of
-        conditions is compared.
-    method : {"pearson", "spearman"}
-        Correlation of each pair in each condition (edge level).
-    adjust : {"BH", "none", "perm"}
-        Adjustment of the p-values of the differences over all pairs;
-        ``"perm"``: permutation FDR with ``n_perm`` label permutations and ``seed``
-        (the same seed gives the same q-values on any number of workers).
-    cor_cutoff, cor_alpha : float
-        Correlations above ``cor_cutoff`` are clipped before the Fisher
-        transformation; a correlation is + or - in a pair's class when its
-        p-value is below ``cor_alpha``.
-    fdr : float
-        Pairs with ``q_diff <= fdr`` are significant (``result.significant()``).
-    node_method : str
-        Inference method of each condition's network (node level, distances);
-        its parameters in ``**node_params`` (e.g. ``P=6`` for WGCNA).
-    lp : float
-        Node change ``d_i = sum_j |A_ij - B_ij|^lp``.
-    node_perm : int
-        Label permutations of the node test (0: none).
-    threshold : float
-        Across conditions, an edge is present in a condition when ``|r| > threshold``.
-    top_variance : int, optional
-        Keep only the N variables of largest variance (over all samples).
-    keep : {"all", "q"}
-        Which pairs are stored: all of them, or those with ``q_diff <= keep_q``
-        (the class counts and per-node numbers are over all pairs either way).
-    keep_q : float
-        The q-value up to which pairs are stored with ``keep="q"`` (0.25).
-    distances : bool or {"auto", "yes", "no"}, optional
-        Compute H, IM and HIM between the conditions' networks (a full spectrum
-        of each); None or "auto": up to 2,000 variables.
-    sets : path, mapping or "modules", optional
-        Gene sets: a GMT file, a two-column CSV (set, gene) or ``{set: [genes]}``;
-        ``"modules"``: the modules of the pooled network (hierarchical clustering
-        cut by ``dynamicTreeCut``). Per set: mean z_diff and mean |r_B| - |r_A| of
-        its pairs, its summed ``d`` and a permutation p-value of it (the node
-        test's permutations), BH over sets: ``result.comparison().sets``.
-    drop_constant : bool
-        Drop constant columns instead of refusing the data.
-
-    Returns
-    -------
-    DifferentialResult
-        ``pairs()``, ``significant()``, ``nodes()``, ``comparison(name)``, the
-        k x k ``H``, ``IM``, ``HIM`` between the conditions' networks, ``edges``
-        (the summary across conditions) and ``networks``.
-    """
-    if b is None:
-        inputs = a
+def _type_line(spec: Param) -> str:
+    """A parameter's numpydoc type line."""
+    if spec.choices:
+        text = "{" + ", ".join(repr(c) for c in spec.choices) + "}"
     else:
-        names = [Path(x).stem if isinstance(x, (str, Path)) else d for x, d in ((a, "A"), (b, "B"))]
-        if names[0] == names[1]:
-            names = ["A", "B"]
-        inputs = dict(zip(names, (a, b)))
-    params = {"method": method, "adjust": adjust, "n_perm": n_perm, "seed": seed,
-              "cor_cutoff": cor_cutoff, "cor_alpha": cor_alpha, "fdr": fdr,
-              "node_method": node_method, "node_method_params": node_params, "lp": lp,
-              "node_perm": node_perm, "threshold": threshold, "top_variance": top_variance,
-              "keep": keep, "keep_q": keep_q, "distances": distances, "sets": sets}
-    return _run("differential", inputs, params, client, store, timeout, drop_constant)
+        text = spec.type.__name__
+    return text + (", optional" if spec.nullable else "")
+
+
+def _docstring(flow, arguments) -> str:
+    front = flow.front
+    entries = []
+    for p, text in arguments:
+        name = ("**" + p.name) if p.kind is inspect.Parameter.VAR_KEYWORD else p.name
+        kind, _, rest = text.partition("\n")
+        body = textwrap.fill(" ".join(rest.split()), 88, initial_indent="    ",
+                             subsequent_indent="    ")
+        if not rest:  # a text without a type line
+            body = textwrap.fill(kind, 88, initial_indent="    ", subsequent_indent="    ")
+        entries.append(f"{name} : {kind}\n{body}" if rest else f"{name}\n{body}")
+    kind, _, rest = front.returns.partition("\n")
+    returns = kind + "\n" + textwrap.fill(" ".join(rest.split()), 88, initial_indent="    ",
+                                          subsequent_indent="    ")
+    article = "An" if flow.name[0] in "aeiou" else "A"
+    intro = textwrap.fill(f"{article} ``{flow.name}`` job (:func:`submit`), waited for; every "
+                          "parameter is validated before anything runs (an "
+                          ":class:`InputError` names it).", 88)
+    return (f"{front.summary}\n\n{intro}\n\nParameters\n----------\n"
+            + "\n".join(entries) + f"\n\nReturns\n-------\n{returns}\n")
+
+
+def _front(name: str):
+    """The function ``rw.<front name>`` of workflow ``name``, built from its specs."""
+    flow = workflows.get(name)
+    arguments = _arguments(flow)
+    sig = inspect.Signature([p for p, _ in arguments])
+    inputs = [a.name for a in flow.front.inputs]
+    var = flow.front.var_keyword.name if flow.front.var_keyword else None
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        bound = sig.bind(*args, **kwargs)
+        bound.apply_defaults()
+        values = dict(bound.arguments)
+        extra = values.pop(var, {}) if var else {}
+        common = {a.name: values.pop(a.name) for a in _COMMON}
+        drop = values.pop("drop_constant", False)
+        given = {k: values.pop(k) for k in inputs}
+        run = flow
+        if flow.front.variant and values.pop(flow.front.variant):
+            run = workflows.get(flow.front.variant)
+        own = {p.name for p in run.params} | {a.name for a in flow.front.extras}
+        values = {k: v for k, v in values.items() if k in own}
+        result = _run(run.name, run.api_inputs(given), run.api_params(values, extra),
+                      common["client"], common["store"], common["timeout"], drop)
+        return run.api_result(result)
+
+    call.__name__ = call.__qualname__ = flow.front.name
+    call.__module__ = __name__
+    call.__doc__ = _docstring(flow, arguments)
+    call.__signature__ = sig
+    call.__annotations__ = {p.name: p.annotation for p, _ in arguments}
+    return call
+
+
+infer = _front("inference")
+distance = _front("distance")
+stability = _front("stability")
+netstats = _front("statistics")
+differential = _front("differential")

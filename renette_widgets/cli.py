@@ -13,7 +13,8 @@ Examples::
     renette revoke TOKEN --workspace KEY    # such a link opens nothing from then on
 
 Each registered workflow with a ``cli_command`` is a subcommand; its options
-come from the workflow (:mod:`renette_widgets.workflows`).
+are generated from the workflow's parameter specs (``--<name>``, docs/parameters.md),
+plus the few it adds itself (method parameters ``-p``, gene sets, layers).
 
 Exit status: 0 done, 1 the job failed, 2 bad input (message, no traceback).
 """
@@ -38,7 +39,7 @@ from .jobs.cluster import close_clients, describe, get_client, open_clients
 from .jobs.job import FINAL
 from .jobs.store import Store, workspace_root
 from .jobs.workspace import Workspace
-from .workflows.options import key_values
+from .workflows.options import add_spec_options, key_values
 
 
 class Progress:
@@ -237,7 +238,8 @@ def parser() -> argparse.ArgumentParser:
         if not flow.cli_command:
             continue
         p = sub.add_parser(flow.cli_command, parents=[reading, common], help=flow.cli_help)
-        flow.add_cli_arguments(p)
+        add_spec_options(p, flow.params, flow.cli_repeat)  # one option per parameter spec
+        flow.add_cli_arguments(p)  # the workflow's other options
         p.set_defaults(func=cmd_workflow, flow=flow)
     p = sub.add_parser("rerun", parents=[common], help="run a stored job again")
     p.add_argument("manifest", help="manifest.json, its folder, or a job id")

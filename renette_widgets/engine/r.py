@@ -223,6 +223,14 @@ def _stack(nets: list[np.ndarray]) -> Any:
     return vec
 
 
+def _packed(packed: list[np.ndarray]) -> Any:
+    """Packed networks as the columns of one R matrix, copied once, straight into R."""
+    vec, view = _r_doubles((len(packed[0]), len(packed)))
+    for j, p in enumerate(packed):
+        view[:, j] = p
+    return vec
+
+
 def _r_pairs(pairs: np.ndarray) -> np.ndarray:
     """0-based index pairs as R's 1-based integer matrix."""
     return np.asfortranarray(np.asarray(pairs, dtype=np.int32) + 1)
@@ -286,18 +294,9 @@ def mine_finish(x: np.ndarray, upper: np.ndarray, params: dict) -> np.ndarray:
 
 
 def network_spectra(nets: list[np.ndarray], directed: bool, gamma: float) -> list[dict]:
-    """``renette::network_spectra``: rescale each network as nettools does, then its
-    Laplacian spectrum and IM-grid density, for many networks in one R call.
-
-    ``nets``: n x n matrices, or packed symmetric ones (:mod:`packing`).
-
-    Returns
-    -------
-    list of dict
-        Per network: ``A`` (rescaled, n x n; None when it was already in
-        [0, 1] and is used as it came), ``omega`` (spectrum) and ``D``
-        (density on the IM grid).
-    """
+    """``renette::network_spectra`` of n x n or packed (:mod:`packing`) networks, in
+    one R call: per network ``A`` (rescaled as nettools does; None when already in
+    [0, 1]), ``omega`` (Laplacian spectrum) and ``D`` (density on the IM grid)."""
     import rpy2.rinterface as ri
     with converter():
         res = _call("network_spectra", _stack(nets), directed=bool(directed),
@@ -324,20 +323,8 @@ def optimal_gamma(n: int, directed: bool = False) -> float:
 
 def distance_block(nets: list[np.ndarray], omegas: list[np.ndarray],
                    pairs: np.ndarray, gamma: float, rho: float) -> np.ndarray:
-    """``renette::distance_block`` on the networks a block of pairs needs.
-
-    Parameters
-    ----------
-    nets, omegas : list
-        Rescaled networks and their spectra (local numbering).
-    pairs : ndarray
-        ``m x 2`` 0-based local indices.
-
-    Returns
-    -------
-    ndarray
-        ``m x 3`` columns H, IM, HIM.
-    """
+    """``renette::distance_block`` of rescaled networks and their spectra (local
+    numbering), ``pairs`` m x 2 0-based: m x 3, columns H, IM, HIM."""
     with converter():
         res = _py(_call("distance_block", _stack(nets), _matrix(np.column_stack(omegas)),
                         _r_pairs(pairs), float(gamma), rho=float(rho)))
@@ -359,16 +346,33 @@ def distance_block_packed(packed: list[np.ndarray], pairs: np.ndarray, rho: floa
                           gamma: float | None = None) -> np.ndarray:
     """``renette::distance_block_packed``: as :func:`distance_block_dens` for symmetric
     networks packed (:mod:`packing`), or from ``omegas`` and ``gamma``."""
-    m = len(packed[0])
-    vec, view = _r_doubles((m, len(packed)))  # one copy, straight into R
-    for j, p in enumerate(packed):
-        view[:, j] = p
     kw = ({"D": _matrix(np.column_stack(dens))} if dens is not None else
           {"spectra": _matrix(np.column_stack(omegas)), "gamma": float(gamma)})
     with converter():
-        res = _py(_call("distance_block_packed", vec, packing.nodes(packed[0]),
+        res = _py(_call("distance_block_packed", _packed(packed), packing.nodes(packed[0]),
                         _r_pairs(pairs), rho=float(rho), **kw))
         return np.array(res, dtype=float).reshape(len(pairs), 3)
+
+
+def hamming_pairs(nets: list[np.ndarray], pairs: np.ndarray) -> np.ndarray:
+    """H of each pair (0-based) by the loops the distance blocks run (renette's
+    ``packed_hamming_sums`` when every network is packed, else ``pair_hamming``):
+    the same numbers as their H column, without spectra."""
+    n = packing.nodes(nets[0]) if np.ndim(nets[0]) == 1 else np.shape(nets[0])[0]
+    with converter():
+        if all(np.ndim(a) == 1 for a in nets):
+            sums = _call("packed_hamming_sums", _packed(nets), _r_pairs(pairs), n * (n - 1) // 2)
+            return np.asarray(_py(sums), dtype=float).ravel() / (n * (n - 1))
+        res = _call("pair_hamming", _stack(nets), _r_pairs(pairs), int(n))
+        return np.asarray(_py(res), dtype=float).ravel()
+
+
+def ipsen_pairs(dens: list[np.ndarray], pairs: np.ndarray) -> np.ndarray:
+    """IM of each pair from densities on one grid (renette's ``pair_ipsen``, the IM
+    of :func:`distance_block_dens`): no Hamming pass."""
+    with converter():
+        res = _call("pair_ipsen", _matrix(np.column_stack(dens)), _r_pairs(pairs))
+        return np.asarray(_py(res), dtype=float).ravel()
 
 
 def resampling_indices(n: int, method: str, k: int, h: int, seed: int) -> list[np.ndarray]:

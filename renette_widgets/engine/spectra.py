@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import InputError
 from ..io.arrays import StoredMatrix
 from ..symmetry import is_directed
 from . import cache, packing
@@ -19,7 +20,7 @@ from .worker import engine
 
 
 def t_spectra(nets: list[np.ndarray], directed: bool | None,
-              gamma: float | None = None) -> dict:
+              gamma: float | None = None, eigen: bool = True, networks: bool = True) -> dict:
     """Rescaled network, spectrum ``omega``, IM-grid density ``D`` and ``gamma`` of
     each network (:func:`stack_specs`; :func:`chunk_spec` gets one): the network as ``P``,
     packed (:mod:`packing`), when it is exactly symmetric, else as ``A``.
@@ -30,6 +31,12 @@ def t_spectra(nets: list[np.ndarray], directed: bool | None,
     one call per directedness (``directed=None``: each network's own).
     ``gamma=None``: the optimal gamma of the networks' size (directed if any
     is), computed here so that no chunk waits for a gamma task.
+
+    ``eigen=False`` (a Hamming-only distance): no spectrum, no density and no
+    gamma, only each network rescaled as R rescales it (:func:`_rescaled`) and
+    packed when symmetric: no R call at all. ``networks=False`` (an
+    IM-only distance): the entries leave out the networks, which the tiles do
+    not read then (less to send).
     """
     # A stored job's networks are read here, from the store (a path).
     nets = [StoredMatrix(a).to_numpy() if isinstance(a, str) else a for a in nets]
@@ -41,6 +48,11 @@ def t_spectra(nets: list[np.ndarray], directed: bool | None,
               packing.pack(f) if np.array_equal(f, f.T) else None for a, f in zip(nets, full)]
     flags = [bool(p is None and is_directed(f) if directed is None else directed)
              for p, f in zip(packed, full)]
+    if not eigen:
+        return stack_specs([_travelling({"A": _rescaled(f if p is None else p, i),
+                                         "directed": d, "gamma": None, "omega": None,
+                                         "D": None}, f, p)
+                            for i, (p, f, d) in enumerate(zip(packed, full, flags))])
     if gamma is None:
         gamma = t_gamma(full[0].shape[0] if full[0] is not None else packing.nodes(packed[0]),
                         any(flags))
@@ -51,6 +63,7 @@ def t_spectra(nets: list[np.ndarray], directed: bool | None,
                 if d == flag and k not in cache.SPECTRA]
         got = engine().network_spectra([packed[i] if full[i] is None else full[i]
                                          for i in todo], flag, gamma)
+        _count(len(todo))
         for i, spec in zip(todo, got):
             cache.put(keys[i], _travelling({**spec, "directed": flag, "gamma": float(gamma)},
                                            full[i], packed[i]))
@@ -59,7 +72,38 @@ def t_spectra(nets: list[np.ndarray], directed: bool | None,
         cache.SPECTRA.move_to_end(k)
         out.append(cache.SPECTRA[k])
     cache.trim(keep=len(keys))
+    if not networks:
+        out = [{k: v for k, v in e.items() if k not in ("P", "A")} for e in out]
     return stack_specs(out)
+
+
+#: Laplacian eigendecompositions this worker process has performed (read with
+#: ``client.run(eigendecompositions)``: a Hamming-only job must perform none).
+_EIGEN = [0]
+
+
+def _count(networks: int) -> None:
+    _EIGEN[0] += networks
+
+
+def eigendecompositions() -> int:
+    """How many Laplacian spectra this process computed (cached ones not counted)."""
+    return _EIGEN[0]
+
+
+def _rescaled(a: np.ndarray, j: int) -> np.ndarray | None:
+    """``a`` (n x n or packed) min-max rescaled to [0, 1] as R's ``rescale_network``
+    does when a weight lies outside, bit for bit (the same elementwise operations);
+    None when it is already in [0, 1] (as ``network_spectra`` says "unchanged")."""
+    lo, hi = float(np.min(a)), float(np.max(a))
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise InputError(f"Network {j + 1} has missing or infinite weights.")
+    if lo >= 0 and hi <= 1:
+        return None
+    if hi == lo:
+        raise InputError(f"Network {j + 1} has all weights equal to {lo:g}, outside "
+                         "[0, 1], so it cannot be rescaled.")
+    return (a - lo) / (hi - lo)
 
 
 SPEC_ARRAYS = ("P", "A", "omega", "D")
@@ -100,7 +144,7 @@ def _travelling(spec: dict, full: np.ndarray | None, packed: np.ndarray | None) 
     if packed is None:
         return {**spec, "A": full if a is None else a}
     # min-max rescaling keeps a network symmetric
-    return {**spec, "P": packed if a is None else packing.pack(a)}
+    return {**spec, "P": packed if a is None else a if np.ndim(a) == 1 else packing.pack(a)}
 
 
 
@@ -113,16 +157,23 @@ def t_gamma(n: int, directed: bool, net: np.ndarray | None = None) -> float:
 
 
 def t_pair_distances(pairs: list[tuple[np.ndarray, np.ndarray]], rho: float,
-                     gamma: float | None) -> np.ndarray:
+                     gamma: float | None, metric: str = "HIM") -> np.ndarray:
     """H, IM, HIM (one row per pair) of pairs of networks, each pair on its own
     node list (e.g. the nodes both networks share): both spectra, with the
-    optimal gamma of the pair's size unless ``gamma`` is given, then the pair."""
+    optimal gamma of the pair's size unless ``gamma`` is given, then the pair.
+    ``metric="H"``: H alone (IM and HIM NaN), no spectrum."""
     r, out = engine(), []
     for a, b in pairs:
         nets = [np.asfortranarray(a, dtype=float), np.asfortranarray(b, dtype=float)]
+        if metric == "H":
+            scaled = [x if s is None else s for x, s in
+                      ((x, _rescaled(x, j)) for j, x in enumerate(nets))]
+            out.append([r.hamming_pairs(scaled, np.array([[0, 1]]))[0], np.nan, np.nan])
+            continue
         directed = any(is_directed(x) for x in nets)
         g = t_gamma(a.shape[0], directed) if gamma is None else gamma
         specs = r.network_spectra(nets, directed, g)
+        _count(2)
         scaled = [s["A"] if s["A"] is not None else x for s, x in zip(specs, nets)]
         out.append(r.distance_block_dens(scaled, [s["D"] for s in specs],
                                          np.array([[0, 1]]), rho)[0])
@@ -130,24 +181,39 @@ def t_pair_distances(pairs: list[tuple[np.ndarray, np.ndarray]], rho: float,
 
 
 def t_resample_spectra(chunk: dict, gamma: float | None,
-                       full: np.ndarray | None = None) -> dict:
+                       full: np.ndarray | None = None, eigen: bool = True) -> dict:
     """:func:`t_spectra` of the networks of a :func:`t_resamples` result; ``gamma=None``:
-    the optimal gamma for ``full``, the network inferred on all rows (found here)."""
-    if gamma is None:
+    the optimal gamma for ``full``, the network inferred on all rows (found here);
+    ``eigen=False``: the networks only, rescaled (a Hamming-only distance)."""
+    if gamma is None and eigen:
         gamma = t_gamma(full.shape[0], False, full)
-    return t_spectra(chunk["nets"], None, gamma)
+    return t_spectra(chunk["nets"], None, gamma, eigen)
 
 
 def t_block(chunks: list, refs: np.ndarray, pairs: np.ndarray,
-            rho: float) -> dict:
+            rho: float, metric: str = "HIM") -> dict:
     """H, IM, HIM of a tile of pairs (``values``, one row per pair) and the ``gamma`` used.
 
     ``refs[l] = (c, k)``: local network ``l`` is spectrum ``k`` of ``chunks[c]``
     (a :func:`t_spectra` or :func:`t_resamples` result); ``pairs`` are local.
+    ``metric="H"``: only the Hamming column (the chunks hold networks, no
+    spectra); ``"IM"``: only the IM column (the Hamming pass skipped) when the
+    densities share one grid. A column not computed is NaN.
     """
     specs = [chunk_spec(chunks[c], k) for c, k in refs]
     gamma, r = specs[0]["gamma"], engine()
+    values = np.full((len(pairs), 3), np.nan)
+    if metric == "H":  # the same Hamming code as the full blocks', on the same networks
+        if all("P" in s for s in specs):
+            values[:, 0] = r.hamming_pairs([s["P"] for s in specs], pairs)
+        else:
+            values[:, 0] = r.hamming_pairs([s["A"] if "A" in s else packing.unpack(s["P"])
+                                            for s in specs], pairs)
+        return {"values": values, "gamma": gamma}
     same_grid = len({len(s["D"]) for s in specs}) == 1
+    if metric == "IM" and same_grid:  # the same IM code as the full blocks', no networks
+        values[:, 1] = r.ipsen_pairs([s["D"] for s in specs], pairs)
+        return {"values": values, "gamma": gamma}
     if all("P" in s for s in specs):  # symmetric networks, packed
         dens = ({"dens": [s["D"] for s in specs]} if same_grid else
                 {"omegas": [s["omega"] for s in specs], "gamma": gamma})
@@ -159,4 +225,7 @@ def t_block(chunks: list, refs: np.ndarray, pairs: np.ndarray,
         else:  # spectra beyond the rescaled-network bound widen the grid: let R pick one
             values = r.distance_block(nets, [s["omega"] for s in specs], pairs, gamma,
                                            rho)
+    if metric == "IM":
+        values = np.array(values, dtype=float)
+        values[:, [0, 2]] = np.nan
     return {"values": values, "gamma": gamma}

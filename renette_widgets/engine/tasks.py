@@ -58,11 +58,13 @@ def t_mine_finish(x: np.ndarray, blocks: list[dict], params: dict,
 
 def t_resamples(x: np.ndarray, indices: list, rs: list[int], method: str, params: dict,
                 seed: int | None, gamma: float | None, spectra: bool,
-                full: np.ndarray | None = None, edges: bool = True) -> dict:
+                full: np.ndarray | None = None, edges: bool = True,
+                eigen: bool = True) -> dict:
     """Networks of resamples ``rs`` (``nets``, None when their spectra are computed
     here), whether each is directed, their node strengths,
     if ``edges`` their :func:`edge_extremes` and, if ``spectra``, their spectra and
-    densities (:func:`t_resample_spectra`)."""
+    densities (:func:`t_resample_spectra`; ``eigen=False``: the networks rescaled,
+    no spectra, for a Hamming-only distance)."""
     nets = [engine().mat2adj(x[indices[r], :], method, params, seed) for r in rs]
     exact = [np.array_equal(a, a.T) for a in nets]  # exactly symmetric
     # The networks travel on only to a separate spectra task (the tiles get them
@@ -73,7 +75,7 @@ def t_resamples(x: np.ndarray, indices: list, rs: list[int], method: str, params
             "in": np.stack([strengths(a, 0) for a in nets]),
             # the lower triangles too unless every network equals its transpose
             "edges": edge_extremes(nets, not all(exact)) if edges else None,
-            "specs": t_resample_spectra({"nets": nets}, gamma, full) if spectra else None}
+            "specs": t_resample_spectra({"nets": nets}, gamma, full, eigen) if spectra else None}
 
 
 def t_indices(n: int, method: str, k: int, h: int, seed: int) -> list:

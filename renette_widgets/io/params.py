@@ -65,6 +65,16 @@ class Param:
         Other accepted names (R's name, nettools' name).
     choice_labels : tuple
         What forms show for each of `choices` (default: the choices themselves).
+    when : tuple of (str, Any)
+        Other parameters' values under which this one matters (e.g. ``cut`` only
+        with ``threshold="weight"``); empty: always. The meaning test
+        (tests/test_meaning.py) moves the parameter with these set.
+    affects : str
+        ``"result"`` (moving it changes the plan or the result), or
+        ``"display: <why>"`` for a parameter that only changes what is shown.
+    cli : tuple of str
+        Extra option strings of its ``renette`` option besides ``--<name>``
+        (e.g. ``("-m",)``).
     """
 
     name: str
@@ -81,6 +91,9 @@ class Param:
     methods: tuple | None = None
     aliases: tuple = field(default=())
     choice_labels: tuple = field(default=())
+    when: tuple = field(default=())
+    affects: str = "result"
+    cli: tuple = field(default=())
 
     def options(self) -> list[tuple[str, Any]]:
         """``(label, value)`` of each choice, for forms."""
@@ -101,8 +114,12 @@ class Param:
             text = "true or false"
         else:
             kind = "a whole number" if self.type is int else "a number"
-            lo = None if self.min is None else (">" if self.min_open else ">=") + f" {self.min:g}"
-            hi = None if self.max is None else ("<" if self.max_open else "<=") + f" {self.max:g}"
+            def shown(x: float) -> str:
+                return str(int(x)) if self.type is int else f"{x:g}"
+            lo = (None if self.min is None else
+                  (">" if self.min_open else ">=") + f" {shown(self.min)}")
+            hi = (None if self.max is None else
+                  ("<" if self.max_open else "<=") + f" {shown(self.max)}")
             bounds = " and ".join(b for b in (lo, hi) if b)
             text = kind + (f" {bounds}" if bounds else "")
         if self.nullable:
@@ -152,7 +169,7 @@ METHOD_NAMES = {
 
 # The inference method (of an inference or a stability job).
 METHOD = Param("method", str, "cor", "inference method", "How edges are weighted.",
-               choices=INFERENCE_METHODS, aliases=("infer.method", "adj.method"),
+               choices=INFERENCE_METHODS, aliases=("infer.method", "adj.method"), cli=("-m",),
                choice_labels=tuple(f"{m} · {METHOD_NAMES[m]}" for m in INFERENCE_METHODS))
 # Keep only the most variable variables (a common reduction of genome-scale data).
 TOP_VARIANCE = Param("top_variance", int, None, "keep the N most variable",
@@ -162,7 +179,8 @@ SEED = Param("seed", int, 0, "seed", "Random seed (results are reproducible).",
               min=0, max=SEED_MAX)
 DISTANCE = (
     Param("metric", str, "HIM", "distance", "Hamming (H), Ipsen-Mikhailov (IM) or "
-          "their combination HIM.", choices=("HIM", "IM", "H"), aliases=("d",)),
+          "their combination HIM (H alone computes no spectrum: much faster on large "
+          "networks).", choices=("HIM", "IM", "H"), aliases=("d",)),
     Param("rho", float, 1.0, "rho (xi)", "Weight of IM in HIM = sqrt((H^2 + rho IM^2)/(1 + rho)).",
           min=0, max=1e6, aliases=("xi",)),
     Param("gamma", float, None, "gamma", "Lorentz half-width of IM; automatic: the value "
@@ -170,7 +188,8 @@ DISTANCE = (
           aliases=("ga",)),
 )
 COMPONENTS = Param("components", bool, True, "all components",
-                    "Also return H and IM besides HIM.")
+                    "With HIM: also return H and IM (they are computed anyway); off: HIM "
+                    "alone is stored and shown.", when=(("metric", "HIM"),))
 
 def method_specs(method: str) -> list[Param]:
     """Specs of the parameters that apply to inference method `method`."""

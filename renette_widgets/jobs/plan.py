@@ -15,10 +15,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 import dask
-import numpy as np
-
-from ..engine.spectra import t_block
-from .grain import n_tiles, pair_tiles
 
 
 @dataclass
@@ -149,36 +145,3 @@ def map_tasks(client, plan: Plan, stage: str, keys: list[str], fn, *iterables, p
                              resources=resources)
         futs.update(zip([keys[i] for i in at], got))
     return [plan.add(futs[k], stage) for k in keys]
-
-
-def distance_tiles(client, plan: Plan, where: list, pairs: np.ndarray, n: int, workers: int,
-                   rho: float, job_id: str, priority: int, tag: str) -> list:
-    """Submit the tiles of ``pairs`` (m x 2); returns [(tile's pairs, future)].
-
-    ``where[g] = (chunk future, k)``: network ``g``'s spectrum is the k-th of
-    that chunk's.
-    """
-    out = []
-    tiles = n_tiles(len(pairs), len(where), n, workers)
-    for t, tile in enumerate(pair_tiles(pairs, len(where), tiles)):
-        nodes = np.unique(tile).tolist()
-        lp = np.searchsorted(nodes, tile)  # local network numbers
-        chunks = list({id(where[g][0]): where[g][0] for g in nodes}.values())
-        pos = {id(c): ci for ci, c in enumerate(chunks)}
-        refs = np.array([(pos[id(where[g][0])], where[g][1]) for g in nodes], dtype=np.int64)
-        fut = submit_task(client, plan, "distances", f"{tag}-tile-{t}-{job_id}", t_block,
-                      chunks, refs, lp, float(rho), priority=priority)
-        out.append((tile, fut))
-    return out
-
-
-def fill_pairs(out: np.ndarray, tiles: list, got: dict, column: int) -> None:
-    """``out[i, j] = out[j, i]`` = column ``column`` (H, IM, HIM) of each tile's values.
-
-    ``tiles`` are ``(pairs, future)`` as :func:`distance_tiles` returns them,
-    ``got`` a tile future's key -> its
-    :func:`~renette_widgets.engine.spectra.t_block` result."""
-    for tile, fut in tiles:
-        v = np.asarray(got[fut.key]["values"])[:, column]
-        out[tile[:, 0], tile[:, 1]] = v
-        out[tile[:, 1], tile[:, 0]] = v

@@ -11,10 +11,13 @@ adding one file that subclasses :class:`Workflow` and registers an instance.
 from __future__ import annotations
 
 import argparse
+import inspect
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError
@@ -22,7 +25,79 @@ from ..io import checks, exports
 from ..io.names import safe_name
 from ..io.params import Param, take
 from ..jobs.memory import Estimate
-from ..jobs.plan import Plan
+from ..jobs.plan import Context, Plan
+from . import options
+
+REQUIRED = inspect.Parameter.empty
+#: One matrix as the Python functions take it: a DataFrame, an array or a file.
+MatrixLike = pd.DataFrame | np.ndarray | str | Path
+
+
+@dataclass(frozen=True)
+class Arg:
+    """An argument of a workflow's Python function that is not one of its
+    :class:`~renette_widgets.io.params.Param` specs: its inputs, and extras
+    such as the differential workflow's gene sets.
+
+    Attributes
+    ----------
+    name : str
+    annotation : Any
+        Its type annotation (shown by ``help()`` and IDEs).
+    doc : str
+        The numpydoc description (type line first, then the text).
+    default : Any
+        ``REQUIRED`` for an argument without a default.
+    """
+
+    name: str
+    annotation: Any
+    doc: str
+    default: Any = REQUIRED
+
+
+@dataclass(frozen=True)
+class Front:
+    """How a workflow is called from Python: ``rw.<name>(inputs, params, ...)``.
+
+    :mod:`renette_widgets.api` builds the function from this and the workflow's
+    :class:`~renette_widgets.io.params.Param` specs: its signature, defaults,
+    annotations and numpydoc text.
+
+    Attributes
+    ----------
+    name : str
+        The function's name in ``renette_widgets``.
+    summary : str
+        The docstring's first paragraph.
+    inputs : tuple of Arg
+        The inputs, first, by position.
+    returns : str
+        The numpydoc "Returns" section (type line, then the text).
+    positional : tuple of str
+        Parameters that may also be given by position, after the inputs (in
+        this order); the others are keyword-only.
+    extras : tuple of Arg
+        Keyword-only arguments that are no Param.
+    var_keyword : Arg or None
+        The ``**kwargs`` argument (method parameters), if any.
+    defaults : mapping
+        A default of the function that differs from its spec's (kept from an
+        earlier version of the API), by parameter name.
+    variant : str or None
+        Another workflow run instead when the boolean keyword of that name is
+        true (``rw.distance(..., multiplex=True)``); its parameters are added.
+    """
+
+    name: str
+    summary: str
+    inputs: tuple[Arg, ...]
+    returns: str
+    positional: tuple[str, ...] = ()
+    extras: tuple[Arg, ...] = ()
+    var_keyword: Arg | None = None
+    defaults: Mapping = field(default_factory=dict)
+    variant: str | None = None
 
 
 class Workflow:
@@ -45,6 +120,10 @@ class Workflow:
         view.
     cli_command, cli_help : str
         The ``renette`` subcommand and its one-line help (None: no command).
+    cli_repeat : tuple of str
+        Parameters whose option may be repeated (inference: ``-m cor -m WGCNA``).
+    front : Front or None
+        Its ``rw.<name>`` function (None: only through ``rw.submit``).
     min_inputs : int
         Fewest inputs a job takes (a differential analysis compares two).
     """
@@ -56,6 +135,8 @@ class Workflow:
     view: str | None = None
     cli_command: str | None = None
     cli_help: str = ""
+    cli_repeat: tuple[str, ...] = ()
+    front: Front | None = None
     min_inputs: int = 1
 
     # ------------------------------------------------------------ checks
@@ -76,9 +157,19 @@ class Workflow:
                 for name, df in matrices.items()}
 
     # ------------------------------------------------------------ compute
-    def plan(self, client, matrices: dict[str, pd.DataFrame], params: dict,
-             job_id: str) -> Plan:
-        """Submit the job's tasks; the returned plan assembles the result."""
+    def plan(self, ctx: Context, matrices: dict[str, pd.DataFrame], params: dict) -> Plan:
+        """Submit the job's tasks; the returned plan's ``assemble()`` builds the result.
+
+        Parameters
+        ----------
+        ctx : Context
+            The client, the job id (every task key ends with it), the job's folder
+            and where its inputs are stored (:class:`~renette_widgets.jobs.plan.Context`).
+        matrices : dict of str to DataFrame
+            The inputs as :meth:`check_inputs` returned them.
+        params : dict
+            The parameters as :meth:`validate_params` returned them.
+        """
         raise NotImplementedError
 
     def memory(self, matrices: dict[str, pd.DataFrame], params: dict) -> Estimate | None:
@@ -137,14 +228,37 @@ class Workflow:
                 written.append(exports.export_table(value, path, fmt, index=kind == "indexed"))
         return written
 
+    # ------------------------------------------------------------ Python function
+    def api_inputs(self, args: dict[str, Any]) -> Any:
+        """The job's inputs from the values of the function's input arguments
+        (by default ``{argument name: value}``)."""
+        return dict(args)
+
+    def api_params(self, values: dict[str, Any], extra: dict[str, Any]) -> dict:
+        """The job's parameters from the function's parameter values (specs and
+        extras, by name) and its ``**kwargs`` (``extra``)."""
+        return {**values, **extra}
+
+    def api_result(self, result: Any) -> Any:
+        """What the function returns of the job's result (by default all of it)."""
+        return result
+
     # ------------------------------------------------------------ command line
     def add_cli_arguments(self, parser: argparse.ArgumentParser) -> None:
-        """Add the subcommand's own options (files and common options are added
-        by the CLI)."""
+        """Add the subcommand's options that are no Param (each Param's option is
+        added by the CLI, :func:`~renette_widgets.workflows.options.add_spec_options`;
+        files and common options too)."""
 
     def cli_params(self, args: argparse.Namespace) -> dict:
-        """The job's parameters from the parsed options."""
-        return {}
+        """The job's parameters from the parsed options: each Param's option
+        (:func:`~renette_widgets.workflows.options.spec_values`), then
+        :meth:`cli_extra`."""
+        return self.cli_extra(options.spec_values(args, self.params), args)
+
+    def cli_extra(self, values: dict, args: argparse.Namespace) -> dict:
+        """The job's parameters from the Params' option ``values`` and the options
+        :meth:`add_cli_arguments` added (by default ``values`` as they are)."""
+        return values
 
     def cli_inputs(self, args: argparse.Namespace, read) -> dict[str, pd.DataFrame]:
         """The job's inputs from the command line: ``read(files)`` gives ``{name:

@@ -5,39 +5,23 @@ user; they are compared on the variables all of them share (in the first
 one's order; a note says how many were left out). Every pair of conditions
 is a comparison ``"A vs B"``.
 
-Parameters (canonical form, as stored in a job's manifest)::
-
-    {"method": "pearson", "adjust": "BH", "n_perm": 1000, "seed": 0,
-     "cor_cutoff": 0.99, "cor_alpha": 0.05, "fdr": 0.05,
-     "node_method": "cor", "node_method_params": {"method": "pearson", "tol": 0.0},
-     "lp": 2.0, "node_perm": 100, "keep": "all", "keep_q": 0.25, "distances": "auto",
-     "threshold": 0.5, "top_variance": None, "sets": None}
-
-- edge level: ``method`` (pearson or spearman) correlates each pair in each
-  condition; the Fisher z difference is adjusted over all pairs by ``adjust``
-  (``BH``, ``none``, or ``perm``: ``n_perm`` label permutations with ``seed``);
-  ``cor_cutoff`` and ``cor_alpha`` as R's ``diffcor``; pairs with
-  ``q_diff <= fdr`` are significant;
-- node level: each condition's network is inferred with ``node_method`` (any
-  inference method; method parameters flat or in ``node_method_params``, whose
-  correlation type for ``cor`` defaults to ``method``); per node
-  ``d = sum_j |A_ij - B_ij|^lp``, tested with ``node_perm`` label permutations
-  (0: no test), and its share of the Hamming distance;
-- stored pairs: ``keep`` ``"all"``, or ``"q"``: those with ``q_diff <= keep_q``
-  (class counts and per-node numbers over all pairs either way);
-- gene sets: ``sets`` None, ``{set: [genes]}`` (a GMT or two-column CSV file
-  is read into it by :meth:`Differential.validate_params`) or ``"modules"``;
-- across conditions: an edge is present in a condition when ``|r| > threshold``;
-  H, IM and HIM of the networks when ``distances`` (None: up to
-  ``DISTANCES_AUTO`` variables).
+Parameters: the specs below (each one's text and default: docs/parameters.md),
+plus ``node_method_params`` (the node-level method's parameters, given flat or
+as a mapping; the correlation type of ``cor`` defaults to ``method``) and
+``sets`` (None, ``{set: [genes]}``, a GMT or two-column CSV file read into it
+by :meth:`Differential.validate_params`, or ``"modules"``). The edge level
+correlates each pair in each condition and adjusts the Fisher z differences
+over all pairs; the node level infers each condition's network and tests
+each node's change ``d`` with label permutations; across conditions, an
+edge's presence in each condition and the H, IM and HIM of the networks.
 
 Tasks (:mod:`.diffplan`): per comparison the pair table in blocks of rows
 (BH exactly in two passes; each block a part of a Parquet dataset written by
 its worker) or, for the permutation FDR, R's one task and its blocks of
 permutation counts; the node differences and blocks of node permutations
 (numpy for correlation networks, else R), which also count the gene sets;
-per condition its network; the spectra and tiles of the k x k distances (as
-the distance workflow); one task for the summary across conditions. Result:
+per condition its network; the k x k distances (the distance step,
+:mod:`.diststep`); one task for the summary across conditions. Result:
 a :class:`~renette_widgets.results.DifferentialResult` (:mod:`.diffresult`).
 """
 from __future__ import annotations
@@ -46,13 +30,13 @@ import argparse
 import json
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..engine import differential as ed
 from ..engine import nodeperm, pairs
-from ..engine.spectra import t_spectra
 from ..engine.tasks import t_input
 from ..errors import InputError
 from ..io import checks, exports
@@ -65,14 +49,16 @@ from ..jobs.grain import (DEFAULT_WORKERS, cost_priority, infer_cost, network_co
                           tasks_per_worker, upper_pairs)
 from ..jobs.memory import Estimate
 from ..jobs.placement import cluster_state
-from ..jobs.plan import Context, Plan, distance_tiles, fill_pairs, gather, submit_task
+from ..jobs.plan import Context, Plan, gather, submit_task
 from ..jobs.store import dump_json
 from ..results import Comparison, DifferentialResult, PairTable
 from . import options
-from .base import Workflow, source
+from .base import Arg, Front, MatrixLike, Workflow, source
 from .diffplan import (PERM_BYTES, node_blocks, node_power, numpy_nodes,  # noqa: F401
                        perm_blocks, plan_network, plan_nodes, plan_pairs, plan_sets,
                        standardized)
+from .diffinputs import _top_variance, align
+from .diststep import COMPONENT_NAMES, DistanceStep
 from .diffresult import _stems, _write_frame, _write_pairs, comparison, write_graphml
 from .inference import R_COPIES
 from .registry import register
@@ -80,13 +66,13 @@ from .registry import register
 PARAMS = (
     Param("method", str, "pearson", "correlation", "How each pair is correlated in each "
           "condition (edge level).", choices=("pearson", "spearman"),
-          aliases=("cor_method",)),
+          aliases=("cor_method",), cli=("-m",)),
     Param("adjust", str, "BH", "adjustment", "How the p-values of the differences are adjusted "
           "over all pairs: Benjamini-Hochberg, none, or a permutation FDR (sample labels "
           "permuted between the conditions).", choices=("BH", "none", "perm"),
           choice_labels=("Benjamini-Hochberg (BH)", "none", "permutation FDR")),
     Param("n_perm", int, 1000, "permutations (pairs)", "Label permutations of the "
-          "permutation FDR.", min=1, max=10**6),
+          "permutation FDR.", min=1, max=10**6, when=(("adjust", "perm"),)),
     SEED,
     Param("cor_cutoff", float, 0.99, "correlation cutoff", "Correlations above it are set to "
           "it before the Fisher transformation (as DGCA).", min=0, max=1, min_open=True),
@@ -106,7 +92,7 @@ PARAMS = (
           "those with q <= keep_q (class counts are over all pairs either way).",
           choices=("all", "q"), choice_labels=("all pairs", "pairs with q <= keep_q")),
     Param("keep_q", float, 0.25, "keep q", "With keep = q: the pairs with q_diff at most "
-          "this are stored.", min=0, max=1, min_open=True),
+          "this are stored.", min=0, max=1, min_open=True, when=(("keep", "q"),)),
     Param("distances", str, "auto", "distances (HIM)", "Compute H, IM and HIM between the "
           "conditions' networks (a full spectrum each, whose cost grows as p^3: above "
           "2,000 variables more than the rest of the analysis). auto: up to 2,000 "
@@ -120,6 +106,8 @@ MIN_SAMPLES = 4  # the Fisher z test divides by n - 3
 # nodes take a few seconds (5 s each on a loaded core); of 5,000 about 20 s each,
 # more than all the rest of the job)
 DISTANCES_AUTO = 2000
+# The conditions' networks are compared by HIM with rho 1 and the optimal gamma.
+STEP = DistanceStep()
 
 
 class Differential(Workflow):
@@ -131,6 +119,31 @@ class Differential(Workflow):
     view = "renette_widgets.widgets.differential:DifferentialView"
     cli_command = "differential"
     cli_help = "differential networks: which pairs and nodes change between conditions"
+    front = Front(
+        name="differential",
+        summary="Differential network analysis: which pairs and which nodes change between "
+                "conditions.",
+        inputs=(Arg("a", Any, "DataFrame, ndarray, path, mapping or list\n    The data matrix "
+                    "of condition A (samples in rows, variables in columns); for k >= 2 "
+                    "conditions a mapping ``{name: matrix}`` (or a list), with ``b`` left out: "
+                    "every pair of conditions is compared."),
+                Arg("b", MatrixLike | None, "DataFrame, ndarray or path, optional\n    The data "
+                    "matrix of condition B. The two are named ``\"A\"`` and ``\"B\"``, or by "
+                    "their file names, and compared on the variables they share.", None)),
+        positional=("method", "adjust"),
+        extras=(Arg("sets", Any, "path, mapping or \"modules\", optional\n    Gene sets: a GMT "
+                    "file, a two-column CSV (set, gene) or ``{set: [genes]}``; ``\"modules\"``: "
+                    "the modules of the pooled network (hierarchical clustering cut by "
+                    "``dynamicTreeCut``). Per set: mean z_diff and mean |r_B| - |r_A| of its "
+                    "pairs, its summed ``d`` and a permutation p-value of it, BH over sets: "
+                    "``result.comparison().sets``.", None),),
+        var_keyword=Arg("node_params", Any, "Parameters of ``node_method`` (e.g. ``P=6`` for "
+                        "WGCNA)."),
+        # None (or True / False) as well as "auto", "yes", "no": the first API's form
+        defaults={"distances": None},
+        returns="DifferentialResult\n    ``pairs()``, ``significant()``, ``nodes()``, "
+                "``comparison(name)``, the k x k ``H``, ``IM``, ``HIM`` between the conditions' "
+                "networks, ``edges`` (the summary across conditions) and ``networks``.")
 
     def validate_params(self, params: Mapping | None) -> dict:
         """Its own parameters plus ``node_method_params`` (or those given flat)."""
@@ -278,11 +291,11 @@ class Differential(Workflow):
                                       sets=None if sets is None else sets[0])
             comps[(a, b)] = (label, out, pairs, diff, blocks, sets)
         tiles = []
-        if distances(params, p):  # the k x k distances of the networks, as the distance workflow
-            spectra = [submit_task(client, plan, "spectra", f"spectra-{c}-{job_id}", t_spectra,
-                                   [nets[c]], None, None, priority=prio + 1) for c in range(k)]
-            tiles = distance_tiles(client, plan, [(f, 0) for f in spectra], upper_pairs(k), p,
-                                   workers, 1.0, job_id, prio, "diff")
+        if distances(params, p):  # the k x k distances of the networks: the distance step
+            spectra = [STEP.chunk(client, plan, f"spectra-{c}-{job_id}", [nets[c]], prio + 1)
+                       for c in range(k)]
+            tiles = STEP.tiles(client, plan, [(f, 0) for f in spectra], upper_pairs(k), p,
+                               workers, job_id, prio, "diff")
         edges_out = None if res is None else str(res / "edges_across_conditions.parquet")
         summary = submit_task(client, plan, "edges across conditions", f"edges-{job_id}",
                               ed.t_edge_summary, xs, names, conds, params["method"],
@@ -297,12 +310,10 @@ class Differential(Workflow):
             futs = [f for c in comps.values() for f in (c[2], c[3], *c[4], *(c[5] or ()))]
             got = gather(client, futs + [f for _, f in tiles] + [summary]
                          + (nets if res is None else []))
-            dist = {}
-            for col, key in enumerate(("H", "IM", "HIM")):
-                d = np.zeros((k, k)) if tiles else np.full((k, k), np.nan)
-                if tiles:
-                    fill_pairs(d, tiles, got, col)
-                dist[key] = pd.DataFrame(d, index=conds, columns=conds)
+            dist = {key: pd.DataFrame(STEP.values(tiles, got, k, key,
+                                                  0.0 if tiles else np.nan),
+                                      index=conds, columns=conds)
+                    for key in COMPONENT_NAMES}
             comparisons = {}
             for (a, b), (label, out, pf, df_, blocks, sets) in comps.items():
                 comparisons[label] = comparison(
@@ -337,7 +348,7 @@ class Differential(Workflow):
             if c.sets is not None:
                 files["comparisons"][c.name]["sets"] = _write_frame(
                     c.sets, folder / f"sets_{stem}.parquet")
-        for key in ("H", "IM", "HIM"):
+        for key in COMPONENT_NAMES:
             write_matrix(folder / f"{key}.zarr", getattr(result, key))
             files[key] = f"{key}.zarr"
         files["edges"] = _write_pairs(result.edges, folder, "edges_across_conditions")
@@ -364,7 +375,7 @@ class Differential(Workflow):
             for name, f in files["comparisons"].items()}
         return DifferentialResult(
             conditions=s["conditions"], comparisons=comparisons,
-            **{k: as_frame(read_matrix_file(folder / files[k])) for k in ("H", "IM", "HIM")},
+            **{k: as_frame(read_matrix_file(folder / files[k])) for k in COMPONENT_NAMES},
             edges=PairTable(path=folder / files["edges"]), edge_counts=s["edge_counts"],
             networks={c: read_matrix_file(folder / f) for c, f in files["networks"].items()},
             params=s["params"], notes=s["notes"])
@@ -382,7 +393,7 @@ class Differential(Workflow):
             out[f"{stem}_classes"] = ("table", c.classes)
             if c.sets is not None:
                 out[f"{stem}_sets"] = ("table", c.sets)
-        out.update({key: ("matrix", getattr(result, key)) for key in ("H", "IM", "HIM")})
+        out.update({key: ("matrix", getattr(result, key)) for key in COMPONENT_NAMES})
         out["edges_across_conditions"] = ("table", result.edges)
         return out
 
@@ -400,16 +411,6 @@ class Differential(Workflow):
 
     # ------------------------------------------------------------ command line
     def add_cli_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("-m", "--method", default=PARAMS[0].default,
-                            choices=list(PARAMS[0].choices), help=PARAMS[0].help)
-        for spec in self.params[1:]:  # --adjust, --n-perm, ... from the specs
-            if spec.type is bool:  # --distances / --no-distances
-                parser.add_argument("--" + spec.name.replace("_", "-"), default=spec.default,
-                                    action=argparse.BooleanOptionalAction, help=spec.help)
-                continue
-            parser.add_argument("--" + spec.name.replace("_", "-"), type=spec.type,
-                                default=spec.default, help=spec.help,
-                                choices=list(spec.choices) if spec.choices else None)
         parser.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
                             help="parameter of the node-level method, e.g. P=6")
         parser.add_argument("--sets", default=None, metavar="FILE|modules",
@@ -418,56 +419,25 @@ class Differential(Workflow):
         parser.add_argument("--drop-constant", action="store_true",
                             help="drop constant columns instead of refusing the data")
 
-    def cli_params(self, args: argparse.Namespace) -> dict:
-        return {**{s.name: getattr(args, s.name) for s in self.params},
-                "node_method_params": options.key_values(args.param), "sets": args.sets}
+    def cli_extra(self, values, args: argparse.Namespace) -> dict:
+        return {**values, "node_method_params": options.key_values(args.param),
+                "sets": args.sets}
 
+    # ------------------------------------------------------------ Python function
+    def api_inputs(self, args):
+        """``a`` and ``b`` named by their files (else "A" and "B"), or ``a`` alone:
+        the conditions as a mapping or a list."""
+        a, b = args["a"], args["b"]
+        if b is None:
+            return a
+        names = [Path(x).stem if isinstance(x, (str, Path)) else d
+                 for x, d in ((a, "A"), (b, "B"))]
+        if names[0] == names[1]:
+            names = ["A", "B"]
+        return dict(zip(names, (a, b)))
 
-
-# ---------------------------------------------------------------- inputs
-
-def align(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """The conditions on the variables all of them share, in the first one's order;
-    a note on each condition that lost variables says how many and which."""
-    items = list(frames.items())
-    sets = [set(df.columns) for _, df in items]
-    shared = [c for c in items[0][1].columns if all(c in s for s in sets[1:])]
-    if len(shared) < 2:
-        sizes = "; ".join(f"{source(n, df)} has {df.shape[1]}" for n, df in items)
-        raise InputError(f"the conditions share {len(shared)} variable(s) (columns, by name: "
-                         f"{sizes}); a differential analysis needs at least 2",
-                         hint="Give every condition the same variables: the same column "
-                              "names in the header of each file.")
-    keep = set(shared)
-    out = {}
-    for name, df in items:
-        sub = df.loc[:, shared]
-        sub.attrs = dict(df.attrs)
-        left = [str(c) for c in df.columns if c not in keep]
-        if left:
-            shown = ", ".join(f"'{c}'" for c in left[:5]) + (" ..." if len(left) > 5 else "")
-            checks.add_note(sub, f"{source(name, df)}: {len(left)} of its {df.shape[1]} "
-                                 f"variables are not in every condition and were left out "
-                                 f"({shown}); the {len(shared)} shared variables are compared.")
-        out[name] = sub
-    return out
-
-
-def _top_variance(frames: dict[str, pd.DataFrame], n: int | None) -> dict[str, pd.DataFrame]:
-    """The ``n`` variables of largest variance over all conditions' samples (noted)."""
-    p = next(iter(frames.values())).shape[1]
-    if n is None or n >= p:
-        return frames
-    pooled = pd.concat(frames.values(), ignore_index=True)
-    keep = checks.keep_most_variable(pooled, n).columns  # the same ranking as one matrix's
-    out = {}
-    for k, (name, df) in enumerate(frames.items()):
-        out[name] = df.loc[:, keep]
-        out[name].attrs = dict(df.attrs)
-        if k == 0:
-            checks.add_note(out[name], f"kept the {n:,} variables of largest variance (over the "
-                                       f"samples of all conditions) out of {p:,}")
-    return out
+    def api_params(self, values, extra):
+        return {**values, "node_method_params": extra}
 
 
 def distances(params: dict, p: int) -> bool:

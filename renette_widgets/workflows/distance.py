@@ -1,15 +1,13 @@
 """Distance: Hamming, Ipsen-Mikhailov and HIM between every pair of networks.
 
-Parameters: ``{"metric": "HIM", "rho": 1.0, "gamma": None, "components": True,
-"align": "names"}`` (``gamma`` None: nettools' optimal gamma; ``align``: how
-networks on different node sets are matched, see
-:func:`~renette_widgets.io.checks.check_network_set`). One network is compared
+Parameters: the specs below (docs/parameters.md). One network is compared
 with the empty network, as ReNette did.
 
-Tasks: one per chunk of networks (spectrum and IM-grid density of each,
-:func:`~renette_widgets.engine.spectra.t_spectra`), one per tile of pairs
-(:func:`~renette_widgets.engine.spectra.t_block`). Result: ``H``, ``IM``,
-``HIM`` (k x k DataFrames with the networks' names) and ``gamma``.
+Tasks: the distance step (:mod:`.diststep`): one per chunk of networks
+(spectrum and IM-grid density of each, none for H alone), one per tile of
+pairs. Result: ``H``, ``IM``, ``HIM`` (k x k DataFrames with the networks'
+names; only the chosen ``metric`` unless it is HIM with ``components``) and
+``gamma``.
 
 ``spectrum="approximate"`` (undirected networks of 10,000+ nodes) estimates
 each spectrum's density by stochastic Lanczos quadrature
@@ -19,16 +17,16 @@ pair's error next to its number. It is used only when asked for.
 """
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..engine import packing
 from ..engine.approx import t_spectra_approx
-from ..engine.spectra import t_pair_distances, t_spectra
+from ..engine.spectra import t_pair_distances
 from ..io import checks
 from ..io.arrays import as_frame, read_matrix_file, write_matrix
 from ..io.params import COMPONENTS, DISTANCE, Param
@@ -36,15 +34,14 @@ from ..jobs.grain import (DEFAULT_WORKERS, cost_priority, n_parts, network_cost,
                           upper_pairs)
 from ..jobs.memory import Estimate
 from ..jobs.placement import chunk_placement, cluster_state
-from ..jobs.plan import Context, Plan, distance_tiles, fill_pairs, gather, map_tasks
+from ..jobs.plan import Context, Plan, gather, map_tasks
 from ..jobs.store import dump_json
 from ..symmetry import is_directed
 from ..errors import InputError
-from . import options
-from .base import Workflow
+from .base import Arg, Front, Workflow
+from .diststep import COMPONENT_NAMES, DistanceStep
 from .registry import register
 
-COMPONENT_NAMES = ("H", "IM", "HIM")
 # with approximate spectra: each pair's error; pair by pair on shared nodes: their number
 ERROR_NAMES = ("IM_error", "HIM_error", "shared_nodes")
 ALIGN = Param("align", str, "names", "node sets",
@@ -72,6 +69,22 @@ class Distance(Workflow):
     view = "renette_widgets.widgets.results:DistanceView"
     cli_command = "distance"
     cli_help = "distances between networks"
+    front = Front(
+        name="distance",
+        summary="Distances between networks (Hamming, Ipsen-Mikhailov, HIM).",
+        inputs=(Arg("networks", Any, "mapping, sequence or path(s)\n    Networks (DataFrames, "
+                    "or files: adjacency matrices, edge lists, GraphML, GML); one network is "
+                    "compared with the empty network. With ``multiplex=True``: two multiplex "
+                    "networks, each a folder of layer files, a list of layers or ``{layer: "
+                    "network}`` (the two as a list, or as ``{name: layers}``)."),),
+        positional=("metric", "rho", "gamma", "components"),
+        variant="multiplex",
+        returns="dict\n    ``H``, ``IM``, ``HIM`` (k x k DataFrames with the network names: "
+                "those ``metric`` and ``components`` ask for); ``gamma``: the value used "
+                "(None with H alone); with approximate spectra ``IM_error`` and ``HIM_error``. "
+                "With ``multiplex=True``: ``distances`` (columns H, IM, HIM; a row per pair of "
+                "layers, then ``\"multiplex\"``), ``networks`` and ``layers`` (the names "
+                "compared).")
 
     def check_inputs(self, matrices, params, drop_constant=False):
         nets = super().check_inputs(matrices, params, drop_constant)
@@ -119,39 +132,36 @@ class Distance(Workflow):
             send += [np.zeros_like(mats[0])] if len(send) < len(mats) else []
         else:
             send = [packing.pack(a) if e else a for a, e in zip(mats, exact)]
-        where = []
+        step = DistanceStep.of(params)
+        approx = params["spectrum"] == "approximate" and step.eigen
         chunks = split(list(range(len(mats))),
                        n_parts(len(mats), len(mats) * network_cost(n), workers))
         keys = [f"spectra-{c}-{job_id}" for c in range(len(chunks))]
         groups = [[send[i] for i in members] for members in chunks]
-        approx = params["spectrum"] == "approximate"
-        futs = map_tasks(client, plan, "spectra", keys,
-                         *((t_spectra_approx, groups, [gamma] * len(chunks),
-                            [SLQ_VECTORS] * len(chunks), [SLQ_STEPS] * len(chunks))
-                           if approx else
-                           (t_spectra, groups, [directed] * len(chunks), [gamma] * len(chunks))),
-                         priority=prio, place=chunk_placement(addresses, idle, keys, mats[0]))
-        for fut, members in zip(futs, chunks):
-            where += [(fut, k) for k in range(len(members))]
-        tiles = distance_tiles(client, plan, where, upper_pairs(len(mats)), n, workers,
-                               params["rho"], job_id, prio, "dist")
+        place = chunk_placement(addresses, idle, keys, mats[0])
+        if approx:
+            futs = map_tasks(client, plan, "spectra", keys, t_spectra_approx, groups,
+                             [gamma] * len(chunks), [SLQ_VECTORS] * len(chunks),
+                             [SLQ_STEPS] * len(chunks), priority=prio, place=place)
+        else:
+            futs = step.chunks(client, plan, keys, groups, directed, prio, place)
+        where = [(fut, k) for fut, members in zip(futs, chunks) for k in range(len(members))]
+        tiles = step.tiles(client, plan, where, upper_pairs(len(mats)), n, workers, job_id,
+                           prio, "dist")
 
         def assemble():
             got = gather(client, [fut for _, fut in tiles] + (futs if approx else []))
-            res = {}
-            for col, c in enumerate(COMPONENT_NAMES):
-                out = np.zeros((len(mats), len(mats)))
-                fill_pairs(out, tiles, got, col)
-                res[c] = pd.DataFrame(out, index=names, columns=names)
-            res["gamma"] = float(got[tiles[0][1].key]["gamma"])
+            res: dict = step.matrices(tiles, got, names)
+            res["gamma"] = step.gamma_used(tiles, got)
             if approx:  # each pair's bound: the sum of its two networks' errors
                 err = np.array([got[f.key]["error"][k] for f, k in where])
                 im = np.add.outer(err, err)
                 np.fill_diagonal(im, 0.0)
-                res["IM_error"] = pd.DataFrame(im, index=names, columns=names)
-                # HIM is sqrt(rho / (1 + rho))-Lipschitz in IM
-                scale = np.sqrt(params["rho"] / (1 + params["rho"]))
-                res["HIM_error"] = pd.DataFrame(scale * im, index=names, columns=names)
+                if "IM" in res:
+                    res["IM_error"] = pd.DataFrame(im, index=names, columns=names)
+                if "HIM" in res:  # HIM is sqrt(rho / (1 + rho))-Lipschitz in IM
+                    scale = np.sqrt(params["rho"] / (1 + params["rho"]))
+                    res["HIM_error"] = pd.DataFrame(scale * im, index=names, columns=names)
             return res
         plan.assemble = assemble
         return plan
@@ -176,18 +186,8 @@ class Distance(Workflow):
         return {key: ("matrix", result[key]) for key in COMPONENT_NAMES + ERROR_NAMES
                 if key in result}
 
-    def add_cli_arguments(self, parser: argparse.ArgumentParser) -> None:
-        options.add_distance_options(parser)
-        parser.add_argument("--align", default=ALIGN.default, choices=list(ALIGN.choices),
-                            help="match nodes by name (default), keep the shared nodes only, "
-                            "take all nodes (missing = isolated), or by position (names ignored)")
-        parser.add_argument("--spectrum", default=SPECTRUM.default, choices=list(SPECTRUM.choices),
-                            help="approximate: spectral densities by stochastic Lanczos "
-                            "quadrature, with each pair's estimated error (large networks)")
-
-    def cli_params(self, args: argparse.Namespace) -> dict:
-        return {"metric": args.metric, "rho": args.rho, "gamma": args.gamma,
-                "align": args.align, "spectrum": args.spectrum}
+    def api_inputs(self, args):
+        return args["networks"]
 
 
 def _plan_pairs(ctx: Context, matrices: dict, params: dict, nodes: list[list[str]]) -> Plan:
@@ -207,21 +207,23 @@ def _plan_pairs(ctx: Context, matrices: dict, params: dict, nodes: list[list[str
     keys = [f"pairs-{g}-{ctx.job_id}" for g in range(len(groups))]
     futs = map_tasks(ctx.client, plan, "distances", keys, t_pair_distances,
                      [[subs[p] for p in g] for g in groups], [params["rho"]] * len(groups),
-                     [params["gamma"]] * len(groups),
+                     [params["gamma"]] * len(groups), [params["metric"]] * len(groups),
                      priority=cost_priority(sum(2 * n ** 3 for n in sizes)), place={})
 
     def assemble():
         got = gather(ctx.client, futs)
         values = np.concatenate([got[f.key] for f in futs])
         res = {}
-        for col, c in enumerate(COMPONENT_NAMES):
+        for c in DistanceStep.of(params).outputs:
             out = np.zeros((len(names), len(names)))
+            col = COMPONENT_NAMES.index(c)
             out[pairs[:, 0], pairs[:, 1]] = out[pairs[:, 1], pairs[:, 0]] = values[:, col]
             res[c] = pd.DataFrame(out, index=names, columns=names)
         shared = np.diag([float(matrices[n].shape[0]) for n in names])
         shared[pairs[:, 0], pairs[:, 1]] = shared[pairs[:, 1], pairs[:, 0]] = sizes
         res["shared_nodes"] = pd.DataFrame(shared, index=names, columns=names)
-        res["gamma"] = params["gamma"]  # None: each pair's own optimal gamma
+        # None: each pair's own optimal gamma (or no spectrum: H alone)
+        res["gamma"] = params["gamma"] if params["metric"] != "H" else None
         return res
     plan.assemble = assemble
     return plan

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,7 +29,8 @@ from ..engine.correlation import block_method, t_cor_block, t_standardize
 from ..engine.tasks import t_infer, t_input, t_mine_finish, t_mine_rows
 from ..errors import InputError
 from ..io import checks
-from ..io.arrays import StoredMatrix, create_matrix, read_matrix_file, row_blocks, write_matrix
+from ..io.arrays import (StoredMatrix, as_frame, create_matrix, read_matrix_file, row_blocks,
+                         write_matrix)
 from ..io.names import safe_name
 from ..io.params import METHOD, SEED, TOP_VARIANCE, coerce, take, validate_method_params
 from ..jobs.grain import DEFAULT_WORKERS, cost_priority, mine_row_blocks, tasks_per_worker
@@ -35,7 +38,7 @@ from ..jobs.memory import Estimate
 from ..jobs.placement import cluster_state
 from ..jobs.plan import Context, Plan, gather, submit_task
 from . import options
-from .base import Workflow, source
+from .base import Arg, Front, MatrixLike, Workflow, source
 from .registry import register
 
 
@@ -43,10 +46,21 @@ class Inference(Workflow):
     name = "inference"
     title = "Inference"
     input_kind = "data"
-    params = (METHOD, SEED, TOP_VARIANCE)
+    # the seed matters to the stochastic methods only (bc3net's bagging)
+    params = (METHOD, replace(SEED, when=(("method", "bc3net"),)), TOP_VARIANCE)
     view = "renette_widgets.widgets.results:InferenceView"
     cli_command = "infer"
     cli_help = "infer networks"
+    cli_repeat = ("method",)
+    front = Front(
+        name="infer",
+        summary="Infer a network from a data matrix (samples in rows, variables in columns).",
+        inputs=(Arg("data", MatrixLike, "DataFrame, ndarray or path\n    The data matrix "
+                    "(a file is read with :func:`read_matrix`)."),),
+        positional=("method",),
+        var_keyword=Arg("params", Any, "Method parameters, as keyword arguments of R's "
+                        "``mat2adj`` (e.g. ``P=6``, ``measure=\"MIC\"``, ``tol=0``)."),
+        returns="DataFrame\n    p x p adjacency with the variable names.")
 
     def validate_params(self, params: Mapping | None) -> dict:
         """``{"methods": {method: {...}} or [methods], "seed"}``, or the flat form
@@ -170,13 +184,21 @@ class Inference(Workflow):
     def exportables(self, result):
         return {name: ("network", net) for name, net in result["networks"].items()}
 
-    def add_cli_arguments(self, parser: argparse.ArgumentParser) -> None:
-        options.add_method_options(parser, several=True)
-        parser.add_argument("--seed", type=int, default=SEED.default)
+    def api_inputs(self, args):
+        return {"data": args["data"]}
 
-    def cli_params(self, args: argparse.Namespace) -> dict:
-        return {"methods": options.method_params(args.method or [METHOD.default], args.param),
-                "seed": args.seed, "top_variance": args.top_variance}
+    def api_params(self, values, extra):
+        return {"methods": {values.pop("method"): extra}, **values}
+
+    def api_result(self, result):
+        return as_frame(next(iter(result["networks"].values())))
+
+    def add_cli_arguments(self, parser: argparse.ArgumentParser) -> None:
+        options.add_method_options(parser)
+
+    def cli_extra(self, values, args: argparse.Namespace) -> dict:
+        methods = values.pop("method") or [METHOD.default]
+        return {"methods": options.method_params(methods, args.param), **values}
 
 
 def _path(path: Path | None) -> str | None:

@@ -9,9 +9,8 @@ layer k of one compared with layer k of the other. The layers' node sets are
 matched as ``align`` says (:func:`~renette_widgets.io.checks.check_network_set`:
 the same names, the nodes every layer shares, all nodes, or by position).
 
-Parameters: ``{"rho": 1.0, "gamma": None, "coupling": 1.0, "align": "names"}``;
-``coupling`` is the weight linking each node to its copies in the other layers
-(the inter-layer matrix ``I = coupling (1 - diag(l))``). One task
+Parameters: the specs below (docs/parameters.md; the inter-layer matrix is
+``I = coupling (1 - diag(l))``). One task
 (:func:`~renette_widgets.engine.multiplex.t_multiplex`) on the engine's R
 ``mpnetdist``. Result: ``{"distances": DataFrame, "networks": [x, y],
 "layers": [[x layer, y layer], ...], "H": float, "IM": float, "HIM": float}``,
@@ -43,6 +42,7 @@ from ..jobs.plan import Context, Plan, gather, submit_task
 from ..jobs.store import dump_json
 from .base import Workflow, source
 from .distance import ALIGN
+from .diststep import COMPONENT_NAMES
 from .registry import register
 
 SEP = ":"
@@ -159,7 +159,7 @@ class Multiplex(Workflow):
             rows = [f"layer {k + 1}: {a}" if a == b else f"layer {k + 1}: {a} vs {b}"
                     for k, (a, b) in enumerate(layers)]
             values = np.vstack([got["layers"], got["multiplex"]])
-            table = pd.DataFrame(values, columns=["H", "IM", "HIM"],
+            table = pd.DataFrame(values, columns=list(COMPONENT_NAMES),
                                  index=pd.Index(rows + [MULTIPLEX], name="comparison"))
             return _with_totals({"distances": table, "networks": [x, y], "layers": layers})
         plan.assemble = assemble
@@ -195,21 +195,12 @@ class Multiplex(Workflow):
         return dict(zip(named, frames.values()))
 
     def add_cli_arguments(self, parser: argparse.ArgumentParser) -> None:
-        spec = {p.name: p for p in self.params}
         parser.add_argument("--layers", type=int, metavar="L",
                             help="layers per network, when files are given (not folders)")
-        parser.add_argument("--rho", type=float, default=spec["rho"].default,
-                            help="weight of IM in HIM")
-        parser.add_argument("--gamma", type=float, default=None,
-                            help="Lorentz half-width (default: optimal gamma of the supra-graph)")
-        parser.add_argument("--coupling", type=float, default=COUPLING.default,
-                            help="inter-layer coupling (default 1)")
-        parser.add_argument("--align", default=ALIGN.default, choices=list(ALIGN.choices),
-                            help="how the layers' node sets are matched (default: same names)")
 
-    def cli_params(self, args: argparse.Namespace) -> dict:
-        return {"rho": args.rho, "gamma": args.gamma, "coupling": args.coupling,
-                "align": args.align}
+    def api_inputs(self, args):
+        """``rw.distance(networks, multiplex=True)``: the two multiplex networks."""
+        return layered_inputs(args["networks"])
 
 
 def _with_diagonal(df: pd.DataFrame) -> pd.DataFrame:
@@ -231,7 +222,7 @@ def _with_totals(result: dict) -> dict:
     """The multiplex distance also as ``H``, ``IM``, ``HIM`` (floats), as a distance
     result names its components."""
     row = result["distances"].loc[MULTIPLEX]
-    return {**result, **{c: float(row[c]) for c in ("H", "IM", "HIM")}}
+    return {**result, **{c: float(row[c]) for c in COMPONENT_NAMES}}
 
 
 def _restrict(df: pd.DataFrame, nodes: list[str]) -> pd.DataFrame:

@@ -9,7 +9,7 @@ import argparse
 from typing import Any
 
 from ..errors import InputError
-from ..io.params import DISTANCE, defaults, method_specs
+from ..io.params import Param, method_specs
 
 
 def typed_value(text: str) -> Any:
@@ -39,32 +39,58 @@ def key_values(pairs: list[str] | None) -> dict:
     return out
 
 
-def add_method_options(parser: argparse.ArgumentParser, several: bool) -> None:
-    """``-m/--method`` (repeatable when ``several``), ``-p KEY=VALUE`` and
-    ``--drop-constant``: the options of a workflow that infers networks."""
-    if several:
-        parser.add_argument("-m", "--method", action="append",
-                            help="inference method (repeat for several; default cor)")
-    else:
-        parser.add_argument("-m", "--method", help="inference method (default cor)")
+def option_strings(spec: Param) -> list[str]:
+    """The option strings of a parameter: its extra ones (``Param.cli``, e.g.
+    ``-m``), then ``--<name>`` (``_`` and ``.`` as ``-``)."""
+    return [*spec.cli, "--" + spec.name.replace("_", "-").replace(".", "-")]
+
+
+def spec_help(spec: Param) -> str:
+    """A parameter's option help: its help text and its rule (argparse-escaped)."""
+    rule = spec.rule()
+    return f"{spec.help} {rule[:1].upper()}{rule[1:]}.".replace("%", "%%")
+
+
+def add_spec_options(parser: argparse.ArgumentParser, specs, repeat=()) -> None:
+    """One option per parameter spec: typed, its choices, its default; a boolean
+    as ``--x/--no-x``; a name in ``repeat`` may be given several times (a list,
+    None when not given)."""
+    for spec in specs:
+        names, dest = option_strings(spec), spec.name
+        if spec.type is bool:
+            parser.add_argument(*names, dest=dest, default=spec.default, help=spec_help(spec),
+                                action=argparse.BooleanOptionalAction)
+            continue
+        kw = {"choices": list(spec.choices), "type": _choice(spec)} if spec.choices else {
+            "type": spec.type}
+        if spec.name in repeat:
+            kw.update(action="append", default=None)
+        else:
+            kw.update(default=spec.default)
+        parser.add_argument(*names, dest=dest, help=spec_help(spec), **kw)
+
+
+def _choice(spec: Param):
+    """A choice as written in the spec whatever its case (``-m wgcna`` is WGCNA, as
+    the specs accept it); anything else as given, for argparse to refuse."""
+    by_case = {str(c).lower(): c for c in spec.choices}
+    return lambda text: by_case.get(text.strip().lower(), text)
+
+
+def spec_values(args: argparse.Namespace, specs) -> dict:
+    """``{name: value}`` of the parameters' options (:func:`add_spec_options`)."""
+    return {spec.name: getattr(args, spec.name) for spec in specs}
+
+
+def add_method_options(parser: argparse.ArgumentParser) -> None:
+    """``-p KEY=VALUE`` and ``--drop-constant``: the options of a workflow that
+    infers networks, besides its parameters' own."""
     parser.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
                         help="method parameter, e.g. P=6, measure=MIC, tol=0 (given to the "
                         "methods that take it), or METHOD.KEY=VALUE for one method")
     parser.add_argument("--drop-constant", action="store_true",
                         help="drop constant columns (variance at most tol) instead of "
                         "refusing the data")
-    parser.add_argument("--top-variance", type=int, metavar="N",
-                        help="keep only the N variables of largest variance")
-
-
-def add_distance_options(parser: argparse.ArgumentParser) -> None:
-    """``--metric``, ``--rho`` and ``--gamma`` (the distance's parameters)."""
-    d = defaults(DISTANCE)
-    metric = next(p for p in DISTANCE if p.name == "metric")
-    parser.add_argument("--metric", default=d["metric"], choices=list(metric.choices))
-    parser.add_argument("--rho", type=float, default=d["rho"], help="weight of IM in HIM")
-    parser.add_argument("--gamma", type=float, default=d["gamma"],
-                        help="Lorentz half-width (default: optimal gamma)")
 
 
 def method_params(methods: list[str], pairs: list[str] | None) -> dict:

@@ -1,14 +1,13 @@
 """Stability: how much the inferred network changes under resampling (nettools' netSI).
 
-Parameters: ``{"method": "cor", "method_params": {}, "metric": "HIM",
-               "resampling": "montecarlo", "k": 3, "h": 20, "seed": 0, "indicator": "all",
-               "rho": 1.0, "gamma": None}``; method parameters may be given flat.
+Parameters: the specs below (docs/parameters.md), plus ``method_params`` (the
+inference method's parameters; they may be given flat).
 
-Tasks: the network on all rows; chunks of resamples (networks, spectra,
-per-edge extremes and node strengths,
+Tasks: the network on all rows; chunks of resamples (networks, spectra
+(none for ``metric="H"``), per-edge extremes and node strengths,
 :func:`~renette_widgets.engine.tasks.t_resamples`); tiles of pairs for S (all
-rows vs each resample) and SI (between resamples); one small task each for Sw
-and Sd. Result: a :class:`~renette_widgets.results.StabilityResult`.
+rows vs each resample) and SI (between resamples), the distance step
+(:mod:`.diststep`); one small task each for Sw and Sd. Result: a :class:`~renette_widgets.results.StabilityResult`.
 """
 from __future__ import annotations
 
@@ -16,31 +15,33 @@ import argparse
 import json
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..engine.spectra import t_resample_spectra, t_spectra
+from ..engine.spectra import t_resample_spectra
 from ..engine.tasks import t_indices, t_infer, t_input, t_resamples, t_sd, t_sw
 from ..errors import InputError
 from ..io import checks
 from ..io.arrays import as_frame, read_matrix_file, read_table, write_matrix, write_table
-from ..io.params import (DISTANCE, METHOD, SEED_MAX, TOP_VARIANCE, Param, defaults, number,
-                         take, validate_method_params)
+from ..io.params import (DISTANCE, METHOD, SEED_MAX, TOP_VARIANCE, Param, number, take,
+                         validate_method_params)
 from ..jobs.grain import (DEFAULT_WORKERS, cost_priority, infer_cost, n_parts, n_resamples,
                           network_cost, split, tasks_per_worker, upper_pairs)
 from ..jobs.memory import Estimate
 from ..jobs.placement import chunk_placement, cluster_state
-from ..jobs.plan import Context, Plan, distance_tiles, fill_pairs, gather, submit_task
+from ..jobs.plan import Context, Plan, gather, submit_task
 from ..jobs.store import dump_json
 from ..results import StabilityResult
 from . import options
-from .base import Workflow, source
+from .base import Arg, Front, MatrixLike, Workflow, source
+from .diststep import DistanceStep
 from .inference import R_COPIES
 from .registry import register
 
 K = Param("k", int, 3, "k", "Monte Carlo keeps (1 - 1/k) of the samples; kCV uses k "
-          "folds; LOO ignores k.", min=2, max=100)
+          "folds; LOO ignores k.", min=2, max=100, cli=("-k",))
 INDICATORS = ("all", "S", "SI", "Sw", "Sd")
 
 
@@ -66,6 +67,17 @@ class Stability(Workflow):
     view = "renette_widgets.widgets.results:StabilityView"
     cli_command = "stability"
     cli_help = "network stability under resampling (netSI)"
+    front = Front(
+        name="stability",
+        summary="Stability of the inferred network under resampling (nettools' netSI).",
+        inputs=(Arg("data", MatrixLike, "DataFrame, ndarray or path\n    The data matrix "
+                    "(samples in rows, variables in columns)."),),
+        positional=("method", "metric", "resampling", "k", "h", "seed"),
+        var_keyword=Arg("params", Any, "Parameters of the inference method, as keyword "
+                        "arguments of R's ``mat2adj`` (e.g. ``P=6``)."),
+        returns="StabilityResult\n    S, SI (means of the distances from the network "
+                "inferred on all samples, and between resamples), Sw (per edge), Sd (per "
+                "node) and their per-resample values.")
 
     def validate_params(self, params: Mapping | None) -> dict:
         """Its own parameters plus ``method_params`` (or method parameters given flat)."""
@@ -133,6 +145,7 @@ class Stability(Workflow):
         pairs = np.concatenate(pairs) if pairs else np.empty((0, 2), np.int64)
         spectra = len(pairs) > 0
         # gamma None: the tasks with spectra find it from `full` (no gamma task to wait for)
+        step = DistanceStep.of(params)
         gamma = params["gamma"]
         workers = len(addresses) or DEFAULT_WORKERS
         cost = infer_cost(nrow, p, method) + (network_cost(p) if spectra else 0.0)
@@ -143,9 +156,7 @@ class Stability(Workflow):
         place = chunk_placement(addresses, idle, keys, data)
         where = []
         if spectra:
-            where.append((submit_task(client, plan, "spectra", keys[-1], t_spectra, [full],
-                         None,
-                         gamma, priority=prio, place=place), 0))
+            where.append((step.chunk(client, plan, keys[-1], [full], prio, place), 0))
         # Fewer resamples than task slots (a large cluster): each resample's spectrum
         # is a task of its own, so spectra of the first resamples run while the
         # last ones are still inferred (else a stage of R tasks on W < R workers
@@ -155,18 +166,18 @@ class Stability(Workflow):
         for c, rs in enumerate(groups):
             fut = submit_task(client, plan, "inferring resampled networks", keys[c], t_resamples,
                               x, idx, rs, method, mparams, seed, gamma, spectra and not alone,
-                              full if spectra and gamma is None else None, "Sw" in want,
-                              priority=prio, place=place)
+                              full if step.eigen and gamma is None else None, "Sw" in want,
+                              step.eigen, priority=prio, place=place)
             chunks.append(fut)
             if alone:
-                fut = submit_task(client, plan, "spectra", f"spectra-{c}-{job_id}",
+                fut = submit_task(client, plan, step.stage, f"spectra-{c}-{job_id}",
                                   t_resample_spectra, fut, gamma,
-                                  full if gamma is None else None, priority=prio)
+                                  full if step.eigen and gamma is None else None, step.eigen,
+                                  priority=prio)
             where += [(fut, k) for k in range(len(rs))]
         tiles = []
         if spectra:
-            tiles = distance_tiles(client, plan, where, pairs, p, workers,
-                                   params["rho"], job_id, prio, "stab")
+            tiles = step.tiles(client, plan, where, pairs, p, workers, job_id, prio, "stab")
         sw = []  # Sw from the chunks' per-edge extremes: a small last task
         if "Sw" in want:
             sw = [submit_task(client, plan, "edge stability", f"sw-{job_id}", t_sw, chunks,
@@ -177,10 +188,8 @@ class Stability(Workflow):
                              priority=prio)
 
         def assemble() -> StabilityResult:
-            col = {"H": 0, "IM": 1, "HIM": 2}[metric]
             got = gather(client, [fut for _, fut in tiles] + sw + [sd, full, idx])
-            dist = np.full((R + 1, R + 1), np.nan)
-            fill_pairs(dist, tiles, got, col)
+            dist = step.values(tiles, got, R + 1, metric, fill=np.nan)
             nodes = list(df.columns)
             res = StabilityResult(S=None, SI=None, Sw=None, Sd=None, S_boot=None, SI_boot=None,
                                   Sd_boot=None, ADJ=pd.DataFrame(got[full.key], index=nodes,
@@ -245,26 +254,20 @@ class Stability(Workflow):
                 out[key] = ("indexed" if key == "Sd_boot" else "table", getattr(result, key))
         return out
 
-    def add_cli_arguments(self, parser: argparse.ArgumentParser) -> None:
-        options.add_method_options(parser, several=False)
-        options.add_distance_options(parser)
-        d = defaults(self.params)
-        parser.add_argument("--resampling", default=d["resampling"],
-                            choices=["montecarlo", "kCV", "LOO"])
-        parser.add_argument("-k", type=int, default=d["k"])
-        parser.add_argument("--h", type=int, default=d["h"])
-        parser.add_argument("--seed", type=int, default=d["seed"])
-        parser.add_argument("--indicator", default=d["indicator"], choices=list(INDICATORS))
+    def api_inputs(self, args):
+        return {"data": args["data"]}
 
-    def cli_params(self, args: argparse.Namespace) -> dict:
+    def api_params(self, values, extra):
+        return {**values, "method_params": extra}
+
+    def add_cli_arguments(self, parser: argparse.ArgumentParser) -> None:
+        options.add_method_options(parser)
+
+    def cli_extra(self, values, args: argparse.Namespace) -> dict:
         if len(args.files) != 1:
             raise InputError("stability takes exactly one data file",
                              hint="Run one stability job per data set.")
-        return {"method": args.method or METHOD.default,
-                "method_params": options.key_values(args.param),
-                "metric": args.metric, "rho": args.rho, "gamma": args.gamma,
-                "resampling": args.resampling, "k": args.k, "h": args.h, "seed": args.seed,
-                "indicator": args.indicator, "top_variance": args.top_variance}
+        return {**values, "method_params": options.key_values(args.param)}
 
 
 def edge_table(sw: np.ndarray, nodes: list) -> pd.DataFrame:

@@ -1,9 +1,8 @@
 """Statistics: node and network statistics of each network (degree, strength, ...).
 
-Parameters: ``{"seed": 0, "threshold": "none", "cut": 0.1, "top_k": 5,
-"density": 0.05}``: the seed of community detection, and which edges count
-(:func:`~renette_widgets.engine.graphs.keep_edges`: all, a weight cut, each
-node's k strongest, or the strongest up to a density). Tasks: one per network
+Parameters: the specs below (docs/parameters.md): the seed of community
+detection, and which edges count
+(:func:`~renette_widgets.engine.graphs.keep_edges`). Tasks: one per network
 (:func:`~renette_widgets.engine.tasks.t_netstats`). Result: ``{network name:
 {"nodes": DataFrame (one row per node), "network": DataFrame (one row)}}``.
 Weighted node measures (strength, pagerank, eigenvector, alpha,
@@ -12,7 +11,6 @@ clustering_weighted) use the weights of the kept edges; unweighted ones
 """
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +23,7 @@ from ..jobs.grain import cost_priority
 from ..io.arrays import read_table, write_table
 from ..jobs.memory import Estimate
 from ..jobs.plan import Context, Plan, gather, submit_task
-from .base import Workflow
+from .base import Arg, Front, MatrixLike, Workflow
 from .registry import register
 
 
@@ -37,11 +35,13 @@ THRESHOLD = (
               "all edges (as given)", "weight above a cut", "k strongest edges per node",
               "strongest edges up to a density")),
     Param("cut", float, 0.1, "weight cut", "With 'weight above a cut': edges with |weight| "
-          "above this are kept.", min=0, max=1e12),
+          "above this are kept.", min=0, max=1e12, when=(("threshold", "weight"),)),
     Param("top_k", int, 5, "edges per node", "With 'k strongest edges per node': an edge "
-          "stays when it is among the k strongest of either of its nodes.", min=1, max=100000),
+          "stays when it is among the k strongest of either of its nodes.", min=1, max=100000,
+          when=(("threshold", "top_k"),)),
     Param("density", float, 0.05, "target density", "With 'strongest edges up to a density': "
-          "the fraction of all possible edges kept (0.05 = 5 %).", min=0, max=1, min_open=True),
+          "the fraction of all possible edges kept (0.05 = 5 %).", min=0, max=1, min_open=True,
+          when=(("threshold", "density"),)),
 )
 
 
@@ -53,6 +53,17 @@ class Statistics(Workflow):
     view = "renette_widgets.widgets.results:StatisticsView"
     cli_command = "stats"
     cli_help = "node and network statistics"
+    front = Front(
+        name="netstats",
+        summary="Node and network statistics of one network.",
+        inputs=(Arg("network", MatrixLike, "DataFrame, ndarray or path\n    The network "
+                    "(a file: adjacency matrix, edge list, GraphML or GML)."),),
+        positional=("seed",),
+        returns="(DataFrame, DataFrame)\n    The node table (one row per node: weighted "
+                "strength, pagerank, eigenvector, alpha and clustering_weighted; unweighted "
+                "degree, eccentricity, betweenness, closeness and clustering; community) and "
+                "the network table (one row, with the threshold, the weight cut and the edges "
+                "given and kept).")
 
     def memory(self, matrices, params) -> Estimate:
         # igraph's graph of a dense network and R's copies of it
@@ -106,21 +117,12 @@ class Statistics(Workflow):
         return {f"{name}_{part}": ("table", tables[part])
                 for name, tables in result.items() for part in ("nodes", "network")}
 
-    def add_cli_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--seed", type=int, default=SEED.default)
-        spec = {p.name: p for p in THRESHOLD}
-        parser.add_argument("--threshold", default=spec["threshold"].default,
-                            choices=list(THRESHOLDS), help="which edges count (default: all)")
-        parser.add_argument("--cut", type=float, default=spec["cut"].default,
-                            help="weight cut, with --threshold weight")
-        parser.add_argument("--top-k", type=int, default=spec["top_k"].default,
-                            help="edges kept per node, with --threshold top_k")
-        parser.add_argument("--density", type=float, default=spec["density"].default,
-                            help="fraction of possible edges kept, with --threshold density")
+    def api_inputs(self, args):
+        return {"network": args["network"]}
 
-    def cli_params(self, args: argparse.Namespace) -> dict:
-        return {"seed": args.seed, "threshold": args.threshold, "cut": args.cut,
-                "top_k": args.top_k, "density": args.density}
+    def api_result(self, result):
+        tables = next(iter(result.values()))
+        return tables["nodes"], tables["network"]
 
 
 register(Statistics())
