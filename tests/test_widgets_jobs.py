@@ -16,7 +16,10 @@ from renette_widgets.io import examples
 from renette_widgets import Store
 from renette_widgets.widgets.app import TITLES, App
 from renette_widgets.widgets.jobs import StoredJob
-from renette_widgets.widgets.results import DistanceView, NetworksView, StabilityView, StatisticsView
+from renette_widgets.widgets.distance import DistanceView
+from renette_widgets.widgets.networks import NetworksView
+from renette_widgets.widgets.stability import StabilityView
+from renette_widgets.widgets.statistics import StatisticsView
 
 TIMEOUT = 180
 

@@ -44,7 +44,7 @@ class Inference(Workflow):
     title = "Inference"
     input_kind = "data"
     params = (METHOD, SEED, TOP_VARIANCE)
-    view = "renette_widgets.widgets.results:InferenceView"
+    view = "renette_widgets.widgets.inference:InferenceView"
     cli_command = "infer"
     cli_help = "infer networks"
 
