@@ -92,7 +92,7 @@ run: setup
 	$(PY) -m renette_widgets.serve
 
 # Benchmarks (by hand, never in make test): ratios measured in the same run,
-# raw numbers in benchmarks/out/; see benchmarks/RESULTS.md.
+# raw numbers in benchmarks/out/; see benchmarks/RESULTS.md, "How to read this file".
 bench: setup $(STAMPS)/bench
 	Rscript benchmarks/bench_distance_r.R
 	@set -e; cd benchmarks; for f in bench_*.py; do echo "== $$f"; $(PY) "$$f"; done

@@ -3,7 +3,7 @@ runs, quick jobs stay within 3 x their idle time, and 8 users at once (browser
 contexts) each upload, infer, compare and read their results: every job done
 with the right numbers, none lost, nobody seeing anybody else's.
 
-The numbers are printed (and recorded in benchmarks/RESULTS.md)."""
+The numbers are printed (and recorded in benchmarks/RESULTS.md, "Many users")."""
 from __future__ import annotations
 
 import asyncio
