@@ -62,23 +62,21 @@ def test_permutation_fdr_is_r_diffcor(client, tmp_path):
 def _start_sampler(dask_worker) -> None:
     """Sample this worker's RSS every 10 ms until stopped (the peak of a job)."""
     import threading
-    import time
 
     import psutil
     proc = psutil.Process()
-    state = {"base": proc.memory_info().rss, "peak": 0, "stop": False}
+    state = {"base": proc.memory_info().rss, "peak": 0, "stop": threading.Event()}
 
     def loop():
-        while not state["stop"]:
+        while not state["stop"].wait(0.01):  # a sample every 10 ms until stopped
             state["peak"] = max(state["peak"], proc.memory_info().rss)
-            time.sleep(0.01)
     threading.Thread(target=loop, daemon=True).start()
     dask_worker._renette_rss = state
 
 
 def _stop_sampler(dask_worker) -> tuple[int, int]:
     state = dask_worker._renette_rss
-    state["stop"] = True
+    state["stop"].set()
     return state["base"], max(state["peak"], state["base"])
 
 
