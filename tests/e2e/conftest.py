@@ -3,7 +3,6 @@ Chromium for all end-to-end tests of this folder."""
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -24,12 +23,46 @@ def screenshot_dir(tmp_path_factory) -> Path | None:
     return tmp_path_factory.mktemp("screenshots") if wanted else None
 
 
-def shot(page, shots: Path | None, name: str, settle: float = 0.8) -> None:
-    """A full-page screenshot ``name``.png in ``shots`` (none when None), once plotly
-    has had ``settle`` seconds to draw."""
+#: The page has settled: every visible tab page is built (a results view builds a
+#: page when it is first opened: an empty box until then) and every visible plotly
+#: output has been drawn by the renderer.
+SETTLED = """() => {
+    const shown = e => e.offsetParent !== null;
+    const pages = Array.from(document.querySelectorAll('.lm-TabPanel-stackedPanel')).filter(shown)
+        .flatMap(p => Array.from(p.children).filter(shown));
+    if (pages.some(p => p.querySelector('*') === null)) return false;
+    return Array.from(document.querySelectorAll('.jp-RenderedPlotly')).filter(shown).every(o => {
+        const d = o.querySelector('.js-plotly-plot');
+        return d !== null && d._fullData !== undefined && d._fullData.length > 0; });
+}"""
+
+
+def settled(page, timeout: float = 60_000) -> None:
+    """Wait until the page has settled (:data:`SETTLED`): opened pages built, figures drawn."""
+    page.wait_for_function(SETTLED, timeout=timeout, polling=50)
+
+
+def plot_data(page, title: str, x: list[str] | None = None, timeout: float = 60_000) -> dict:
+    """x and z of the first trace of the visible plotly figure whose title starts with
+    ``title`` (and whose first trace's x is ``x``, when given), waited for until drawn
+    (numbers arrive base64-packed: plotly's _fullData has them decoded)."""
+    found = page.wait_for_function("""([title, x]) => {
+        const d = Array.from(document.querySelectorAll('.js-plotly-plot')).find(d => d.offsetParent
+            && d._fullData && d._fullData.length && (d.layout.title.text || '').startsWith(title)
+            && (x === null || JSON.stringify(Array.from(d._fullData[0].x || [])) === JSON.stringify(x)));
+        if (!d) return null;
+        const t = d._fullData[0];
+        return {x: t.x ? Array.from(t.x) : null, z: t.z ? Array.from(t.z, r => Array.from(r)) : null};
+    }""", arg=[title, x], timeout=timeout, polling=50)
+    return found.json_value()
+
+
+def shot(page, shots: Path | None, name: str) -> None:
+    """A full-page screenshot ``name``.png in ``shots`` (none when None), once the
+    page has settled."""
     if shots is None:
         return
-    time.sleep(settle)
+    settled(page)
     page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
 
 
