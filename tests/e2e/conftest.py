@@ -48,7 +48,8 @@ def plot_data(page, title: str, x: list[str] | None = None, timeout: float = 60_
     (numbers arrive base64-packed: plotly's _fullData has them decoded)."""
     found = page.wait_for_function("""([title, x]) => {
         const d = Array.from(document.querySelectorAll('.js-plotly-plot')).find(d => d.offsetParent
-            && d._fullData && d._fullData.length && (d.layout.title.text || '').startsWith(title)
+            && d._fullData && d._fullData.length
+            && ((d._fullLayout && d._fullLayout.title && d._fullLayout.title.text) || '').startsWith(title)
             && (x === null || JSON.stringify(Array.from(d._fullData[0].x || [])) === JSON.stringify(x)));
         if (!d) return null;
         const t = d._fullData[0];
