@@ -23,23 +23,33 @@ def screenshot_dir(tmp_path_factory) -> Path | None:
     return tmp_path_factory.mktemp("screenshots") if wanted else None
 
 
-#: The page has settled: every visible tab page is built (a results view builds a
-#: page when it is first opened: an empty box until then) and every visible plotly
-#: output has been drawn by the renderer.
-SETTLED = """() => {
-    const shown = e => e.offsetParent !== null;
+#: What keeps the page from having settled: every visible tab page must be built (a
+#: results view builds a page when it is first opened: an empty box until then) and
+#: every visible plotly output drawn by the renderer. A hidden page may be scaled to
+#: nothing rather than undisplayed: visible means displayed with a width.
+PENDING = """() => {
+    const shown = e => e.offsetParent !== null && e.closest('.lm-mod-hidden, .p-mod-hidden') === null
+        && e.getBoundingClientRect().width > 0;
+    const what = e => e.className || e.tagName;
     const pages = Array.from(document.querySelectorAll('.lm-TabPanel-stackedPanel')).filter(shown)
         .flatMap(p => Array.from(p.children).filter(shown));
-    if (pages.some(p => p.querySelector('*') === null)) return false;
-    return Array.from(document.querySelectorAll('.jp-RenderedPlotly')).filter(shown).every(o => {
-        const d = o.querySelector('.js-plotly-plot');
-        return d !== null && d._fullData !== undefined && d._fullData.length > 0; });
+    const empty = pages.filter(p => p.querySelector('*') === null).map(p => 'empty page ' + what(p));
+    const undrawn = Array.from(document.querySelectorAll('.jp-RenderedPlotly')).filter(shown)
+        .filter(o => { const d = o.querySelector('.js-plotly-plot');
+                       return d === null || d._fullData === undefined || d._fullData.length === 0; })
+        .map(o => 'figure not drawn ' + what(o));
+    return empty.concat(undrawn);
 }"""
 
 
 def settled(page, timeout: float = 60_000) -> None:
-    """Wait until the page has settled (:data:`SETTLED`): opened pages built, figures drawn."""
-    page.wait_for_function(SETTLED, timeout=timeout, polling=50)
+    """Wait until the page has settled: nothing :data:`PENDING` (opened pages built,
+    figures drawn); a timeout says what was still pending."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    try:
+        page.wait_for_function(f"() => ({PENDING})().length === 0", timeout=timeout, polling=50)
+    except PlaywrightTimeout:
+        raise AssertionError(f"the page did not settle: {page.evaluate(PENDING)}") from None
 
 
 def plot_data(page, title: str, x: list[str] | None = None, timeout: float = 60_000) -> dict:
