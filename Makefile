@@ -75,7 +75,7 @@ test: setup test-r test-py
 
 # The R API is documented once, in rlib/R's roxygen comments.
 rdocs: apt
-	Rscript -e 'roxygen2::roxygenise("rlib")'
+	Rscript rlib/tools/rdocs.R rlib
 
 # testthat on the installed package; stop_on_failure makes make fail.
 test-r: $(STAMPS)/rlib
