@@ -35,7 +35,7 @@ PENDING = """() => {
         .flatMap(p => Array.from(p.children).filter(shown));
     const empty = pages.filter(p => p.querySelector('*') === null).map(p => 'empty page ' + what(p));
     const undrawn = Array.from(document.querySelectorAll('.jp-RenderedPlotly')).filter(shown)
-        .filter(o => { const d = o.querySelector('.js-plotly-plot');
+        .filter(o => { const d = o.matches('.js-plotly-plot') ? o : o.querySelector('.js-plotly-plot');
                        return d === null || d._fullData === undefined || d._fullData.length === 0; })
         .map(o => 'figure not drawn ' + what(o));
     return empty.concat(undrawn);
