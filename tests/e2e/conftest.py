@@ -24,9 +24,10 @@ def screenshot_dir(tmp_path_factory) -> Path | None:
 
 
 #: What keeps the page from having settled: every visible tab page must be built (a
-#: results view builds a page when it is first opened: an empty box until then) and
-#: every visible plotly output drawn by the renderer. A hidden page may be scaled to
-#: nothing rather than undisplayed: visible means displayed with a width.
+#: results view builds a page when it is first opened: an empty box until then),
+#: every visible figure box must have its figure and every figure be drawn. A hidden
+#: page may be scaled to nothing rather than undisplayed: visible means displayed with
+#: a width.
 PENDING = """() => {
     const shown = e => e.offsetParent !== null && e.closest('.lm-mod-hidden, .p-mod-hidden') === null
         && e.getBoundingClientRect().width > 0;
@@ -38,7 +39,11 @@ PENDING = """() => {
         .filter(o => { const d = o.matches('.js-plotly-plot') ? o : o.querySelector('.js-plotly-plot');
                        return d === null || d._fullData === undefined || d._fullData.length === 0; })
         .map(o => 'figure not drawn ' + what(o));
-    return empty.concat(undrawn);
+    // a figure's box (PlotBox, the dashboard's only Output widget) before its figure arrives
+    const waiting = Array.from(document.querySelectorAll('.widget-output')).filter(shown)
+        .filter(o => o.querySelector('.jp-OutputArea-output') === null)
+        .map(o => 'figure not sent ' + what(o));
+    return empty.concat(undrawn, waiting);
 }"""
 
 
