@@ -34,7 +34,9 @@ PENDING = """() => {
     const what = e => e.className || e.tagName;
     const pages = Array.from(document.querySelectorAll('.lm-TabPanel-stackedPanel')).filter(shown)
         .flatMap(p => Array.from(p.children).filter(shown));
-    const empty = pages.filter(p => p.querySelector('*') === null).map(p => 'empty page ' + what(p));
+    // nothing drawn with a height yet (the page's box may hold an empty box of its own)
+    const empty = pages.filter(p => !Array.from(p.querySelectorAll('*'))
+        .some(e => e.getBoundingClientRect().height > 0)).map(p => 'empty page ' + what(p));
     const undrawn = Array.from(document.querySelectorAll('.jp-RenderedPlotly')).filter(shown)
         .filter(o => { const d = o.matches('.js-plotly-plot') ? o : o.querySelector('.js-plotly-plot');
                        return d === null || d._fullData === undefined || d._fullData.length === 0; })
