@@ -32,7 +32,7 @@ PENDING = """() => {
     const shown = e => e.offsetParent !== null && e.closest('.lm-mod-hidden, .p-mod-hidden') === null
         && e.getBoundingClientRect().width > 0;
     const what = e => e.className || e.tagName;
-    const pages = Array.from(document.querySelectorAll('.lm-TabPanel-stackedPanel')).filter(shown)
+    const pages = Array.from(document.querySelectorAll('.widget-tab-contents')).filter(shown)
         .flatMap(p => Array.from(p.children).filter(shown));
     // nothing drawn with a height yet (the page's box may hold an empty box of its own)
     const empty = pages.filter(p => !Array.from(p.querySelectorAll('*'))
