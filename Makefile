@@ -19,8 +19,10 @@ RLIB := $(ROOT)/.rlib
 # thread per dask worker); installing it makes it R's BLAS and LAPACK through
 # Debian's alternatives (eigenvalues 2x, matrix products 4x faster than the
 # reference BLAS; see README, "BLAS and LAPACK").
+# r-cran-roxygen2: rlib/man and rlib/NAMESPACE are generated from the #' comments
+# of rlib/R (`make rdocs`; tests/test_rdocs.py fails when they are stale).
 APT_PACKAGES := r-base-core r-base-dev r-cran-wgcna r-cran-minerva r-cran-igraph \
-	r-cran-jsonlite r-cran-testthat r-cran-rcpp r-cran-dynamictreecut libopenblas0-serial \
+	r-cran-jsonlite r-cran-testthat r-cran-rcpp r-cran-dynamictreecut r-cran-roxygen2 libopenblas0-serial \
 	python3 python3-venv python3-dev chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RLIB_FILES := $(shell find rlib -type f -not -name '*.o' -not -name '*.so' 2>/dev/null)
@@ -35,13 +37,14 @@ endif
 export R_LIBS := $(RLIB)
 export RENETTE_R_LIBS := $(RLIB)
 
-.PHONY: help setup apt test test-r test-py test-fast run bench clean
+.PHONY: help setup apt test test-r test-py test-fast run bench clean rdocs
 
 help:
 	@echo "make run    start the dashboard (installs what is missing first)"
 	@echo "make test   R tests + Python tests (installs what is missing first)"
 	@echo "make test-fast   the Python tests that start no cluster and no browser (~1 min)"
 	@echo "make bench  benchmarks"
+	@echo "make rdocs  regenerate rlib/man and rlib/NAMESPACE from the roxygen comments"
 
 # rlib's C++ compiles while pip downloads and unpacks: the two at once.
 setup: apt
@@ -72,6 +75,10 @@ $(STAMPS)/venv: pyproject.toml | apt
 
 test: setup test-r test-py
 
+# The R API is documented once, in rlib/R's roxygen comments.
+rdocs: apt
+	Rscript rlib/tools/rdocs.R rlib
+
 # testthat on the installed package; stop_on_failure makes make fail.
 test-r: $(STAMPS)/rlib
 	Rscript -e 'testthat::test_dir("rlib/tests/testthat", package = "renette", load_package = "installed", stop_on_failure = TRUE, reporter = "summary")'
@@ -87,7 +94,7 @@ run: setup
 	$(PY) -m renette_widgets.serve
 
 # Benchmarks (by hand, never in make test): ratios measured in the same run,
-# raw numbers in benchmarks/out/; see benchmarks/RESULTS.md.
+# raw numbers in benchmarks/out/; see benchmarks/RESULTS.md, "How to read this file".
 bench: setup $(STAMPS)/bench
 	Rscript benchmarks/bench_distance_r.R
 	@set -e; cd benchmarks; for f in bench_*.py; do echo "== $$f"; $(PY) "$$f"; done

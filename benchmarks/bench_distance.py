@@ -33,7 +33,8 @@ from common import (close_client, make_client, random_networks, run_job, run_ref
 SIZES = [(10, 500), (50, 200), (100, 100), (5, 2000)]
 REPS = 3
 NETRD_BUDGET = 20.0  # seconds of netrd per size; the rest is extrapolated
-warnings.filterwarnings("ignore", message="Coercing weighted graph")  # netrd: see RESULTS.md
+# netrd warns for each weighted graph it is given; only its time is used here
+warnings.filterwarnings("ignore", message="Coercing weighted graph")
 
 
 def frames(nets) -> dict:

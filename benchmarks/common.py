@@ -133,7 +133,7 @@ def run_job(client, workflow: str, frames: dict, params: dict) -> tuple[object, 
 # ---------------------------------------------------------------- output
 
 def machine() -> dict:
-    """nproc, CPU model and memory of this machine (for RESULTS.md)."""
+    """nproc, CPU model and memory of this machine (benchmarks/RESULTS.md, "How to read this file")."""
     model = next((line.split(":", 1)[1].strip() for line in
                   Path("/proc/cpuinfo").read_text().splitlines()
                   if line.startswith("model name")), platform.processor())
@@ -144,7 +144,7 @@ def machine() -> dict:
 
 
 def table(title: str, header: list[str], rows: list[list], note: str = "") -> str:
-    """A Markdown table (printed, and appended to RESULTS.md by hand)."""
+    """A Markdown table, printed (copied by hand: benchmarks/RESULTS.md, "How to read this file")."""
     def fmt(v):
         if isinstance(v, float):
             return f"{v:.3g}" if abs(v) < 1000 else f"{v:.0f}"

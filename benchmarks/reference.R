@@ -2,7 +2,8 @@
 # every benchmark). Called by benchmarks/common.py:run_reference:
 #   Rscript reference.R TASK FILE DIMS... REPS
 # Inputs are raw little-endian doubles (column-major) written by Python.
-# Prints one line of JSON: best wall and CPU seconds of each timed step.
+# Prints one line of JSON: best wall and CPU seconds of each timed step (and, for
+# distance, the HIM the steps computed).
 suppressPackageStartupMessages({
   library(renette)
   library(jsonlite)
@@ -45,7 +46,11 @@ result <- switch(task,
     list(spectra = best(function() for (A in nets)
                           laplacian_spectrum(rescale_network(A), directed = FALSE), reps),
          pairs = best(function() distance_block_packed(P, n, all_pairs, D = D), reps),
-         netdist = best(function() netdist(nets, d = "HIM"), reps))
+         netdist = best(function() netdist(nets, d = "HIM"), reps),
+         # what the timed steps computed, pair by pair (i < j, row-major), so that a
+         # test can check the floor and the job compute the same distances
+         him = list(pairs = unname(distance_block_packed(P, n, all_pairs, D = D)[, "HIM"]),
+                    netdist = unname(netdist(nets, d = "HIM")$HIM[all_pairs])))
   },
   # netSI (cor, HIM, montecarlo) on a rows x cols data matrix.
   stability = {

@@ -50,8 +50,8 @@ SINGLE_THREAD_ENV = {
 # serve allocations up to 32 MB from it. R allocates every array of networks
 # it is sent afresh; under dask's default (MALLOC_TRIM_THRESHOLD_=65536, which
 # also pins the mmap threshold at 128 KB) each one is new pages to fault in
-# (measured in benchmarks/RESULTS.md). glibc reads them at process start:
-# they go in dask's pre-spawn environment.
+# (benchmarks/RESULTS.md, "Measurements the code relies on"). glibc reads
+# them at process start: they go in dask's pre-spawn environment.
 MALLOC_ENV = {"MALLOC_TRIM_THRESHOLD_": "268435456", "MALLOC_MMAP_THRESHOLD_": "33554432"}
 
 # The dashboard's kernel, the other way round: it reads large networks from the
@@ -191,9 +191,9 @@ def user_header() -> str:
 # R's vector heap trigger (R_VSIZE, read when R starts). With WGCNA loaded a
 # full garbage collection marks millions of cons cells, and with R's small
 # default heap a task sending a few MB of networks to R ran one per call
-# (measured in benchmarks/RESULTS.md). A larger trigger makes collections
-# rare; it lets garbage grow to that size, so the worker plugin scales it to
-# the worker's memory limit.
+# (benchmarks/RESULTS.md, "Measurements the code relies on"). A larger
+# trigger makes collections rare; it lets garbage grow to that size, so the
+# worker plugin scales it to the worker's memory limit.
 R_VSIZE_MAX = 2**30
 R_VSIZE_MIN = 64 * 2**20
 

@@ -1,6 +1,7 @@
 """Workflow panels without a cluster: forms built from params specs, what they would submit,
 and bad parameters refused in the panel before anything runs."""
 import pytest
+from waiting import wait_until
 
 from renette_widgets import workflows
 from renette_widgets.widgets.app import App
@@ -157,11 +158,8 @@ def test_unreachable_cluster_is_said_in_the_panel_and_stored_jobs_stay_browsable
     job = a.distance.last_job
     job.wait(60)
     assert job.status == "failed"
-    for _ in range(50):  # the failure callback runs in the job's thread
-        if a.distance.errors.text:
-            break
-        import time
-        time.sleep(0.05)
+    # the failure callback runs in the job's thread
+    wait_until(lambda: a.distance.errors.text, 30, "the panel to say the job failed")
     assert a.distance.errors.text.startswith(f"Job {job.id} failed: ")
     assert "failed" in a.jobs.rows[job.id].status.value
     a.jobs.refresh()  # the store is still listed

@@ -4,19 +4,23 @@ import base64
 import io
 import re
 import tempfile
-import time
+import threading
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from waiting import wait_until
 
 from renette_widgets.io import examples
 from renette_widgets import Store
 from renette_widgets.widgets.app import TITLES, App
 from renette_widgets.widgets.jobs import StoredJob
-from renette_widgets.widgets.results import DistanceView, NetworksView, StabilityView, StatisticsView
+from renette_widgets.widgets.distance import DistanceView
+from renette_widgets.widgets.networks import NetworksView
+from renette_widgets.widgets.stability import StabilityView
+from renette_widgets.widgets.statistics import StatisticsView
 
 TIMEOUT = 180
 
@@ -64,10 +68,7 @@ def _finish(app, panel):
     job.wait(TIMEOUT)
     assert job.status == "done", job.error
     # The done callback runs in the job's thread just after wait() returns.
-    for _ in range(400):
-        if app.results.job is job:
-            break
-        time.sleep(0.05)
+    wait_until(lambda: app.results.job is job, 20, "the results to open")
     return job
 
 
@@ -205,10 +206,8 @@ def test_cancel_a_running_job(app):
     job = app.stability.last_job
     row = app.jobs.rows[job.id]
     # Live progress: the row's bar and message follow the finished tasks.
-    deadline = time.monotonic() + 60
-    while not (0 < row.bar.value < 1 and "tasks done" in row.message.value):
-        assert time.monotonic() < deadline, (job, row.bar.value, row.message.value)
-        time.sleep(0.1)
+    wait_until(lambda: 0 < row.bar.value < 1 and "tasks done" in row.message.value, 60,
+               "the row's live progress")
     assert "running" in row.status.value and not row.cancel_button.disabled
     row.cancel_button.click()
     job.wait(TIMEOUT)
@@ -218,9 +217,11 @@ def test_cancel_a_running_job(app):
 
 def test_results_show_before_the_store_has_written_the_job(client, tmp_path):
     """A job's results open as soon as it is done; the zip waits for the job folder."""
+    written = threading.Event()
+
     class SlowStore(Store):
         def write(self, job):
-            time.sleep(3)  # a large job's files
+            written.wait(TIMEOUT)  # a large job's files: written once the test has looked
             return super().write(job)
 
     app = App(client=client, store=SlowStore(tmp_path))
@@ -228,13 +229,11 @@ def test_results_show_before_the_store_has_written_the_job(client, tmp_path):
     app.distance.networks.value = ("network_A", "network_B")
     app.distance.run.click()
     job = app.distance.last_job
-    for _ in range(400):
-        if app.results.job is job:
-            break
-        time.sleep(0.05)
-    assert app.results.job is job and isinstance(app.results.view, DistanceView)
+    wait_until(lambda: app.results.job is job, 20, "the results to open")
+    assert isinstance(app.results.view, DistanceView)
     assert app.results.zip_button.disabled and "saving" in app.results.zip_note.value
     assert not (tmp_path / "jobs" / job.id / "manifest.json").exists()
+    written.set()
     job.wait(TIMEOUT)
     assert (Path(job.folder) / "manifest.json").is_file()
     assert not app.results.zip_button.disabled and app.results.zip_note.value == ""
@@ -283,10 +282,9 @@ def test_every_result_offers_csv_tables_offline_figures_and_graphml(app, workflo
     job = app.session.submit(workflow, {n: pool[n] for n in inputs}, {})
     job.wait(TIMEOUT)
     assert job.status == "done", job.error
-    for _ in range(400):  # the store writes the folder after the job is announced
-        if job.folder and (Path(job.folder) / "manifest.json").is_file():
-            break
-        time.sleep(0.05)
+    # the store writes the folder after the job is announced
+    wait_until(lambda: job.folder and (Path(job.folder) / "manifest.json").is_file(), 20,
+               "the job's folder")
     app.results.show(job)
     bar = app.results.exports
     # tables as CSV, with a README of their columns
@@ -335,10 +333,9 @@ def test_the_last_opened_result_reopens_after_a_reload(client, tmp_path):
     app.inputs.example_buttons["example-networks"].click()
     app.distance.networks.value = ("network_A", "network_B")
     job = _finish(app, app.distance)
-    for _ in range(400):  # written by the store after it was announced
-        if job.folder and (Path(job.folder) / "manifest.json").is_file():
-            break
-        time.sleep(0.05)
+    # written by the store after it was announced
+    wait_until(lambda: job.folder and (Path(job.folder) / "manifest.json").is_file(), 20,
+               "the job's folder")
     reloaded = App(client=client, workspace=Workspace("R" * 22, home=tmp_path))
     assert reloaded.results.job is not None and reloaded.results.job.id == job.id
     assert isinstance(reloaded.results.view, DistanceView)

@@ -101,7 +101,8 @@ def _r_doubles(shape: tuple[int, ...]) -> tuple[Any, np.ndarray]:
 
     numpy2ri copies twice (into an R vector, then R's ``array()`` copies
     again), and a numpy array handed over as a buffer is copied once more;
-    networks are megabytes (the saving is measured in benchmarks/RESULTS.md).
+    networks are megabytes (the saving is measured in benchmarks/RESULTS.md,
+    "Measurements the code relies on").
     """
     import rpy2.rinterface as ri
     with _R_LOCK:

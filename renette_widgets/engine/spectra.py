@@ -113,8 +113,9 @@ def stack_specs(specs: list[dict]) -> dict:
     """Spectrum entries as a chunk sends them: each field of equal-length arrays
     stacked into one matrix, one row per network (dask sends every array of a
     result as a frame of its own, and its cost is per frame: see
-    benchmarks/RESULTS.md); others (a network sent whole, a longer spectrum)
-    stay lists, None where a network has no such field."""
+    benchmarks/RESULTS.md, "Measurements the code relies on"); others (a network
+    sent whole, a longer spectrum) stay lists, None where a network has no such
+    field."""
     out = {"gamma": specs[0]["gamma"], "directed": [s["directed"] for s in specs]}
     for f in SPEC_ARRAYS:
         vals = [s.get(f) for s in specs]

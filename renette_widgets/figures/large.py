@@ -97,7 +97,7 @@ def top_edge_network(edges: pd.DataFrame, title: str = "Strongest edges",
     degree = g.degree()
     # SVG, not WebGL: at most MAX_EDGES segments and twice that many nodes draw fine
     # as SVG, and the page's plotly renderer also makes a PNG of every figure it
-    # draws, which costs a WebGL figure twice as much (benchmarks/RESULTS.md)
+    # draws, which costs a WebGL figure twice as much (benchmarks/RESULTS.md, "Dashboard at scale")
     fig = go.Figure([
         go.Scatter(x=ex, y=ey, mode="lines", line={"width": 0.6, "color": "#999"},
                    hoverinfo="skip", name="edges"),

@@ -2,8 +2,9 @@
 
 Matrices (inputs, networks, distance matrices, resampled strengths) are Zarr
 arrays: one folder each, float64 in chunks of at most ``CHUNK_ROWS`` x
-``CHUNK_COLS`` values (8 MB), uncompressed (correlation weights do not compress, and an
-uncompressed write costs what ``np.save`` costs: ``benchmarks/RESULTS.md``),
+``CHUNK_COLS`` values (8 MB), uncompressed (correlation weights do not compress; with
+its network written so, a genome-scale inference job stays below R's ``cor`` plus a
+``writeBin``: ``benchmarks/RESULTS.md``, "Genome scale"),
 with the row and column names in the array's attributes. Zarr rather than
 ``.npy``: it is chunked, so dask workers write blocks of rows of one network
 in parallel (each block whole chunks of rows: no two writers share a chunk),

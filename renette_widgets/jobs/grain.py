@@ -3,8 +3,8 @@
 Each task at least ``MIN_TASK_S`` of estimated work (dask and rpy2 cost a few
 ms per task), and at most :func:`tasks_per_worker` tasks per worker per
 stage: a small cluster gets a few coarse tasks (little overhead), a large one
-enough to keep every worker busy (``benchmarks/RESULTS.md``: the trade-off
-measured). The cost model was fitted to the R engine with Debian's serial
+enough to keep every worker busy (the trade-off measured: ``benchmarks/RESULTS.md``,
+"Measurements the code relies on"). The cost model was fitted to the R engine with Debian's serial
 OpenBLAS; only its ratios matter.
 """
 from __future__ import annotations
@@ -33,7 +33,7 @@ def tasks_per_worker(workers: int) -> int:
     tasks, which keeps 16 workers busy), but one on a cluster of up to
     ``SMALL_CLUSTER`` workers. There every task of a stage starts at once, and
     a second task per worker only adds its dispatch and per-call costs
-    (measured in ``benchmarks/RESULTS.md``)."""
+    (measured in ``benchmarks/RESULTS.md``, "Measurements the code relies on")."""
     return 1 if workers <= SMALL_CLUSTER else TASKS_PER_WORKER
 
 
@@ -83,7 +83,7 @@ def network_cost(n: int) -> float:
     """Estimated seconds of one spectrum + density of an n-node network (one core).
 
     Fitted to ``renette::network_spectra`` with Debian's serial OpenBLAS
-    (the fit and its data points: ``benchmarks/RESULTS.md``).
+    (the fit and its data points: ``benchmarks/RESULTS.md``, "Measurements the code relies on").
     """
     return 4e-4 + 2e-8 * n ** 2 + 1.15e-10 * n ** 3
 

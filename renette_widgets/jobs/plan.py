@@ -82,7 +82,7 @@ def priority_offset(offset: int):
 #: offer the resource :data:`LONG`, they run only on those. ``make run`` gives it to
 #: every worker but one, so that a quick job of another workspace always finds a
 #: worker not held by a long task (each stage of a quick job would otherwise wait
-#: for a long task to end; measured in benchmarks/RESULTS.md).
+#: for a long task to end; measured in benchmarks/RESULTS.md, "Many users").
 LONG_PRIORITY = -9
 LONG = "long"
 

@@ -31,7 +31,11 @@ TITLES = ["Inputs", "Inference", "Distance", "Stability", "Statistics", "Differe
 
 
 class App(w.VBox):
-    """ReNette's four workflows as tabs, plus the jobs list and the results.
+    """The Inputs tab, a tab per workflow panel, the jobs list and the results.
+
+    Every registered workflow (``workflows.names()``) is run from a panel: inference,
+    distance (and multiplex, the Distance panel's multiplex mode), stability,
+    statistics and differential.
 
     Parameters
     ----------

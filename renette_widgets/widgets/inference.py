@@ -1,4 +1,5 @@
-"""Inference panel: data matrices -> networks, with one or several methods at once."""
+"""Inference panel: data matrices -> networks, with one or several methods at once; and
+the inference workflow's results view."""
 from __future__ import annotations
 
 import html
@@ -10,6 +11,7 @@ from ..errors import InputError
 from .. import workflows
 from ..io.params import METHOD_INFO, method_options, method_specs
 from .form import OnDemand, ParamForm
+from .networks import NetworksView, partner
 from .runner import RunPanel, select_options
 from .session import Session
 
@@ -67,3 +69,13 @@ class InferencePanel(RunPanel):
         params = {"methods": {m: self.forms[m].values() for m in self.methods.value},
                   **self.common.values()}
         return inputs, params
+
+
+class InferenceView(NetworksView):
+    """The networks of an inference result; the other condition, inferred with the
+    same method, is shown beside the first."""
+
+    def __init__(self, result: dict, stem: str = "networks", params: dict | None = None) -> None:
+        names = list(result["networks"])
+        methods = list((params or {}).get("methods") or {})
+        super().__init__(result["networks"], stem, second=partner(names, names[0], methods))

@@ -1,5 +1,5 @@
-"""Results views of networks: the network view (one network or two side by side)
-with its controls, and the views of inference and statistics results."""
+"""The network view (one network or two side by side) with its controls, shared by
+the results views of every workflow that shows networks."""
 from __future__ import annotations
 
 import html
@@ -12,7 +12,7 @@ import pandas as pd
 from .. import figures
 from ..io.arrays import as_frame
 from ..io.exports import network_text
-from .common import LazyDownloads, LazyTabs, PlotBox, SortableTable, frame_html
+from .common import LazyDownloads, LazyTabs, PlotBox, SortableTable
 from ..figures import large as pictures
 from .large import EdgePages, LargeNetworks, ZoomHeatmap, distributions, is_large
 
@@ -237,96 +237,3 @@ class NetworksView(w.VBox):
             body.children = [EdgePages(f, n) if len(f) > pictures.MAX_CELLS else
                              SortableTable(edge_table(f), f"{n}_edges.csv")]
         return self._picker(draw)
-
-
-class InferenceView(NetworksView):
-    """The networks of an inference result; the other condition, inferred with the
-    same method, is shown beside the first."""
-
-    def __init__(self, result: dict, stem: str = "networks", params: dict | None = None) -> None:
-        names = list(result["networks"])
-        methods = list((params or {}).get("methods") or {})
-        super().__init__(result["networks"], stem, second=partner(names, names[0], methods))
-
-
-#: How the statistics' node measures use weights (shown in the view's headers).
-WEIGHTED = ("strength", "pagerank", "eigenvector", "alpha", "clustering_weighted")
-UNWEIGHTED = ("degree", "eccentricity", "betweenness", "closeness", "clustering")
-
-
-def labelled(nodes: pd.DataFrame) -> pd.DataFrame:
-    """The node table with each measure's header saying whether it is weighted."""
-    return nodes.rename(columns={**{c: f"{c} (weighted)" for c in WEIGHTED},
-                                 **{c: f"{c} (unweighted)" for c in UNWEIGHTED}})
-
-
-class StatisticsView(w.VBox):
-    """Network and node statistics of each network, a histogram of any node
-    statistic, and (given the networks) the network view of the edges counted."""
-
-    def __init__(self, result: dict, stem: str = "statistics", params: dict | None = None,
-                 inputs: dict | None = None) -> None:
-        self.result, self.params = result, params or {}
-        self.network = w.Dropdown(options=list(result), description="network",
-                                  layout=w.Layout(width="420px"))
-        self.column = w.Dropdown(description="histogram of", style={"description_width": "100px"},
-                                 layout=w.Layout(width="360px"))
-        self.advice = w.HTML()
-        self.summary = w.HTML()
-        self.nodes = w.VBox()
-        self.hist = PlotBox()
-        self.network.observe(self._draw, "value")
-        self.column.observe(self._draw_hist, "value")
-        self._draw()
-        pages = [("Tables", lambda: w.VBox([
-            w.HTML("<b>Network statistics</b>"), self.summary,
-            w.HTML("<b>Node statistics</b> <span style='color:#555'>(weighted measures use "
-                   "the weights of the edges counted; unweighted ones count those edges; "
-                   "betweenness and closeness in hops)</span>"), self.nodes])),
-                 ("Histogram", lambda: w.VBox([self.column, self.hist]))]
-        if inputs:
-            pages.append(("Network view", lambda: self._network_view(inputs, stem)))
-        self.downloads = LazyDownloads(
-            {f"{stem}_{n}_{part}.csv": (lambda t=t, part=part: t[part].to_csv(index=False))
-             for n, t in result.items() for part in ("nodes", "network")})
-        super().__init__([self.network, self.advice, LazyTabs(pages), self.downloads])
-
-    def _draw(self, _change: dict | None = None) -> None:
-        tables = self.result[self.network.value]
-        net = tables["network"]
-        self.summary.value = frame_html(net, max_rows=50)
-        self.advice.value = self._advice(net)
-        nodes = tables["nodes"]
-        self.nodes.children = [SortableTable(labelled(nodes), f"{self.network.value}_nodes.csv")]
-        numeric = [str(c) for c in nodes.columns
-                   if pd.api.types.is_numeric_dtype(nodes[c]) and str(c) != "node"]
-        self.column.options = numeric
-        # ipywidgets keeps value None after new options: choose one (degree if there is one).
-        self.column.value = "degree" if "degree" in numeric else (numeric[0] if numeric else None)
-        self._draw_hist()
-
-    def _advice(self, net: pd.DataFrame) -> str:
-        """A warning when the statistics describe an (almost) complete network."""
-        density = float(net["density"].iloc[0]) if "density" in net else 0.0
-        if density < 0.5:
-            return ""
-        return ("<div class='renette-advice' style='color:#8a5a00'>&#9888; Density "
-                f"{density:.2f}: almost every pair of nodes is linked, so degree, density, "
-                "betweenness and clustering say little. Run the statistics again with "
-                "<i>edges counted</i> set to a weight cut, the k strongest edges per node or a "
-                "target density (e.g. 0.05).</div>")
-
-    def _draw_hist(self, _change: dict | None = None) -> None:
-        col = self.column.value
-        if col is None:
-            return
-        self.hist.show(figures.value_histogram(self.result[self.network.value]["nodes"][col],
-                                               f"{col} of the nodes of {self.network.value}",
-                                               str(col)))
-
-    def _network_view(self, inputs: dict, stem: str) -> w.Widget:
-        """The networks with the edges the statistics counted (the same number)."""
-        kept = {n: int(t["network"]["n_edges"].iloc[0]) for n, t in self.result.items()
-                if "n_edges" in t["network"]}
-        edges = min(kept.values()) if kept else None
-        return NetworksView({n: inputs[n] for n in self.result if n in inputs}, stem, edges=edges)

@@ -1,9 +1,10 @@
-"""Results panel: interactive figures, sortable tables and downloads of one job.
+"""Results panel: interactive figures, sortable tables and downloads of one job,
+and what every results view shares (figure downloads, the generic view, zips).
 
-Each workflow's view is built as ``View(result, stem=..., params=...,
-inputs=...)`` (what a workflow's ``view`` pointer names, see
-:class:`renette_widgets.workflows.base.Workflow`); ``inputs`` are the job's
-input matrices when they are at hand. A view builds its first page at once and
+Each workflow's view lives beside its panel (``widgets/<workflow>.py``) and is
+built as ``View(result, stem=..., params=..., inputs=...)`` (what a workflow's
+``view`` pointer names, see :class:`renette_widgets.workflows.base.Workflow`);
+``inputs`` are the job's input matrices when they are at hand. A view builds its first page at once and
 the others when they are opened, so results show as soon as a job ends.
 """
 from __future__ import annotations
@@ -21,38 +22,20 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import figures, workflows
+from .. import workflows
 from ..io.arrays import as_frame
 from ..io.location import files_under, location, open_file
-from ..io.params import defaults
 from ..jobs.job import FINAL
-from .common import (ErrorBox, LazyDownloads, LazyTabs, PlotBox, SortableTable, download_link,
-                     figures_html, frame_html, guarded)
-from .networks import (InferenceView, NetworksView, StatisticsView,  # noqa: F401 - view pointers
-                       edge_table)
+from .common import (ErrorBox, LazyDownloads, PlotBox, SortableTable, figures_html, guarded)
 from ..workflows.textfiles import write_tables
 from .download import FileSender
 from .exports import ExportsBar
 from .large import is_large
 from .session import Session
 from .words import params_words
-
-
-def pair_table(result: dict) -> pd.DataFrame:
-    """All pairs of a distance result as rows: network 1, network 2, and each component."""
-    comps = [c for c in ("H", "IM", "HIM") if isinstance(result.get(c), pd.DataFrame)]
-    extra = [c for c in ("shared_nodes",) if isinstance(result.get(c), pd.DataFrame)]
-    names = list(result[comps[0]].index)
-    rows = []
-    for i in range(len(names)):
-        for j in range(i + 1, len(names)):
-            rows.append([names[i], names[j]] + [float(result[c].iat[i, j]) for c in comps + extra])
-    return pd.DataFrame(rows, columns=["network 1", "network 2"] + comps
-                        + ["shared nodes" for _ in extra])
 
 
 class FigureDownloads(LazyDownloads):
@@ -68,130 +51,6 @@ class FigureDownloads(LazyDownloads):
         figs = {name: box.figure if isinstance(box, PlotBox) else go.Figure(box)
                 for name, box in self.figs.items()}
         return figures_html(figs, f"ReNette: {self.stem}")
-
-
-DISTANCE_GUIDE = (
-    "<div class='renette-guide' style='color:#444;font-size:12px;max-width:1100px;line-height:1.4'>"
-    "<b>Reading distances</b>: 0 = identical networks, 1 = as far apart as the empty and the "
-    "complete network. <b>H</b> (Hamming) counts the edge weights that differ, <b>IM</b> "
-    "(Ipsen-Mikhailov) compares the networks' spectra (their overall structure), <b>HIM</b> "
-    "combines both. Networks close on the MDS map are close in distance.</div>")
-
-
-class DistanceView(w.VBox):
-    """Heatmap (component, clustered order), MDS map, H-vs-IM scatter, tables and,
-    given the networks, their view side by side."""
-
-    def __init__(self, result: dict, stem: str = "distance", params: dict | None = None,
-                 inputs: dict | None = None) -> None:
-        params = params or defaults(workflows.get("distance").params)
-        self.result, self.rho = result, float(params["rho"])
-        self.components = [c for c in ("HIM", "IM", "H") if isinstance(result.get(c), pd.DataFrame)]
-        self.component = w.ToggleButtons(options=self.components, description="distance")
-        self.clustered = w.Checkbox(value=False, description="clustered order", indent=False)
-        self.heatmap = PlotBox()
-        self.matrix = w.HTML()
-        self.mds = PlotBox()
-        self.component.observe(self._redraw, "value")
-        self.clustered.observe(self._redraw, "value")
-        gamma = result.get("gamma")
-        align = params.get("align", "names")
-        shared = result.get("shared_nodes")
-        if isinstance(shared, pd.DataFrame):  # each pair on the nodes both have
-            counts = shared.to_numpy()[np.triu_indices(len(shared), 1)]
-            said = (f"γ = {gamma:.6g}" if isinstance(gamma, (int, float))
-                    else "γ: each pair's own optimal value")
-            info = w.HTML(f"<span style='color:#555' class='renette-align'>{said}; nodes matched: shared, "
-                          f"pair by pair ({counts.min():.0f}-{counts.max():.0f} nodes a pair; "
-                          "see the Pairs table)</span>")
-        else:
-            info = w.HTML(f"<span style='color:#555' class='renette-align'>γ = {gamma:.6g}; nodes "
-                          f"matched: {html.escape(str(align))}</span>"
-                          if isinstance(gamma, (int, float)) else "")
-        pages = [("Heatmap", lambda: w.VBox([w.HBox([self.component, self.clustered]),
-                                              self.heatmap, self.matrix])),
-                 ("MDS map", lambda: self.mds)]
-        self.figs: dict[str, Any] = {"heatmap": self.heatmap, "mds": self.mds}
-        if "H" in self.components and "IM" in self.components:
-            self.scatter = PlotBox()
-            self.figs["h_vs_im"] = self.scatter
-            pages.append(("H vs IM", self._scatter))
-        pages.append(("Pairs table", lambda: SortableTable(pair_table(result), f"{stem}_pairs.csv")))
-        if inputs and len(inputs) > 1:
-            names = list(inputs)
-            pages.append(("Networks", lambda: NetworksView(inputs, f"{stem}_networks",
-                                                           second=names[1])))
-        self._redraw()
-        links = "".join(download_link(f"{stem}_{c}.csv", result[c].to_csv()) for c in self.components)
-        self.tabs = LazyTabs(pages)
-        self.links = w.HTML("<b>Downloads</b> " + links)
-        self.figure_downloads = FigureDownloads(self.figs, stem)
-        super().__init__([info, w.HTML(DISTANCE_GUIDE), self.tabs, self.links, self.figure_downloads])
-
-    def _scatter(self) -> PlotBox:
-        self.scatter.show(figures.him_scatter(self.result["H"], self.result["IM"], self.rho))
-        return self.scatter
-
-    def _redraw(self, _change: dict | None = None) -> None:
-        c = self.component.value
-        d = self.result[c]
-        self.heatmap.show(figures.distance_heatmap(d, f"{c} distance", clustered=self.clustered.value))
-        self.mds.show(figures.mds_map(d, f"MDS map of the networks ({c})"))
-        self.matrix.value = (f"<div class='renette-matrix' data-component='{c}'>"
-                             + frame_html(d, max_rows=30, digits=10) + "</div>")
-
-
-STABILITY_GUIDE = (
-    "<div class='renette-guide' style='font-size:12px;color:#333;max-width:1100px;line-height:1.4;"
-    "border-left:3px solid #1f77b4;padding-left:8px;margin:4px 0'>"
-    "<b>Reading stability</b> (netSI): each indicator is a distance between networks, "
-    "<b>lower is more stable</b> (0 = the same network every time). <b>S</b>: the network "
-    "inferred on all samples vs those inferred on each resample; <b>SI</b>: the resamples' "
-    "networks vs each other; <b>Sw</b>: per edge, (max - min) / mean of its weight over the "
-    "resamples; <b>Sd</b>: the same for each node's strength (degree). Compare S and SI of "
-    "two conditions, or of two inference methods, run with the same resampling (k, h, seed) "
-    "and distance: the lower value is the more reproducible network. A value is a mean over "
-    "the resamples: their spread is in the boxes below.</div>")
-
-
-class StabilityView(w.VBox):
-    """S and SI, their distributions, hub strengths, Sw and Sd tables, the network on all rows."""
-
-    def __init__(self, result: Any, stem: str = "stability", params: dict | None = None) -> None:
-        r = result
-        fmt = (lambda v: "NA" if v is None else f"{v:.3g}")
-        head = w.HTML(f"<div class='renette-stability' style='font-size:15px'>Distance "
-                      f"<b>{html.escape(r.metric)}</b>, {len(r.indices)} resamples: &nbsp; "
-                      f"<b>S = {fmt(r.S)}</b> (network on all samples vs each resample) &nbsp; "
-                      f"<b>SI = {fmt(r.SI)}</b> (between resamples). Lower is more stable.</div>")
-        pages, self.figs, files = [], {}, {}
-        if r.S_boot is not None and r.SI_boot is not None:
-            self.figs["s_si"] = PlotBox()
-            pages.append(("S and SI", lambda: self._show("s_si", figures.stability_boxes(
-                r.S_boot["S"], r.SI_boot["SI"], r.S, r.SI, r.metric))))
-        if r.Sd_boot is not None:
-            self.figs["hubs"] = PlotBox()
-            pages.append(("Hub strengths", lambda: self._show("hubs", figures.hub_strength_boxes(r.Sd_boot))))
-        for name in ("Sw", "Sd"):
-            table = getattr(r, name)
-            if table is not None:
-                self.figs[name] = PlotBox()
-                pages.append((f"{name} table", lambda t=table, n=name: w.VBox([
-                    SortableTable(t, f"{stem}_{n}.csv"),
-                    self._show(n, figures.stability_histogram(t[n], n))])))
-                files[f"{stem}_{name}.csv"] = lambda t=table: t.to_csv(index=False)
-        for name in ("S_boot", "SI_boot", "Sd_boot"):
-            table = getattr(r, name)
-            if table is not None:
-                files[f"{stem}_{name}.csv"] = lambda t=table, n=name: t.to_csv(index=n == "Sd_boot")
-        pages.append(("Network", lambda: NetworksView({"all samples": r.ADJ}, f"{stem}_network")))
-        self.tabs = LazyTabs(pages)
-        super().__init__([head, w.HTML(STABILITY_GUIDE), self.tabs, LazyDownloads(files),
-                          FigureDownloads(self.figs, stem)])
-
-    def _show(self, key: str, fig: go.Figure) -> PlotBox:
-        self.figs[key].show(fig)
-        return self.figs[key]
 
 
 def folder_zip(folder: str | Path, out: str | Path | None = None,

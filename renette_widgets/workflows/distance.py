@@ -66,7 +66,7 @@ class Distance(Workflow):
     title = "Distance"
     input_kind = "adjacency"
     params = DISTANCE + (COMPONENTS, ALIGN, SPECTRUM)
-    view = "renette_widgets.widgets.results:DistanceView"
+    view = "renette_widgets.widgets.distance:DistanceView"
     cli_command = "distance"
     cli_help = "distances between networks"
     front = Front(

@@ -48,7 +48,7 @@ class Inference(Workflow):
     input_kind = "data"
     # the seed matters to the stochastic methods only (bc3net's bagging)
     params = (METHOD, replace(SEED, when=(("method", "bc3net"),)), TOP_VARIANCE)
-    view = "renette_widgets.widgets.results:InferenceView"
+    view = "renette_widgets.widgets.inference:InferenceView"
     cli_command = "infer"
     cli_help = "infer networks"
     cli_repeat = ("method",)
@@ -207,7 +207,7 @@ def _path(path: Path | None) -> str | None:
 
 # Largest block of a network one task computes (rows x p float64 values): two
 # workers' blocks and the network the client reads back stay within a few times
-# the network's size (benchmarks/RESULTS.md).
+# the network's size (benchmarks/RESULTS.md, "Genome scale").
 BLOCK_BYTES = 32 * 2**20
 # Copies of a p x p matrix R makes while inferring one by each method (measured
 # peaks, rounded up; cor and WGCNA with Kendall or missing values go to R too).

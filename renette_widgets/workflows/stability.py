@@ -64,7 +64,7 @@ class Stability(Workflow):
               choices=INDICATORS),
         TOP_VARIANCE,
     )
-    view = "renette_widgets.widgets.results:StabilityView"
+    view = "renette_widgets.widgets.stability:StabilityView"
     cli_command = "stability"
     cli_help = "network stability under resampling (netSI)"
     front = Front(

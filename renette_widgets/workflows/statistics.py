@@ -50,7 +50,7 @@ class Statistics(Workflow):
     title = "Statistics"
     input_kind = "adjacency"
     params = (SEED, *THRESHOLD)
-    view = "renette_widgets.widgets.results:StatisticsView"
+    view = "renette_widgets.widgets.statistics:StatisticsView"
     cli_command = "stats"
     cli_help = "node and network statistics"
     front = Front(

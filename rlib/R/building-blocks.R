@@ -18,7 +18,7 @@
 #' @param A a network (square matrix); for \code{distance_block},
 #'   \code{distance_block_dens} and \code{network_spectra} an
 #'   \eqn{n \times n \times N}{n x n x N} array of networks (rescaled to
-#'   [0, 1] already, except for \code{network_spectra}).
+#'   \[0, 1\] already, except for \code{network_spectra}).
 #' @param label name of the network in messages.
 #' @param B a network of the same size as \code{A}.
 #' @param s1,s2 spectra from \code{laplacian_spectrum} (same length).
@@ -50,7 +50,7 @@
 #'   column is wanted (rows of the upper triangle).
 #'
 #' @details
-#' \code{spectrum_density}: for rescaled networks (weights in [0, 1]) the IM
+#' \code{spectrum_density}: for rescaled networks (weights in \[0, 1\]) the IM
 #' quadrature grid depends only on the number of nodes and gamma, so densities
 #' of networks of the same size can be paired; densities of different lengths
 #' cannot (use \code{distance_block}). \code{distance_block_dens} is
@@ -66,12 +66,12 @@
 #' every row, finished, is exactly the all-pairs network.
 #'
 #' @return
-#' \code{optimal_gamma}: the root in [0.01, 1] of IM(empty, complete) = 1
+#' \code{optimal_gamma}: the root in \[0.01, 1\] of IM(empty, complete) = 1
 #' (closed form, \code{uniroot} at machine tolerance).
 #' \code{laplacian_spectrum}: ascending \eqn{\sqrt{|\lambda|}} of the Laplacian
 #' eigenvalues rounded to 5 decimals, the first dropped (length n - 1, or 2n - 1
 #' when directed).
-#' \code{rescale_network}: \code{A}, min-max rescaled to [0, 1] (with a warning
+#' \code{rescale_network}: \code{A}, min-max rescaled to \[0, 1\] (with a warning
 #' of class \code{renette_rescaled}) when an entry lies outside.
 #' \code{hamming}: H. \code{ipsen_from_spectra}: IM.
 #' \code{distance_block}: a matrix with columns \code{H}, \code{IM}, \code{HIM},
@@ -86,7 +86,7 @@
 #' \code{distance_block}, from densities (equal to it; each network's density is
 #' computed once); \code{distance_block_packed}: the same from packed symmetric
 #' networks. \code{network_spectra}: \code{list(A, omega, D)}, lists of the
-#' rescaled networks (\code{NULL} for a network already in [0, 1], which is
+#' rescaled networks (\code{NULL} for a network already in \[0, 1\], which is
 #' used as it is), their spectra and densities, entry j from network j.
 #' \code{mine_rows}: p x p, zero except row \code{i} right of the diagonal for
 #' \code{i} in \code{rows}; \code{mine_finish}: the network
@@ -104,5 +104,22 @@
 #' resampling_indices(6, "kCV", k = 3, h = 1, sseed = 0)
 #' P <- sapply(list(A, B), function(X) c(X[upper.tri(X)], diag(X)))
 #' distance_block_packed(P, 4, rbind(c(1, 2)), spectra = s, gamma = g)  # the same
+#' D <- cbind(spectrum_density(s[, 1], g), spectrum_density(s[, 2], g))
+#' distance_block_dens(array(c(A, B), c(4, 4, 2)), D, rbind(c(1, 2)))  # the same
+#' str(network_spectra(array(c(A, 2 * B), c(4, 4, 2)), gamma = g))  # 2 * B is rescaled
+#' hamming(A, B)
+#' rescale_network(2 * A)  # warns: entries outside [0, 1]
+#'
+#' # stability of three resampled networks: Sw per edge, Sd per node
+#' adj <- array(c(A, B, A), c(4, 4, 3))
+#' netsi_sw(adj)
+#' netsi_sd(adj)
+#' netsi_sd_strengths(t(apply(adj, 3, rowSums)), t(apply(adj, 3, colSums)))  # the same
+#'
+#' # all-pairs MINE split into two blocks of rows
+#' set.seed(1)
+#' x <- matrix(rnorm(40 * 4), 40)
+#' upper <- mine_rows(x, 1:2) + mine_rows(x, 3:4)
+#' all.equal(mine_finish(x, upper), mat2adj(x, "MINE"), check.attributes = FALSE)
 #' @name building_blocks
 NULL

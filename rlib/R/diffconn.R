@@ -75,6 +75,9 @@
 #' a[, 2] <- a[, 1] + rnorm(30, sd = 0.3)
 #' diffconn(mat2adj(a), mat2adj(b))
 #' diffconn_perm(a, b, method = "WGCNA", params = list(P = 2), n_perm = 20, seed = 1)
+#' # the counts behind diffconn_perm's p-values, from two blocks of permutations
+#' diffconn_perm_counts(a, b, "WGCNA", list(P = 2), perms = 1:10, seed = 1) +
+#'   diffconn_perm_counts(a, b, "WGCNA", list(P = 2), perms = 11:20, seed = 1)
 #' @export
 diffconn <- function(A, B, lp = 2) {
   check_lp(lp)

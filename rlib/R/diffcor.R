@@ -140,6 +140,8 @@ DIFFCOR_CLASSES <- c("-/-", "-/0", "-/+", "0/-", "0/0", "0/+", "+/-", "+/0", "+/
 #' count <- diffcor_perm_counts(a, b, z, 1:20, seed = 7) +
 #'   diffcor_perm_counts(a, b, z, 21:40, seed = 7)
 #' all.equal(diffcor_perm_adjust(count, 40)$q_diff, r$q_diff)
+#' # the numbers without the names: class codes 1..9 for "-/-" .. "+/+"
+#' str(diffcor_values(a, b))
 #' @export
 diffcor <- function(x, y, method = c("pearson", "spearman"), adjust = c("BH", "none", "perm"),
                     cor_cutoff = 0.99, cor_alpha = 0.05, n_perm = 1000L, seed = 0L) {

@@ -38,7 +38,7 @@ pair_hamming <- function(nets, pairs, n) {
 #' (self-loop) adds to H but belongs to no share.
 #'
 #' The shares are those of the networks as given. \code{\link{netdist}}
-#' computes H on networks min-max rescaled to [0, 1] when some weight lies
+#' computes H on networks min-max rescaled to \[0, 1\] when some weight lies
 #' outside (e.g. signed correlations); to split that H, pass the rescaled
 #' networks (\code{\link{rescale_network}}).
 #'

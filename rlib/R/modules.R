@@ -3,13 +3,13 @@
 
 #' Modules of a network by hierarchical clustering and a dynamic tree cut
 #'
-#' The nodes of a weighted network with weights in [0, 1] (e.g. the mean of
+#' The nodes of a weighted network with weights in \[0, 1\] (e.g. the mean of
 #' two conditions' correlation networks) are clustered with
 #' \code{hclust(as.dist(1 - A), "average")} and the tree is cut with
 #' \code{dynamicTreeCut::cutreeDynamic} (hybrid method on \eqn{1 - A}, as
 #' WGCNA's \code{blockwiseModules} does).
 #'
-#' @param A a square network, weights in [0, 1] (rescaled as \code{netdist}
+#' @param A a square network, weights in \[0, 1\] (rescaled as \code{netdist}
 #'   does otherwise).
 #' @param min_size the smallest module (\code{minClusterSize}).
 #' @param deep_split \code{deepSplit} of \code{cutreeDynamic}, 0 to 4.

@@ -121,7 +121,7 @@ all_pairs <- function(N) {
 #' exactly (to about 1e-14) on a fixed Gauss-Legendre grid, so each spectrum is
 #' computed once and each pair costs little.
 #'
-#' \strong{Weights} must lie in [0, 1]: a network with an entry outside is
+#' \strong{Weights} must lie in \[0, 1\]: a network with an entry outside is
 #' min-max rescaled as a whole (diagonal included), separately from the others,
 #' with a warning (nettools' convention). Matrix input keeps its diagonal;
 #' igraph input uses the \code{weight} edge attribute (binary without one) and

@@ -3,7 +3,6 @@ Chromium for all end-to-end tests of this folder."""
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -24,12 +23,64 @@ def screenshot_dir(tmp_path_factory) -> Path | None:
     return tmp_path_factory.mktemp("screenshots") if wanted else None
 
 
-def shot(page, shots: Path | None, name: str, settle: float = 0.8) -> None:
-    """A full-page screenshot ``name``.png in ``shots`` (none when None), once plotly
-    has had ``settle`` seconds to draw."""
+#: What keeps the page from having settled: every visible tab page must be built (a
+#: results view builds a page when it is first opened: an empty box until then),
+#: every visible figure box must have its figure and every figure be drawn. A hidden
+#: page may be scaled to nothing rather than undisplayed: visible means displayed with
+#: a width.
+PENDING = """() => {
+    const shown = e => e.offsetParent !== null && e.closest('.lm-mod-hidden, .p-mod-hidden') === null
+        && e.getBoundingClientRect().width > 0;
+    const what = e => e.className || e.tagName;
+    const pages = Array.from(document.querySelectorAll('.widget-tab-contents')).filter(shown)
+        .flatMap(p => Array.from(p.children).filter(shown));
+    // nothing drawn with a height yet (the page's box may hold an empty box of its own)
+    const empty = pages.filter(p => !Array.from(p.querySelectorAll('*'))
+        .some(e => e.getBoundingClientRect().height > 0)).map(p => 'empty page ' + what(p));
+    const undrawn = Array.from(document.querySelectorAll('.jp-RenderedPlotly')).filter(shown)
+        .filter(o => { const d = o.matches('.js-plotly-plot') ? o : o.querySelector('.js-plotly-plot');
+                       return d === null || d._fullData === undefined || d._fullData.length === 0; })
+        .map(o => 'figure not drawn ' + what(o));
+    // a figure's box (PlotBox, the dashboard's only Output widget) before its figure arrives
+    const waiting = Array.from(document.querySelectorAll('.widget-output')).filter(shown)
+        .filter(o => o.querySelector('.jp-OutputArea-output') === null)
+        .map(o => 'figure not sent ' + what(o));
+    return empty.concat(undrawn, waiting);
+}"""
+
+
+def settled(page, timeout: float = 60_000) -> None:
+    """Wait until the page has settled: nothing :data:`PENDING` (opened pages built,
+    figures drawn); a timeout says what was still pending."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    try:
+        page.wait_for_function(f"() => ({PENDING})().length === 0", timeout=timeout, polling=50)
+    except PlaywrightTimeout:
+        raise AssertionError(f"the page did not settle: {page.evaluate(PENDING)}") from None
+
+
+def plot_data(page, title: str, x: list[str] | None = None, timeout: float = 60_000) -> dict:
+    """x and z of the first trace of the visible plotly figure whose title starts with
+    ``title`` (and whose first trace's x is ``x``, when given), waited for until drawn
+    (numbers arrive base64-packed: plotly's _fullData has them decoded)."""
+    found = page.wait_for_function("""([title, x]) => {
+        const d = Array.from(document.querySelectorAll('.js-plotly-plot')).find(d => d.offsetParent
+            && d._fullData && d._fullData.length
+            && ((d._fullLayout && d._fullLayout.title && d._fullLayout.title.text) || '').startsWith(title)
+            && (x === null || JSON.stringify(Array.from(d._fullData[0].x || [])) === JSON.stringify(x)));
+        if (!d) return null;
+        const t = d._fullData[0];
+        return {x: t.x ? Array.from(t.x) : null, z: t.z ? Array.from(t.z, r => Array.from(r)) : null};
+    }""", arg=[title, x], timeout=timeout, polling=50)
+    return found.json_value()
+
+
+def shot(page, shots: Path | None, name: str) -> None:
+    """A full-page screenshot ``name``.png in ``shots`` (none when None), once the
+    page has settled."""
     if shots is None:
         return
-    time.sleep(settle)
+    settled(page)
     page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
 
 

@@ -6,19 +6,18 @@ kernel answers only its own visitor. Kernels are read through Voila's GET /api/k
 which answers only the machine's administrator (``Stack.kernels``)."""
 from __future__ import annotations
 
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 
 import pytest
+from waiting import wait_until
 
 #: Small, so that the cap and the cull are reached quickly.
 MAX_PAGES = 2
 IDLE_S = 10
-#: A closed page's kernel must be shutting down before the cull could have taken
-#: it (the cull's clock starts when the page disconnects, as it closes).
-SHUTDOWN_WITHIN_S = IDLE_S - 2
+#: Deadline for a kernel to end (a hang fails; how soon is not asserted). Who ended
+#: it, its page or the cull, is read in Voila's log (:func:`culled`), not on a clock.
+GONE_S = 60
 LOAD_MS = 90_000
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(300)]
@@ -35,14 +34,10 @@ def kstack(tmp_path_factory):
         yield stack
 
 
-def wait_until(cond: Callable[[], bool], timeout: float, what: str) -> float:
-    """Poll ``cond`` until true; the seconds it took."""
-    t0 = time.monotonic()
-    while not cond():
-        if time.monotonic() - t0 > timeout:
-            raise AssertionError(f"not within {timeout} s: {what}")
-        time.sleep(0.2)
-    return time.monotonic() - t0
+def culled(stack, kernel_id: str) -> bool:
+    """Whether the cull ended the kernel (``renette_voila`` logs each kernel it culls)."""
+    log = stack.log_dir / "voila.log"
+    return f"Culling kernel {kernel_id}" in log.read_text(errors="replace")
 
 
 def page_kernels(stack) -> list[str]:
@@ -84,7 +79,8 @@ def close(context) -> None:
 @pytest.fixture
 def clean(kstack):
     """Start from no page's kernel (a previous test's pages are closed)."""
-    wait_until(lambda: not page_kernels(kstack), IDLE_S + 15, "previous pages' kernels gone")
+    wait_until(lambda: not page_kernels(kstack), IDLE_S + 15, "previous pages' kernels gone",
+               interval=0.2)
     return kstack
 
 
@@ -113,21 +109,22 @@ def test_kernels_api_is_for_the_administrator_only(kstack):
 
 def test_closed_and_reloaded_pages_end_their_kernels(clean, browser):
     """4 page views (one of them reloaded first), each closed once interactive:
-    each closed page's kernel ends at once, and only the pre-heated kernel remains.
+    each closed page's kernel ends because its page closed (the cull takes none of
+    them), and only the pre-heated kernel remains.
 
     Each view is a new visitor (browser context): a browser that has been here
     before is sent back to its workspace's link, a second page load. A view's
     kernel is checked once the next view is loaded (the views do not wait for
-    each other), against the time its page was closed."""
-    closed: list[tuple[list[str], float]] = []  # kernels of a view, when it was closed
+    each other)."""
+    closed: list[list[str]] = []  # kernels of a closed view
     gone: list[str] = []
 
     def check_shutdowns() -> None:
         while closed:
-            ended, t_closed = closed.pop(0)
-            left = t_closed + SHUTDOWN_WITHIN_S - time.monotonic()
-            wait_until(lambda ended=ended: not set(ended) & set(page_kernels(clean)), max(0.0, left),
-                       f"kernels {ended} shutting down {SHUTDOWN_WITHIN_S} s after their page closed")
+            ended = closed.pop(0)
+            wait_until(lambda ended=ended: not set(ended) & set(page_kernels(clean)), GONE_S,
+                       f"kernels {ended} shutting down after their page closed", interval=0.2)
+            assert not [k for k in ended if culled(clean, k)], f"{ended}: culled, not ended by the page"
             gone.extend(ended)
 
     for i in range(4):
@@ -144,14 +141,14 @@ def test_closed_and_reloaded_pages_end_their_kernels(clean, browser):
                 ended.append(page.kernel_id)
             assert page.kernel_id in page_kernels(clean)
             page.close(run_before_unload=True)  # as closing a tab does
-            closed.append((ended, time.monotonic()))
+            closed.append(ended)
         finally:
             context.close()
     check_shutdowns()
     assert len(gone) == 5
     # Their processes exit within seconds; only the pre-heated kernel is left.
-    wait_until(lambda: not set(gone) & set(listed_kernels(clean)), SHUTDOWN_WITHIN_S,
-               "the closed pages' kernels gone")
+    wait_until(lambda: not set(gone) & set(listed_kernels(clean)), GONE_S,
+               "the closed pages' kernels gone", interval=0.2)
     assert [k["pool"] for k in clean.kernels()] == [True]
 
 
@@ -160,10 +157,8 @@ def test_full_server_says_so_and_lets_the_next_visitor_in(clean, browser):
     try:
         pages = [open_dashboard(c, clean.url) for c in contexts[:MAX_PAGES]]
         late = contexts[-1].new_page()
-        t0 = time.monotonic()
-        response = late.goto(clean.url)
+        response = late.goto(clean.url, timeout=30_000)  # an answer, not a hanging page
         assert response.status == 503
-        assert time.monotonic() - t0 < 10  # an answer, not a hanging page
         assert int(response.headers["retry-after"]) > 0
         assert (f"The server is full: {MAX_PAGES} people are using it. "
                 "Please try again in a few minutes.") in late.inner_text("body")
@@ -171,8 +166,9 @@ def test_full_server_says_so_and_lets_the_next_visitor_in(clean, browser):
         assert len(page_kernels(clean)) == MAX_PAGES  # the refused visitor took none
 
         pages[0].close(run_before_unload=True)
-        wait_until(lambda: len(page_kernels(clean)) < MAX_PAGES, SHUTDOWN_WITHIN_S,
-                   "a closed page frees its place")
+        wait_until(lambda: len(page_kernels(clean)) < MAX_PAGES, GONE_S,
+                   "a closed page frees its place", interval=0.2)
+        assert not culled(clean, pages[0].kernel_id), "freed by the cull, not by the closed page"
         response = late.reload()
         assert response.status == 200
         late.wait_for_selector(".renette-app", state="visible")
@@ -207,20 +203,15 @@ def test_another_visitor_cannot_reach_a_kernel_and_a_dropped_page_is_culled(clea
             urllib.request.urlopen(clean.url + f"api/kernels/{victim}", timeout=10)
         assert err.value.code == 403
 
-        wait_until(lambda: bool(pool_kernels(clean)), 60, "the pool refilled")
+        wait_until(lambda: bool(pool_kernels(clean)), 60, "the pool refilled", interval=0.2)
         pool = pool_kernels(clean)
         dropped_context.close()  # no beforeunload: the page's connection just drops
-        t0 = time.monotonic()
-        time.sleep(2)
-        assert victim in page_kernels(clean), "ended by the page, not by the cull"
-        wait_until(lambda: victim not in listed_kernels(clean), IDLE_S + 15,
-                   "the dropped page's kernel culled")
-        culled_after = time.monotonic() - t0
-        assert culled_after >= IDLE_S - 1
+        wait_until(lambda: victim not in listed_kernels(clean), IDLE_S + GONE_S,
+                   "the dropped page's kernel culled", interval=0.2)
+        assert culled(clean, victim), "the dropped page's kernel ended, but not by the cull"
         # The open page (idle all along) and the never-connected pool kernel stay.
         assert kept.kernel_id in page_kernels(clean)
         assert set(pool) <= set(pool_kernels(clean))
         assert kept.locator(".renette-app").is_visible()
-        print(f"\ndropped page's kernel culled after {culled_after:.1f} s (idle {IDLE_S} s)")
     finally:
         close(kept_context)

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pytest
 from conftest import shot
+from waiting import wait_until
 
 from renette_widgets.config import max_upload_bytes
 
@@ -114,7 +115,7 @@ def test_large_uploads_arrive_with_progress_and_are_listed(page, shots, tmp_path
     assert page.locator(".renette-rejected").count() == 0
     assert len(page.frames_sent) > 20 and max(page.frames_sent) < MAX_FRAME, max(page.frames_sent)
     assert page.get_by_role("button", name="Upload files (1)").is_visible()
-    shot(page, shots, "inputs_large_upload", settle=0)
+    shot(page, shots, "inputs_large_upload")
 
 
 def test_a_file_over_the_cap_is_refused_with_the_reason(page, tmp_path):
@@ -152,9 +153,9 @@ WATCH_FIGURES = """titles => {
 
 
 def test_results_of_a_5000_node_network_are_pictures(page, dashboard, shots, tmp_path):
-    """cor on 60 samples x 5000 variables through the page: the results open within
-    5 s of the job's end with a pooled heatmap and the strongest edges, and no
-    websocket message is over 5 MB; a zoom reads the region again."""
+    """cor on 60 samples x 5000 variables through the page: the results open with a
+    pooled heatmap and the strongest edges (how soon after the job's end is printed,
+    not asserted), and no websocket message is over 5 MB; a zoom reads the region again."""
     from datetime import datetime
 
     from urllib.parse import parse_qs, urlparse
@@ -174,11 +175,10 @@ def test_results_of_a_5000_node_network_are_pictures(page, dashboard, shots, tmp
     heat = page.wait_for_function("t => window.__drawn[t]", arg="Adjacency (pooled)",
                                   timeout=JOB_TIMEOUT).json_value()
     edges = page.wait_for_function("t => window.__drawn[t]", arg="Strongest edges").json_value()
-    for _ in range(600):  # the manifest is written once the page has the result
+    def stored() -> list:  # the manifest is written once the page has the result
         new = [m for m in store.list() if m["id"] not in before]
-        if new and new[0].get("timings", {}).get("finished"):
-            break
-        time.sleep(0.1)
+        return new if new and new[0].get("timings", {}).get("finished") else []
+    new = wait_until(stored, 60, "the job's manifest")
     finished = datetime.fromisoformat(new[0]["timings"]["finished"]).timestamp() * 1000
     largest = max(page.frames_received[received:])
     print(f"\n5000-node cor network: job end -> pooled heatmap {(heat - finished) / 1000:.2f} s, "
@@ -191,8 +191,7 @@ def test_results_of_a_5000_node_network_are_pictures(page, dashboard, shots, tmp
     readout = page.locator(".renette-zoom-readout:visible").first
     assert "all 5,000 nodes, clustered order; cells of 9 × 9 nodes" in readout.inner_text()
     assert "1,000 strongest edges" in page.locator(".renette-top-edges:visible").first.inner_text()
-    page.wait_for_timeout(500)
-    shot(page, shots, "results_large_network", settle=0)
+    shot(page, shots, "results_large_network")
 
     # a zoom (a box dragged on the heatmap) is read again from the store, finer
     plot = page.locator(".renette-zoom .js-plotly-plot:visible").first
@@ -205,8 +204,7 @@ def test_results_of_a_5000_node_network_are_pictures(page, dashboard, shots, tmp
     page.locator(".renette-zoom-readout:visible", has_text="one cell a node").wait_for()
     assert re.search(r"rows [\d,]+-[\d,]+ and columns [\d,]+-[\d,]+ of 5,000 nodes",
                      readout.inner_text())
-    page.wait_for_timeout(800)
-    shot(page, shots, "results_large_network_zoom", settle=0)
+    shot(page, shots, "results_large_network_zoom")
     page.get_by_role("button", name="whole matrix").click()
     page.locator(".renette-zoom-readout:visible", has_text="all 5,000 nodes").wait_for()
 
@@ -217,6 +215,5 @@ def test_results_of_a_5000_node_network_are_pictures(page, dashboard, shots, tmp
     assert page.get_by_text(re.compile(r"rows 1-25 of the 10,000 strongest")).is_visible()
     tab(page, "Distributions")
     page.locator(".jp-RenderedPlotly:visible", has_text="Edge weight distribution").wait_for()
-    page.wait_for_timeout(500)
-    shot(page, shots, "results_large_distributions", settle=0)
+    shot(page, shots, "results_large_distributions")
     assert max(page.frames_received) < MAX_FRAME
