@@ -59,7 +59,7 @@ MALLOC_ENV = {"MALLOC_TRIM_THRESHOLD_": "268435456", "MALLOC_MMAP_THRESHOLD_": "
 # malloc arenas). glibc's default raises its mmap threshold to the largest buffer
 # freed (up to 32 MB), after which such buffers come from the arenas and stay
 # there: a 20,000-variable page's kernel peaked ~190 MB higher (benchmarks/
-# RESULTS.md, "Store on object storage"). A fixed threshold hands them back.
+# RESULTS.md, "Front-end memory"). A fixed threshold hands them back.
 KERNEL_MMAP_THRESHOLD = 2**20
 _M_MMAP_THRESHOLD = -3  # glibc's malloc.h
 
