@@ -3,10 +3,12 @@
 A network of 5,000 to 20,000 nodes is 0.2 to 3.2 GB: the browser gets a
 pooled picture of it (at most ``MAX_CELLS`` x ``MAX_CELLS`` cells, the mean
 weight of each square of nodes, float32, in a clustered order) and a view of
-its strongest edges (a few thousand at most); both are read from the store a
-block at a time (:class:`~renette_widgets.io.arrays.StoredMatrix`: any matrix
-with ``pooled`` and ``top_edges``, so figures need not import the store), and
-the client never holds the whole network either.
+its strongest edges (a few thousand at most, read by
+:func:`renette_widgets.io.arrays.top_edges` and drawn by
+:func:`top_edge_network`); both are read from the store a block at a time
+(:class:`~renette_widgets.io.arrays.StoredMatrix`: any matrix with ``pooled``,
+so figures need not import the store), and the client never holds the whole
+network either.
 """
 from __future__ import annotations
 
@@ -16,7 +18,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..io import arrays
 from .common import PALETTE, base_layout
 
 # 600 x 600 float32 cells: under 2 MB of base64 in the figure's message.
@@ -70,12 +71,6 @@ def pooled_heatmap(m: pd.DataFrame | Any, title: str = "Network (pooled)",
                              "scaleanchor": "x"},
                       margin={"l": 40, "r": 20, "t": 70, "b": 40}, height=560)
     return fig
-
-
-def top_edges(m: pd.DataFrame | Any, k: int, limit: int = MAX_EDGES) -> pd.DataFrame:
-    """The ``k`` strongest edges (pairs i < j; :func:`renette_widgets.io.arrays.top_edges`),
-    at most ``limit``: the network view draws ``MAX_EDGES``, a table may list more."""
-    return arrays.top_edges(m, int(min(max(1, k), limit)))
 
 
 def top_edge_network(edges: pd.DataFrame, title: str = "Strongest edges",

@@ -36,7 +36,7 @@ import pandas as pd
 import traitlets as t
 
 from ..figures import large as pictures
-from ..io.arrays import SLICE_ROWS, read_rows, row_blocks
+from ..io.arrays import SLICE_ROWS, read_rows, row_blocks, top_edges
 from .common import ErrorBox, LazyDownloads, LazyTabs, PlotBox, guarded
 
 #: Networks with more nodes than this get the views of this module.
@@ -282,7 +282,7 @@ class TopEdgesView(w.VBox):
 
     def _load(self) -> None:
         with PASSES:
-            self.edges = pictures.top_edges(self.m, pictures.MAX_EDGES)
+            self.edges = top_edges(self.m, pictures.MAX_EDGES)
         top = max(1, len(self.edges))
         self.count.max = top  # before min: min may not pass max
         self.count.min = min(10, top)
@@ -350,7 +350,7 @@ class EdgePages(w.VBox):
             return pd.DataFrame({"node 1": node, "node 2": row.index.astype(str),
                                  "weight": row.to_numpy()})
         if self._top is None:
-            self._top = pictures.top_edges(self.m, TABLE_EDGES, limit=TABLE_EDGES)
+            self._top = top_edges(self.m, TABLE_EDGES)
         return self._top
 
     def _restart(self) -> None:
@@ -422,7 +422,7 @@ class LargeNetworks:
         """The strongest edges of each network as CSV (the whole matrix is not sent)."""
         return LazyDownloads(
             {f"{self.stem}_{name}_top_edges.csv":
-             (lambda m=m: pictures.top_edges(m, TABLE_EDGES, limit=TABLE_EDGES).to_csv(index=False))
+             (lambda m=m: top_edges(m, TABLE_EDGES).to_csv(index=False))
              for name, m in self.networks.items()},
             f"prepare downloads (CSV: the {TABLE_EDGES:,} strongest edges of each network)")
 
