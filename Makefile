@@ -73,7 +73,10 @@ $(STAMPS)/venv: pyproject.toml | apt
 	$(PY) -m pip install -q -e '.[test]'
 	@touch $@
 
-test: setup test-r test-py
+# The R suite runs while pip fills the venv (it needs only R and rlib), then pytest.
+test: apt
+	@$(MAKE) --no-print-directory -j2 test-r $(STAMPS)/venv
+	@$(MAKE) --no-print-directory test-py
 
 # The R API is documented once, in rlib/R's roxygen comments.
 rdocs: apt
