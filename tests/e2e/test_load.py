@@ -116,8 +116,9 @@ def test_users_at_once_and_a_long_job(dashboard, tmp_path):
     home = dashboard.home
     with Client(dashboard.scheduler_address, set_as_default=False) as client:
         quick = Workspace(new_token(), home=home).store
-        quick_times(client, quick, 2)  # warm
-        idle = quick_times(client, quick, 5)
+        # a few quick jobs idle and while the long one runs: that they run is checked,
+        # their times are printed (benchmarks/bench_fairness.py measures them)
+        idle = quick_times(client, quick, 2)
         # someone's long MINE job
         rng = np.random.default_rng(7)
         # about as long as the users' part below on this machine: it loads the cluster
@@ -127,7 +128,7 @@ def test_users_at_once_and_a_long_job(dashboard, tmp_path):
                           store=Workspace(new_token(), home=home).store)
         wait_until(lambda: mine.done >= 2 or mine.status != "running", 600,
                    "the long job's first tasks", interval=0.2)
-        busy = quick_times(client, quick, 5)
+        busy = quick_times(client, quick, 2)
         mine_running = mine.status == "running"
         t0 = time.monotonic()
         users = run_users(dashboard.url, tmp_path)
