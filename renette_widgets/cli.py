@@ -25,7 +25,6 @@ import os
 import sys
 import threading
 import time
-import warnings
 from pathlib import Path
 
 from . import api, workflows
@@ -264,10 +263,6 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``renette`` command."""
     args = parser().parse_args(argv)
-    # A job's inputs travel inside its tasks on purpose (a task is recomputed
-    # if its worker dies; see jobs/plan.py): dask's advice to scatter large
-    # graphs is not for the user of a command.
-    warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
     before = open_clients()  # called from Python: the caller's clients stay open
     try:
         return args.func(args)

@@ -328,3 +328,19 @@ def test_job_ids_never_look_like_options():
     ids = {new_id() for _ in range(2000)}
     assert len(ids) == 2000 and not any(i.startswith("-") for i in ids)
     assert all(len(i) == 16 for i in ids)
+
+
+def test_large_inputs_travel_in_tasks_without_dask_advice(client):
+    """A job's inputs travel inside its tasks (recomputable); dask's "Sending large
+    graph" advice would be noise in the user's notebook, so the plan silences it,
+    for single tasks and mapped ones."""
+    import warnings
+
+    from renette_widgets.jobs.plan import Plan, map_tasks, submit_task
+    big = np.ones(2_000_000)  # 16 MB: over dask's 10 MB warning threshold
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        one = submit_task(client, Plan(), "s", "big-one", np.sum, big, priority=0)
+        many = map_tasks(client, Plan(), "s", ["big-a"], np.sum, [big], priority=0, place={})
+        assert one.result() == many[0].result() == 2_000_000
+    assert not [w for w in seen if "large graph" in str(w.message)]

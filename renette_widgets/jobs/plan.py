@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -106,6 +107,16 @@ def gather(client, futures: list) -> dict:
     return dict(zip([f.key for f in futures], client.gather(futures)))
 
 
+@contextlib.contextmanager
+def _inputs_in_tasks():
+    """Silence dask's advice to scatter large graphs: a job's inputs travel inside
+    its tasks on purpose (module docstring), and the advice is not for the user of
+    ``rw.differential`` or of the ``renette`` command."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
+        yield
+
+
 def submit_task(client, plan: Plan, stage: str, key: str, fn, *args, priority: int,
                 place: dict[str, str] | None = None):
     """Submit one task ``fn(*args)`` under ``key`` and add it to ``plan`` as part of
@@ -116,9 +127,10 @@ def submit_task(client, plan: Plan, stage: str, key: str, fn, *args, priority: i
     resources, able = _resources(client, priority)
     if resources and where not in able:
         where = None
-    fut = client.submit(fn, *args, key=key, priority=priority, pure=False,
-                        workers=[where] if where else None, allow_other_workers=bool(where),
-                        resources=resources)
+    with _inputs_in_tasks():
+        fut = client.submit(fn, *args, key=key, priority=priority, pure=False,
+                            workers=[where] if where else None, allow_other_workers=bool(where),
+                            resources=resources)
     return plan.add(fut, stage)
 
 
@@ -139,7 +151,7 @@ def map_tasks(client, plan: Plan, stage: str, keys: list[str], fn, *iterables, p
         at = [i for i, k in enumerate(keys) if (k in place) == placed]
         if not at:
             continue
-        with dask.annotate(**(where if placed else {})):
+        with dask.annotate(**(where if placed else {})), _inputs_in_tasks():
             got = client.map(fn, *[[it[i] for i in at] for it in iterables],
                              key=[keys[i] for i in at], priority=priority, pure=False,
                              resources=resources)
