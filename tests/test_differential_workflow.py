@@ -304,8 +304,9 @@ def test_panel_needs_two_conditions():
         panel.collect()
     panel.data.value = ("condition_A", "condition_B")
     panel.form["method"].value = "spearman"
+    assert panel.form.rows["n_perm"].layout.display == "none"  # only with permutation FDR
     panel.form["adjust"].value = "perm"
-    assert not panel.form["n_perm"].disabled
+    assert panel.form.rows["n_perm"].layout.display is None
     inputs, params = panel.collect()
     assert list(inputs) == ["condition_A", "condition_B"]
     assert FLOW.validate_params(params)["node_method_params"]["method"] == "spearman"

@@ -139,7 +139,7 @@ def dead_parameters(flow: Workflow, client, inputs: dict) -> dict[str, str]:
             assert spec.affects.startswith("display: ") and len(spec.affects) > 12, (
                 f"{flow.name}.{spec.name}: a display-only parameter says why")
             continue
-        context = dict(spec.when)
+        context = spec.when_example()
         base = run(context)
         tried = []
         for value in alternatives(spec):

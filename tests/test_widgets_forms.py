@@ -103,7 +103,11 @@ def test_stability_form(app):
                  "k": 4, "h": 2, "seed": 3, "indicator": "all", "top_variance": None,
                  "method_params": {"P": 6, "tol": 0.0}}
     panel.form["resampling"].value = "LOO"
-    assert panel.form["k"].disabled and panel.form["h"].disabled
+    # LOO leaves out each sample once: k and h do not apply, so they are not shown
+    assert {panel.form.rows[n].layout.display for n in ("k", "h")} == {"none"}
+    panel.form["resampling"].value = "montecarlo"
+    assert {panel.form.rows[n].layout.display for n in ("k", "h")} == {None}
+    panel.form["resampling"].value = "LOO"
     panel.form["top_variance"].auto.value = False
     panel.form["top_variance"].number.value = 40
     assert panel.collect()[1]["top_variance"] == 40
@@ -164,3 +168,27 @@ def test_unreachable_cluster_is_said_in_the_panel_and_stored_jobs_stay_browsable
     assert "failed" in a.jobs.rows[job.id].status.value
     a.jobs.refresh()  # the store is still listed
     assert job.id in a.jobs.rows
+
+
+@pytest.mark.parametrize("name", workflows.names())
+def test_forms_show_a_parameter_only_when_it_matters(name):
+    """Over every registered workflow: a field whose ``Param.when`` holds is shown,
+    and hidden as soon as a field it depends on moves to a value where it does not
+    (the one declaration, not code in each panel)."""
+    from renette_widgets.widgets.form import ParamForm
+    specs = workflows.get(name).params
+    form = ParamForm(specs)
+    conditional = [s for s in specs if s.when]
+    for spec in conditional:
+        for other, value in spec.when_example().items():
+            form[other].value = value
+        assert form.rows[spec.name].layout.display is None, spec.name
+        for other, wanted in spec.when:
+            allowed = wanted if isinstance(wanted, tuple) else (wanted,)
+            elsewhere = [v for _, v in form.specs[other].options() if v not in allowed]
+            form[other].value = elsewhere[0]
+            assert form.rows[spec.name].layout.display == "none", (spec.name, other, elsewhere[0])
+            form[other].value = allowed[0]
+            assert form.rows[spec.name].layout.display is None
+    always = [n for n, s in form.specs.items() if not s.when]
+    assert all(form.rows[n].layout.display is None for n in always)

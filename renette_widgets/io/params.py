@@ -67,8 +67,11 @@ class Param:
         What forms show for each of `choices` (default: the choices themselves).
     when : tuple of (str, Any)
         Other parameters' values under which this one matters (e.g. ``cut`` only
-        with ``threshold="weight"``); empty: always. The meaning test
-        (tests/test_meaning.py) moves the parameter with these set.
+        with ``threshold="weight"``), all of them; a tuple value means any of its
+        values (``("resampling", ("montecarlo", "kCV"))``). Empty: always. Forms
+        show the parameter only then (`applies`), the parameter reference says
+        it, and the meaning test (tests/test_meaning.py) moves the parameter with
+        the first of these set (`when_example`).
     affects : str
         ``"result"`` (moving it changes the plan or the result), or
         ``"display: <why>"`` for a parameter that only changes what is shown.
@@ -94,6 +97,30 @@ class Param:
     when: tuple = field(default=())
     affects: str = "result"
     cli: tuple = field(default=())
+
+    def applies(self, values: Mapping[str, Any]) -> bool:
+        """Whether the parameter matters given other parameters' ``values`` (see
+        `when`); a parameter named in `when` but missing from ``values`` is not
+        held against it."""
+        def holds(name: str, wanted: Any) -> bool:
+            if name not in values:
+                return True
+            return values[name] in wanted if isinstance(wanted, tuple) else values[name] == wanted
+        return all(holds(name, wanted) for name, wanted in self.when)
+
+    def when_example(self) -> dict[str, Any]:
+        """Values of the other parameters under which this one matters (the first
+        of each choice in `when`)."""
+        return {name: wanted[0] if isinstance(wanted, tuple) else wanted
+                for name, wanted in self.when}
+
+    def when_text(self) -> str:
+        """`when` in words, for the parameter reference (empty: always)."""
+        def one(name: str, wanted: Any) -> str:
+            if isinstance(wanted, tuple):
+                return f"`{name}` in " + ", ".join(f"`{v}`" for v in wanted)
+            return f"`{name}` = `{wanted}`"
+        return ", ".join(one(name, wanted) for name, wanted in self.when)
 
     def options(self) -> list[tuple[str, Any]]:
         """``(label, value)`` of each choice, for forms."""

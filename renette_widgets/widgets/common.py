@@ -158,7 +158,7 @@ class SortableTable(w.VBox):
 
     def _draw(self, _change: dict | None = None) -> None:
         shown = self.sorted_frame().head(self.rows.value)
-        self.table.value = (f"<div style='overflow-x:auto;max-height:420px'>"
+        self.table.value = ("<div style='overflow-x:auto;max-height:420px'>"
                             + shown.to_html(index=False, border=0, classes="renette-table",
                                             float_format=lambda v: f"{v:.6g}", na_rep="NA")
                             + f"</div><div style='color:#666'>{len(self.df)} rows</div>")

@@ -71,9 +71,7 @@ class DifferentialPanel(RunPanel):
         self.sets.add_class("renette-differential-sets")
         self.method_area = w.VBox()
         self.form["node_method"].observe(self._show_method, "value")
-        self.form["adjust"].observe(self._adjust, "value")
         self._show_method()
-        self._adjust()
         rows = self.form.rows
         column = (lambda title, names, *more: w.VBox(
             [w.HTML(f"<b>{title}</b>")] + [rows[n] for n in names] + list(more)))
@@ -101,9 +99,6 @@ class DifferentialPanel(RunPanel):
         method = self.form["node_method"].value
         self.method_area.children = [self.method_forms[method]]
         self.guide.value = method_guide([method])
-
-    def _adjust(self, _change: dict | None = None) -> None:
-        self.form["n_perm"].disabled = self.form["adjust"].value != "perm"
 
     def collect(self) -> tuple[dict[str, pd.DataFrame], dict]:
         chosen = list(self.data.value)

@@ -82,6 +82,11 @@ class ParamForm(w.VBox):
     """Widgets for a list of parameter specs, each with its help beside it;
     ``values()`` gives ``{name: value}``, ``rows[name]`` a field with its help.
 
+    A field shows only while its parameter matters (``Param.when``, e.g. the
+    number of permutations only with permutation FDR), following the fields of
+    this form it depends on; ``values()`` still gives every value (the
+    workflow ignores what does not apply).
+
     Parameters
     ----------
     specs : iterable of Param
@@ -96,6 +101,15 @@ class ParamForm(w.VBox):
         self.inputs = {name: widget_for(s) for name, s in self.specs.items()}
         self.rows = {name: field_row(self.specs[name], wd) for name, wd in self.inputs.items()}
         super().__init__(list(self.rows.values()))
+        for name in {n for s in self.specs.values() for n, _ in s.when} & set(self.inputs):
+            self.inputs[name].observe(self._show_applicable, "value")
+        self._show_applicable()
+
+    def _show_applicable(self, _change: dict | None = None) -> None:
+        values = {n: self.inputs[n].value for n, s in self.specs.items() if n in self.inputs}
+        for name, spec in self.specs.items():
+            if spec.when:
+                self.rows[name].layout.display = None if spec.applies(values) else "none"
 
     def __getitem__(self, name: str) -> w.Widget:
         return self.inputs[name]

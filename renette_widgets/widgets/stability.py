@@ -35,7 +35,6 @@ class StabilityPanel(RunPanel):
         self.method_forms = OnDemand(lambda m: ParamForm(method_specs(m)))  # made when chosen
         self.method_area = w.VBox()
         self.form["method"].observe(self._show_method, "value")
-        self.form["resampling"].observe(self._resampling, "value")
         self._show_method()
         # Fields are placed by name; a parameter no column names (one added to the
         # workflow later) still shows, below the columns, rather than being left out.
@@ -63,11 +62,6 @@ class StabilityPanel(RunPanel):
     def _show_method(self, _change: dict | None = None) -> None:
         self.method_area.children = [self.method_forms[self.form["method"].value]]
         self.guide.value = method_guide([self.form["method"].value])
-
-    def _resampling(self, change: dict) -> None:
-        # LOO leaves out each sample once: k and h do not apply.
-        for name in ("k", "h"):
-            self.form[name].disabled = change["new"] == "LOO"
 
     def collect(self) -> tuple[dict[str, pd.DataFrame], dict]:
         if not self.data.value:

@@ -17,9 +17,6 @@ from .networks import NetworksView
 from .runner import NetworksRunPanel
 from .session import Session
 
-#: Which threshold value each choice of "edges counted" uses.
-VALUE_OF = {"weight": "cut", "top_k": "top_k", "density": "density"}
-
 
 class StatisticsPanel(NetworksRunPanel):
     """Degree, strength, centralities, communities... of the chosen networks.
@@ -40,15 +37,8 @@ class StatisticsPanel(NetworksRunPanel):
             "on the edges counted.",
             "Compute statistics")
         self.reading: threading.Thread | None = None  # densities of stored networks
-        self.form["threshold"].observe(self._show_value, "value")
         self.networks.observe(self._dense, "value")
-        self._show_value()
         self._dense()
-
-    def _show_value(self, _change: dict | None = None) -> None:
-        shown = VALUE_OF.get(self.form["threshold"].value)
-        for name in VALUE_OF.values():
-            self.form.rows[name].layout.display = None if name == shown else "none"
 
     def _dense(self, _change: dict | None = None) -> None:
         if self.form["threshold"].value != "none":

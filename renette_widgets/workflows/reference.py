@@ -26,7 +26,7 @@ def _cell(text: str) -> str:
 
 
 def _row(spec: Param, cli: bool) -> str:
-    when = ", ".join(f"`{k}` = `{v}`" for k, v in spec.when) or "always"
+    when = spec.when_text() or "always"
     if spec.affects != "result":
         when += f"; {spec.affects}"
     option = " ".join(f"`{o}`" for o in option_strings(spec)) if cli else "-"

@@ -41,7 +41,8 @@ from .inference import R_COPIES
 from .registry import register
 
 K = Param("k", int, 3, "k", "Monte Carlo keeps (1 - 1/k) of the samples; kCV uses k "
-          "folds; LOO ignores k.", min=2, max=100, cli=("-k",))
+          "folds; LOO ignores k.", min=2, max=100, cli=("-k",),
+          when=(("resampling", ("montecarlo", "kCV")),))
 INDICATORS = ("all", "S", "SI", "Sw", "Sd")
 
 
@@ -57,7 +58,7 @@ class Stability(Workflow):
               choices=("montecarlo", "kCV", "LOO"), aliases=("resamp.method",)),
         K,
         Param("h", int, 20, "h", "Number of Monte Carlo draws or kCV repetitions.",
-              min=1, max=1000),
+              min=1, max=1000, when=(("resampling", ("montecarlo", "kCV")),)),
         Param("seed", int, 0, "seed", "Seed of the resampling (nettools' sseed).",
               min=0, max=SEED_MAX, aliases=("sseed",)),
         Param("indicator", str, "all", "indicators", "Which stability indicators.",
