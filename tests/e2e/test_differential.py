@@ -29,8 +29,14 @@ def test_differential_on_the_example_data(page, shots, tmp_path, browser):
     page.locator(".renette-table", has_text="condition_B").wait_for()
     tab(page, "Differential")
     page.locator(".renette-differential-data select").select_option(["condition_A", "condition_B"])
-    # the permutation count applies to the permutation FDR only
-    assert page.get_by_label("permutations (pairs)").is_disabled()
+    # the permutation count applies to the permutation FDR only: shown with it alone
+    permutations = page.get_by_label("permutations (pairs)")
+    assert permutations.is_hidden()
+    adjustment = page.get_by_label("adjustment")
+    adjustment.select_option(label="permutation FDR")
+    permutations.wait_for(state="visible")
+    adjustment.select_option(label="Benjamini-Hochberg (BH)")
+    permutations.wait_for(state="hidden")
     shot(page, shots, "differential")
     page.get_by_role("button", name="Run differential analysis").click()
     head = page.locator(".renette-differential")
