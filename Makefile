@@ -1,6 +1,6 @@
 # ReNette: two commands do everything on a fresh Debian 12 machine.
 #   make run    install what is missing, start dask scheduler + workers + Voila
-#   make test   install what is missing, run the R testthat suite, then pytest
+#   make test   install what is missing, run the R testthat suite and pytest
 # Re-runs are fast: apt only runs when a package is missing, R CMD INSTALL
 # only when rlib/ changed, pip only when pyproject.toml changed.
 
@@ -37,7 +37,7 @@ endif
 export R_LIBS := $(RLIB)
 export RENETTE_R_LIBS := $(RLIB)
 
-.PHONY: help setup apt test test-r test-py test-fast run bench clean rdocs
+.PHONY: help setup apt test test-r test-r-report test-py test-fast run bench clean rdocs
 
 help:
 	@echo "make run    start the dashboard (installs what is missing first)"
@@ -73,18 +73,26 @@ $(STAMPS)/venv: pyproject.toml | apt
 	$(PY) -m pip install -q -e '.[test]'
 	@touch $@
 
-# The R suite runs while pip fills the venv (it needs only R and rlib), then pytest.
+# The R suite and pytest run at the same time (pytest waits for the venv, and
+# spends much of its time waiting on browsers and servers); the R suite's report
+# is printed as one block when it ends, so the two do not interleave.
 test: apt
-	@$(MAKE) --no-print-directory -j2 test-r $(STAMPS)/venv
-	@$(MAKE) --no-print-directory test-py
+	@$(MAKE) --no-print-directory -j2 test-r-report test-py
 
 # The R API is documented once, in rlib/R's roxygen comments.
 rdocs: apt
 	Rscript rlib/tools/rdocs.R rlib
 
 # testthat on the installed package; stop_on_failure makes make fail.
+R_SUITE := Rscript -e 'testthat::test_dir("rlib/tests/testthat", package = "renette", load_package = "installed", stop_on_failure = TRUE, reporter = "summary")'
 test-r: $(STAMPS)/rlib
-	Rscript -e 'testthat::test_dir("rlib/tests/testthat", package = "renette", load_package = "installed", stop_on_failure = TRUE, reporter = "summary")'
+	$(R_SUITE)
+
+test-r-report: $(STAMPS)/rlib
+	@echo "R suite: running beside pytest; its report follows when it ends"
+	@status=0; $(R_SUITE) > $(STAMPS)/test-r.log 2>&1 || status=$$?; \
+	echo "== R suite (rlib/tests/testthat) =="; cat $(STAMPS)/test-r.log; \
+	echo "== R suite: $$([ $$status = 0 ] && echo passed || echo FAILED) =="; exit $$status
 
 test-py: $(STAMPS)/venv $(STAMPS)/rlib
 	$(PY) -m pytest -q -p no:cacheprovider tests
