@@ -94,7 +94,13 @@ test-r-report: $(STAMPS)/rlib
 	echo "== R suite (rlib/tests/testthat) =="; cat $(STAMPS)/test-r.log; \
 	echo "== R suite: $$([ $$status = 0 ] && echo passed || echo FAILED) =="; exit $$status
 
+# The package is installed editable, so pip compiled none of its modules; every
+# kernel, worker and command would compile them again where PYTHONDONTWRITEBYTECODE
+# is set. Compiled once here (only what changed since).
+COMPILE := $(PY) -m compileall -q -j 0 renette_widgets
+
 test-py: $(STAMPS)/venv $(STAMPS)/rlib
+	@$(COMPILE)
 	$(PY) -m pytest -q -p no:cacheprovider tests
 
 # What a developer runs while editing: no dask cluster, no R workers, no browser.
@@ -102,6 +108,7 @@ test-fast: $(STAMPS)/venv
 	$(PY) -m pytest -q -p no:cacheprovider -m "not slow and not e2e" tests
 
 run: setup
+	@$(COMPILE)
 	$(PY) -m renette_widgets.serve
 
 # Benchmarks (by hand, never in make test): ratios measured in the same run,
