@@ -35,6 +35,11 @@ $(shell rm -f $(STAMPS)/rlib)
 endif
 
 export R_LIBS := $(RLIB)
+# Python's default: a module is compiled on its first import and cached beside it.
+# Where the environment sets PYTHONDONTWRITEBYTECODE, every kernel, worker and
+# command would compile renette_widgets and its libraries again; and pip need not
+# compile all of site-packages ahead (half of its time): --no-compile below.
+unexport PYTHONDONTWRITEBYTECODE
 export RENETTE_R_LIBS := $(RLIB)
 
 .PHONY: help setup apt test test-r test-r-report test-py test-fast run bench clean rdocs
@@ -70,7 +75,7 @@ $(STAMPS)/venv: pyproject.toml | apt
 	@mkdir -p $(STAMPS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q --no-compile -e '.[test]'
 	@touch $@
 
 # The R suite and pytest run at the same time (pytest waits for the venv, and
@@ -94,21 +99,14 @@ test-r-report: $(STAMPS)/rlib
 	echo "== R suite (rlib/tests/testthat) =="; cat $(STAMPS)/test-r.log; \
 	echo "== R suite: $$([ $$status = 0 ] && echo passed || echo FAILED) =="; exit $$status
 
-# The package is installed editable, so pip compiled none of its modules; every
-# kernel, worker and command would compile them again where PYTHONDONTWRITEBYTECODE
-# is set. Compiled once here (only what changed since).
-COMPILE := $(PY) -m compileall -q -j 0 renette_widgets
-
 test-py: $(STAMPS)/venv $(STAMPS)/rlib
-	@$(COMPILE)
-	$(PY) -m pytest -q -p no:cacheprovider tests
+	$(PY) -m pytest -q -p no:cacheprovider --durations=15 tests
 
 # What a developer runs while editing: no dask cluster, no R workers, no browser.
 test-fast: $(STAMPS)/venv
 	$(PY) -m pytest -q -p no:cacheprovider -m "not slow and not e2e" tests
 
 run: setup
-	@$(COMPILE)
 	$(PY) -m renette_widgets.serve
 
 # Benchmarks (by hand, never in make test): ratios measured in the same run,
@@ -118,7 +116,7 @@ bench: setup $(STAMPS)/bench
 	@set -e; cd benchmarks; for f in bench_*.py; do echo "== $$f"; $(PY) "$$f"; done
 
 $(STAMPS)/bench: pyproject.toml $(STAMPS)/venv
-	$(PY) -m pip install -q -e '.[test,bench]'
+	$(PY) -m pip install -q --no-compile -e '.[test,bench]'
 	@touch $@
 
 clean:
