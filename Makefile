@@ -35,12 +35,12 @@ $(shell rm -f $(STAMPS)/rlib)
 endif
 
 export R_LIBS := $(RLIB)
+export RENETTE_R_LIBS := $(RLIB)
 # Python's default: a module is compiled on its first import and cached beside it.
 # Where the environment sets PYTHONDONTWRITEBYTECODE, every kernel, worker and
 # command would compile renette_widgets and its libraries again; and pip need not
 # compile all of site-packages ahead (half of its time): --no-compile below.
 unexport PYTHONDONTWRITEBYTECODE
-export RENETTE_R_LIBS := $(RLIB)
 
 .PHONY: help setup apt test test-r test-r-report test-py test-fast run bench clean rdocs
 
