@@ -22,10 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from common import random_data, save, table
+from common import quick_nets, random_data, save, table
 
 from renette_widgets import api
 from renette_widgets.jobs.workspace import Workspace, new_token
@@ -34,19 +33,6 @@ from renette_widgets.serve import Stack
 REPEAT = 5
 #: The issue's bound on the ratio (reported, not enforced).
 SLOWDOWN = 3.0
-
-
-def quick_nets(seed: int) -> dict[str, pd.DataFrame]:
-    """Three symmetric 30-node networks (a quick distance job's inputs)."""
-    rng = np.random.default_rng(seed)
-    names = [f"n{i}" for i in range(30)]
-    out = {}
-    for k in range(3):
-        a = rng.random((30, 30))
-        a = (a + a.T) / 2
-        np.fill_diagonal(a, 0)
-        out[f"q{k}"] = pd.DataFrame(a, index=names, columns=names)
-    return out
 
 
 def quick_times(client, store, n: int, first_seed: int) -> list[float]:

@@ -22,6 +22,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -45,6 +46,20 @@ def random_networks(N: int, n: int, seed: int) -> list[np.ndarray]:
         w = rng.random((n, n)) * (rng.random((n, n)) < 0.2)
         a = np.triu(w, 1)
         out.append(a + a.T)
+    return out
+
+
+def quick_nets(seed: int) -> dict[str, pd.DataFrame]:
+    """Three symmetric 30-node networks, a quick distance job's inputs (the load
+    test, tests/e2e/test_load.py, and bench_fairness.py)."""
+    rng = np.random.default_rng(seed)
+    names = [f"n{i}" for i in range(30)]
+    out = {}
+    for k in range(3):
+        a = rng.random((30, 30))
+        a = (a + a.T) / 2
+        np.fill_diagonal(a, 0)
+        out[f"q{k}"] = pd.DataFrame(a, index=names, columns=names)
     return out
 
 

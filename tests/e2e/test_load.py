@@ -14,8 +14,10 @@ import asyncio
 import os
 import re
 import statistics
+import sys
 import threading
 import time
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import numpy as np
@@ -28,20 +30,12 @@ from renette_widgets import api
 from renette_widgets.io.arrays import as_frame
 from renette_widgets.jobs.workspace import Workspace, new_token
 
+# the quick jobs' networks are those benchmarks/bench_fairness.py times
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from common import quick_nets  # noqa: E402
+
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(1200)]
 USERS = int(os.environ.get("RENETTE_LOAD_USERS", "3"))
-
-
-def quick_nets(seed: int) -> dict[str, pd.DataFrame]:
-    rng = np.random.default_rng(seed)
-    names = [f"n{i}" for i in range(30)]
-    out = {}
-    for k in range(3):
-        a = rng.random((30, 30))
-        a = (a + a.T) / 2
-        np.fill_diagonal(a, 0)
-        out[f"q{k}"] = pd.DataFrame(a, index=names, columns=names)
-    return out
 
 
 def quick_times(client, store, n: int) -> list[float]:
